@@ -1,0 +1,28 @@
+# The two commands of README.md: `make run` and `make test`.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: install install-dev run test bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+install: $(BIN)/python
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e .
+
+install-dev: install
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+
+run: install
+	./scripts/run
+
+test: install-dev
+	./scripts/test
+
+bench: install-dev
+	$(BIN)/python bench/rule_engine.py
+
+clean:
+	rm -rf $(VENV) var

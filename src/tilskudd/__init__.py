@@ -1,0 +1,1 @@
+"""tilskudd — grant administration for Norwegian public grant schemes."""

@@ -1,0 +1,195 @@
+"""The application exchange format (*søknad*), version 1.
+
+This is what the rule engine reads, what the API accepts and what
+``tilskudd check`` reads from a JSON file. It is documented in
+``docs/application-format.md``; its JSON Schema is generated from these
+models (``tilskudd schema application``).
+
+Money is whole NOK as integers (X-R03): a float or a string with decimals is
+refused by validation, never rounded.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import Enum
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, StrictInt
+
+FORMAT_VERSION = "tilskudd.application/1"
+
+#: Whole Norwegian kroner; strict so that 10.5 or "10" is an error, not a guess.
+Nok = Annotated[StrictInt, Field(ge=0, description="Whole NOK")]
+
+
+class ApplicantType(str, Enum):
+    """Kinds of applicant a call may admit (X-R02)."""
+
+    MUNICIPALITY = "municipality"  # kommune
+    CITY_DISTRICT = "city_district"  # bydel (Oslo)
+    COUNTY_AUTHORITY = "county_authority"  # fylkeskommune
+    VOLUNTARY_ORGANISATION = "voluntary_organisation"  # frivillig organisasjon
+    SOCIAL_ENTERPRISE = "social_enterprise"  # sosial entreprenør
+    COMPANY = "company"  # foretak (AS, ENK …)
+    FOUNDATION = "foundation"  # stiftelse
+    STATE_AGENCY = "state_agency"  # statlig virksomhet
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class VoluntaryRegistration(_Model):
+    """Registration in the Register of Non-Profit Organisations (*Frivillighetsregisteret*)."""
+
+    registered: bool
+    registered_on: dt.date | None = None
+
+
+class CountyPresence(_Model):
+    """County numbers (2024 division) where a national organisation is present (C4-R04)."""
+
+    activity: list[str] = Field(default_factory=list, description="Main activity aimed at the target group")
+    members: list[str] = Field(default_factory=list, description="Counties where it counts members")
+    branches: list[str] = Field(default_factory=list, description="Counties with regional or local branches")
+
+
+class Applicant(_Model):
+    """The applying organisation (*søker*)."""
+
+    org_number: str = Field(description="Organisation number, 9 digits (MOD11)")
+    name: str = ""
+    applicant_type: ApplicantType
+    org_form: str | None = Field(default=None, description="Enhetsregisteret code: KOMM, FYLK, FLI, STI, AS …")
+    address: str | None = None
+    postal_code: str | None = None
+    city: str | None = None
+    phone: str | None = None
+    email: str | None = None
+    bank_account: str | None = Field(default=None, description="Bank account, 11 digits (MOD11)")
+    county: str | None = Field(default=None, description="County number of the applicant's seat (routing)")
+    municipality_number: str | None = None
+    founded_on: dt.date | None = None
+    voluntary_register: VoluntaryRegistration | None = None
+    counties: CountyPresence = Field(default_factory=CountyPresence)
+
+
+class Contact(_Model):
+    """A contact person (*kontaktperson*)."""
+
+    name: str
+    email: str | None = None
+    phone: str | None = None
+    role: str | None = None
+
+
+class JointMember(_Model):
+    org_number: str
+    name: str = ""
+
+
+class JointApplication(_Model):
+    """A joint application (*felles søknad*): the lead takes project responsibility and signs."""
+
+    lead_org_number: str
+    members: list[JointMember] = Field(min_length=1)
+
+
+class Partner(_Model):
+    """A partner in the project: a social entrepreneur, professional supervisor, asylum centre …"""
+
+    kind: str
+    name: str
+    org_number: str | None = None
+    org_form: str | None = None
+    contact_person: str | None = None
+    description: str | None = None
+    #: Facts the call asks to be confirmed about the partner, e.g. ``no_dividend_statutes``.
+    confirmations: dict[str, bool] = Field(default_factory=dict)
+
+
+class BudgetLine(_Model):
+    """One cost line: a category from the call, what it is, the amount in NOK."""
+
+    category: str
+    description: str = ""
+    amount: Nok
+    year: int | None = None
+
+
+class FundingSource(_Model):
+    """Where the rest of the money comes from (*finansieringskilde*)."""
+
+    name: str
+    amount: Nok
+
+
+class OwnContribution(_Model):
+    """The applicant's own share (*egenandel*); work in kind quantified in NOK (C0-R09)."""
+
+    amount: Nok = 0
+    in_kind_amount: Nok = 0
+    description: str | None = None
+
+    @property
+    def total(self) -> int:
+        return self.amount + self.in_kind_amount
+
+
+class Stipend(_Model):
+    """Participant stipend applied for (*deltakerstønad*), counted in participant-years."""
+
+    participants_25_or_over: Annotated[StrictInt, Field(ge=0)] = 0
+    participants_under_25: Annotated[StrictInt, Field(ge=0)] = 0
+    years: Annotated[float, Field(gt=0, le=10)] = 1
+    amount_applied: Nok
+
+
+class Budget(_Model):
+    lines: list[BudgetLine] = Field(default_factory=list)
+    own_contribution: OwnContribution | None = None
+    funding_sources: list[FundingSource] = Field(default_factory=list)
+    amount_applied: Nok = 0
+    stipend: Stipend | None = None
+
+    @property
+    def total_costs(self) -> int:
+        return sum(line.amount for line in self.lines)
+
+    def totals_by_year(self) -> dict[int | None, int]:
+        totals: dict[int | None, int] = {}
+        for line in self.lines:
+            totals[line.year] = totals.get(line.year, 0) + line.amount
+        return totals
+
+
+class Attachment(_Model):
+    """An attached document, by the kind the call asks for (e.g. ``cooperation_agreement``)."""
+
+    kind: str
+    filename: str
+    content_type: str | None = None
+    sha256: str | None = None
+
+
+class Application(_Model):
+    """An application to one call, as exchanged between systems."""
+
+    format: str = Field(default=FORMAT_VERSION, pattern=r"^tilskudd\.application/1$")
+    call: str = Field(description="The call's id, e.g. c0-2019")
+    grantor: str | None = Field(
+        default=None, description="Org. number of the grantor applied to, where a call has several (C2)"
+    )
+    areas: list[str] = Field(default_factory=list, description="Priority areas or sub-goals applied under")
+    applicant: Applicant
+    joint: JointApplication | None = None
+    contacts: list[Contact] = Field(default_factory=list)
+    answers: dict[str, Any] = Field(default_factory=dict, description="Answers keyed by the call's field ids")
+    partners: list[Partner] = Field(default_factory=list)
+    budget: Budget = Field(default_factory=Budget)
+    attachments: list[Attachment] = Field(default_factory=list)
+
+
+def application_json_schema() -> dict:
+    return Application.model_json_schema()

@@ -1,0 +1,376 @@
+"""The engine's standard messages, in plain bokmål and English.
+
+Each function returns a :class:`Message` for one kind of finding. A call
+definition may override the text of a check with its own ``message``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import NamedTuple
+
+from tilskudd.rules.schema import Text
+
+APPLICANT_TYPE_NAMES = {
+    "municipality": ("kommune", "municipality"),
+    "city_district": ("bydel", "city district"),
+    "county_authority": ("fylkeskommune", "county authority"),
+    "voluntary_organisation": ("frivillig organisasjon", "voluntary organisation"),
+    "social_enterprise": ("sosial entreprenør", "social enterprise"),
+    "company": ("foretak", "company"),
+    "foundation": ("stiftelse", "foundation"),
+    "state_agency": ("statlig virksomhet", "state agency"),
+}
+
+PRESENCE_NAMES = {
+    "activity": ("hovedaktivitet rettet mot målgruppen", "main activity aimed at the target group"),
+    "members": ("medlemmer", "members"),
+    "branches": ("regionale eller lokale ledd", "regional or local branches"),
+}
+
+PARTNER_FIELD_NAMES = {
+    "org_number": ("organisasjonsnummer", "organisation number"),
+    "org_form": ("organisasjonsform", "organisation form"),
+    "contact_person": ("kontaktperson", "contact person"),
+    "description": ("beskrivelse", "description"),
+}
+
+
+class Message(NamedTuple):
+    nb: str
+    en: str
+
+
+def nok(amount: int) -> str:
+    """1000000 → '1 000 000 kr' (Norwegian grouping with a non-breaking space)."""
+    return f"{amount:,}".replace(",", "\u00a0") + "\u00a0kr"
+
+
+def nok_en(amount: int) -> str:
+    return f"NOK {amount:,}"
+
+
+def _date_nb(day: dt.date) -> str:
+    return day.strftime("%d.%m.%Y")
+
+
+def _type_names(values: list[str]) -> tuple[str, str]:
+    nb = ", ".join(APPLICANT_TYPE_NAMES.get(v, (v, v))[0] for v in values)
+    en = ", ".join(APPLICANT_TYPE_NAMES.get(v, (v, v))[1] for v in values)
+    return nb, en
+
+
+def deadline_passed(deadline: dt.datetime) -> Message:
+    return Message(
+        f"Søknadsfristen gikk ut {_date_nb(deadline.date())} kl. {deadline:%H:%M} (norsk tid). "
+        "Søknaden kan ikke sendes inn etter fristen.",
+        f"The deadline passed on {deadline:%d %B %Y at %H:%M} (Norwegian time). "
+        "The application cannot be submitted after the deadline.",
+    )
+
+
+def bad_org_number(value: str) -> Message:
+    return Message(
+        f"«{value}» er ikke et gyldig organisasjonsnummer. Det skal ha 9 siffer og riktig kontrollsiffer.",
+        f"'{value}' is not a valid organisation number. It must have 9 digits and a correct check digit.",
+    )
+
+
+def bad_bank_account(value: str) -> Message:
+    return Message(
+        f"«{value}» er ikke et gyldig kontonummer. Det skal ha 11 siffer og riktig kontrollsiffer.",
+        f"'{value}' is not a valid bank account number. It must have 11 digits and a correct check digit.",
+    )
+
+
+def org_form_mismatch(org_form: str, applicant_type: str) -> Message:
+    nb, en = _type_names([applicant_type])
+    return Message(
+        f"Organisasjonsformen {org_form} passer ikke med søkertypen «{nb}».",
+        f"The organisation form {org_form} does not match the applicant type '{en}'.",
+    )
+
+
+def applicant_type_not_allowed(applicant_type: str, allowed: list[str]) -> Message:
+    got_nb, got_en = _type_names([applicant_type])
+    nb, en = _type_names(allowed)
+    return Message(
+        f"Denne utlysningen er bare for: {nb}. Søkeren er registrert som {got_nb}.",
+        f"This call is only open to: {en}. The applicant is registered as {got_en}.",
+    )
+
+
+def not_on_allow_list() -> Message:
+    return Message(
+        "Bare organisasjonene tilskuddsforvalteren har invitert, kan søke på denne utlysningen. "
+        "Søkeren står ikke på listen.",
+        "Only the organisations the grantor has invited may apply to this call. The applicant is not on the list.",
+    )
+
+
+def not_in_voluntary_register() -> Message:
+    return Message(
+        "Organisasjonen må være registrert i Frivillighetsregisteret for å kunne søke.",
+        "The organisation must be registered in the Register of Non-Profit Organisations "
+        "(Frivillighetsregisteret) to apply.",
+    )
+
+
+def founding_date_missing() -> Message:
+    return Message(
+        "Oppgi datoen organisasjonen ble stiftet. Utlysningen stiller krav til hvor lenge den har eksistert.",
+        "Give the date the organisation was founded. The call requires it to have existed for some time.",
+    )
+
+
+def too_young(years: int, founded: dt.date, today: dt.date) -> Message:
+    return Message(
+        f"Organisasjonen må ha eksistert i minst {years} år på søknadsdatoen. "
+        f"Den ble stiftet {_date_nb(founded)}, og søknadsdatoen er {_date_nb(today)}.",
+        f"The organisation must have existed for at least {years} years on the date of application. "
+        f"It was founded on {founded.isoformat()} and the date of application is {today.isoformat()}.",
+    )
+
+
+def unknown_county(code: str) -> Message:
+    return Message(
+        f"«{code}» er ikke et fylkesnummer i fylkesinndelingen fra 2024, og telles ikke med.",
+        f"'{code}' is not a county number in the 2024 county division, and is not counted.",
+    )
+
+
+def too_few_counties(minimum: int, best: int, kinds: list[str]) -> Message:
+    nb = " eller ".join(PRESENCE_NAMES[k][0] for k in kinds)
+    en = " or ".join(PRESENCE_NAMES[k][1] for k in kinds)
+    return Message(
+        f"Organisasjonen må være nasjonal: den må ha {nb} i minst {minimum} fylker. "
+        f"Søknaden viser høyst {best}.",
+        f"The organisation must be national: it must have {en} in at least {minimum} counties. "
+        f"The application shows at most {best}.",
+    )
+
+
+def joint_not_allowed() -> Message:
+    return Message(
+        "Denne utlysningen tillater ikke felles søknader.",
+        "This call does not allow joint applications.",
+    )
+
+
+def joint_lead_must_apply() -> Message:
+    return Message(
+        "I en felles søknad er det vertskommunen (den ansvarlige kommunen) som sender søknaden. "
+        "Søkeren må være oppført som ansvarlig.",
+        "In a joint application the lead municipality submits the application. The applicant must be the lead.",
+    )
+
+
+def joint_lead_listed_as_member() -> Message:
+    return Message(
+        "Den ansvarlige søkeren skal ikke stå på listen over samarbeidskommuner.",
+        "The lead applicant must not be listed among the partner municipalities.",
+    )
+
+
+def unknown_grantor(org_number: str) -> Message:
+    return Message(
+        f"Organisasjonsnummer {org_number} er ikke en tilskuddsforvalter for denne utlysningen.",
+        f"Organisation number {org_number} is not a grantor for this call.",
+    )
+
+
+def area_missing(label: Text) -> Message:
+    return Message(f"Velg {label.nb.lower()}.", f"Choose a {(label.en or label.nb).lower()}.")
+
+
+def unknown_area(area: str, known: list[str]) -> Message:
+    return Message(
+        f"«{area}» finnes ikke i denne utlysningen. Gyldige valg er: {', '.join(known)}.",
+        f"'{area}' does not exist in this call. Valid choices are: {', '.join(known)}.",
+    )
+
+
+def exactly_one_area(label: Text) -> Message:
+    return Message(
+        f"Søknaden kan bare gjelde ett {label.nb.lower()}.",
+        f"The application may name only one {(label.en or label.nb).lower()}.",
+    )
+
+
+def required(label: Text) -> Message:
+    return Message(f"«{label.nb}» må fylles ut.", f"'{label.en or label.nb}' is required.")
+
+
+def must_be_whole_number(label: Text) -> Message:
+    return Message(f"«{label.nb}» må være et helt tall.", f"'{label.en or label.nb}' must be a whole number.")
+
+
+def too_small(label: Text, minimum: int) -> Message:
+    return Message(f"«{label.nb}» må være minst {minimum}.", f"'{label.en or label.nb}' must be at least {minimum}.")
+
+
+def too_large(label: Text, maximum: int) -> Message:
+    return Message(f"«{label.nb}» kan være høyst {maximum}.", f"'{label.en or label.nb}' may be at most {maximum}.")
+
+
+def must_be_yes_or_no(label: Text) -> Message:
+    return Message(f"«{label.nb}» må besvares med ja eller nei.", f"'{label.en or label.nb}' must be yes or no.")
+
+
+def must_be_date(label: Text) -> Message:
+    return Message(
+        f"«{label.nb}» må være en dato (åååå-mm-dd).", f"'{label.en or label.nb}' must be a date (yyyy-mm-dd)."
+    )
+
+
+def must_be_email(label: Text) -> Message:
+    return Message(
+        f"«{label.nb}» må være en e-postadresse, som navn@kommune.no.",
+        f"'{label.en or label.nb}' must be an e-mail address, like name@example.no.",
+    )
+
+
+def must_be_phone(label: Text) -> Message:
+    return Message(
+        f"«{label.nb}» må være et telefonnummer med minst 8 siffer.",
+        f"'{label.en or label.nb}' must be a phone number with at least 8 digits.",
+    )
+
+
+def must_be_case_number(label: Text) -> Message:
+    return Message(
+        f"«{label.nb}» må være et saksnummer, som 18/01234.",
+        f"'{label.en or label.nb}' must be a case number, like 18/01234.",
+    )
+
+
+def not_a_choice(label: Text) -> Message:
+    return Message(
+        f"Svaret på «{label.nb}» er ikke et av valgene.", f"The answer to '{label.en or label.nb}' is not one of the choices."
+    )
+
+
+def must_be_text(label: Text) -> Message:
+    return Message(f"«{label.nb}» må være tekst.", f"'{label.en or label.nb}' must be text.")
+
+
+def range_min(label: Text, minimum: int, value: int) -> Message:
+    return Message(
+        f"«{label.nb}» må være minst {minimum}. Søknaden har {value}.",
+        f"'{label.en or label.nb}' must be at least {minimum}. The application has {value}.",
+    )
+
+
+def range_max(label: Text, maximum: int, value: int) -> Message:
+    return Message(
+        f"«{label.nb}» kan være høyst {maximum}. Søknaden har {value}.",
+        f"'{label.en or label.nb}' may be at most {maximum}. The application has {value}.",
+    )
+
+
+def partner_missing(label: Text) -> Message:
+    return Message(
+        f"Søknaden må ha en samarbeidspartner: {label.nb}.",
+        f"The application must name a partner: {label.en or label.nb}.",
+    )
+
+
+def partner_field_missing(label: Text, name: str) -> Message:
+    nb, en = PARTNER_FIELD_NAMES.get(name, (name, name))
+    return Message(f"Oppgi {nb} for {label.nb}.", f"Give the {en} of the {label.en or label.nb}.")
+
+
+def partner_confirmation_missing(partner: Text, confirmation: Text) -> Message:
+    return Message(
+        f"Bekreft for {partner.nb}: {confirmation.nb}",
+        f"Confirm for the {partner.en or partner.nb}: {confirmation.en or confirmation.nb}",
+    )
+
+
+def partner_org_form(label: Text, org_form: str, allowed: list[str]) -> Message:
+    return Message(
+        f"{label.nb} kan ikke ha organisasjonsformen {org_form}. Tillatt: {', '.join(allowed)}.",
+        f"The {label.en or label.nb} cannot have the organisation form {org_form}. Allowed: {', '.join(allowed)}.",
+    )
+
+
+def attachment_missing(label: Text) -> Message:
+    return Message(f"Legg ved: {label.nb}.", f"Attach: {label.en or label.nb}.")
+
+
+def amount_below(minimum: int, amount: int) -> Message:
+    return Message(
+        f"Det må søkes om minst {nok(minimum)}. Søknaden gjelder {nok(amount)}.",
+        f"The amount applied for must be at least {nok_en(minimum)}. The application asks for {nok_en(amount)}.",
+    )
+
+
+def amount_above(maximum: int, amount: int) -> Message:
+    return Message(
+        f"Det kan søkes om høyst {nok(maximum)}. Søknaden gjelder {nok(amount)}.",
+        f"The amount applied for may be at most {nok_en(maximum)}. The application asks for {nok_en(amount)}.",
+    )
+
+
+def _for_year(year: int | None) -> tuple[str, str]:
+    return (f" for {year}", f" for {year}") if year else ("", "")
+
+
+def budget_above(maximum: int, total: int, year: int | None) -> Message:
+    nb, en = _for_year(year)
+    return Message(
+        f"Prosjektets budsjett{nb} kan være høyst {nok(maximum)} i året. Budsjettet er {nok(total)}.",
+        f"The project's budget{en} may be at most {nok_en(maximum)} a year. The budget is {nok_en(total)}.",
+    )
+
+
+def budget_below(minimum: int, total: int, year: int | None) -> Message:
+    nb, en = _for_year(year)
+    return Message(
+        f"Budsjettet{nb} må være minst {nok(minimum)}. Budsjettet er {nok(total)}.",
+        f"The budget{en} must be at least {nok_en(minimum)}. The budget is {nok_en(total)}.",
+    )
+
+
+def own_contribution_missing() -> Message:
+    return Message(
+        "Søkeren må bidra med egenandel. Oppgi egenandelen i kroner, også egeninnsats i form av arbeid.",
+        "The applicant must contribute an own share. Give it in NOK, including work contributed in kind.",
+    )
+
+
+def in_kind_not_quantified() -> Message:
+    return Message(
+        "Egeninnsats skal oppgis som et kronebeløp.",
+        "Work contributed in kind must be given as an amount in NOK.",
+    )
+
+
+def funding_sources_missing() -> Message:
+    return Message(
+        "Oppgi finansieringskildene for prosjektet.",
+        "List the project's funding sources.",
+    )
+
+
+def stipend_above_cap(amount: int, cap: int, g: int, g_from: dt.date) -> Message:
+    return Message(
+        f"Det kan søkes om høyst {nok(cap)} i stønad for disse deltakerne "
+        f"(G = {nok(g)} fra {_date_nb(g_from)}). Søknaden gjelder {nok(amount)}.",
+        f"The stipend applied for may be at most {nok_en(cap)} for these participants "
+        f"(G = {nok_en(g)} from {g_from.isoformat()}). The application asks for {nok_en(amount)}.",
+    )
+
+
+def unknown_category(category: str) -> Message:
+    return Message(
+        f"Budsjettposten «{category}» finnes ikke i denne utlysningen. Velg en av kategoriene.",
+        f"The budget category '{category}' does not exist in this call. Choose one of the categories.",
+    )
+
+
+def ineligible_category(label: Text, amount: int) -> Message:
+    return Message(
+        f"Tilskuddet kan ikke dekke «{label.nb}» ({nok(amount)}). Fjern posten eller finansier den på annen måte.",
+        f"The grant cannot cover '{label.en or label.nb}' ({nok_en(amount)}). Remove the line or fund it otherwise.",
+    )

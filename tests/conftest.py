@@ -1,0 +1,22 @@
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+CALLS_DIR = ROOT / "calls"
+SPEC_DIR = ROOT.parent / "shared" / "spec"
+
+
+@pytest.fixture
+def minimal_call():
+    from tilskudd.rules import load_call_file
+
+    return load_call_file(FIXTURES / "minimal_call.yaml")
+
+
+def oslo(*args) -> dt.datetime:
+    from tilskudd.rules.schema import OSLO
+
+    return dt.datetime(*args, tzinfo=OSLO)
