@@ -27,6 +27,7 @@ from tilskudd.rules.schema import (
     BudgetTotalCheck,
     CallDefinition,
     Condition,
+    ConfirmationCheck,
     FieldType,
     FormField,
     FundingSourcesCheck,
@@ -401,6 +402,14 @@ def _fraction(value: float) -> Fraction:
     return Fraction(str(value))
 
 
+def _confirmation(check: ConfirmationCheck, ctx: Context) -> Iterator[Finding]:
+    value = resolve(ctx.application, check.field)
+    if value is False:
+        # Missing is the field's own 'required' finding; a non-yes/no value is reported there too.
+        label = ctx.call.field_label(check.field)
+        yield _finding(check.rule, _custom(check, msg.not_confirmed(label)), check.field, check.severity)
+
+
 _CHECK_KINDS = {
     RangeCheck: _range,
     PartnerCheck: _partner,
@@ -410,6 +419,7 @@ _CHECK_KINDS = {
     OwnContributionCheck: _own_contribution,
     FundingSourcesCheck: _funding_sources,
     StipendCapCheck: _stipend_cap,
+    ConfirmationCheck: _confirmation,
 }
 
 

@@ -362,6 +362,13 @@ def stipend_above_cap(amount: int, cap: int, g: int, g_from: dt.date) -> Message
     )
 
 
+def not_confirmed(label: Text) -> Message:
+    return Message(
+        f"Utlysningen krever at du kan svare ja på «{label.nb}». Søknaden svarer nei.",
+        f"The call requires the answer yes to '{label.en or label.nb}'. The application says no.",
+    )
+
+
 def unknown_category(category: str) -> Message:
     return Message(
         f"Budsjettposten «{category}» finnes ikke i denne utlysningen. Velg en av kategoriene.",

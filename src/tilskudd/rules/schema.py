@@ -463,6 +463,18 @@ class StipendCapCheck(_Check):
     model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
 
 
+class ConfirmationCheck(_Check):
+    """A yes/no answer must be yes: the applicant confirms a condition of the call (*bekreftelse*).
+
+    E.g. C0-R16: the participants have completed the third year of the
+    introduction programme. A missing answer is the field's own ``required``
+    finding; a ``false`` gives this check's finding.
+    """
+
+    kind: Literal["confirmation"]
+    field: str
+
+
 Check = Annotated[
     Union[
         RangeCheck,
@@ -473,6 +485,7 @@ Check = Annotated[
         OwnContributionCheck,
         FundingSourcesCheck,
         StipendCapCheck,
+        ConfirmationCheck,
     ],
     Field(discriminator="kind"),
 ]
