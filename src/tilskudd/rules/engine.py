@@ -78,7 +78,9 @@ def evaluate(call: CallDefinition, application: Application, at: dt.datetime) ->
     findings: list[Finding] = []
     for check in _CHECKS:
         findings.extend(check(context))
-    return findings
+    # The same finding can come from two places (a bank account is checked as an identifier,
+    # X-R02, and again as a form field of type bank_account); the applicant sees it once.
+    return list(dict.fromkeys(findings))
 
 
 def _finding(rule: str, text: msg.Message, field: str = "", severity: str = "error") -> Finding:
