@@ -128,3 +128,59 @@ def load_call_files(paths: list[Path], new_version: bool = False) -> list[LoadRe
     read = read_call_files(paths)
     with transaction.atomic():
         return [load_call(definition, str(path), new_version) for path, definition in read]
+
+
+# --- checking an application (the API and the CLI share this) -------------------
+
+import datetime as dt  # noqa: E402
+
+from django.utils import timezone  # noqa: E402
+
+from tilskudd.rules.application import Application  # noqa: E402
+from tilskudd.rules.cli_check import CheckResult  # noqa: E402
+from tilskudd.rules.engine import evaluate  # noqa: E402
+
+
+class UnknownCallError(LookupError):
+    """No call with this id is loaded."""
+
+    def __init__(self, slug: str):
+        self.slug = slug
+        self.message_nb = f"Det finnes ingen utlysning med id «{slug}»."
+        self.message_en = f"There is no call with the id '{slug}'."
+        super().__init__(self.message_en)
+
+
+class CallMismatchError(ValueError):
+    """The application names another call than the one it is checked against."""
+
+    def __init__(self, slug: str, named: str):
+        self.slug = slug
+        self.named = named
+        self.message_nb = f"Søknaden gjelder utlysningen «{named}», ikke «{slug}» (feltet call)."
+        self.message_en = f"The application is for the call '{named}', not '{slug}' (the field call)."
+        super().__init__(self.message_en)
+
+
+def current_call(slug: str) -> Call:
+    """The call with its current version, or :class:`UnknownCallError`."""
+    call = Call.objects.select_related("current_version").filter(slug=slug).first()
+    if call is None or call.current_version is None:
+        raise UnknownCallError(slug)
+    return call
+
+
+def check_application(call_slug: str, application: Application, at: dt.datetime | None = None) -> CheckResult:
+    """Check an application against the current version of a call at ``at`` (aware; default now).
+
+    Reads only; nothing is stored. Returns a
+    :class:`tilskudd.rules.cli_check.CheckResult`. The API's check endpoint
+    and ``tilskudd check`` both come here, so they always agree.
+    """
+    call = current_call(call_slug)
+    if application.call != call.slug:
+        raise CallMismatchError(call.slug, application.call)
+    at = at if at is not None else timezone.now()
+    version = call.current_version
+    findings = evaluate(version.parsed(), application, at)
+    return CheckResult(call=call.slug, version=version.number, at=at, findings=findings)
