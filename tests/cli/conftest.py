@@ -1,0 +1,74 @@
+"""Fixtures for the command line: the minimal call in the test database, and application files."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.conftest import FIXTURES
+
+MINIMAL = FIXTURES / "minimal_call.yaml"
+BEFORE = "2030-02-01T10:00"  # Oslo time, well before the minimal call's deadline
+
+
+def application_data(**changes) -> dict:
+    """An application to the minimal call that breaks no rule (as in tests/rules/test_engine.py)."""
+    data = {
+        "call": "test-minimal",
+        "areas": ["3"],
+        "applicant": {"org_number": "964338531", "applicant_type": "municipality", "bank_account": "12345678903"},
+        "answers": {"participants": 20, "needs_exemption": False},
+        "budget": {
+            "lines": [{"category": "staff", "amount": 400000}],
+            "own_contribution": {"amount": 50000},
+            "amount_applied": 350000,
+        },
+    }
+    data.update(changes)
+    return data
+
+
+def call_variant(tmp_path: Path, name: str = "variant", **changes) -> Path:
+    """A copy of the minimal call file with some top-level keys changed, written to tmp_path."""
+    data = yaml.safe_load(MINIMAL.read_text(encoding="utf-8"))
+    data.update(changes)
+    path = tmp_path / f"{name}.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def loaded(db):
+    """The minimal call loaded into the test database."""
+    from tilskudd.calls.services import load_call_files
+
+    load_call_files([MINIMAL])
+
+
+@pytest.fixture
+def write_json(tmp_path):
+    def write(data, name: str = "application.json") -> Path:
+        path = tmp_path / name
+        path.write_text(data if isinstance(data, str) else json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        return path
+
+    return write
+
+
+@pytest.fixture
+def run(capsys, monkeypatch):
+    """Run ``tilskudd ARGS…``; returns (exit code, stdout, stderr)."""
+    from tilskudd.cli import main
+
+    monkeypatch.setenv("DJANGO_SETTINGS_MODULE", "tilskudd.settings")
+    monkeypatch.setenv("DEBUG", "1")
+
+    def run_(*args: str) -> tuple[int, str, str]:
+        code = main([str(arg) for arg in args])
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run_
