@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from tilskudd.api.schemas import CallDetailOut, CallSummaryOut, CheckOut, ErrorOut, ValidationErrorOut
@@ -22,8 +22,8 @@ from tilskudd.rules.schema import OSLO, CallDefinition
 router = Router(tags=["calls / utlysninger"])
 
 
-def error(status: int, nb: str, en: str) -> tuple[int, dict]:
-    return status, {"detail": nb, "detail_en": en}
+def error(status: int, nb: str, en: str) -> Status:
+    return Status(status, {"detail": nb, "detail_en": en})
 
 
 def summary(call: Call, definition: CallDefinition, now) -> dict:
@@ -72,7 +72,7 @@ def call_detail(request: HttpRequest, call_id: str):
     ]
     data["rules"] = rule_ids(call.current_version.definition)
     data["definition"] = call.current_version.definition
-    return 200, data
+    return Status(200, data)
 
 
 class CheckQuery(Schema):
@@ -98,22 +98,19 @@ def check(request: HttpRequest, call_id: str, application: Application, query: Q
     try:
         at = parse_at(query.at)
     except ReferenceTimeError as exc:
-        return 422, {
-            "detail": [
-                {
-                    "type": "value_error",
-                    "loc": ["query", "at"],
-                    "msg": exc.message_en,
-                    "field": "at",
-                    "message_nb": exc.message_nb,
-                    "message_en": exc.message_en,
-                }
-            ]
+        problem = {
+            "type": "value_error",
+            "loc": ["query", "at"],
+            "msg": exc.message_en,
+            "field": "at",
+            "message_nb": exc.message_nb,
+            "message_en": exc.message_en,
         }
+        return Status(422, {"detail": [problem]})
     try:
         result = check_application(call_id, application, at)
     except UnknownCallError as exc:
         return error(404, exc.message_nb, exc.message_en)
     except CallMismatchError as exc:
         return error(400, exc.message_nb, exc.message_en)
-    return 200, result.as_dict()
+    return Status(200, result.as_dict())
