@@ -174,3 +174,19 @@ def test_links_to_other_docs_point_at_files_that_exist_or_are_being_written():
     for name in linked:
         assert (DOC.parent / name).exists(), f"docs/{name} is linked but missing"
 
+
+
+@pytest.mark.parametrize(
+    ("at", "accepted"),
+    [("2025-02-10T23:59:59+01:00", True), ("2025-02-10T12:00:00+01:00", False)],
+)
+def test_a_date_time_with_time_given_false_is_refused_unless_it_is_the_end_of_the_day(at, accepted):
+    from pydantic import ValidationError
+
+    adapter = TypeAdapter(CallDefinition.model_fields["deadline"].annotation)
+    data = {"rule": "C1-R01", "at": at, "time_given": False}
+    if accepted:
+        assert adapter.validate_python(data).instant == dt.datetime(2025, 2, 10, 23, 59, 59, tzinfo=OSLO)
+    else:
+        with pytest.raises(ValidationError):
+            adapter.validate_python(data)
