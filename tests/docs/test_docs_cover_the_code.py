@@ -83,3 +83,32 @@ def test_decisions_are_a_dated_list():
     assert len(rows) >= 20
     for row in rows:
         assert re.match(r"^\| \d+ \| \d{4}-\d{2}-\d{2} \|", row), row
+
+
+MY_DOCS = ["call-format.md", "application-format.md", "glossary.md", "decisions.md", "deployment.md"]
+
+
+def github_anchor(heading: str) -> str:
+    """The anchor GitHub gives a heading: lower case, punctuation dropped, spaces to hyphens."""
+    text = heading.strip().lower()
+    text = re.sub(r"[^\w\- ]", "", text)
+    return text.replace(" ", "-")
+
+
+def anchors(name: str) -> set[str]:
+    return {github_anchor(line.lstrip("#")) for line in read(name).splitlines() if line.startswith("#")}
+
+
+@pytest.mark.parametrize("name", MY_DOCS)
+def test_links_between_docs_resolve(name):
+    broken = []
+    for target in re.findall(r"\]\(([^)\s]+)\)", read(name)):
+        if target.startswith(("http://", "https://", "mailto:")):
+            continue
+        path, _, anchor = target.partition("#")
+        file = (DOCS / path).resolve() if path else DOCS / name
+        if not file.exists():
+            broken.append(target)
+        elif anchor and (file.suffix != ".md" or anchor not in anchors(file.relative_to(DOCS).as_posix())):
+            broken.append(target)
+    assert broken == []
