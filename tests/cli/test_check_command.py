@@ -21,7 +21,7 @@ def test_an_application_without_findings_exits_0(loaded, run, write_json):
     assert err == ""
     assert "Utlysning: test-minimal (versjon 1) – Testutlysning" in out
     assert "Sjekket per: 01.02.2030 kl. 10:00:00 (norsk tid)" in out
-    assert "OK: ingen feil – 0 feil" in out
+    assert "OK: ingen feil – 0 feil, 0 advarsler" in out
 
 
 def test_an_application_with_errors_exits_1_and_names_rule_field_and_message(loaded, run, write_json):
@@ -38,7 +38,7 @@ def test_english_messages(loaded, run, write_json):
         "check", "--call", "test-minimal", write_json(application_data(answers=FEW)), "--at", BEFORE, "--lang", "en"
     )
     assert code == 1
-    assert "NOT OK – 1 error(s)" in out
+    assert "NOT OK – 1 error, 0 warnings" in out
     assert "'Number of participants' must be at least 15. The application has 12." in out
 
 

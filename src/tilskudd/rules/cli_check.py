@@ -273,10 +273,12 @@ def format_result(result: CheckResult, title: str = "", language: str = "nb") ->
     ]
     if english:
         verdict = "OK: no errors" if result.ok else "NOT OK"
-        counts = f"{result.errors} error(s), {result.warnings} warning(s)"
+        counts = f"{result.errors} error{'s' if result.errors != 1 else ''}, " + (
+            f"{result.warnings} warning{'s' if result.warnings != 1 else ''}"
+        )
     else:
         verdict = "OK: ingen feil" if result.ok else "IKKE OK"
-        counts = f"{result.errors} feil, {result.warnings} advarsel/advarsler"
+        counts = f"{result.errors} feil, {result.warnings} advars{'el' if result.warnings == 1 else 'ler'}"
     lines.append(f"{verdict} – {counts}")
     if result.findings:
         lines.append("")
