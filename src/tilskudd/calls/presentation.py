@@ -28,6 +28,7 @@ from tilskudd.rules.schema import (
     BudgetTotalCheck,
     CallDefinition,
     Condition,
+    ConfirmationCheck,
     FieldType,
     FormField,
     FundingSourcesCheck,
@@ -106,8 +107,13 @@ class Line:
     term: str = ""
 
     @property
+    def term_end(self) -> str:
+        """':' after the lead, unless it already ends a sentence ('Trengs unntak?')."""
+        return "" if not self.term or self.term[-1] in "?!.:" else ":"
+
+    @property
     def text(self) -> str:
-        lead = f"{self.term}: " if self.term else ""
+        lead = f"{self.term}{self.term_end} " if self.term else ""
         return lead + str(self.phrase)
 
 
@@ -195,6 +201,8 @@ class CallCard:
 
 
 # --- words and numbers -----------------------------------------------------------
+
+NBSP = "\u00a0"
 
 MONTHS_EN = (
     "January February March April May June July August September October November December"
@@ -380,6 +388,26 @@ def _field_at(call: CallDefinition, path: str) -> FormField | None:
     return next((f for f in call.fields if f.value_path == path), None)
 
 
+#: Parts of the application format (``application.py``) a condition may name without a form field.
+APPLICATION_PATHS = {
+    "budget.amount_applied": ("beløpet det søkes om", "the amount applied for"),
+    "budget.own_contribution.amount": ("egenandelen i kroner", "the own contribution in NOK"),
+    "budget.own_contribution.in_kind_amount": ("egeninnsatsen regnet i kroner", "the contribution in kind in NOK"),
+    "budget.own_contribution.description": ("beskrivelsen av egenandelen", "the description of the own contribution"),
+    "budget.stipend.amount_applied": ("stønaden det søkes om", "the stipend applied for"),
+    "applicant.founded_on": ("datoen organisasjonen ble stiftet", "the date the organisation was founded"),
+}
+
+
+def path_words(call: CallDefinition, path: str, language: str | None) -> str:
+    """What a path in the application is called: a field's label in quotes, or a plain name."""
+    if _field_at(call, path) is not None:
+        return quote(text_in(call.field_label(path), language), language)
+    if path in APPLICATION_PATHS:
+        return APPLICATION_PATHS[path][1 if is_english(language) else 0]
+    return quote(path, language)
+
+
 def _area_label(call: CallDefinition, language: str | None) -> str:
     label = call.areas.label if call.areas else Text(nb="Prioritert område", en="Priority area")
     return lower_first(text_in(label, language))
@@ -424,7 +452,7 @@ def describe_condition(
         ))
     if condition.field:
         target = _field_at(call, condition.field)
-        label = quote(text_in(call.field_label(condition.field), language), language)
+        label = path_words(call, condition.field, language)
         is_boolean = target is not None and target.type is FieldType.BOOLEAN
         if condition.equals is not None:
             parts.append(f"{label} {pick(language, 'er', 'is')} {_value_words(condition.equals, target, language)}")
@@ -563,7 +591,12 @@ def describe_check(check, call: CallDefinition, language: str | None, *, skip_ar
                 )
             )
         details.append(_g_explained(call, language))
-    else:  # a check kind added to the schema later: say at least that it exists
+    elif isinstance(check, ConfirmationCheck):
+        label = path_words(call, check.field, language)
+        sentence = pick(language, f"Dere må svare ja på {label}", f"You must answer yes to {label}")
+    elif check.message:  # a check kind added to the schema later: its own message says what it demands
+        sentence = text_in(check.message, language).rstrip(".")
+    else:
         sentence = pick(language, f"Regelen kontrolleres ({check.kind})", f"This rule is checked ({check.kind})")
     if check.severity == "warning":
         details.append(
@@ -622,21 +655,16 @@ def call_page(call: CallDefinition, language: str | None, now: dt.datetime) -> C
         title=text_in(call.title, language),
         summary=text_in(call.summary, language),
         is_open=is_open(call.deadline.instant, now),
-        facts=_facts(call, language, now),
+        facts=_facts(call, language),
         blocks=tuple(block for block in blocks if block is not None),
     )
 
 
-def _facts(call: CallDefinition, language: str | None, now: dt.datetime) -> tuple[Fact, ...]:
+def _facts(call: CallDefinition, language: str | None) -> tuple[Fact, ...]:
     grantor = text_in(call.grantor.name, language)
     if call.local_grantors:
         count = len(call.local_grantors.municipalities)
         grantor += pick(language, f" og {count} kommuner", f" and {count} municipalities")
-    status = (
-        pick(language, "Åpen for søknader", "Open for applications")
-        if is_open(call.deadline.instant, now)
-        else pick(language, "Søknadsfristen er ute", "The deadline has passed")
-    )
     return (
         Fact(pick(language, "Tilskuddsforvalter", "Grantor"), phrase(grantor)),
         Fact(pick(language, "Ramme", "Frame"), phrase(format_frame(call.frame.amount, call.frame.up_to, language))),
@@ -645,7 +673,6 @@ def _facts(call: CallDefinition, language: str | None, now: dt.datetime) -> tupl
             pick(language, "Hvem kan søke", "Who may apply"),
             phrase(upper_first(applicant_types_text(call.eligibility.applicant_types.allowed, language))),
         ),
-        Fact(pick(language, "Status", "Status"), phrase(status)),
     )
 
 
@@ -831,7 +858,7 @@ def _eligibility_block(call: CallDefinition, language: str | None) -> Block:
     lines = [
         Line(
             phrase(
-                pick(language, "Disse kan søke: ", "Who may apply: ")
+                pick(language, "Disse kan søke: ", "These may apply: ")
                 + applicant_types_text(rules.applicant_types.allowed, language)
                 + "."
             ),
@@ -1078,7 +1105,7 @@ def _field_line(field: FormField, call: CallDefinition, language: str | None) ->
     if field.type is FieldType.ATTACHMENT:
         status = pick(language, "vedlegg, ", "attachment, ") + status
     details = ()
-    if field.shown_when:
+    if field.shown_when and field.shown_when != field.required_when:
         details = (
             phrase(
                 pick(language, "Vises bare ", "Shown only ")
@@ -1530,7 +1557,11 @@ def _complaints_block(call: CallDefinition, language: str | None) -> Block:
 
 
 def _contact_link(contact, language: str | None) -> tuple[Phrase, Phrase]:
-    phone = phrase(Link("tel:" + contact.phone.replace(" ", ""), contact.phone)) if contact.phone else phrase("–")
+    phone = (
+        phrase(Link("tel:" + contact.phone.replace(" ", ""), contact.phone.replace(" ", NBSP)))
+        if contact.phone
+        else phrase("–")
+    )
     email = phrase(Link("mailto:" + contact.email, contact.email)) if contact.email else phrase("–")
     return phone, email
 
@@ -1552,7 +1583,7 @@ def _contact_block(call: CallDefinition, language: str | None) -> Block | None:
     if routing.switchboard:
         lines.append(
             Line(
-                phrase(Link("tel:" + routing.switchboard.replace(" ", ""), routing.switchboard)),
+                phrase(Link("tel:" + routing.switchboard.replace(" ", ""), routing.switchboard.replace(" ", NBSP))),
                 term=pick(language, "Sentralbord", "Switchboard"),
             )
         )
@@ -1572,7 +1603,7 @@ def _contact_block(call: CallDefinition, language: str | None) -> Block | None:
                     covers = (
                         pick(language, "Alle", "All")
                         if not named
-                        else pick(language, "Alle andre", "All others")
+                        else pick(language, "Alle andre områder", "All other areas")
                     )
                 else:
                     ids = [part.strip() for part in key.split(",")]
