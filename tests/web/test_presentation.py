@@ -350,3 +350,38 @@ def test_every_rule_id_of_the_fixture_reaches_the_page(minimal_call, language):
         for rule in row.rules
     }
     assert rule_ids_in(minimal_call.model_dump(mode="json", by_alias=True)) <= shown
+
+
+def test_confirmation_check_and_application_paths_in_plain_words():
+    def confirmation(data):
+        data["fields"].append(
+            {
+                "id": "completed_year_3",
+                "section": "project",
+                "type": "boolean",
+                "label": {"nb": "Har deltakerne fullført tredje år?", "en": "Have the participants finished year 3?"},
+                "rule": "C0-R16",
+            }
+        )
+        data["checks"] = [
+            {"kind": "confirmation", "rule": "C0-R16", "field": "answers.completed_year_3"},
+            {
+                "kind": "own_contribution",
+                "rule": "C0-R09",
+                "when": {"field": "budget.own_contribution.description", "truthy": True},
+            },
+        ]
+
+    call = variant(confirmation)
+    confirm, own = (p.describe_check(check, call, "nb") for check in call.checks)
+    assert confirm.text == "Dere må svare ja på «Har deltakerne fullført tredje år?»."
+    assert confirm.rules == ("C0-R16",)
+    assert p.describe_check(call.checks[0], call, "en").text == (
+        "You must answer yes to “Have the participants finished year 3?”."
+    )
+    assert own.text.endswith("når beskrivelsen av egenandelen er fylt ut.")
+
+
+def test_a_lead_that_ends_in_a_question_mark_gets_no_colon():
+    assert p.Line(p.phrase("må fylles ut"), term="Trengs unntak?").text == "Trengs unntak? må fylles ut"
+    assert p.Line(p.phrase("må fylles ut"), term="Antall deltakere").text == "Antall deltakere: må fylles ut"
