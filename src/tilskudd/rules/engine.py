@@ -156,7 +156,8 @@ def _check_eligibility(ctx: Context) -> Iterator[Finding]:
 def _check_minimum_age(ctx: Context, rule: str, years: int) -> Iterator[Finding]:
     founded = ctx.application.applicant.founded_on
     if founded is None:
-        yield _finding(rule, msg.founding_date_missing(), "applicant.founded_on")
+        if not _asked_by_form(ctx, "applicant.founded_on"):
+            yield _finding(rule, msg.founding_date_missing(), "applicant.founded_on")
         return
     if _add_years(founded, years) > ctx.today:
         yield _finding(rule, msg.too_young(years, founded, ctx.today), "applicant.founded_on")
@@ -205,11 +206,20 @@ def _check_joint(ctx: Context) -> Iterator[Finding]:
 def _check_grantor(ctx: Context) -> Iterator[Finding]:
     local = ctx.call.local_grantors
     chosen = ctx.application.grantor
-    if chosen is None:
+    if chosen is None or _asked_by_form(ctx, "grantor"):
         return
     if chosen not in ctx.call.grantor_org_numbers():
         rule = local.rule if local else ctx.call.frame.rule
         yield _finding(rule, msg.unknown_grantor(chosen), "grantor")
+
+
+def _asked_by_form(ctx: Context, path: str) -> bool:
+    """Whether a form field asks for the value at ``path``.
+
+    Then the field reports a missing or invalid value, and the eligibility
+    check only judges a value that is there: one finding for one problem.
+    """
+    return any(field.value_path == path for field in ctx.call.fields)
 
 
 def _check_areas(ctx: Context) -> Iterator[Finding]:
@@ -272,11 +282,11 @@ def _check_field_value(field: FormField, value: Any) -> Iterator[Finding]:
     elif kind is FieldType.CASE_NUMBER and not (isinstance(value, str) and _CASE_NUMBER.match(value)):
         yield _finding(rule, msg.must_be_case_number(field.label), path)
     elif kind is FieldType.CHOICE and value not in {choice.value for choice in field.choices}:
-        yield _finding(rule, msg.not_a_choice(field.label), path)
+        yield _finding(rule, msg.not_a_choice(field.label, value), path)
     elif kind is FieldType.MULTICHOICE and not (
         isinstance(value, list) and set(value) <= {choice.value for choice in field.choices}
     ):
-        yield _finding(rule, msg.not_a_choice(field.label), path)
+        yield _finding(rule, msg.not_a_choice(field.label, value), path)
     elif kind in (FieldType.TEXT, FieldType.TEXTAREA) and not isinstance(value, str):
         yield _finding(rule, msg.must_be_text(field.label), path)
 

@@ -244,9 +244,10 @@ def must_be_case_number(label: Text) -> Message:
     )
 
 
-def not_a_choice(label: Text) -> Message:
+def not_a_choice(label: Text, value: object) -> Message:
     return Message(
-        f"Svaret på «{label.nb}» er ikke et av valgene.", f"The answer to '{label.en or label.nb}' is not one of the choices."
+        f"Svaret «{value}» på «{label.nb}» er ikke et av valgene.",
+        f"The answer '{value}' to '{label.en or label.nb}' is not one of the choices.",
     )
 
 
