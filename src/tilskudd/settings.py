@@ -55,7 +55,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "tilskudd.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -115,6 +115,9 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "var" / "static"))
+# WhiteNoise serves from here after collectstatic; with DEBUG it also finds files in place.
+WHITENOISE_USE_FINDERS = DEBUG or env_bool("TILSKUDD_TESTING")
+WHITENOISE_AUTOREFRESH = DEBUG or env_bool("TILSKUDD_TESTING")
 # The site-wide CSS and the vendored Designsystemet files (src/tilskudd/static/).
 STATICFILES_DIRS = [SRC_DIR / "static"]
 STORAGES = {
