@@ -47,9 +47,15 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "tilskudd.accounts",
+    "tilskudd.audit",
     "tilskudd.calls",
+    "tilskudd.orgs",
+    "tilskudd.applications",
     "tilskudd.api",
 ]
+
+AUTH_USER_MODEL = "accounts.User"
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class AccountsConfig(AppConfig):
+    """People who log in: applicants and grantor staff (*brukere*)."""
+
+    name = "tilskudd.accounts"
+    verbose_name = "Brukere"

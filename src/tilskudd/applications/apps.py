@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class ApplicationsConfig(AppConfig):
+    """Applications (*søknader*): drafts, signatures, submission and receipts."""
+
+    name = "tilskudd.applications"
+    verbose_name = "Søknader"

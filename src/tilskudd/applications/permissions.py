@@ -1,0 +1,127 @@
+"""Who may do what with an application: plain functions returning (allowed, reason).
+
+The reason is shown to the person when a button is missing, and tests assert it.
+Authority is checked when signing and submitting, not when drafting.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from django.utils import timezone
+
+from tilskudd.applications.models import Application
+from tilskudd.orgs.models import Delegation, Membership, Role
+
+
+class Permission(NamedTuple):
+    allowed: bool
+    reason_nb: str = ""
+    reason_en: str = ""
+
+    def __bool__(self) -> bool:
+        return self.allowed
+
+
+ALLOWED = Permission(True)
+
+
+def membership(user, organisation) -> Membership | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return (
+        Membership.objects.filter(user=user, organisation=organisation, removed_at__isnull=True)
+        .select_related("organisation")
+        .first()
+    )
+
+
+def can_view(user, application: Application) -> Permission:
+    if membership(user, application.organisation) is None:
+        return Permission(
+            False,
+            "Du er ikke med i organisasjonen som eier søknaden.",
+            "You are not in the organisation that owns the application.",
+        )
+    return ALLOWED
+
+
+def can_create(user, organisation) -> Permission:
+    if membership(user, organisation) is None:
+        return Permission(False, "Du er ikke med i denne organisasjonen.", "You are not in this organisation.")
+    return ALLOWED
+
+
+def can_edit(user, application: Application) -> Permission:
+    seen = can_view(user, application)
+    if not seen:
+        return seen
+    if not application.is_editable:
+        return Permission(
+            False,
+            "Søknaden er sendt inn og kan ikke endres.",
+            "The application has been submitted and cannot be changed.",
+        )
+    return ALLOWED
+
+
+def signing_capacity(user, application: Application) -> tuple[str, Delegation | None] | None:
+    """("signatory", None) or ("delegate", delegation) when ``user`` may sign, else None."""
+    member = membership(user, application.organisation)
+    if member is None:
+        return None
+    if member.role == Role.SIGNATORY and member.is_confirmed:
+        return "signatory", None
+    today = timezone.localdate()
+    for delegation in Delegation.objects.filter(
+        organisation=application.organisation, delegate=user, revoked_at__isnull=True, valid_until__gte=today
+    ):
+        if delegation.covers(application.call_id, today) and _grantor_still_signatory(delegation):
+            return "delegate", delegation
+    return None
+
+
+def _grantor_still_signatory(delegation: Delegation) -> bool:
+    return Membership.objects.filter(
+        user=delegation.granted_by,
+        organisation=delegation.organisation,
+        role=Role.SIGNATORY,
+        removed_at__isnull=True,
+        confirmed_at__isnull=False,
+    ).exists()
+
+
+def can_sign(user, application: Application) -> Permission:
+    editable = can_edit(user, application)
+    if not editable:
+        return editable
+    if signing_capacity(user, application) is None:
+        return Permission(
+            False,
+            "Bare den som har signaturrett, eller fullmakt fra denne, kan signere søknaden.",
+            "Only a signatory, or someone with their delegated authority, can sign the application.",
+        )
+    return ALLOWED
+
+
+def can_submit(user, application: Application) -> Permission:
+    editable = can_edit(user, application)
+    if not editable:
+        return editable
+    member = membership(user, application.organisation)
+    if member is None or not member.is_confirmed:
+        return Permission(
+            False,
+            "Tilgangen din til organisasjonen er ikke bekreftet ennå. Du kan skrive utkast, men ikke sende inn.",
+            "Your access to the organisation is not confirmed yet. You can write drafts, but not submit.",
+        )
+    return ALLOWED
+
+
+def can_withdraw(user, application: Application) -> Permission:
+    seen = can_view(user, application)
+    if not seen:
+        return seen
+    if application.status not in ("submitted", "reopened"):
+        return Permission(False, "Bare innsendte søknader kan trekkes.", "Only submitted applications can be withdrawn.")
+    return ALLOWED

@@ -1,0 +1,290 @@
+"""Domain operations on applications. Each runs in one transaction, checks
+permission, changes state through the state machine and writes the audit event.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from pydantic import ValidationError
+
+from tilskudd.applications import permissions
+from tilskudd.applications.models import Application, CaseNumberCounter, Signature
+from tilskudd.applications.states import Status, check_transition
+from tilskudd.audit.services import record
+from tilskudd.calls.models import Call
+from tilskudd.rules import Application as ExchangeApplication
+from tilskudd.rules import Finding, evaluate
+from tilskudd.rules.findings import has_errors
+
+#: The parts of the exchange format that the applicant edits (the rest comes from the organisation).
+EDITABLE_KEYS = ("grantor", "areas", "joint", "contacts", "answers", "partners", "budget")
+
+
+class NotAllowed(Exception):
+    def __init__(self, permission: permissions.Permission):
+        self.permission = permission
+        super().__init__(permission.reason_en or permission.reason_nb)
+
+
+class StaleRevision(Exception):
+    """Someone else saved the draft after this person opened it."""
+
+
+class SubmissionRefused(Exception):
+    """Submission is impossible: the reasons say why (deadline, errors, missing signature …)."""
+
+    def __init__(self, reason_nb: str, reason_en: str, findings: list[Finding] | None = None):
+        self.reason_nb, self.reason_en, self.findings = reason_nb, reason_en, findings or []
+        super().__init__(reason_en)
+
+
+def _require(permission: permissions.Permission) -> None:
+    if not permission:
+        raise NotAllowed(permission)
+
+
+# --- reading -------------------------------------------------------------------
+
+
+def exchange_document(application: Application) -> dict[str, Any]:
+    """The application in the exchange format, with the organisation's current data."""
+    document: dict[str, Any] = {"format": "tilskudd.application/1", "call": application.call.slug}
+    for key in EDITABLE_KEYS:
+        if key in application.content:
+            document[key] = application.content[key]
+    document["applicant"] = application.organisation.as_applicant()
+    document["attachments"] = [
+        {"kind": a.kind, "filename": a.original_name, "content_type": a.content_type, "sha256": a.sha256}
+        for a in application.attachment_files.all()
+    ]
+    return document
+
+
+def content_hash(document: dict[str, Any]) -> str:
+    canonical = json.dumps(document, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class CheckOutcome:
+    findings: list[Finding]
+    #: Field-precise problems with the content's shape (path, message) — the engine could not run.
+    format_errors: list[tuple[str, str]]
+
+    @property
+    def can_submit(self) -> bool:
+        return not self.format_errors and not has_errors(self.findings)
+
+
+def check(application: Application, at: dt.datetime | None = None) -> CheckOutcome:
+    """Run the rule engine on the application as it is now (the same engine as API, CLI and screening)."""
+    document = exchange_document(application)
+    try:
+        parsed = ExchangeApplication.model_validate(document)
+    except ValidationError as error:
+        problems = [(".".join(str(p) for p in e["loc"]), e["msg"]) for e in error.errors()]
+        return CheckOutcome([], problems)
+    definition = application.call_version.parsed()
+    return CheckOutcome(evaluate(definition, parsed, at or timezone.now()), [])
+
+
+# --- drafting ------------------------------------------------------------------
+
+
+def start_draft(user, organisation, call: Call) -> Application:
+    _require(permissions.can_create(user, organisation))
+    with transaction.atomic():
+        application = Application.objects.create(
+            organisation=organisation,
+            call=call,
+            call_version=call.current_version,
+            content={"areas": [], "answers": {}, "budget": {}},
+            created_by=user,
+            updated_by=user,
+        )
+        record(user, application, "application.created", to_state=Status.DRAFT, data={"call": call.slug})
+    return application
+
+
+def save_draft(user, application_id: int, changes: dict[str, Any], based_on_revision: int) -> Application:
+    """Merge ``changes`` (top-level keys of the exchange format) into the draft.
+
+    Refused when the draft changed since ``based_on_revision`` (two people
+    editing at once never overwrite each other silently). Any change voids an
+    existing signature.
+    """
+    unknown = set(changes) - set(EDITABLE_KEYS)
+    if unknown:
+        raise ValueError(f"cannot change {', '.join(sorted(unknown))}")
+    with transaction.atomic():
+        application = Application.objects.select_for_update().get(pk=application_id)
+        _require(permissions.can_edit(user, application))
+        if application.revision != based_on_revision:
+            raise StaleRevision()
+        changed = sorted(key for key, value in changes.items() if application.content.get(key) != value)
+        if not changed:
+            return application
+        application.content = {**application.content, **changes}
+        if "answers" in changes and isinstance(changes["answers"], dict):
+            application.title = str(changes["answers"].get("project_title") or application.title)[:300]
+        application.revision += 1
+        application.updated_by = user
+        application.save()
+        _void_signatures(application, "Søknaden ble endret etter signering.")
+        record(user, application, "draft.saved", data={"changed": changed, "revision": application.revision})
+    return application
+
+
+def _void_signatures(application: Application, reason: str) -> None:
+    application.signatures.filter(voided_at__isnull=True).update(voided_at=timezone.now(), voided_reason=reason)
+
+
+def content_changed(application: Application) -> None:
+    """Call after an attachment is added or removed: the content moved on, signatures are void."""
+    application.revision += 1
+    application.save(update_fields=["revision", "updated_at"])
+    _void_signatures(application, "Vedleggene ble endret etter signering.")
+
+
+# --- signing and submitting -------------------------------------------------------
+
+
+def sign(user, application_id: int, revision: int) -> Signature:
+    """Sign exactly the content of ``revision``; refused while the rule engine finds errors."""
+    with transaction.atomic():
+        application = Application.objects.select_for_update().get(pk=application_id)
+        _require(permissions.can_sign(user, application))
+        if application.revision != revision:
+            raise StaleRevision()
+        outcome = check(application)
+        if not outcome.can_submit:
+            raise SubmissionRefused(
+                "Søknaden har feil som må rettes før den kan signeres.",
+                "The application has errors that must be fixed before it can be signed.",
+                outcome.findings,
+            )
+        capacity = permissions.signing_capacity(user, application)
+        assert capacity is not None
+        kind, delegation = capacity
+        member = permissions.membership(user, application.organisation)
+        _void_signatures(application, "Erstattet av en ny signatur.")
+        signature = Signature.objects.create(
+            application=application,
+            signed_by=user,
+            signed_at=timezone.now(),
+            content_hash=content_hash(exchange_document(application)),
+            revision=application.revision,
+            capacity=kind,
+            title=member.title if member else "",
+            delegation=delegation,
+        )
+        record(
+            user,
+            application,
+            "application.signed",
+            data={"hash": signature.content_hash, "capacity": kind, "delegation": delegation.pk if delegation else None},
+        )
+    return signature
+
+
+@dataclass(frozen=True)
+class SubmitResult:
+    application: Application
+    created: bool  # False: it was already submitted (a double click or a retry)
+
+
+def submit(user, application_id: int) -> SubmitResult:
+    """Submit the signed application: atomic and idempotent.
+
+    A second call (double click, retry after a lost response) returns the same
+    submission instead of making another. Refused after the deadline, judged by
+    the server clock in Europe/Oslo (X-R01), without a valid signature, or with
+    errors. On success the application is locked (X-R04), gets its case number
+    and the receipt is queued.
+    """
+    with transaction.atomic():
+        application = Application.objects.select_for_update().select_related("call", "organisation").get(
+            pk=application_id
+        )
+        if application.status == Status.SUBMITTED and permissions.can_view(user, application):
+            return SubmitResult(application, created=False)
+        _require(permissions.can_submit(user, application))
+        now = timezone.now()
+        if now > application.call.deadline:
+            deadline = timezone.localtime(application.call.deadline)
+            raise SubmissionRefused(
+                f"Søknadsfristen gikk ut {deadline:%d.%m.%Y} kl. {deadline:%H:%M}. Søknaden kan ikke sendes inn.",
+                f"The deadline passed on {deadline:%d.%m.%Y} at {deadline:%H:%M}. The application cannot be submitted.",
+            )
+        outcome = check(application, now)
+        if not outcome.can_submit:
+            raise SubmissionRefused(
+                "Søknaden har feil som må rettes før den kan sendes inn.",
+                "The application has errors that must be fixed before it can be submitted.",
+                outcome.findings,
+            )
+        document = exchange_document(application)
+        digest = content_hash(document)
+        signature = application.active_signature()
+        if signature is None or signature.content_hash != digest:
+            raise SubmissionRefused(
+                "Søknaden må signeres av en med signaturrett før den sendes inn. "
+                "Er den endret etter signering, må den signeres på nytt.",
+                "The application must be signed by a signatory before it is submitted. "
+                "If it changed after signing, it must be signed again.",
+            )
+        action = check_transition(application.status, Status.SUBMITTED)
+        previous = application.status
+        application.status = Status.SUBMITTED
+        application.submitted_at = now
+        application.submitted_by = user
+        application.submitted_content = document
+        application.submitted_hash = digest
+        application.submitted_findings = [f.as_dict() for f in outcome.findings]
+        if not application.case_number:
+            application.case_number = _next_case_number(now)
+        application.save()
+        record(
+            user,
+            application,
+            f"application.{action}",
+            from_state=previous,
+            to_state=Status.SUBMITTED,
+            data={"hash": digest, "case_number": application.case_number, "signature": signature.pk},
+        )
+        transaction.on_commit(lambda: _after_submission(application.pk))
+    return SubmitResult(application, created=True)
+
+
+def _next_case_number(now: dt.datetime) -> str:
+    year = timezone.localtime(now).year
+    counter, _ = CaseNumberCounter.objects.select_for_update().get_or_create(year=year)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return f"{year % 100:02d}/{counter.last:05d}"
+
+
+def _after_submission(application_id: int) -> None:
+    """Queue what follows a submission (receipt PDF and e-mail). Replaced by the receipts module."""
+    from tilskudd.applications import receipts  # noqa: PLC0415 - the receipt module is optional here
+
+    receipts.queue_receipt(application_id)
+
+
+def withdraw(user, application_id: int, reason: str = "") -> Application:
+    with transaction.atomic():
+        application = Application.objects.select_for_update().get(pk=application_id)
+        _require(permissions.can_withdraw(user, application))
+        action = check_transition(application.status, Status.WITHDRAWN)
+        previous = application.status
+        application.status = Status.WITHDRAWN
+        application.save(update_fields=["status", "updated_at"])
+        record(user, application, f"application.{action}", from_state=previous, to_state=Status.WITHDRAWN, reason=reason)
+    return application

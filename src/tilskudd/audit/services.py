@@ -1,0 +1,37 @@
+"""Writing audit events. Called inside the transaction of the service that changes state."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+
+from tilskudd.audit.models import AuditEvent
+
+
+def record(
+    actor,
+    subject: models.Model,
+    action: str,
+    *,
+    from_state: str = "",
+    to_state: str = "",
+    reason: str = "",
+    data: dict[str, Any] | None = None,
+) -> AuditEvent:
+    return AuditEvent.objects.create(
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        subject_type=subject._meta.model_name,
+        subject_id=str(subject.pk),
+        action=action,
+        from_state=from_state,
+        to_state=to_state,
+        reason=reason,
+        data=data or {},
+    )
+
+
+def history(subject: models.Model):
+    return AuditEvent.objects.filter(subject_type=subject._meta.model_name, subject_id=str(subject.pk)).select_related(
+        "actor"
+    )

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class OrgsConfig(AppConfig):
+    """Organisations that apply (*søkere*) and the people in them, with roles and delegations (*fullmakt*)."""
+
+    name = "tilskudd.orgs"
+    verbose_name = "Organisasjoner"
