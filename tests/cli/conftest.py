@@ -65,6 +65,12 @@ def run(capsys, monkeypatch):
 
     monkeypatch.setenv("DJANGO_SETTINGS_MODULE", "tilskudd.settings")
     monkeypatch.setenv("DEBUG", "1")
+    # A management command run from the command line closes every database connection when it
+    # ends (BaseCommand.run_from_argv). In a test that would close the test transaction's
+    # connection; on PostgreSQL the next query then fails with "the connection is closed".
+    from django.db import connections
+
+    monkeypatch.setattr(connections, "close_all", lambda: None)
 
     def run_(*args: str) -> tuple[int, str, str]:
         code = main([str(arg) for arg in args])
