@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "tilskudd.orgs",
     "tilskudd.applications",
     "tilskudd.api",
+    "tilskudd.demo",
 ]
 
 AUTH_USER_MODEL = "accounts.User"
@@ -214,3 +215,8 @@ if os.environ.get("STORAGE_BACKEND", "local") == "s3":
             "file_overwrite": False,
         },
     }
+
+# --- tests ---
+if env_bool("TILSKUDD_TESTING"):
+    # Hashing passwords slowly is the point in production and a waste in tests.
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

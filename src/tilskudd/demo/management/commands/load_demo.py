@@ -1,0 +1,19 @@
+from django.core.management.base import BaseCommand
+
+from tilskudd.demo.services import load_demo
+
+
+class Command(BaseCommand):
+    help = "Load demo organisations, people and open demo copies of the calls, and print the logins."
+
+    def handle(self, *args, **options):
+        made = load_demo()
+        self.stdout.write("")
+        self.stdout.write("Demodata / demo data")
+        for result in made["calls"]:
+            self.stdout.write(f"  utlysning {result.slug}: {result.outcome.value}")
+        self.stdout.write("")
+        self.stdout.write(f"Demobrukere / demo logins (passord / password: {made['password']}):")
+        for person, organisation, role in made["logins"]:
+            self.stdout.write(f"  {person.email:<38} {organisation:<36} {role}")
+        self.stdout.write("")

@@ -1,0 +1,104 @@
+"""Loading the demo data: idempotent, so `make run` can run it every time."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from tilskudd.calls.models import Call
+from tilskudd.calls.services import LoadResult, load_call
+from tilskudd.demo.data import DEMO_CALL_DAYS_OPEN, DEMO_PASSWORD, ORGANISATIONS, STAFF, DemoPerson
+from tilskudd.orgs.models import Membership, Organisation
+from tilskudd.rules.schema import OSLO, CallDefinition, Deadline, Text
+
+DEMO_SUFFIX = "-demo"
+
+
+def demo_call(definition: CallDefinition, today: dt.date) -> CallDefinition:
+    """An open copy of a call: same rules, deadline DEMO_CALL_DAYS_OPEN days ahead at 12:00 Oslo time."""
+    closes = dt.datetime.combine(today + dt.timedelta(days=DEMO_CALL_DAYS_OPEN), dt.time(12, 0), tzinfo=OSLO)
+    title = Text(nb=f"[Demo] {definition.title.nb}", en=f"[Demo] {definition.title.en or definition.title.nb}")
+    deadline = Deadline(rule=definition.deadline.rule, at=closes, time_given=True)
+    data = definition.model_dump(mode="json", by_alias=True)
+    data.update(
+        id=definition.id + DEMO_SUFFIX,
+        title=title.model_dump(),
+        deadline=deadline.model_dump(mode="json"),
+    )
+    return CallDefinition.model_validate(data)
+
+
+def load_demo_calls(today: dt.date | None = None) -> list[LoadResult]:
+    """An open demo copy of every loaded call (refreshed while no application uses it)."""
+    today = today or timezone.localdate()
+    results = []
+    for call in Call.objects.exclude(slug__endswith=DEMO_SUFFIX).select_related("current_version"):
+        copy = demo_call(call.definition, today)
+        existing = Call.objects.filter(slug=copy.id).select_related("current_version").first()
+        if existing and existing.current_version.is_in_use():
+            continue  # keep the version applications were made under
+        results.append(load_call(copy, source_file=f"demo copy of {call.slug}"))
+    return results
+
+
+def _person(person: DemoPerson, staff: bool = False):
+    User = get_user_model()
+    user, created = User.objects.get_or_create(
+        email=person.email, defaults={"full_name": person.full_name, "is_staff": staff}
+    )
+    if created:
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+    return user
+
+
+@transaction.atomic
+def load_demo(today: dt.date | None = None) -> dict:
+    """Organisations, people with every role, and open demo calls. Returns what was made, for printing."""
+    today = today or timezone.localdate()
+    now = timezone.now()
+    staff_users = [_person(person, staff=True) for person in STAFF]
+    logins = [(person, "IMDi", "saksbehandler (grantor staff)") for person in STAFF]
+    for demo in ORGANISATIONS:
+        organisation, _ = Organisation.objects.update_or_create(
+            org_number=demo.org_number,
+            defaults={
+                "name": demo.name,
+                "applicant_type": demo.applicant_type,
+                "org_form": demo.org_form,
+                "county": demo.county,
+                "municipality_number": demo.municipality_number,
+                "address": demo.address,
+                "postal_code": demo.postal_code,
+                "city": demo.city,
+                "bank_account": demo.bank_account,
+                "email": demo.email,
+                "phone": demo.phone,
+                "founded_on": demo.founded_on(today),
+                "voluntary_registered": demo.voluntary_register_years_ago is not None,
+                "voluntary_registered_on": demo.registered_on(today),
+                "counties_activity": list(demo.counties_activity),
+                "counties_members": list(demo.counties_members),
+                "counties_branches": list(demo.counties_branches),
+                "registry_verified": False,
+            },
+        )
+        for person in demo.people:
+            user = _person(person)
+            Membership.objects.update_or_create(
+                user=user,
+                organisation=organisation,
+                removed_at=None,
+                defaults={
+                    "role": person.role,
+                    "title": person.title,
+                    "confirmed_at": now,
+                    "confirmed_by": staff_users[0],
+                },
+            )
+            logins.append((person, demo.name, f"{person.role} ({person.title})"))
+    calls = load_demo_calls(today)
+    return {"logins": logins, "calls": calls, "password": DEMO_PASSWORD}

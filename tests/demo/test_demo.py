@@ -1,0 +1,67 @@
+"""The demo data `make run` loads: organisations for every applicant type, people in every role, open calls."""
+
+import datetime as dt
+
+import pytest
+from django.core.management import call_command
+
+from tilskudd.calls.models import Call
+from tilskudd.calls.services import call_files_in, load_call_files
+from tilskudd.demo.data import DEMO_PASSWORD
+from tilskudd.demo.services import load_demo
+from tilskudd.orgs.models import Membership, Organisation
+from tests.conftest import CALLS_DIR
+
+pytestmark = pytest.mark.django_db
+
+TODAY = dt.date(2026, 11, 22)
+
+
+@pytest.fixture
+def calls():
+    load_call_files(call_files_in(CALLS_DIR))
+
+
+def test_demo_has_the_four_organisations_the_issue_asks_for(calls):
+    load_demo(TODAY)
+    types = sorted(Organisation.objects.values_list("applicant_type", flat=True))
+    assert types == ["county_authority", "municipality", "voluntary_organisation", "voluntary_organisation"]
+    county = Organisation.objects.get(applicant_type="county_authority")
+    c1 = Call.objects.get(slug="fag-og-yrkesopplaering-2025").definition
+    assert county.org_number in c1.eligibility.allow_list.org_numbers
+    ages = sorted(o.founded_on for o in Organisation.objects.filter(applicant_type="voluntary_organisation"))
+    assert ages == [dt.date(2021, 11, 22), dt.date(2025, 11, 22)]
+
+
+def test_every_role_has_a_person_who_can_log_in(calls, client):
+    load_demo(TODAY)
+    roles = set(Membership.objects.values_list("role", flat=True))
+    assert roles == {"member", "signatory", "administrator"}
+    member = Membership.objects.get(organisation__org_number="964338531", role="member").user
+    assert member.check_password(DEMO_PASSWORD)
+    assert Membership.objects.filter(confirmed_at__isnull=True).count() == 0
+
+
+def test_every_call_gets_an_open_demo_copy_with_the_same_rules(calls):
+    load_demo(TODAY)
+    for original in Call.objects.exclude(slug__endswith="-demo"):
+        copy = Call.objects.get(slug=original.slug + "-demo")
+        assert copy.title_nb == "[Demo] " + original.title_nb
+        assert copy.deadline.date() == dt.date(2027, 1, 21)
+        assert copy.definition.fields == original.definition.fields
+        assert copy.definition.checks == original.definition.checks
+
+
+def test_loading_twice_changes_nothing(calls):
+    load_demo(TODAY)
+    counts = (Organisation.objects.count(), Membership.objects.count(), Call.objects.count())
+    load_demo(TODAY)
+    assert (Organisation.objects.count(), Membership.objects.count(), Call.objects.count()) == counts
+
+
+def test_command_prints_the_logins(calls, capsys):
+    call_command("load_demo")
+    out = capsys.readouterr().out
+    assert "prosjektleder@bergen.example" in out
+    assert "kommunedirektor@bergen.example" in out
+    assert DEMO_PASSWORD in out
