@@ -220,3 +220,13 @@ if os.environ.get("STORAGE_BACKEND", "local") == "s3":
 if env_bool("TILSKUDD_TESTING"):
     # Hashing passwords slowly is the point in production and a waste in tests.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# --- organisations (orgs) ---
+# Enhetsregisteret's open API (Brønnøysundregistrene). Under tests the default points at a closed
+# port on loopback, so no test ever asks the real registry; tests start their own server.
+BRREG_BASE_URL = os.environ.get(
+    "BRREG_BASE_URL", "http://127.0.0.1:9" if env_bool("TILSKUDD_TESTING") else "https://data.brreg.no"
+)
+BRREG_TIMEOUT = float(os.environ.get("BRREG_TIMEOUT", "3"))
+# How long an invitation to an organisation is valid.
+ORG_INVITATION_DAYS = int(os.environ.get("ORG_INVITATION_DAYS", "14"))
