@@ -52,7 +52,7 @@ def oslo(*args) -> dt.datetime:
 def calls_loaded(db):
     from tilskudd.calls.services import load_call_files
 
-    load_call_files([CALLS_DIR / name for name in REAL_CALLS.values()] + [FIXTURES / "minimal_call.yaml"])
+    load_call_files([CALLS_DIR / REAL_CALLS["C0"], FIXTURES / "minimal_call.yaml"])
 
 
 def example_applicant(call_slug: str, name: str) -> dict:
@@ -155,3 +155,23 @@ def _unescape(value: str) -> str:
     import html
 
     return html.unescape(value)
+
+
+def example_content(call_slug: str, name: str) -> dict:
+    """The editable parts of an example application (what the applicant fills in)."""
+    document = json.loads((EXAMPLES / call_slug / f"{name}.json").read_text(encoding="utf-8"))
+    return {key: document[key] for key in ("grantor", "areas", "joint", "contacts", "answers", "partners", "budget") if key in document}
+
+
+@pytest.fixture
+def draft(municipality, freeze_now):
+    """A complete C0 area-3 draft of the municipality (from the example «omrade-3-godkjent»), on 20.02.2019."""
+    from tilskudd.applications import services
+    from tilskudd.calls.models import Call
+
+    freeze_now(oslo(2019, 2, 20, 10, 0))
+    call = Call.objects.get(slug=C0)
+    application = services.start_draft(municipality.lead, municipality.organisation, call)
+    return services.save_draft(
+        municipality.lead, application.pk, example_content(C0, "omrade-3-godkjent"), application.revision
+    )
