@@ -8,6 +8,7 @@ Environment variables:
     CALLS_DIR      folder with call definition files (default ./calls)
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -49,6 +50,10 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_tasks",  # background tasks (receipts); see TASKS below
     "django_tasks_db",
+    "django_otp",  # two-factor authentication (TOTP and backup codes); see "accounts" below
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",  # lockout after repeated failed logins
     "tilskudd.accounts",
     "tilskudd.audit",
     "tilskudd.calls",
@@ -68,8 +73,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # after authentication: request.user.is_verified()
+    "tilskudd.accounts.middleware.TwoFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a lockout into the lockout page
 ]
 
 ROOT_URLCONF = "tilskudd.urls"
@@ -108,8 +116,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": ["email", "full_name"]},
+    },
+    {"NAME": "tilskudd.accounts.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -215,6 +226,30 @@ if os.environ.get("STORAGE_BACKEND", "local") == "s3":
             "file_overwrite": False,
         },
     }
+
+# --- accounts and authentication ---
+# Log in with e-mail and password; django-axes checks every attempt first (its backend must come
+# first) and locks a username from one IP address out after 5 failures for 15 minutes. A failed
+# attempt while locked does not prolong the lock, so the page can say when to try again.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "/min-side/"
+LOGOUT_REDIRECT_URL = "/"
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_USERNAME_CALLABLE = "tilskudd.accounts.services.attempted_email"
+AXES_LOCKOUT_CALLABLE = "tilskudd.accounts.views.locked_out"
+# Behind reverse proxies that append to X-Forwarded-For, how many there are; 0 trusts no header.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "tilskudd.accounts.services.client_ip"
+# Two-factor authentication (django-otp): TOTP apps show "tilskudd" as the issuer.
+OTP_TOTP_ISSUER = "tilskudd"
 
 # --- tests ---
 if env_bool("TILSKUDD_TESTING"):

@@ -7,6 +7,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("konto/", include("tilskudd.accounts.urls")),
     path("", include("tilskudd.calls.urls")),
     path("", include("tilskudd.applications.urls")),
 ]

@@ -1,0 +1,327 @@
+"""Pages for signing up, logging in and out, new passwords and two-factor authentication.
+
+Thin views over :mod:`tilskudd.accounts.services`. Password reset and change are Django's own
+views with our forms and templates.
+"""
+
+from __future__ import annotations
+
+import math
+from urllib.parse import urlencode
+
+import qrcode
+from django.conf import settings
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render, resolve_url
+from django.urls import reverse, reverse_lazy
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_protect
+from django.views.decorators.debug import sensitive_post_parameters
+from django_otp import login as otp_login
+from qrcode.image.svg import SvgPathFillImage
+
+from tilskudd.accounts import services
+from tilskudd.accounts.forms import (
+    CodeForm,
+    LoginForm,
+    PasswordChangeForm,
+    PasswordResetForm,
+    SetPasswordForm,
+    SignUpForm,
+)
+from tilskudd.accounts.texts import bi, now_text
+from tilskudd.audit.services import record
+
+BACKUP_CODES_SESSION_KEY = "accounts_new_backup_codes"
+
+
+def _next_url(request, candidate: str | None = None) -> str:
+    """Where to go after logging in: ``next`` if it is on this site, else My page."""
+    candidate = candidate if candidate is not None else request.POST.get("next") or request.GET.get("next")
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return resolve_url(settings.LOGIN_REDIRECT_URL)
+
+
+def _retry_text(retry_at) -> str:
+    seconds = max(1, math.ceil((retry_at - timezone.now()).total_seconds())) if retry_at else 1
+    return now_text(
+        f"For mange feil koder. Vent {seconds} sekunder og prøv igjen.",
+        f"Too many wrong codes. Wait {seconds} seconds and try again.",
+    )
+
+
+# --- sign-up, login, logout -------------------------------------------------------------------
+
+
+@sensitive_post_parameters("password1", "password2")
+@csrf_protect
+@never_cache
+def signup(request):
+    if request.user.is_authenticated:
+        return redirect(_next_url(request))
+    form = SignUpForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        user = services.register(
+            full_name=form.cleaned_data["full_name"],
+            email=form.cleaned_data["email"],
+            password=form.cleaned_data["password1"],
+        )
+        services.complete_login(request, user)
+        return redirect(_next_url(request))
+    return render(request, "accounts/signup.html", {"form": form, "next": request.GET.get("next", "")})
+
+
+@sensitive_post_parameters("password")
+@csrf_protect
+@never_cache
+def login_view(request):
+    """Step one: e-mail and password. With a two-factor device, step two asks for the code."""
+    next_url = request.POST.get("next") or request.GET.get("next", "")
+    if request.user.is_authenticated:
+        return render(request, "accounts/login.html", {"already": True, "next": next_url})
+    form = LoginForm(request, request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        user = form.user
+        if services.has_two_factor(user):
+            services.begin_second_step(request, user, _next_url(request))
+            return redirect("accounts:verify")
+        services.complete_login(request, user)
+        return redirect(_next_url(request))
+    return render(request, "accounts/login.html", {"form": form, "next": next_url}, status=200)
+
+
+def locked_out(request, original_response=None, credentials=None):
+    """The login page after too many failures (django-axes' AXES_LOCKOUT_CALLABLE).
+
+    Says when to try again; the same for an address with and without an account.
+    """
+    until = services.lockout_ends(request, credentials)
+    form = LoginForm(request, initial={"email": services.attempted_email(request, credentials) or ""})
+    context = {
+        "form": form,
+        "locked_until": timezone.localtime(until) if until else None,
+        "locked_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
+        "next": request.POST.get("next", ""),
+    }
+    return render(request, "accounts/login.html", context, status=429)
+
+
+@csrf_protect
+@never_cache
+def verify(request):
+    """Step two: the code from the app or a backup code.
+
+    Serves the person half-way through logging in, and a logged-in person whose session is not
+    yet verified (sent here by the middleware).
+    """
+    if request.user.is_authenticated:
+        user = request.user
+        if user.is_verified() or not services.has_two_factor(user):
+            return redirect(_next_url(request))
+        next_url = _next_url(request)
+    else:
+        pending = services.pending_login(request)
+        if pending is None:
+            return redirect(reverse("accounts:login"))
+        user, next_url = pending
+
+    form = CodeForm(
+        request.POST if request.method == "POST" else None,
+        help_text=bi(
+            "Seks sifre fra autentiseringsappen på telefonen din, eller en av reservekodene dine.",
+            "Six digits from the authenticator app on your phone, or one of your backup codes.",
+        ),
+    )
+    if request.method == "POST" and form.is_valid():
+        check = services.verify_code(user, form.cleaned_data["code"])
+        if check.ok:
+            if request.user.is_authenticated:
+                otp_login(request, check.device)
+            else:
+                services.complete_login(request, user, check.device)
+            return redirect(next_url)
+        form.add_error(
+            "code",
+            _retry_text(check.retry_at)
+            if check.retry_at
+            else now_text(
+                "Koden er feil eller brukt før. Skriv koden appen viser nå.",
+                "The code is wrong or already used. Enter the code the app shows now.",
+            ),
+        )
+    return render(request, "accounts/verify.html", {"form": form, "person": user})
+
+
+class LogoutView(auth_views.LogoutView):
+    """Log out (POST only; a link cannot log anyone out)."""
+
+    http_method_names = ["post", "options"]
+
+
+# --- passwords ----------------------------------------------------------------------------------
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    form_class = PasswordResetForm
+    template_name = "accounts/password_reset_form.html"
+    email_template_name = "accounts/email/password_reset_body.txt"
+    subject_template_name = "accounts/email/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "accounts/password_reset_done.html"
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    form_class = SetPasswordForm
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        # Whoever could read the e-mail may try again at once.
+        services.unlock(form.user.email)
+        record(form.user, form.user, "account.password_reset")
+        return response
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "accounts/password_reset_complete.html"
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    form_class = PasswordChangeForm
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("accounts:password_change_done")
+
+
+class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
+    template_name = "accounts/password_change_done.html"
+
+
+# --- two-factor authentication ------------------------------------------------------------------
+
+
+def qr_svg(data: str) -> str:
+    """A QR code as inline SVG, named for screen readers (the secret is also shown as text)."""
+    code = qrcode.QRCode(box_size=10, border=4, error_correction=qrcode.constants.ERROR_CORRECT_M)
+    code.add_data(data)
+    label = now_text(
+        "QR-kode for autentiseringsappen. Nøkkelen står også som tekst under.",
+        "QR code for the authenticator app. The key is also written out below.",
+    )
+    attributes = {"role": "img", "aria-label": label, "style": "width:14rem;height:auto;max-width:100%"}
+    image = code.make_image(image_factory=SvgPathFillImage, **attributes)
+    return mark_safe(image.to_string(encoding="unicode"))
+
+
+@login_required
+@never_cache
+def security(request):
+    user = request.user
+    context = {
+        "enabled": services.has_two_factor(user),
+        "codes_left": services.backup_codes_left(user),
+    }
+    return render(request, "accounts/security.html", context)
+
+
+@login_required
+@csrf_protect
+@never_cache
+def two_factor_setup(request):
+    """Scan the QR code (or type the key), then prove it works with a code."""
+    user = request.user
+    if services.has_two_factor(user):
+        # Already on. An unverified session must not add a second device to get past the first.
+        return redirect("accounts:verify" if not user.is_verified() else "accounts:security")
+    device = services.totp_device_for_setup(user)
+    form = CodeForm(
+        request.POST if request.method == "POST" else None,
+        help_text=bi(
+            "De seks sifrene appen viser for tilskudd.",
+            "The six digits the app shows for tilskudd.",
+        ),
+    )
+    if request.method == "POST" and form.is_valid():
+        codes = services.confirm_two_factor(request, device, form.cleaned_data["code"])
+        if codes is not None:
+            request.session[BACKUP_CODES_SESSION_KEY] = codes
+            next_url = _next_url(request)
+            return redirect(f"{reverse('accounts:backup_codes')}?{_query_next(next_url)}")
+        form.add_error(
+            "code",
+            now_text(
+                "Koden stemmer ikke. Sjekk at klokka på telefonen er riktig, og skriv koden appen viser nå.",
+                "The code does not match. Check that the phone's clock is right, and enter the code the app shows now.",
+            ),
+        )
+    context = {
+        "form": form,
+        "qr": qr_svg(device.config_url),
+        "secret": services.secret_for_typing(device),
+        "required": user.is_staff,
+        "next": request.GET.get("next", ""),
+    }
+    return render(request, "accounts/two_factor_setup.html", context)
+
+
+def _query_next(next_url: str) -> str:
+    return urlencode({"next": next_url})
+
+
+@login_required
+@csrf_protect
+@never_cache
+def backup_codes(request):
+    """New backup codes, shown once: right after setup, or when the person asks for new ones."""
+    user = request.user
+    if not services.has_two_factor(user):
+        return redirect("accounts:security")
+    if request.method == "POST":
+        request.session[BACKUP_CODES_SESSION_KEY] = services.renew_backup_codes(user)
+        return redirect("accounts:backup_codes")
+    codes = request.session.pop(BACKUP_CODES_SESSION_KEY, None)
+    context = {
+        "codes": codes,
+        "codes_left": services.backup_codes_left(user),
+        "next": _next_url(request, request.GET.get("next") or reverse("accounts:security")),
+    }
+    return render(request, "accounts/backup_codes.html", context)
+
+
+@login_required
+@csrf_protect
+@never_cache
+def two_factor_remove(request):
+    """Turn two-factor off, after a current code. Staff must set it up again at once."""
+    user = request.user
+    if not services.has_two_factor(user):
+        return redirect("accounts:security")
+    form = CodeForm(
+        request.POST if request.method == "POST" else None,
+        help_text=bi(
+            "En kode fra appen eller en reservekode, så vi vet at det er du.",
+            "A code from the app or a backup code, so we know it is you.",
+        ),
+    )
+    if request.method == "POST" and form.is_valid():
+        check = services.verify_code(user, form.cleaned_data["code"])
+        if check.ok:
+            services.remove_two_factor(user)
+            return redirect("accounts:security")
+        form.add_error(
+            "code",
+            _retry_text(check.retry_at)
+            if check.retry_at
+            else now_text("Koden er feil eller brukt før.", "The code is wrong or already used."),
+        )
+    return render(request, "accounts/two_factor_remove.html", {"form": form, "required": user.is_staff})
