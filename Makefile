@@ -3,14 +3,18 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: install install-dev run test bench clean
+.PHONY: install install-dev system-deps run test bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-install: $(BIN)/python
+install: system-deps $(BIN)/python
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
 	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e .
+
+# Pango/HarfBuzz and fonts for the PDF receipts (WeasyPrint); apt-get installs what is missing.
+system-deps:
+	./scripts/system-deps
 
 install-dev: install
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
