@@ -100,7 +100,11 @@ def test_a_budget_line_without_an_amount_is_shown_at_the_amount(client, municipa
     assert 'id="f-budget-lines-0-amount-messages"' in html
     messages = html[html.find('id="f-budget-lines-0-amount-messages"'):][:600]
     assert "Må fylles ut." in visible_text(messages)
+    # The budget field's rule (C0-R09) is named; the summary says which line.
+    assert "C0-R09" in visible_text(messages)
     assert 'href="#f-budget-lines-0-amount"' in html
+    assert "Budsjett, linje 1: Beløp (kr): Må fylles ut." in visible_text(html)
+    assert "Når det er rettet, sjekker vi søknaden mot resten av reglene" in visible_text(html)
 
 
 def test_money_is_read_as_whole_kroner(client, municipality, draft):

@@ -135,6 +135,8 @@ class Input:
     autocomplete: str = ""
     inputmode: str = ""
     label_hidden: bool = False  # in a table row the column header is the visible label
+    #: What the error summary calls the input when its label alone is not enough ("Budsjett, linje 2: Beløp").
+    summary_label: Text | None = None
 
     @property
     def anchor(self) -> str:
@@ -320,7 +322,7 @@ class Form:
                 self.general.append(message)
                 continue
             message.anchor = target.anchor
-            message.label = message.label or getattr(target, "label", None)
+            message.label = message.label or getattr(target, "summary_label", None) or getattr(target, "label", None)
             message.position = order.get(id(target), 10**6)
             target.messages.append(message)
 
@@ -825,6 +827,7 @@ class _Builder:
         add_label: Text,
         row_title=None,
         row_extra=None,
+        new_title: Text | None = None,
     ) -> Widget:
         """A list of rows; ``columns`` are (key, input kind, label)."""
         values = resolve(self.ctx.document, path)
@@ -843,8 +846,16 @@ class _Builder:
                 row.inputs.append(self.row_input(row_path, key, kind, column_label, value.get(key)))
             if row_title:
                 row.title = row_title(index, value)
+            if row.is_new and new_title:
+                row.title = new_title
             if row_extra:
                 row_extra(row, value)
+            where = row.title or Text(nb=f"linje {index + 1}", en=f"line {index + 1}")
+            for item in row.inputs:
+                item.summary_label = Text(
+                    nb=f"{label.nb}, {_lower(where.nb)}: {item.label.nb}",
+                    en=f"{label.get('en')}, {_lower(where.get('en'))}: {item.label.get('en')}",
+                )
             widget.rows.append(row)
             self.register(row_path, row)
         self.mark(path)
@@ -880,6 +891,7 @@ class _Builder:
             ],
             Text(nb="Legg til en kontaktperson til", en="Add another contact person"),
             row_title=lambda i, v: Text(nb=f"Kontaktperson {i + 1}", en=f"Contact person {i + 1}"),
+            new_title=Text(nb="Ny kontaktperson", en="New contact person"),
         )
 
     def partner_checks(self) -> list[PartnerCheck]:
@@ -964,6 +976,7 @@ class _Builder:
             Text(nb="Legg til en partner til", en="Add another partner"),
             row_title=lambda i, v: Text(nb=f"Partner {i + 1}", en=f"Partner {i + 1}"),
             row_extra=extra,
+            new_title=Text(nb="Ny partner", en="New partner"),
         )
         return widget
 
@@ -1002,7 +1015,9 @@ class _Builder:
                 ("year", "number", Text(nb="År", en="Year")),
             ],
             Text(nb="Legg til en budsjettlinje", en="Add a budget line"),
+            row_title=lambda i, v: Text(nb=f"Linje {i + 1}", en=f"Line {i + 1}"),
             row_extra=extra,
+            new_title=Text(nb="Ny budsjettlinje", en="New budget line"),
         )
         lines = resolve(self.ctx.document, form_field.value_path)
         widget.display = sum(
@@ -1024,6 +1039,8 @@ class _Builder:
             "funding_sources",
             [("name", "text", Text(nb="Kilde", en="Source")), ("amount", "money", Text(nb="Beløp (kr)", en="Amount (NOK)"))],
             Text(nb="Legg til en finansieringskilde", en="Add a funding source"),
+            row_title=lambda i, v: Text(nb=f"Kilde {i + 1}", en=f"Source {i + 1}"),
+            new_title=Text(nb="Ny finansieringskilde", en="New funding source"),
         )
 
     def own_contribution_widget(self, form_field: FormField | None) -> Widget:
@@ -1128,6 +1145,8 @@ class _Builder:
             "joint",
             [("org_number", "text", Text(nb="Organisasjonsnummer", en="Organisation number")), ("name", "text", Text(nb="Navn", en="Name"))],
             Text(nb="Legg til en kommune til", en="Add another municipality"),
+            row_title=lambda i, v: Text(nb=f"Kommune {i + 1}", en=f"Municipality {i + 1}"),
+            new_title=Text(nb="Ny kommune", en="New municipality"),
         )
         widget.toggle = toggle
         widget.path = "joint"
@@ -1210,8 +1229,28 @@ def loc_path(loc: Iterable[Any]) -> str:
     return path
 
 
-def format_errors(document: Mapping[str, Any]) -> list[Message]:
-    """Field-precise problems with the document's shape, in plain words (empty when it is valid)."""
+_WHOLE_NUMBER_ERRORS = {"int_type", "int_parsing", "int_from_float"}
+
+
+def _owning_rule(call: CallDefinition | None, path: str) -> str:
+    """The rule of the call's field that holds ``path`` (``budget.lines[2].amount`` → the budget field's rule)."""
+    if call is None:
+        return ""
+    best = None
+    for form_field in call.fields:
+        value_path = form_field.value_path
+        if path == value_path or path.startswith(value_path + ".") or path.startswith(value_path + "["):
+            if best is None or len(value_path) > len(best.value_path):
+                best = form_field
+    return (best.rule or "") if best else ""
+
+
+def format_errors(document: Mapping[str, Any], call: CallDefinition | None = None) -> list[Message]:
+    """Field-precise problems with the document's shape, in plain words (empty when it is valid).
+
+    The rule id is X-R03 where an amount is not whole kroner, else the rule of
+    the call's field that holds the value (none when no field does).
+    """
     try:
         ExchangeApplication.model_validate(document)
     except ValidationError as error:
@@ -1229,7 +1268,9 @@ def format_errors(document: Mapping[str, Any]) -> list[Message]:
                 nb, en = _FORMAT_TEXTS[kind]
             else:
                 nb, en = f"Har feil form: {problem.get('msg')}.", f"Has the wrong shape: {problem.get('msg')}."
-            messages.append(Message(FORMAT_RULE, "error", nb, en, loc_path(problem.get("loc", ()))))
+            path = loc_path(problem.get("loc", ()))
+            rule = FORMAT_RULE if kind in _WHOLE_NUMBER_ERRORS else _owning_rule(call, path)
+            messages.append(Message(rule, "error", nb, en, path))
         return messages
     return []
 
@@ -1506,6 +1547,10 @@ def _bool_value(value: Any) -> str | None:
 
 def _is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _lower(value: str) -> str:
+    return value[0].lower() + value[1:] if len(value) > 1 and value[1].islower() else value
 
 
 def _upper(text: Text) -> Text:

@@ -95,7 +95,7 @@ def _checked_form(application: Application, document: dict[str, Any], *, extra_r
     form = formbuilder.build_form(definition, document, extra_rows=extra_rows, uploads=_uploads(application))
     outcome = services.check(application)
     if outcome.format_errors:
-        problems = formbuilder.format_errors(document) or [
+        problems = formbuilder.format_errors(document, definition) or [
             formbuilder.Message(formbuilder.FORMAT_RULE, "error", text, text, formbuilder.loc_path(path.split(".")))
             for path, text in outcome.format_errors
         ]
