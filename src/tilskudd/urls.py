@@ -9,5 +9,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("konto/", include("tilskudd.accounts.urls")),
     path("", include("tilskudd.calls.urls")),
+    path("", include("tilskudd.orgs.urls")),
     path("", include("tilskudd.applications.urls")),
 ]

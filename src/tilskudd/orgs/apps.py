@@ -6,3 +6,6 @@ class OrgsConfig(AppConfig):
 
     name = "tilskudd.orgs"
     verbose_name = "Organisasjoner"
+
+    def ready(self) -> None:
+        from tilskudd.orgs import signals  # noqa: F401  (connects the handlers)

@@ -6,6 +6,17 @@
   bydelsdirektør, styreleder, daglig leder) or administrator.
 * :class:`Delegation` — a signatory's delegated authority (*fullmakt*) to a
   member, for all calls or one, until a date; revocable.
+* :class:`MembershipRequest` — a person asks to join an organisation that is
+  already registered; an administrator accepts or declines.
+* :class:`Invitation` — an administrator invites an e-mail address that has no
+  account yet; claimed when that address logs in.
+
+Roles: ``Membership.role`` says whether a person may sign (``signatory``) and is
+what :func:`tilskudd.applications.permissions.signing_capacity` reads. A
+signatory can also administer the organisation's people: ``administers`` marks
+that (the first person of a new organisation is often both). An
+``administrator`` role administers without signing. Use
+:attr:`Membership.is_administrator` rather than comparing the role.
 """
 
 from __future__ import annotations
@@ -44,6 +55,8 @@ class Organisation(models.Model):
     #: Whether the registry data came from Enhetsregisteret (False: typed by the user, unverified).
     registry_verified = models.BooleanField("bekreftet mot Enhetsregisteret", default=False)
     registry_checked_at = models.DateTimeField(null=True, blank=True)
+    #: What Enhetsregisteret said at the last look-up (the JSON as received), for the caseworker.
+    registry_data = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -94,6 +107,8 @@ class Membership(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField("rolle", max_length=20, choices=Role.choices, default=Role.MEMBER)
+    #: A signatory who also administers the organisation's people (invites, removes, changes roles).
+    administers = models.BooleanField("administrerer personer", default=False)
     #: The title that gives signing authority, e.g. «kommunedirektør» or «styreleder».
     title = models.CharField("stilling", max_length=100, blank=True)
     #: Grantor staff confirm the first person of a new organisation before they can submit.
@@ -101,10 +116,18 @@ class Membership(models.Model):
     confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    #: Who brought this person in (invitation or accepted request). None: they registered the organisation.
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     removed_at = models.DateTimeField(null=True, blank=True)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
+        ordering = ["created_at", "id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["user", "organisation"],
@@ -123,6 +146,28 @@ class Membership(models.Model):
     @property
     def is_confirmed(self) -> bool:
         return self.confirmed_at is not None
+
+    @property
+    def is_administrator(self) -> bool:
+        """Invites and removes people and edits the organisation's data."""
+        return self.role == Role.ADMINISTRATOR or (self.role == Role.SIGNATORY and self.administers)
+
+    @property
+    def is_signatory(self) -> bool:
+        return self.role == Role.SIGNATORY
+
+    @property
+    def registered_organisation(self) -> bool:
+        """Whether this person registered the organisation (the first person, confirmed by grantor staff)."""
+        return self.added_by_id is None
+
+
+def administrators_q(prefix: str = "") -> models.Q:
+    """Active memberships that administer (for counting administrators)."""
+    return models.Q(**{f"{prefix}removed_at__isnull": True}) & (
+        models.Q(**{f"{prefix}role": Role.ADMINISTRATOR})
+        | models.Q(**{f"{prefix}role": Role.SIGNATORY, f"{prefix}administers": True})
+    )
 
 
 class Delegation(models.Model):
@@ -152,3 +197,78 @@ class Delegation(models.Model):
         if self.revoked_at is not None or on > self.valid_until:
             return False
         return self.call_id is None or self.call_id == call_id
+
+    def status(self, on: dt.date | None = None) -> str:
+        """``active``, ``expired`` (past its date) or ``revoked``."""
+        on = on or timezone.localdate()
+        if self.revoked_at is not None:
+            return "revoked"
+        if on > self.valid_until:
+            return "expired"
+        return "active"
+
+
+class MembershipRequest(models.Model):
+    """A person asks to join an organisation that is already registered (*forespørsel om tilgang*)."""
+
+    class Decision(models.TextChoices):
+        PENDING = "pending", "Venter"
+        ACCEPTED = "accepted", "Godtatt"
+        DECLINED = "declined", "Avslått"
+        WITHDRAWN = "withdrawn", "Trukket"
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="membership_requests")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="membership_requests")
+    title = models.CharField("stilling", max_length=100, blank=True)
+    message = models.TextField("melding", blank=True)
+    status = models.CharField(max_length=20, choices=Decision.choices, default=Decision.PENDING)
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organisation"],
+                condition=models.Q(status="pending"),
+                name="one_pending_request",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.organisation} ({self.status})"
+
+
+class Invitation(models.Model):
+    """An invitation to an e-mail address without an account, claimed when that address logs in."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField("e-post")
+    role = models.CharField("rolle", max_length=20, choices=Role.choices, default=Role.MEMBER)
+    administers = models.BooleanField(default=False)
+    title = models.CharField("stilling", max_length=100, blank=True)
+    #: Random, URL-safe; the link in the e-mail carries it.
+    token = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    #: Whether the person who invited was a confirmed administrator then (the new member is confirmed at once).
+    inviter_confirmed = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    claimed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.organisation}"
+
+    def is_open(self, at: dt.datetime | None = None) -> bool:
+        at = at or timezone.now()
+        return self.claimed_at is None and self.revoked_at is None and at < self.expires_at

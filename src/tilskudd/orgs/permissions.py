@@ -1,0 +1,126 @@
+"""Who may do what with an organisation: plain functions returning (allowed, reason).
+
+Like :mod:`tilskudd.applications.permissions`, the reason is shown to the
+person when a button is missing, and tests assert it. Pages answer 404 (not
+403) to a person outside the organisation, so that its existence does not
+leak; :func:`can_view_organisation` decides that.
+"""
+
+from __future__ import annotations
+
+from tilskudd.applications.permissions import ALLOWED, Permission, membership
+from tilskudd.orgs.models import Delegation, Membership, Organisation
+
+__all__ = [
+    "ALLOWED",
+    "Permission",
+    "membership",
+    "can_view_organisation",
+    "can_edit_organisation",
+    "can_manage_people",
+    "can_change_member",
+    "can_remove_member",
+    "can_delegate",
+    "can_revoke_delegation",
+    "can_confirm_memberships",
+]
+
+NOT_IN_ORGANISATION = Permission(False, "Du er ikke med i denne organisasjonen.", "You are not in this organisation.")
+NOT_ADMINISTRATOR = Permission(
+    False,
+    "Bare administratorer i organisasjonen kan gjøre dette.",
+    "Only the organisation's administrators can do this.",
+)
+
+
+def _is_staff(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and getattr(user, "is_staff", False))
+
+
+def can_view_organisation(user, organisation: Organisation) -> Permission:
+    """Members see their organisation; grantor staff see every organisation."""
+    if membership(user, organisation) is None and not _is_staff(user):
+        return NOT_IN_ORGANISATION
+    return ALLOWED
+
+
+def _administrator(user, organisation: Organisation) -> tuple[Permission, Membership | None]:
+    member = membership(user, organisation)
+    if member is None:
+        return NOT_IN_ORGANISATION, None
+    if not member.is_administrator:
+        return NOT_ADMINISTRATOR, member
+    return ALLOWED, member
+
+
+def can_edit_organisation(user, organisation: Organisation) -> Permission:
+    """Administrators edit the organisation's data."""
+    return _administrator(user, organisation)[0]
+
+
+def can_manage_people(user, organisation: Organisation) -> Permission:
+    """Administrators invite people, answer requests to join, change roles and remove people."""
+    return _administrator(user, organisation)[0]
+
+
+def can_change_member(user, target: Membership) -> Permission:
+    allowed = can_manage_people(user, target.organisation)
+    if not allowed:
+        return allowed
+    if target.removed_at is not None:
+        return Permission(False, "Personen er ikke lenger med i organisasjonen.", "The person has left the organisation.")
+    return ALLOWED
+
+
+def can_remove_member(user, target: Membership) -> Permission:
+    """Administrators remove people; anyone may leave. The last administrator stays."""
+    if target.user_id == getattr(user, "pk", None) and target.removed_at is None:
+        return ALLOWED
+    return can_change_member(user, target)
+
+
+def can_delegate(user, organisation: Organisation) -> Permission:
+    """Only a confirmed signatory gives signing authority (*fullmakt*)."""
+    member = membership(user, organisation)
+    if member is None:
+        return NOT_IN_ORGANISATION
+    if not member.is_signatory:
+        return Permission(
+            False,
+            "Bare den som har signaturrett, kan gi fullmakt til å signere.",
+            "Only a signatory can delegate signing authority.",
+        )
+    if not member.is_confirmed:
+        return Permission(
+            False,
+            "Tilgangen din er ikke bekreftet ennå. Du kan gi fullmakt når tilskuddsforvalteren har bekreftet den.",
+            "Your access is not confirmed yet. You can delegate once the grantor has confirmed it.",
+        )
+    return ALLOWED
+
+
+def can_revoke_delegation(user, delegation: Delegation) -> Permission:
+    """The signatory who gave it, another confirmed signatory, or an administrator."""
+    member = membership(user, delegation.organisation)
+    if member is None:
+        return NOT_IN_ORGANISATION
+    if delegation.revoked_at is not None:
+        return Permission(False, "Fullmakten er allerede trukket tilbake.", "The delegation is already revoked.")
+    if delegation.granted_by_id == user.pk or member.is_administrator or (member.is_signatory and member.is_confirmed):
+        return ALLOWED
+    return Permission(
+        False,
+        "Bare den som ga fullmakten, en annen med signaturrett eller en administrator kan trekke den tilbake.",
+        "Only the signatory who gave it, another signatory or an administrator can revoke the delegation.",
+    )
+
+
+def can_confirm_memberships(user) -> Permission:
+    """Grantor staff confirm the first person of a new organisation."""
+    if not _is_staff(user):
+        return Permission(
+            False,
+            "Bare ansatte hos tilskuddsforvalteren kan bekrefte tilganger.",
+            "Only the grantor's staff can confirm access.",
+        )
+    return ALLOWED
