@@ -35,11 +35,25 @@ def test_a_member_cannot_sign_and_is_told_why(client, municipality, draft):
     assert not draft.signatures.exists()
 
 
+def test_the_review_shows_the_whole_application_read_only(client, municipality, draft):
+    client.force_login(municipality.lead)
+    html = client.get(f"/soknader/{draft.pk}/signer/").content.decode()
+    text = visible_text(html)
+    assert "Innholdet i søknaden" in text
+    assert "Prosjektets navn Morsmålet som ressurs i norskopplæringen" in text
+    assert "Antall deltakere 18" in text
+    assert "Utprøving og utvikling av metodikk i norskopplæringen" in text
+    assert "Faglig veileder · Høgskolen i Eksempelby" in text
+    assert "Lønn og sosiale kostnader" in text or "Lærere og prosjektleder" in text
+    assert "Kontonummer for utbetaling av tilskuddet 52010547326" in text
+    assert "{{" not in html and 'name="answers.' not in html
+
+
 def test_the_page_names_who_may_sign(client, municipality, draft):
     client.force_login(municipality.lead)
     text = review_text(client, draft)
     assert "Rå D. Mann (kommunedirektør)" in text
-    assert "Utlysningen krever at søknaden signeres av" in text
+    assert "Utlysningen krever at søknaden signeres av rådmannen i kommunen, bydelsdirektøren (bydeler i Oslo)" in text
 
 
 def test_a_delegate_can_sign(client, municipality, draft):

@@ -6,6 +6,7 @@ from django import template
 from django.utils.translation import get_language
 
 from tilskudd.applications import formbuilder
+from tilskudd.calls import presentation
 from tilskudd.calls.presentation import is_english
 
 register = template.Library()
@@ -51,3 +52,9 @@ def warnings_only(messages) -> list:
 def short_hash(value) -> str:
     value = str(value or "")
     return f"{value[:12]}…{value[-6:]}" if len(value) > 20 else value
+
+
+@register.filter
+def lower_first(value) -> str:
+    """'Rådmannen i kommunen' → 'rådmannen i kommunen' inside a sentence; 'NAV' stays."""
+    return presentation.lower_first(str(value or ""))
