@@ -11,4 +11,5 @@ urlpatterns = [
     path("", include("tilskudd.calls.urls")),
     path("", include("tilskudd.orgs.urls")),
     path("", include("tilskudd.applications.urls")),
+    path("", include("tilskudd.api.tokens_views")),
 ]

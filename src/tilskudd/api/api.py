@@ -93,3 +93,11 @@ def validation_error(request: HttpRequest, exc: ValidationError):
 from tilskudd.api.calls import router as calls_router  # noqa: E402
 
 api.add_router("/calls", calls_router)
+
+from ninja.errors import AuthenticationError  # noqa: E402
+
+from tilskudd.api.applications import router as applications_router  # noqa: E402
+from tilskudd.api.auth import unauthorised  # noqa: E402
+
+api.add_router("/applications", applications_router)
+api.add_exception_handler(AuthenticationError, unauthorised)  # 401 in bokmål and English
