@@ -23,6 +23,7 @@ run: install
 	./scripts/run
 
 test: install-dev
+	./scripts/browser-deps
 	./scripts/test
 
 bench: install-dev
