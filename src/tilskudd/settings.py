@@ -245,6 +245,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_USERNAME_CALLABLE = "tilskudd.accounts.services.attempted_email"
 AXES_LOCKOUT_CALLABLE = "tilskudd.accounts.views.locked_out"
+AXES_VERBOSE = False  # no start-up banner on every command; lockouts are still logged
 # Behind reverse proxies that append to X-Forwarded-For, how many there are; 0 trusts no header.
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 AXES_CLIENT_IP_CALLABLE = "tilskudd.accounts.services.client_ip"
