@@ -70,7 +70,8 @@ def test_setup_shows_a_qr_code_and_the_key_then_turns_two_factor_on(client):
     assert AuditEvent.objects.filter(actor=user, action="account.two_factor_enabled").exists()
 
 
-def test_a_wrong_code_at_setup_is_refused(client):
+def test_a_wrong_code_at_setup_is_refused(client, settings):
+    settings.OTP_TOTP_THROTTLE_FACTOR = 60  # seconds to wait after the first wrong code (1 by default)
     client.force_login(make_user())
     client.get("/konto/sikkerhet/tofaktor/")
     device = TOTPDevice.objects.get()
@@ -82,6 +83,10 @@ def test_a_wrong_code_at_setup_is_refused(client):
     assert "Koden stemmer ikke." in visible_text(response.content.decode())
     device.refresh_from_db()
     assert device.confirmed is False
+
+    # Guessing is slowed down: right after a wrong code even the right one must wait a moment.
+    too_soon = client.post("/konto/sikkerhet/tofaktor/", {"code": code(device)})
+    assert re.search(r"For mange feil koder\. Vent (59|60) sekunder og prøv igjen\.", visible_text(too_soon.content.decode()))
 
 
 def test_after_setup_login_asks_for_the_code_before_the_person_is_logged_in(client):
@@ -144,17 +149,17 @@ def test_the_code_page_without_a_password_step_goes_to_login(client):
     assert client.get("/konto/logg-inn/kode/")["Location"] == "/konto/logg-inn/"
 
 
-def test_turning_two_factor_off_needs_a_current_code(client):
+def test_turning_two_factor_off_needs_a_current_code(client, settings):
+    settings.OTP_TOTP_THROTTLE_FACTOR = 0  # no wait after the wrong code in this test
     user = make_user()
     device = login_verified(client, user)
+    wrong = f"{(int(code(device)) + 1) % 1_000_000:06d}"
 
-    refused = client.post("/konto/sikkerhet/tofaktor/fjern/", {"code": "000000" if code(device) != "000000" else "111111"})
+    refused = client.post("/konto/sikkerhet/tofaktor/fjern/", {"code": wrong})
     assert refused.status_code == 200
+    assert "Koden er feil eller brukt før." in visible_text(refused.content.decode())
     assert TOTPDevice.objects.filter(user=user).exists()
 
-    import time
-
-    time.sleep(1.1)  # django-otp waits a second after a wrong code
     done = client.post("/konto/sikkerhet/tofaktor/fjern/", {"code": code(device)})
     assert done["Location"] == "/konto/sikkerhet/"
     assert not TOTPDevice.objects.filter(user=user).exists()

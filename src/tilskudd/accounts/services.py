@@ -184,16 +184,18 @@ def _new_backup_codes(user) -> list[str]:
 
 
 @transaction.atomic
-def confirm_two_factor(request, device: TOTPDevice, code: str) -> list[str] | None:
+def confirm_two_factor(request, device: TOTPDevice, code: str) -> list[str] | CodeCheck:
     """Turn on two-factor authentication once the app shows a right code.
 
-    Returns the new backup codes (shown once), or None when the code is wrong. The session
-    counts as verified with the new device, so the person goes on without logging in again.
+    Returns the new backup codes (shown once), or the failed check when the code is wrong or
+    came too soon after a wrong one. The session counts as verified with the new device, so the
+    person goes on without logging in again.
     """
     user = request.user
     device = TOTPDevice.objects.select_for_update().get(pk=device.pk, user=user, confirmed=False)
-    if not _check_device(device, _clean_code(code)).ok:
-        return None
+    check = _check_device(device, _clean_code(code))
+    if not check.ok:
+        return check
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     TOTPDevice.objects.filter(user=user, confirmed=False).delete()

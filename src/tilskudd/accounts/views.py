@@ -252,14 +252,16 @@ def two_factor_setup(request):
         ),
     )
     if request.method == "POST" and form.is_valid():
-        codes = services.confirm_two_factor(request, device, form.cleaned_data["code"])
-        if codes is not None:
-            request.session[BACKUP_CODES_SESSION_KEY] = codes
+        result = services.confirm_two_factor(request, device, form.cleaned_data["code"])
+        if isinstance(result, list):
+            request.session[BACKUP_CODES_SESSION_KEY] = result
             next_url = _next_url(request)
             return redirect(f"{reverse('accounts:backup_codes')}?{_query_next(next_url)}")
         form.add_error(
             "code",
-            now_text(
+            _retry_text(result.retry_at)
+            if result.retry_at
+            else now_text(
                 "Koden stemmer ikke. Sjekk at klokka på telefonen er riktig, og skriv koden appen viser nå.",
                 "The code does not match. Check that the phone's clock is right, and enter the code the app shows now.",
             ),
