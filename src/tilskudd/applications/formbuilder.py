@@ -573,6 +573,9 @@ INPUT_KINDS = {
 
 MONEY_HELP = Text(nb="Hele kroner, uten øre. For eksempel 150 000.", en="Whole kroner, no øre. For example 150 000.")
 
+#: The kind for documents the call does not name (``attachments.OTHER_KIND``).
+OTHER_ATTACHMENTS = "other"
+
 #: Choices with at most this many options are radio buttons; more become a list box.
 RADIO_LIMIT = 6
 
@@ -663,6 +666,20 @@ class _Builder:
                 attached.add(check.attachment_kind)
                 label = Text(nb=check.label.nb[:1].upper() + check.label.nb[1:], en=check.label.en)
                 last.widgets.append(self.attachment_widget(None, check.attachment_kind, label, None, True, check.rule))
+        if OTHER_ATTACHMENTS not in attached:
+            last.widgets.append(
+                self.attachment_widget(
+                    None,
+                    OTHER_ATTACHMENTS,
+                    Text(nb="Andre vedlegg", en="Other attachments"),
+                    Text(
+                        nb="Valgfritt: annet dere vil at saksbehandleren skal se, for eksempel en prosjektplan.",
+                        en="Optional: anything else you want the caseworker to see, for example a project plan.",
+                    ),
+                    False,
+                    None,
+                )
+            )
 
     # -- one field --
     def field_widget(self, form_field: FormField) -> Widget:

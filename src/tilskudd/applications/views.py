@@ -55,9 +55,9 @@ def _memberships(user):
     )
 
 
-def organisation_url(organisation: Organisation) -> str:
-    """Where the organisation's data is changed (the organisations pages), or their list."""
-    for name, args in (("orgs:edit", [organisation.pk]), ("orgs:detail", [organisation.pk]), ("orgs:list", [])):
+def organisation_url(organisation: Organisation, page: str = "edit") -> str:
+    """Where the organisation's data is changed (``edit``) or shown (``profile``), or the list of them."""
+    for name, args in ((f"orgs:{page}", [organisation.pk]), ("orgs:profile", [organisation.pk]), ("orgs:mine", [])):
         try:
             return reverse(name, args=args)
         except NoReverseMatch:
@@ -701,7 +701,7 @@ def my_page(request):
                 "role": _pick(Role(member.role).label, {"member": "Member", "signatory": "Signatory", "administrator": "Administrator"}[member.role]),
                 "applications": rows,
                 "open_calls": can_apply,
-                "organisation_url": organisation_url(organisation),
+                "organisation_url": organisation_url(organisation, "profile"),
             }
         )
     context = {"groups": groups, "new_organisation_url": "/organisasjoner/ny/", "nav": "my_page"}
