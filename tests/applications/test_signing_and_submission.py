@@ -231,3 +231,14 @@ def test_min_side_asks_to_complete_an_incomplete_draft(client, municipality, fre
     client.force_login(municipality.lead)
     mine = visible_text(client.get("/min-side/").content.decode())
     assert "Fullfør og send inn før 28.02.2019 kl. 12:00" in mine
+
+
+def test_saving_without_changes_keeps_the_signature(client, municipality, draft):
+    client.force_login(municipality.signatory)
+    assert sign(client, draft).status_code == 302
+    url = f"/soknader/{draft.pk}/"
+    response = client.post(url, form_data(client.get(url).content.decode()))
+    assert response.status_code == 302
+    assert "Ingen endringer å lagre." in visible_text(client.get(url).content.decode())
+    assert draft.signatures.filter(voided_at=None).exists()
+    assert "Send inn søknaden" in review_text(client, draft)

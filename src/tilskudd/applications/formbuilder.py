@@ -1452,7 +1452,12 @@ def apply_post(call: CallDefinition, document: Mapping[str, Any], data: Any) -> 
             else:
                 set_path(new, path, value)
 
-    changes = {key: new.get(key) for key in EDITABLE_KEYS if new.get(key) != document.get(key)}
+    # A part that was missing and is still empty is no change (a save without edits must not void a signature).
+    changes = {
+        key: new.get(key)
+        for key in EDITABLE_KEYS
+        if new.get(key) != document.get(key) and not (is_empty(new.get(key)) and is_empty(document.get(key)))
+    }
     anchor = ""
     blank = 0
     if add:
