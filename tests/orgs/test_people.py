@@ -406,7 +406,7 @@ def test_staff_page_lists_first_persons_with_the_registry_status_and_confirms(pe
     text = visible_text(html)
     assert "Lise Lund – Lises lag" in text
     assert "Registrerte organisasjonen" in text
-    assert "ikke bekreftet mot Enhetsregisteret" in text
+    assert "Ikke bekreftet mot Enhetsregisteret" in text
     assert "Kari Nordmann – Prøvelaget" not in text  # already confirmed
 
     member = Membership.objects.get(user=lise)

@@ -94,6 +94,8 @@ def test_a_municipality_is_filled_in_from_the_registry(client, kari, registry):
     html = page.content.decode()
     assert 'name="name"' not in html and 'name="applicant_type"' not in html
     assert ">Kommunedirektør<" in html and ">Rådmann<" in html and ">Styreleder<" not in html
+    # A municipality is not asked about Frivillighetsregisteret or counties of a national organisation.
+    assert 'name="voluntary_registered' not in html and 'name="counties_activity"' not in html
     assert len(registry.requests) == 1  # asked once, kept for the next step
 
     response = client.post(
@@ -181,7 +183,8 @@ def test_without_the_registry_the_person_types_the_data_and_it_is_unverified(cli
     organisation = Organisation.objects.get(org_number=number)
     assert organisation.name == "Prøvelaget Uten Register"
     assert organisation.registry_verified is False and organisation.registry_data == {}
-    assert organisation.registry_checked_at is not None
+    # «Last checked» only when the registry answered.
+    assert (organisation.registry_checked_at is not None) == (number == NOT_FOUND)
     assert organisation.voluntary_registered_on == dt.date(2018, 6, 1)
     assert AuditEvent.objects.get(action="organisation.registered").to_state == "unverified"
     assert "Ikke bekreftet mot Enhetsregisteret" in visible_text(client.get(response["Location"]).content.decode())
@@ -296,3 +299,17 @@ def test_the_pages_in_english(english, registry):
     text = visible_text(english.get(url).content.decode())
     assert "We did not find the organisation number in Enhetsregisteret." in text
     assert "Bank account number" in text and "Your position in the organisation" in text
+
+
+def test_an_organisation_nobody_is_left_in_can_be_registered_again(client, kari, registry):
+    ola = make_user("ola@example.no")
+    staff = make_user("staff@imdi.example", is_staff=True)
+    first = services.register_organisation(ola, NOT_FOUND, details(), title="styreleder")
+    services.reject_membership(staff, first.pk, reason="Ikke styreleder")
+
+    assert client.get(f"/organisasjoner/bli-med/{NOT_FOUND}/")["Location"] == f"/organisasjoner/ny/{NOT_FOUND}/"
+    response = client.post(START, {"org_number": NOT_FOUND})
+    assert response["Location"] == f"/organisasjoner/ny/{NOT_FOUND}/"
+    client.post(response["Location"], typed())
+    member = Membership.objects.get(user=kari)
+    assert member.organisation == first.organisation and member.is_administrator and not member.is_confirmed

@@ -181,10 +181,20 @@ class OrganisationDetailsForm(BilingualForm):
     }
 
     COUNTY_FIELDS = ("counties_activity", "counties_members", "counties_branches")
+    #: Public bodies are not in Frivillighetsregisteret and are not national organisations: not asked.
+    PUBLIC_BODIES = frozenset({"municipality", "county_authority", "city_district", "state_agency"})
+    VOLUNTARY_FIELDS = ("voluntary_registered", "voluntary_registered_on", *COUNTY_FIELDS)
 
-    def __init__(self, *args, locked: set[str] | frozenset[str] = frozenset(), **kwargs):
+    def __init__(
+        self,
+        *args,
+        locked: set[str] | frozenset[str] = frozenset(),
+        applicant_type: str | None = None,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         self.locked = set(locked)
+        self.applicant_type = applicant_type
         self.fields["applicant_type"].choices = [("", self.t("Velg", "Choose"))] + applicant_type_choices(self.language)
         self.fields["org_form"].choices = [("", self.t("Vet ikke / annen", "Don't know / other"))] + org_form_choices(
             self.language
@@ -198,6 +208,9 @@ class OrganisationDetailsForm(BilingualForm):
         self.fields["phone"].widget.attrs.update({"autocomplete": "tel", "type": "tel"})
         for name in self.locked:
             self.fields.pop(name, None)
+        if applicant_type in self.PUBLIC_BODIES:
+            for name in self.VOLUNTARY_FIELDS:
+                self.fields.pop(name, None)
         # A «yes» from the registry is kept; the date is still the person's to give.
         if "voluntary_registered" in self.locked and "voluntary_registered_on" in self.fields:
             self.fields["voluntary_registered_on"].help_text = self.t(
@@ -270,8 +283,7 @@ class RegistrationForm(OrganisationDetailsForm):
     other_title = forms.CharField(max_length=100, required=False)
 
     def __init__(self, *args, applicant_type: str | None = None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.applicant_type = applicant_type
+        super().__init__(*args, applicant_type=applicant_type, **kwargs)
         self.fields["position"].label = self.t("Stillingen din i organisasjonen", "Your position in the organisation")
         self.fields["position"].help_text = self.t(
             "Den som har en av disse stillingene, kan signere søknader for organisasjonen.",
@@ -332,7 +344,7 @@ class RolesForm(BilingualForm):
             "Administrator: inviterer og fjerner personer og endrer organisasjonens opplysninger",
             "Administrator: invites and removes people and changes the organisation's details",
         ),
-        "title": ("Stilling (valgfritt)", "Position (optional)"),
+        "title": ("Stilling", "Position"),
     }
     helps = {
         "can_sign": (

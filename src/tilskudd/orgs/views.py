@@ -119,14 +119,15 @@ def _counties(codes) -> str:
     return ", ".join(county_name(code) for code in codes) if codes else t("Ingen", "None")
 
 
-def organisation_facts(organisation: Organisation) -> list[tuple[str, str]]:
-    """(label, value) for the profile page, in plain words."""
-    facts = [
-        (t("Navn", "Name"), organisation.name),
-        (t("Organisasjonsnummer", "Organisation number"), format_org_number(organisation.org_number)),
-        (t("Type søker", "Type of applicant"), applicant_type_label(organisation.applicant_type)),
-        (t("Organisasjonsform", "Organisation form"), org_form_label(organisation.org_form)),
+def _facts(organisation: Organisation) -> list[tuple[tuple[str, ...], str, str]]:
+    """(the fields behind it, label, value) for each row of the profile."""
+    rows = [
+        (("name",), t("Navn", "Name"), organisation.name),
+        (("org_number",), t("Organisasjonsnummer", "Organisation number"), format_org_number(organisation.org_number)),
+        (("applicant_type",), t("Type søker", "Type of applicant"), applicant_type_label(organisation.applicant_type)),
+        (("org_form",), t("Organisasjonsform", "Organisation form"), org_form_label(organisation.org_form)),
         (
+            ("address", "postal_code", "city"),
             t("Adresse", "Address"),
             ", ".join(
                 part
@@ -134,26 +135,46 @@ def organisation_facts(organisation: Organisation) -> list[tuple[str, str]]:
                 if part
             ),
         ),
-        (t("Kommunenummer", "Municipality number"), organisation.municipality_number),
-        (t("Fylke", "County"), county_name(organisation.county) if organisation.county else ""),
-        (t("Stiftelsesdato", "Date founded"), _date(organisation.founded_on)),
+        (("municipality_number",), t("Kommunenummer", "Municipality number"), organisation.municipality_number),
+        (("county",), t("Fylke", "County"), county_name(organisation.county) if organisation.county else ""),
+        (("founded_on",), t("Stiftelsesdato", "Date founded"), _date(organisation.founded_on)),
         (
+            ("voluntary_registered", "voluntary_registered_on"),
             t("Registrert i Frivillighetsregisteret", "Registered in Frivillighetsregisteret"),
             _yes_no(organisation.voluntary_registered)
             + (
-                t(f", fra {_date(organisation.voluntary_registered_on)}", f", since {_date(organisation.voluntary_registered_on)}")
+                t(
+                    f", fra {_date(organisation.voluntary_registered_on)}",
+                    f", since {_date(organisation.voluntary_registered_on)}",
+                )
                 if organisation.voluntary_registered_on
                 else ""
             ),
         ),
-        (t("Kontonummer", "Bank account number"), format_bank_account(organisation.bank_account)),
-        (t("Telefon", "Phone"), organisation.phone),
-        (t("E-post", "E-mail"), organisation.email),
-        (t("Fylker med hovedaktivitet", "Counties with main activity"), _counties(organisation.counties_activity)),
-        (t("Fylker med medlemmer", "Counties with members"), _counties(organisation.counties_members)),
-        (t("Fylker med regionale eller lokale ledd", "Counties with branches"), _counties(organisation.counties_branches)),
+        (("bank_account",), t("Kontonummer", "Bank account number"), format_bank_account(organisation.bank_account)),
+        (("phone",), t("Telefon", "Phone"), organisation.phone),
+        (("email",), t("E-post", "E-mail"), organisation.email),
+        (
+            ("counties_activity",),
+            t("Fylker med hovedaktivitet", "Counties with main activity"),
+            _counties(organisation.counties_activity),
+        ),
+        (("counties_members",), t("Fylker med medlemmer", "Counties with members"), _counties(organisation.counties_members)),
+        (
+            ("counties_branches",),
+            t("Fylker med regionale eller lokale ledd", "Counties with branches"),
+            _counties(organisation.counties_branches),
+        ),
     ]
-    return [(label, value or t("Ikke oppgitt", "Not given")) for label, value in facts]
+    if organisation.applicant_type in forms.OrganisationDetailsForm.PUBLIC_BODIES:
+        voluntary = set(forms.OrganisationDetailsForm.VOLUNTARY_FIELDS)
+        rows = [row for row in rows if not voluntary.intersection(row[0])]
+    return [(names, label, value or t("Ikke oppgitt", "Not given")) for names, label, value in rows]
+
+
+def organisation_facts(organisation: Organisation) -> list[tuple[str, str]]:
+    """(label, value) for the profile page, in plain words."""
+    return [(label, value) for _, label, value in _facts(organisation)]
 
 
 def registry_facts(entity: brreg.RegistryEntity) -> list[tuple[str, str]]:
@@ -168,7 +189,7 @@ def registry_facts(entity: brreg.RegistryEntity) -> list[tuple[str, str]]:
         (t("Stiftelsesdato", "Date founded"), _date(entity.founded_on)),
         (
             t("Registrert i Frivillighetsregisteret", "Registered in Frivillighetsregisteret"),
-            _yes_no(entity.voluntary_registered),
+            t("Ja", "Yes") if entity.voluntary_registered else "",
         ),
     ]
     return [(label, value) for label, value in facts if value]
@@ -281,6 +302,11 @@ def register_details(request, org_number: str):
     if not start.is_valid():
         raise Http404("Not a valid organisation number.")
     number = start.cleaned_data["org_number"]
+    existing = Organisation.objects.filter(org_number=number).first()
+    if existing is not None and existing.memberships.filter(removed_at__isnull=True).exists():
+        if permissions.membership(request.user, existing) is not None:
+            return redirect("orgs:profile", pk=existing.pk)
+        return redirect("orgs:join", org_number=number)
     state = _registry_state(request, number)
     entity = brreg.parse_entity(state["data"]) if state.get("data") else None
     found = state["status"] == "found" and entity is not None
@@ -301,7 +327,10 @@ def register_details(request, org_number: str):
                 form.details(),
                 title=form.title,
                 registry=entity if found else None,
-                registry_checked_at=dt.datetime.fromisoformat(state["checked_at"]),
+                # «Checked» only when the registry answered (found or not); not when it could not be reached.
+                registry_checked_at=dt.datetime.fromisoformat(state["checked_at"])
+                if state["status"] != "unavailable"
+                else None,
             )
         except services.AlreadyRegistered:
             request.session.pop(SESSION_KEY, None)
@@ -337,6 +366,9 @@ def join(request, org_number: str):
     organisation = get_object_or_404(Organisation, org_number=org_number)
     if permissions.membership(request.user, organisation) is not None:
         return redirect("orgs:profile", pk=organisation.pk)
+    if not organisation.memberships.filter(removed_at__isnull=True).exists():
+        # Nobody left to answer a request (grantor staff turned the first person down): register it afresh.
+        return redirect("orgs:register_details", org_number=organisation.org_number)
     form = forms.JoinRequestForm(request.POST or None)
     refusal = None
     if request.method == "POST" and form.is_valid():
@@ -401,7 +433,9 @@ def edit(request, pk: int):
         return _not_allowed(request, allowed, organisation, member)
     locked = services.registry_locked_fields(organisation)
     initial = {name: getattr(organisation, name) for name in services.DETAIL_FIELDS}
-    form = forms.OrganisationDetailsForm(request.POST or None, locked=locked, initial=initial)
+    form = forms.OrganisationDetailsForm(
+        request.POST or None, locked=locked, initial=initial, applicant_type=organisation.applicant_type
+    )
     refusal = None
     if request.method == "POST" and form.is_valid():
         try:
@@ -411,36 +445,12 @@ def edit(request, pk: int):
         else:
             messages.success(request, t("Opplysningene er lagret.", "The details have been saved."))
             return redirect("orgs:profile", pk=organisation.pk)
-    locked_facts = [
-        (label, value)
-        for (label, value), names in zip(organisation_facts(organisation), _FACT_FIELDS, strict=True)
-        if locked.intersection(names)
-    ]
+    locked_facts = [(label, value) for names, label, value in _facts(organisation) if locked.intersection(names)]
     return render(
         request,
         "orgs/edit.html",
         _context(organisation, member, "profile", form=form, locked_facts=locked_facts, refusal=refusal),
     )
-
-
-#: The Organisation fields behind each row of :func:`organisation_facts`.
-_FACT_FIELDS = (
-    ("name",),
-    ("org_number",),
-    ("applicant_type",),
-    ("org_form",),
-    ("address", "postal_code", "city"),
-    ("municipality_number",),
-    ("county",),
-    ("founded_on",),
-    ("voluntary_registered",),
-    ("bank_account",),
-    ("phone",),
-    ("email",),
-    ("counties_activity",),
-    ("counties_members",),
-    ("counties_branches",),
-)
 
 
 @login_required
