@@ -97,10 +97,12 @@ def test_a_new_address_gets_an_invitation_by_email_and_access_on_sign_up(
     assert len(invitation.token) >= 40
     [mail] = mailoutbox
     assert mail.to == ["ny.person@example.no"]
-    assert f"https://tilskudd.test/organisasjoner/invitasjon/{invitation.token}/" in mail.body
-    assert "https://tilskudd.test/konto/registrer/" in mail.body
+    link = f"/organisasjoner/invitasjon/{invitation.token}/"
+    assert f"https://tilskudd.test{link}" in mail.body
 
-    # The person signs up (another helper's page) and is logged in: the invitation is claimed.
+    # The person opens the link, signs up (the accounts pages) and is logged in: the invitation is claimed.
+    page = visible_text(client.get(link).content.decode())
+    assert "Kari Nordmann har invitert deg." in page
     newcomer = make_user("ny.person@example.no", "Ny Person")
     assert not Membership.objects.filter(user=newcomer).exists()
     client.force_login(newcomer)
@@ -112,6 +114,20 @@ def test_a_new_address_gets_an_invitation_by_email_and_access_on_sign_up(
     assert "invitation.claimed" in actions(organisation)
     # And the person now sees the organisation.
     assert client.get(f"/organisasjoner/{organisation.pk}/").status_code == 200
+
+
+def test_signing_up_with_an_invited_address_gives_access_only_through_the_link(people, client):
+    """Sign-up does not prove the address is the person's; the link sent to that address does."""
+    invitation = services.invite(people["kari"], people["organisation"], "admin@example.no", is_admin=True)
+    person = make_user("admin@example.no", "Anne Admin")
+    client.force_login(person)  # signed up and logged in, without having opened the link
+    assert not Membership.objects.filter(user=person).exists()
+
+    link = f"/organisasjoner/invitasjon/{invitation.token}/"
+    assert "Ta imot invitasjonen" in visible_text(client.get(link).content.decode())
+    response = client.post(link)
+    assert response["Location"] == f"/organisasjoner/{people['organisation'].pk}/"
+    assert Membership.objects.get(user=person).is_administrator
 
 
 def test_an_invitation_is_claimed_only_once_and_not_after_it_expires(people):

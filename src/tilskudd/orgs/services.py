@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Iterable
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -460,18 +460,17 @@ def invite(
             data={"invitation": invitation.pk, "email": address, "role": role, "administers": administers},
         )
     link = f"{site_url.rstrip('/')}{invitation_path(invitation)}"
-    signup = f"{site_url.rstrip('/')}{SIGNUP_PATH}"
     _notify(
         address,
         f"Invitasjon til {organisation.name} i tilskudd / Invitation",
         f"{_user_label(actor)} inviterer deg til {organisation.name} i tilskudd.\n"
-        f"Opprett en konto med denne e-postadressen ({address}) på {signup} og logg inn,\n"
-        f"så får du tilgang. Invitasjonen: {link}\n"
-        f"Den gjelder i {days} dager.\n\n"
+        f"Åpne lenken og opprett en konto med denne e-postadressen ({address}), eller logg inn:\n"
+        f"{link}\n"
+        f"Invitasjonen gjelder i {days} dager.\n\n"
         f"{_user_label(actor)} invites you to {organisation.name} in tilskudd.\n"
-        f"Create an account with this e-mail address ({address}) at {signup} and log in\n"
-        f"to get access. The invitation: {link}\n"
-        f"It is valid for {days} days.\n",
+        f"Open the link and create an account with this e-mail address ({address}), or log in:\n"
+        f"{link}\n"
+        f"The invitation is valid for {days} days.\n",
     )
     return invitation
 
@@ -494,8 +493,14 @@ def revoke_invitation(actor, invitation_id: int) -> Invitation:
     return invitation
 
 
-def claim_invitations(user) -> list[Membership]:
-    """Turn the open invitations to ``user``'s e-mail address into memberships (on login and sign-up)."""
+def claim_invitations(user, tokens: Iterable[str] | None = None) -> list[Membership]:
+    """Turn the open invitations to ``user``'s e-mail address into memberships (on login and sign-up).
+
+    ``tokens``: only the invitations whose link the person has opened. Sign-up does not prove
+    that the person owns the address they typed; the link, sent to that address, does. Without
+    ``tokens`` every open invitation to the address is claimed (for callers that know the
+    address is the person's).
+    """
     email = (getattr(user, "email", "") or "").strip()
     if not email:
         return []
@@ -508,6 +513,8 @@ def claim_invitations(user) -> list[Membership]:
             .select_related("organisation", "invited_by")
             .order_by("created_at")
         )
+        if tokens is not None:
+            open_invitations = open_invitations.filter(token__in=list(tokens))
         for invitation in open_invitations:
             organisation = invitation.organisation
             member = permissions.membership(user, organisation)

@@ -1,4 +1,9 @@
-"""Open invitations become memberships when their e-mail address logs in (also right after sign-up)."""
+"""Open invitations become memberships when the invited person logs in (also right after sign-up).
+
+Only invitations whose link the person opened in this browser session are claimed: signing up
+does not prove that the person owns the e-mail address, the link sent to it does. The invitation
+page keeps the token in the session (:data:`INVITATION_TOKENS`); logging in keeps the session's data.
+"""
 
 from __future__ import annotations
 
@@ -9,13 +14,20 @@ from django.dispatch import receiver
 
 logger = logging.getLogger(__name__)
 
+#: Session key: the tokens of the invitation links opened in this session.
+INVITATION_TOKENS = "orgs.invitation_tokens"
+
 
 @receiver(user_logged_in, dispatch_uid="tilskudd.orgs.claim_invitations")
 def claim_invitations_on_login(sender, request, user, **kwargs) -> None:
+    session = getattr(request, "session", None)
+    tokens = list(session.get(INVITATION_TOKENS, [])) if session is not None else []
+    if not tokens:
+        return
     from tilskudd.orgs.services import claim_invitations
 
-    made = claim_invitations(user)
-    if made and request is not None and hasattr(request, "_messages"):
+    made = claim_invitations(user, tokens=tokens)
+    if made and hasattr(request, "_messages"):
         from django.contrib import messages
         from django.utils.translation import get_language
 

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import wraps
+from urllib.parse import urlencode
+
+from django.conf import settings
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -24,6 +27,7 @@ from tilskudd.calls.presentation import pick
 from tilskudd.orgs import brreg, forms, permissions, services
 from tilskudd.orgs.brreg import ORG_FORM_NAMES
 from tilskudd.orgs.models import Delegation, Invitation, Membership, MembershipRequest, Organisation, Role
+from tilskudd.orgs.signals import INVITATION_TOKENS
 from tilskudd.rules.messages import APPLICANT_TYPE_NAMES
 from tilskudd.rules.reference import county_name
 from tilskudd.rules.validators import format_bank_account, format_org_number
@@ -694,13 +698,19 @@ def invitation(request, token: str):
     if request.method == "POST":
         if not same_address:
             raise Http404("No such invitation.")
-        services.claim_invitations(user)
+        services.claim_invitations(user, tokens=[found.token])
         return redirect("orgs:profile", pk=found.organisation_id)
+    if found.is_open():
+        # Remember the link was opened here: signing up or logging in next claims it (signals.py).
+        tokens = [token for token in request.session.get(INVITATION_TOKENS, []) if token != found.token]
+        request.session[INVITATION_TOKENS] = [*tokens[-9:], found.token]
+    here = request.get_full_path()
     context = {
         "invitation": found,
         "is_open": found.is_open(),
         "same_address": same_address,
-        "signup_url": services.SIGNUP_PATH,
+        "signup_url": f"{services.SIGNUP_PATH}?{urlencode({'next': here})}",
+        "login_url": f"{resolve_url(settings.LOGIN_URL)}?{urlencode({'next': here})}",
         "member": permissions.membership(user, found.organisation) if user.is_authenticated else None,
     }
     return render(request, "orgs/invitation.html", context)
