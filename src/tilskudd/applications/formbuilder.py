@@ -322,7 +322,9 @@ class Form:
                 self.general.append(message)
                 continue
             message.anchor = target.anchor
-            message.label = message.label or getattr(target, "summary_label", None) or getattr(target, "label", None)
+            label = message.label or getattr(target, "summary_label", None) or getattr(target, "label", None)
+            # «Antall deltakere» må være minst 15 names its field already; no need to say it twice.
+            message.label = None if label is not None and f"«{label.nb}»" in message.nb else label
             message.position = order.get(id(target), 10**6)
             target.messages.append(message)
 
