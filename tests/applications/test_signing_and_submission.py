@@ -242,3 +242,16 @@ def test_saving_without_changes_keeps_the_signature(client, municipality, draft)
     assert "Ingen endringer å lagre." in visible_text(client.get(url).content.decode())
     assert draft.signatures.filter(voided_at=None).exists()
     assert "Send inn søknaden" in review_text(client, draft)
+
+
+def test_a_submitted_application_keeps_its_signature_when_the_organisation_changes(client, municipality, draft):
+    client.force_login(municipality.signatory)
+    sign(client, draft)
+    client.post(f"/soknader/{draft.pk}/send-inn/")
+    municipality.organisation.phone = "400 99 999"
+    municipality.organisation.save()
+    text = review_text(client, draft)
+    assert "Signert av Rå D. Mann" in text
+    assert "Signaturen er ugyldig" not in text
+    # The review shows what was sent, not today's profile.
+    assert "400 00 101" in text

@@ -117,7 +117,11 @@ def signature_state(application: Application) -> dict[str, Any]:
     """The valid signature, or why the last one no longer counts."""
     active = application.active_signature()
     if active is not None:
-        current = services.content_hash(services.exchange_document(application))
+        if not application.is_editable and application.submitted_hash:
+            # Submitted: the signature covers what was sent, whatever the organisation's profile says today.
+            current = application.submitted_hash
+        else:
+            current = services.content_hash(services.exchange_document(application))
         if active.content_hash != current:
             return {"signature": None, "voided": active, "changed": True}
         return {"signature": active, "voided": None, "changed": False}
