@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import CHROMIUM, assert_accessible, browser, plain_http  # noqa: F401 - fixtures
+from tests.browser.conftest import CHROMIUM, FLAGS, assert_accessible, plain_http  # noqa: F401 - fixtures
 from tilskudd.applications.models import Application
 
 pytestmark = [
@@ -18,8 +18,33 @@ pytestmark = [
 ]
 
 
+@pytest.fixture(scope="module")
+def browser():
+    """This module's own Chromium, closed when the module is done.
+
+    Playwright's sync API allows one running instance per thread: a session-wide
+    one started by another module's fixture stays up until the end, and a second
+    cannot start beside it. Ours is module-wide, so it never blocks the others;
+    when another one is already running in this worker, these tests are skipped.
+    """
+    from playwright.sync_api import Error, sync_playwright
+
+    try:
+        manager = sync_playwright().start()
+    except Error as error:
+        if "asyncio loop" not in str(error):
+            raise
+        pytest.skip("another Playwright instance runs in this worker (see the docstring)")
+    try:
+        chromium = manager.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield chromium
+        chromium.close()
+    finally:
+        manager.stop()
+
+
 @pytest.fixture
-def page(browser, plain_http, live_server):  # noqa: F811
+def page(browser, plain_http, live_server):
     context = browser.new_context(base_url=live_server.url, locale="nb-NO", timezone_id="Europe/Oslo")
     page = context.new_page()
     page.set_default_timeout(15_000)
