@@ -3,17 +3,22 @@
 A person registers a municipality from the registry (on the loopback registry server) by
 keyboard, and an administrator's, a newcomer's and grantor staff's pages are checked, with their
 error states: no serious or critical accessibility violation.
+
+Each browser session runs in a thread of its own with its own Playwright: Playwright's sync API
+refuses to start while another Playwright (another test module's session-wide browser) keeps its
+event loop in this thread. The database work stays in the test's thread.
 """
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 from django.test import Client
 from django.utils import timezone
 
-from tests.browser.conftest import CHROMIUM, assert_accessible, browser, page, plain_http  # noqa: F401
+from tests.browser.conftest import CHROMIUM, FLAGS, assert_accessible, plain_http  # noqa: F401 (fixture)
 from tests.orgs.conftest import ACCOUNT, MUNICIPALITY, NOT_FOUND, SLOW, details, login_staff, make_user
 from tilskudd.orgs import services
 from tilskudd.orgs.models import Membership, Organisation
@@ -24,15 +29,40 @@ pytestmark = [
 ]
 
 
-def log_in(page, live_server, user, staff: bool = False) -> None:
-    """Give the browser a logged-in session (the login pages are tested with the accounts)."""
+@pytest.fixture
+def server(plain_http, live_server):  # noqa: F811 (plain_http first: before the live server is built)
+    return live_server
+
+
+def session_cookie(user, staff: bool = False) -> str:
+    """A logged-in session for ``user`` (the login pages are tested with the accounts)."""
     client = Client()
     if staff:
         login_staff(client, user)
     else:
         client.force_login(user)
-    page.context.clear_cookies()
-    page.context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}])
+    return client.cookies["sessionid"].value
+
+
+def in_browser(server, cookie: str, steps) -> None:
+    """Run ``steps(page)`` in a fresh headless Chromium logged in with ``cookie``."""
+
+    def run() -> None:
+        from playwright.sync_api import sync_playwright
+
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+            try:
+                context = browser.new_context(base_url=server.url, locale="nb-NO", timezone_id="Europe/Oslo")
+                context.add_cookies([{"name": "sessionid", "value": cookie, "url": server.url}])
+                page = context.new_page()
+                page.set_default_timeout(15_000)
+                steps(page)
+            finally:
+                browser.close()
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(run).result()
 
 
 def visit(page, path: str, status: int = 200):
@@ -47,51 +77,55 @@ def submit(page) -> None:
         page.locator("main form.tilskudd-org-form button[type=submit]").first.click()
 
 
-def test_registering_a_municipality_by_keyboard(page, live_server, registry):
+def test_registering_a_municipality_by_keyboard(server, registry):
     kari = make_user("kari@example.no", "Kari Nordmann")
-    log_in(page, live_server, kari)
 
-    visit(page, "/organisasjoner/ny/")
-    page.get_by_label("Organisasjonsnummer").fill("210 000 004")
-    with page.expect_navigation():
-        page.keyboard.press("Enter")
-    assert page.get_by_role("link", name="Organisasjonsnummeret er ikke gyldig. Sjekk sifrene.").is_visible()
-    assert_accessible(page)
+    def steps(page):
+        visit(page, "/organisasjoner/ny/")
+        page.get_by_label("Organisasjonsnummer").fill("210 000 004")
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+        assert page.get_by_role("link", name="Organisasjonsnummeret er ikke gyldig. Sjekk sifrene.").is_visible()
+        assert_accessible(page)
 
-    page.get_by_label("Organisasjonsnummer").fill("210 000 003")
-    with page.expect_navigation():
-        page.keyboard.press("Enter")
-    assert page.get_by_text("Vi fant organisasjonen i Enhetsregisteret.").is_visible()
-    assert_accessible(page)
+        page.get_by_label("Organisasjonsnummer").fill("210 000 003")
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+        assert page.get_by_text("Vi fant organisasjonen i Enhetsregisteret.").is_visible()
+        assert_accessible(page)
 
-    submit(page)  # nothing filled in: the errors are listed and tied to their fields
-    assert page.get_by_role("link", name="Skriv kontonummeret.").is_visible()
-    assert_accessible(page)
-    page.get_by_role("link", name="Skriv kontonummeret.").click()
-    assert page.evaluate("document.activeElement.id") == "id_bank_account"  # the link takes the keyboard there
+        submit(page)  # nothing filled in: the errors are listed and tied to their fields
+        assert page.get_by_role("link", name="Skriv kontonummeret.").is_visible()
+        assert_accessible(page)
+        page.get_by_role("link", name="Skriv kontonummeret.").click()
+        assert page.evaluate("document.activeElement.id") == "id_bank_account"  # the link takes the keyboard there
 
-    page.get_by_label("Kontonummer").fill("1234.56.78903")
-    page.get_by_label("E-post til organisasjonen").fill("postmottak@provestad.example")
-    page.get_by_label("Stillingen din i organisasjonen").select_option(label="Kommunedirektør")
-    submit(page)
+        page.get_by_label("Kontonummer").fill("1234.56.78903")
+        page.get_by_label("E-post til organisasjonen").fill("postmottak@provestad.example")
+        page.get_by_label("Stillingen din i organisasjonen").select_option(label="Kommunedirektør")
+        submit(page)
 
-    assert page.get_by_role("heading", name="PRØVESTAD KOMMUNE", level=1).is_visible()
-    assert page.get_by_text("Bekreftet mot Enhetsregisteret").first.is_visible()
-    assert_accessible(page)
+        assert page.get_by_role("heading", name="PRØVESTAD KOMMUNE", level=1).is_visible()
+        assert page.get_by_text("Bekreftet mot Enhetsregisteret").first.is_visible()
+        assert_accessible(page)
+
+    in_browser(server, session_cookie(kari), steps)
     organisation = Organisation.objects.get(org_number=MUNICIPALITY)
     assert organisation.bank_account == ACCOUNT and organisation.registry_verified
 
 
-def test_typing_the_data_when_the_registry_is_slow(page, live_server, registry):
-    log_in(page, live_server, make_user("kari@example.no", "Kari Nordmann"))
-    visit(page, f"/organisasjoner/ny/{SLOW}/")
-    assert page.get_by_text("Vi fikk ikke kontakt med Enhetsregisteret akkurat nå.").is_visible()
-    submit(page)
-    assert page.get_by_role("link", name="Skriv navnet på organisasjonen.").is_visible()
-    assert_accessible(page)
+def test_typing_the_data_when_the_registry_is_slow(server, registry):
+    def steps(page):
+        visit(page, f"/organisasjoner/ny/{SLOW}/")
+        assert page.get_by_text("Vi fikk ikke kontakt med Enhetsregisteret akkurat nå.").is_visible()
+        submit(page)
+        assert page.get_by_role("link", name="Skriv navnet på organisasjonen.").is_visible()
+        assert_accessible(page)
+
+    in_browser(server, session_cookie(make_user("kari@example.no", "Kari Nordmann")), steps)
 
 
-def test_the_administrators_pages(page, live_server, people, registry):
+def test_the_administrators_pages(server, people, registry):
     kari, organisation = people["kari"], people["organisation"]
     lise = make_user("lise@example.no", "Lise Lund")
     services.request_membership(lise, organisation, title="Rådgiver", message="Hei")
@@ -99,45 +133,55 @@ def test_the_administrators_pages(page, live_server, people, registry):
     services.grant_delegation(
         kari, organisation, delegate_membership_id=people["ola_membership"].pk, valid_until=timezone.localdate()
     )
-    log_in(page, live_server, kari)
     base = f"/organisasjoner/{organisation.pk}"
+    ola_page = f"{base}/personer/{people['ola_membership'].pk}/"
 
-    visit(page, "/organisasjoner/")
-    visit(page, f"{base}/")
-    assert page.get_by_role("button", name="Oppdater fra Enhetsregisteret").is_visible()
-    visit(page, f"{base}/endre/")
-    page.get_by_label("Kontonummer").fill("1")
-    submit(page)
-    assert page.get_by_role("link", name="Kontonummeret har 11 siffer.").is_visible()
-    assert_accessible(page)
+    def steps(page):
+        visit(page, "/organisasjoner/")
+        visit(page, f"{base}/")
+        assert page.get_by_role("button", name="Oppdater fra Enhetsregisteret").is_visible()
+        visit(page, f"{base}/endre/")
+        page.get_by_label("Kontonummer").fill("1")
+        submit(page)
+        assert page.get_by_role("link", name="Kontonummeret har 11 siffer.").is_visible()
+        assert_accessible(page)
 
-    visit(page, f"{base}/personer/")
-    assert page.get_by_role("heading", name="Lise Lund (lise@example.no)").is_visible()
-    visit(page, f"{base}/personer/{people['ola_membership'].pk}/")
-    visit(page, f"{base}/fullmakter/")
-    with page.expect_navigation():
-        page.get_by_role("button", name="Gi fullmakt").click()
-    assert page.get_by_role("link", name="Velg personen som skal få fullmakt.").is_visible()
-    assert_accessible(page)
-    visit(page, f"/organisasjoner/invitasjon/{invitation.token}/")
+        visit(page, f"{base}/personer/")
+        assert page.get_by_role("heading", name="Lise Lund (lise@example.no)").is_visible()
+        visit(page, ola_page)
+        visit(page, f"{base}/fullmakter/")
+        with page.expect_navigation():
+            page.get_by_role("button", name="Gi fullmakt").click()
+        assert page.get_by_role("link", name="Velg personen som skal få fullmakt.").is_visible()
+        assert_accessible(page)
+        visit(page, f"/organisasjoner/invitasjon/{invitation.token}/")
+
+    in_browser(server, session_cookie(kari), steps)
 
 
-def test_a_newcomers_and_grantor_staffs_pages(page, live_server, people, registry):
+def test_a_newcomers_and_grantor_staffs_pages(server, people, registry):
     newcomer = make_user("ny@example.no", "Ny Person")
-    log_in(page, live_server, newcomer)
-    visit(page, f"/organisasjoner/bli-med/{NOT_FOUND}/")
-    page.get_by_label("Stillingen din i organisasjonen").fill("Kasserer")
-    with page.expect_navigation():
-        page.get_by_role("button", name="Be om tilgang").click()
-    assert page.get_by_text("Forespørselen er sendt til administratorene").is_visible()
-    assert_accessible(page)
-    visit(page, f"/organisasjoner/{people['organisation'].pk}/", status=404)
+    own = people["organisation"].pk
+
+    def as_newcomer(page):
+        visit(page, f"/organisasjoner/bli-med/{NOT_FOUND}/")
+        page.get_by_label("Stillingen din i organisasjonen").fill("Kasserer")
+        with page.expect_navigation():
+            page.get_by_role("button", name="Be om tilgang").click()
+        assert page.get_by_text("Forespørselen er sendt til administratorene").is_visible()
+        assert_accessible(page)
+        visit(page, f"/organisasjoner/{own}/", status=404)
+
+    in_browser(server, session_cookie(newcomer), as_newcomer)
 
     services.register_organisation(newcomer, MUNICIPALITY, details(name="Prøvestad"), title="rådmann")
-    log_in(page, live_server, people["staff"], staff=True)
-    visit(page, "/saksbehandling/bekreftelser/")
-    with page.expect_navigation():
-        page.get_by_role("button", name="Bekreft Ny Person").click()
-    assert page.get_by_text("Ingen venter på bekreftelse.").is_visible()
-    assert_accessible(page)
+
+    def as_staff(page):
+        visit(page, "/saksbehandling/bekreftelser/")
+        with page.expect_navigation():
+            page.get_by_role("button", name="Bekreft Ny Person").click()
+        assert page.get_by_text("Ingen venter på bekreftelse.").is_visible()
+        assert_accessible(page)
+
+    in_browser(server, session_cookie(people["staff"], staff=True), as_staff)
     assert Membership.objects.get(user=newcomer, organisation__org_number=MUNICIPALITY).is_confirmed

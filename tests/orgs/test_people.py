@@ -275,7 +275,7 @@ def test_a_member_may_leave_but_not_remove_others(people):
 def test_only_staff_confirm_and_rejecting_frees_the_organisation_number():
     kari, ola = make_user("kari@example.no"), make_user("ola@example.no")
     staff = make_user("staff@imdi.example", is_staff=True)
-    first = services.register_organisation(kari, NOT_FOUND, details(), title="styreleder")
+    first = services.register_organisation(kari, NOT_FOUND, details(counties_members=["03"]), title="styreleder")
     added = services.invite(kari, first.organisation, ola.email)
 
     with pytest.raises(services.NotAllowed):
@@ -288,8 +288,12 @@ def test_only_staff_confirm_and_rejecting_frees_the_organisation_number():
     assert first.removed_at is not None and added.removed_at is not None
     assert AuditEvent.objects.filter(action="membership.rejected", reason="Ikke styreleder").count() == 2
     # Nobody is left in it: the right person can register it again.
-    again = services.register_organisation(ola, NOT_FOUND, details(), title="styreleder")
+    typed = {key: value for key, value in details(name="Det ekte laget").items() if key != "counties_members"}
+    again = services.register_organisation(ola, NOT_FOUND, typed, title="styreleder")
     assert again.organisation == first.organisation and again.confirmed_at is None
+    again.organisation.refresh_from_db()
+    # What the rejected person typed is not kept.
+    assert again.organisation.name == "Det ekte laget" and again.organisation.counties_members == []
     assert "organisation.reclaimed" in actions(first.organisation)
 
 

@@ -239,6 +239,9 @@ def register_organisation(
             if organisation.memberships.filter(removed_at__isnull=True).exists():
                 raise AlreadyRegistered(organisation)
             # Nobody is left in it (for instance grantor staff turned the first person down): start afresh.
+            for key in DETAIL_FIELDS:
+                if key not in values:
+                    setattr(organisation, key, Organisation._meta.get_field(key).get_default())
             for key, value in values.items():
                 setattr(organisation, key, value)
             organisation.save()
