@@ -90,6 +90,23 @@ def finding(rule: str, text: msg.Message, field: str = "", severity: str = "erro
     return Finding(rule, ERROR if severity == "error" else Severity(severity), text.nb, text.en, field)
 
 
+def once(make: Callable[[], Finding]) -> Callable[[], Finding]:
+    """The finding ``make()`` gives, made the first time it is asked for and then kept.
+
+    Most of a call's fixed findings («Antall deltakere» må fylles ut.) are never
+    needed by most applications; making them all ahead would cost more than the
+    first check of an application saves.
+    """
+    made: list[Finding] = []
+
+    def get() -> Finding:
+        if not made:
+            made.append(make())
+        return made[0]
+
+    return get
+
+
 def custom_message(check) -> msg.Message | None:
     """The call's own message for a check (``message:``), or None for the engine's standard one."""
     return msg.Message(check.message.nb, check.message.en or check.message.nb) if check.message else None
@@ -316,7 +333,8 @@ class _FieldSpec:
         self.required_areas, self.required_rest = (
             compile_condition(field.required_when) if field.required_when else (None, None)
         )
-        self.missing = finding(field.rule, msg.required(field.label), path) if field.rule else None
+        rule = field.rule
+        self.missing = once(lambda: finding(rule, msg.required(field.label), path)) if rule else None
         self.check = _value_check(field, path)
         #: A value of exactly this type passes the check (a blank text is still empty).
         self.ok = _passing_type(field) if self.check is not None else str
@@ -374,31 +392,31 @@ def _value_check(field: FormField, path: str) -> ValueCheck | None:
     label = field.label
     kind = field.type
     if kind in (FieldType.INTEGER, FieldType.MONEY):
-        not_whole = finding(rule, msg.must_be_whole_number(label), path)
+        not_whole = once(lambda: finding(rule, msg.must_be_whole_number(label), path))
         low, high = field.min, field.max
-        too_small = finding(rule, msg.too_small(label, low), path) if low is not None else None
-        too_large = finding(rule, msg.too_large(label, high), path) if high is not None else None
+        too_small = once(lambda: finding(rule, msg.too_small(label, low), path))
+        too_large = once(lambda: finding(rule, msg.too_large(label, high), path))
 
         def check_number(value: Any, out: Out) -> None:
             if isinstance(value, bool) or not isinstance(value, int):
-                out.append(not_whole)
+                out.append(not_whole())
                 return
             if low is not None and value < low:
-                out.append(too_small)
+                out.append(too_small())
             if high is not None and value > high:
-                out.append(too_large)
+                out.append(too_large())
 
         return check_number
     if kind is FieldType.BOOLEAN:
-        return _unless(lambda value: isinstance(value, bool), finding(rule, msg.must_be_yes_or_no(label), path))
+        return _unless(_is_bool, rule, msg.must_be_yes_or_no, label, path)
     if kind is FieldType.DATE:
-        return _unless(is_iso_date, finding(rule, msg.must_be_date(label), path))
+        return _unless(is_iso_date, rule, msg.must_be_date, label, path)
     if kind is FieldType.EMAIL:
-        return _unless(_matches(EMAIL), finding(rule, msg.must_be_email(label), path))
+        return _unless(_matches(EMAIL), rule, msg.must_be_email, label, path)
     if kind is FieldType.PHONE:
-        return _unless(_matches(PHONE), finding(rule, msg.must_be_phone(label), path))
+        return _unless(_matches(PHONE), rule, msg.must_be_phone, label, path)
     if kind is FieldType.CASE_NUMBER:
-        return _unless(_matches(CASE_NUMBER), finding(rule, msg.must_be_case_number(label), path))
+        return _unless(_matches(CASE_NUMBER), rule, msg.must_be_case_number, label, path)
     if kind is FieldType.ORG_NUMBER:
         if path == "applicant.org_number":
             # The identifier check (X-R02) has already given this finding, word for word; the
@@ -436,16 +454,29 @@ def _value_check(field: FormField, path: str) -> ValueCheck | None:
 
         return check_choices
     if kind in (FieldType.TEXT, FieldType.TEXTAREA):
-        return _unless(lambda value: isinstance(value, str), finding(rule, msg.must_be_text(label), path))
+        return _unless(_is_str, rule, msg.must_be_text, label, path)
     return None  # contacts, partners, budget …: their content is checked by the call's checks
 
 
-def _unless(good: Callable[[Any], Any], bad: Finding) -> ValueCheck:
+def _unless(
+    good: Callable[[Any], Any], rule: str, message: Callable[[Text], msg.Message], label: Text, path: str
+) -> ValueCheck:
+    """A check that gives the finding ``message(label)`` unless ``good(value)``."""
+    bad = once(lambda: finding(rule, message(label), path))
+
     def check(value: Any, out: Out) -> None:
         if not good(value):
-            out.append(bad)
+            out.append(bad())
 
     return check
+
+
+def _is_bool(value: Any) -> bool:
+    return isinstance(value, bool)
+
+
+def _is_str(value: Any) -> bool:
+    return isinstance(value, str)
 
 
 def _matches(pattern: re.Pattern) -> Callable[[Any], Any]:
@@ -495,11 +526,11 @@ def _compile_check(check, call: CallDefinition, labels: _Labels) -> CheckRun:
         return _compile_partner(check, make, own)
     if isinstance(check, AttachmentCheck):
         kind = check.attachment_kind
-        missing = make(own or msg.attachment_missing(check.label), f"attachments[{kind}]")
+        missing = once(lambda: make(own or msg.attachment_missing(check.label), f"attachments[{kind}]"))
 
         def run_attachment(application: Application, out: Out) -> None:
             if not any(a.kind == kind for a in application.attachments):
-                out.append(missing)
+                out.append(missing())
 
         return run_attachment
     if isinstance(check, AmountCheck):
@@ -528,43 +559,41 @@ def _compile_check(check, call: CallDefinition, labels: _Labels) -> CheckRun:
         return run_budget_total
     if isinstance(check, OwnContributionCheck):
         minimum, quantified = check.min_amount, check.in_kind_must_be_quantified
-        missing = make(own or msg.own_contribution_missing(), "budget.own_contribution")
-        in_kind = make(msg.in_kind_not_quantified(), "budget.own_contribution.in_kind_amount")
+        missing = once(lambda: make(own or msg.own_contribution_missing(), "budget.own_contribution"))
+        in_kind = once(lambda: make(msg.in_kind_not_quantified(), "budget.own_contribution.in_kind_amount"))
 
         def run_own_contribution(application: Application, out: Out) -> None:
             contribution = application.budget.own_contribution
             if contribution is None or contribution.total < minimum:
-                out.append(missing)
+                out.append(missing())
             elif (
                 quantified
                 and contribution.description
                 and contribution.in_kind_amount == 0
                 and contribution.amount == 0
             ):
-                out.append(in_kind)
+                out.append(in_kind())
 
         return run_own_contribution
     if isinstance(check, FundingSourcesCheck):
         count = check.min_count
-        missing = make(own or msg.funding_sources_missing(), "budget.funding_sources")
+        missing = once(lambda: make(own or msg.funding_sources_missing(), "budget.funding_sources"))
 
         def run_funding_sources(application: Application, out: Out) -> None:
             if len(application.budget.funding_sources) < count:
-                out.append(missing)
+                out.append(missing())
 
         return run_funding_sources
     if isinstance(check, StipendCapCheck):
         return _compile_stipend_cap(check, call, make, own)
     if isinstance(check, ConfirmationCheck):
         get, path = compile_path(check.field), check.field
-        made: list[Finding] = []  # the finding, made the first time it is needed
+        not_confirmed = once(lambda: make(own or msg.not_confirmed(labels(path)), path))
 
         def run_confirmation(application: Application, out: Out) -> None:
             if get(application) is False:
                 # Missing is the field's own 'required' finding; a non-yes/no value is reported there too.
-                if not made:
-                    made.append(make(own or msg.not_confirmed(labels(path)), path))
-                out.append(made[0])
+                out.append(not_confirmed())
 
         return run_confirmation
     raise TypeError(f"the engine has no check of kind {type(check).__name__}")  # pragma: no cover
@@ -572,7 +601,7 @@ def _compile_check(check, call: CallDefinition, labels: _Labels) -> CheckRun:
 
 def _compile_partner(check: PartnerCheck, make, own: msg.Message | None) -> CheckRun:
     kind, count, label, allowed = check.partner_kind, check.min_count, check.label, check.allowed_org_forms
-    missing = make(own or msg.partner_missing(label), "partners")
+    missing = once(lambda: make(own or msg.partner_missing(label), "partners"))
     fields = [(name, msg.partner_field_missing(label, name)) for name in check.require_fields]
     confirmations = [
         (key, msg.partner_confirmation_missing(label, text)) for key, text in check.require_confirmations.items()
@@ -581,7 +610,7 @@ def _compile_partner(check: PartnerCheck, make, own: msg.Message | None) -> Chec
     def run_partner(application: Application, out: Out) -> None:
         partners = [(i, p) for i, p in enumerate(application.partners) if p.kind == kind]
         if len(partners) < count:
-            out.append(missing)
+            out.append(missing())
             return
         for index, partner in partners:
             for name, text in fields:
@@ -741,7 +770,7 @@ class CallPlan:
                 empty = False
             if empty:
                 if required is True or (required is not False and required(application)):
-                    out.append(missing)
+                    out.append(missing())
                 continue
             if check is not None:
                 check(value, out)
@@ -763,7 +792,9 @@ class CallPlan:
             )
         if applicant.bank_account and not valid_bank_account(applicant.bank_account):
             out.append(
-                finding(GENERAL_RULE_IDENTIFIERS, msg.bad_bank_account(applicant.bank_account), "applicant.bank_account")
+                finding(
+                    GENERAL_RULE_IDENTIFIERS, msg.bad_bank_account(applicant.bank_account), "applicant.bank_account"
+                )
             )
         allowed_types = ORG_FORM_TYPES.get((applicant.org_form or "").upper())
         if allowed_types and applicant.applicant_type not in allowed_types:
@@ -788,7 +819,9 @@ class CallPlan:
             if partner.org_number and not valid_org_number(partner.org_number):
                 out.append(
                     finding(
-                        GENERAL_RULE_IDENTIFIERS, msg.bad_org_number(partner.org_number), f"partners[{index}].org_number"
+                        GENERAL_RULE_IDENTIFIERS,
+                        msg.bad_org_number(partner.org_number),
+                        f"partners[{index}].org_number",
                     )
                 )
 
