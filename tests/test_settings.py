@@ -8,7 +8,9 @@ from tests.conftest import ROOT
 
 
 def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess:
-    environment = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "TILSKUDD_TESTING"}}
+    # Start from the environment a production server would have: none of the test run's switches.
+    test_only = {"DEBUG", "SECRET_KEY", "TILSKUDD_TESTING", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    environment = {k: v for k, v in os.environ.items() if k not in test_only}
     environment.update(env)
     return subprocess.run(
         [sys.executable, str(ROOT / "manage.py"), *args], capture_output=True, text=True, env=environment, cwd=ROOT

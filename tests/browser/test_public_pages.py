@@ -29,8 +29,8 @@ def test_every_call_page_is_accessible(calls, visit, slug):
 def test_switching_to_english_by_keyboard(calls, visit, page):
     visit("/")
     page.get_by_role("button", name="English").focus()
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     assert page.locator("html").get_attribute("lang") == "en"
     assert page.get_by_role("heading", name="Calls for applications", level=1).is_visible()
     assert_accessible(page)
