@@ -8,9 +8,6 @@ from pathlib import Path
 
 import pytest
 
-# Playwright's sync API runs an event loop in this thread; the ORM calls in the tests are still synchronous.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 FLAGS = [
@@ -36,14 +33,29 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser():
+    """One Chromium for all the browser tests a worker runs (they run one after the other: they are this package).
+
+    Playwright's sync API keeps an asyncio event loop in this thread while it runs, so Django's
+    ORM would refuse synchronous calls from the tests ("async unsafe"); the switch that allows
+    them is on only while the browser is, and the browser stops when the worker leaves
+    tests/browser, so the other tests run without either.
+    """
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield browser
-        browser.close()
+    saved = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+            yield browser
+            browser.close()
+    finally:
+        if saved is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = saved
 
 
 @pytest.fixture(scope="session")
@@ -64,12 +76,25 @@ def plain_http():
 
 
 @pytest.fixture
-def page(browser, plain_http, live_server):
-    context = browser.new_context(base_url=live_server.url, locale="nb-NO", timezone_id="Europe/Oslo")
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    yield page
-    context.close()
+def new_page(browser, plain_http, live_server):
+    """Make a fresh browser context (its own cookies) with one page; all closed after the test."""
+    contexts = []
+
+    def make():
+        context = browser.new_context(base_url=live_server.url, locale="nb-NO", timezone_id="Europe/Oslo")
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(new_page):
+    return new_page()
 
 
 def assert_accessible(page) -> None:
@@ -95,3 +120,43 @@ def visit(page):
         return page
 
     return go
+
+
+def log_in(page, email: str, password: str) -> None:
+    """Log in through the login form, as a person would; checks the login page with axe-core."""
+    page.goto("/konto/logg-inn/")
+    assert_accessible(page)
+    page.get_by_label("E-post").fill(email)
+    page.get_by_label("Passord", exact=True).fill(password)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Logg inn", exact=True).click()
+    assert page.get_by_role("button", name="Logg ut").is_visible(), f"{email} is not logged in: {page.url}"
+
+
+def log_out(page) -> None:
+    with page.expect_navigation():
+        page.get_by_role("button", name="Logg ut").click()
+    assert page.get_by_role("link", name="Logg inn").first.is_visible()
+
+
+@pytest.fixture
+def demo(transactional_db):
+    """The five calls and the demo data (organisations, people, open «-demo» copies of the calls)."""
+    from tests.conftest import CALLS_DIR
+    from tilskudd.calls.services import call_files_in, load_call_files
+    from tilskudd.demo.services import load_demo
+
+    load_call_files(call_files_in(CALLS_DIR))
+    return load_demo()
+
+
+@pytest.fixture
+def demo_login(page, demo):
+    """Log the page in as a demo person (by e-mail) through the login form."""
+    from tilskudd.demo.data import DEMO_PASSWORD
+
+    def login(email: str):
+        log_in(page, email, DEMO_PASSWORD)
+        return page
+
+    return login

@@ -3,53 +3,13 @@ the choice without a save, the submit button disables itself, and axe-core finds
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
 
-from tests.browser.conftest import CHROMIUM, FLAGS, assert_accessible, plain_http  # noqa: F401 - fixtures
+from tests.applications.conftest import calls_loaded, client, draft, freeze_now, municipality  # noqa: F401 - fixtures
+from tests.browser.conftest import assert_accessible
 from tilskudd.applications.models import Application
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    # On CI the browser must be there (scripts/system-deps installs it); elsewhere the test is skipped without it.
-    pytest.mark.skipif(not Path(CHROMIUM).exists() and not os.environ.get("CI"), reason=f"Chromium not found at {CHROMIUM}"),
-]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    """This module's own Chromium, closed when the module is done.
-
-    Playwright's sync API allows one running instance per thread: a session-wide
-    one started by another module's fixture stays up until the end, and a second
-    cannot start beside it. Ours is module-wide, so it never blocks the others;
-    when another one is already running in this worker, these tests are skipped.
-    """
-    from playwright.sync_api import Error, sync_playwright
-
-    try:
-        manager = sync_playwright().start()
-    except Error as error:
-        if "asyncio loop" not in str(error):
-            raise
-        pytest.skip("another Playwright instance runs in this worker (see the docstring)")
-    try:
-        chromium = manager.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield chromium
-        chromium.close()
-    finally:
-        manager.stop()
-
-
-@pytest.fixture
-def page(browser, plain_http, live_server):
-    context = browser.new_context(base_url=live_server.url, locale="nb-NO", timezone_id="Europe/Oslo")
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    yield page
-    context.close()
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def log_in(page, client, user, live_server):

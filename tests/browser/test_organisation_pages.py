@@ -4,33 +4,28 @@ A person registers a municipality from the registry (on the loopback registry se
 keyboard, and an administrator's, a newcomer's and grantor staff's pages are checked, with their
 error states: no serious or critical accessibility violation.
 
-Each browser session runs in a thread of its own with its own Playwright: Playwright's sync API
-refuses to start while another Playwright (another test module's session-wide browser) keeps its
-event loop in this thread. The database work stays in the test's thread.
+Each person's pages open in a browser context of their own (own cookies) of the shared Chromium.
 """
 
 from __future__ import annotations
-
-from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import pytest
 from django.test import Client
 from django.utils import timezone
 
-from tests.browser.conftest import CHROMIUM, FLAGS, assert_accessible, plain_http  # noqa: F401 (fixture)
+from tests.browser.conftest import assert_accessible
 from tests.orgs.conftest import ACCOUNT, MUNICIPALITY, NOT_FOUND, SLOW, details, login_staff, make_user
+from tests.orgs.conftest import people, registry  # noqa: F401 (fixtures)
 from tilskudd.orgs import services
 from tilskudd.orgs.models import Membership, Organisation
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"Chromium not found at {CHROMIUM}"),
-]
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def server(plain_http, live_server):  # noqa: F811 (plain_http first: before the live server is built)
+def server(new_page, live_server):
+    """The live server, and the shared Chromium to open logged-in pages with (``in_browser``)."""
+    live_server.new_page = new_page
     return live_server
 
 
@@ -45,24 +40,10 @@ def session_cookie(user, staff: bool = False) -> str:
 
 
 def in_browser(server, cookie: str, steps) -> None:
-    """Run ``steps(page)`` in a fresh headless Chromium logged in with ``cookie``."""
-
-    def run() -> None:
-        from playwright.sync_api import sync_playwright
-
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-            try:
-                context = browser.new_context(base_url=server.url, locale="nb-NO", timezone_id="Europe/Oslo")
-                context.add_cookies([{"name": "sessionid", "value": cookie, "url": server.url}])
-                page = context.new_page()
-                page.set_default_timeout(15_000)
-                steps(page)
-            finally:
-                browser.close()
-
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        pool.submit(run).result()
+    """Run ``steps(page)`` in a fresh browser context logged in with ``cookie``."""
+    page = server.new_page()
+    page.context.add_cookies([{"name": "sessionid", "value": cookie, "url": server.url}])
+    steps(page)
 
 
 def visit(page, path: str, status: int = 200):
