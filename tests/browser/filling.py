@@ -143,8 +143,6 @@ def fill_form(page, definition: CallDefinition, document: dict, skip: tuple[str,
     for name, value in own.items():
         if value is not None:
             by_name(page, OWN_CONTRIBUTION[name]).fill(str(value))
-    if budget.get("amount_applied") is not None:
-        page.get_by_role("textbox", name=named("Beløp det søkes om")).fill(str(budget["amount_applied"]))
     for key in ("lines", "funding_sources"):
         if budget.get(key):
             fill_rows(page, key, budget[key])
