@@ -177,7 +177,6 @@ C4_DOCUMENTS = (
 
 @pytest.mark.parametrize("grantor", ["IMDi (nasjonale prosjekter)", "Bergen kommune"])
 def test_c2_sub_goal_a_by_a_voluntary_organisation(demo, demo_login, page, grantor):
-    demo_accounts_that_pass_mod11()
     demo_login("styreleder@ressurssenter.example")
     pk = start(page, C2)
     choose(page, page.get_by_role("group", name=re.compile("^Delmål")).get_by_role("checkbox", name=re.compile("^A ")))
@@ -195,24 +194,6 @@ def test_c2_sub_goal_a_by_a_voluntary_organisation(demo, demo_login, page, grant
     assert application.content["areas"] == ["A"]
 
 
-def demo_accounts_that_pass_mod11() -> None:
-    """The demo data gives «Flerkulturelt ressurssenter (demo)» the account 15030522223, which fails
-    MOD11 (X-R02), so nothing it sends could pass. Until the demo data is fixed, its organisations get
-    a made-up account with a valid check digit (the first ten digits kept), as a person would type in
-    the organisation's profile."""
-    from tilskudd.orgs.models import Organisation
-    from tilskudd.rules.validators import BANK_ACCOUNT_WEIGHTS, is_valid_bank_account, mod11_check_digit
-
-    for organisation in Organisation.objects.all():
-        if not is_valid_bank_account(organisation.bank_account):
-            stem = organisation.bank_account[:10]
-            while mod11_check_digit(stem, BANK_ACCOUNT_WEIGHTS) is None:
-                stem = str(int(stem) + 1)
-            organisation.bank_account = stem + str(mod11_check_digit(stem, BANK_ACCOUNT_WEIGHTS))
-            assert is_valid_bank_account(organisation.bank_account)
-            organisation.save(update_fields=["bank_account"])
-
-
 def fill_c4(page) -> int:
     pk = start(page, C4)
     document = example(C4, "delmal-a-og-d-ressurssenter-godkjent")
@@ -225,7 +206,6 @@ def fill_c4(page) -> int:
 
 
 def test_c4_by_a_national_resource_centre_with_its_documents(demo, demo_login, page):
-    demo_accounts_that_pass_mod11()
     demo_login("styreleder@ressurssenter.example")
     pk = fill_c4(page)
     for label in C4_DOCUMENTS:
@@ -238,7 +218,6 @@ def test_c4_by_a_national_resource_centre_with_its_documents(demo, demo_login, p
 
 
 def test_c4_a_young_local_organisation_cannot_submit(demo, demo_login, page):
-    demo_accounts_that_pass_mod11()
     demo_login("leder@nabolagsvenner.example")
     pk = fill_c4(page)
     for label in C4_DOCUMENTS:

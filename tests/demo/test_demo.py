@@ -65,3 +65,12 @@ def test_command_prints_the_logins(calls, capsys):
     assert "prosjektleder@bergen.example" in out
     assert "kommunedirektor@bergen.example" in out
     assert DEMO_PASSWORD in out
+
+
+def test_demo_organisations_have_valid_identifiers(calls):
+    from tilskudd.rules.validators import is_valid_bank_account, is_valid_org_number
+
+    load_demo(TODAY)
+    for organisation in Organisation.objects.all():
+        assert is_valid_org_number(organisation.org_number), organisation.name
+        assert is_valid_bank_account(organisation.bank_account), organisation.name

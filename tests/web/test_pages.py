@@ -308,3 +308,11 @@ def test_real_call_pages_in_english(english, call_id):
     html = response.content.decode()
     assert ">Who may apply</h2>" in html
     assert visible_text(element(html, "h1")) == call.definition.title.get("en")
+
+
+@pytest.mark.django_db
+def test_an_open_call_page_offers_to_apply_and_a_closed_one_does_not(client, minimal_loaded, freeze_now):
+    freeze_now(oslo(2030, 1, 1))
+    assert 'href="/soknader/ny/test-minimal/"' in client.get("/utlysninger/test-minimal/").content.decode()
+    freeze_now(oslo(2030, 3, 1))
+    assert "/soknader/ny/" not in client.get("/utlysninger/test-minimal/").content.decode()
