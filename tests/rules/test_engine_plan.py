@@ -312,3 +312,25 @@ def _minimal(**changes) -> Application:
 
 def _any_application(call: CallDefinition) -> dict:
     return next(data for c, _, data, _ in EXAMPLES if c is call)
+
+
+@pytest.mark.parametrize("answer", [["x"], {"a": 1}, [["nested"]], [{"a": 1}], 3])
+def test_a_choice_answer_of_the_wrong_shape_is_a_finding_not_a_crash(answer):
+    from tilskudd.rules import Application, evaluate, load_call_file
+    from tilskudd.rules.schema import FieldType
+    from tests.conftest import CALLS_DIR, oslo
+
+    call = load_call_file(CALLS_DIR / "frivillige-organisasjoner-2020.yaml")
+    choice = next(f for f in call.fields if f.type is FieldType.CHOICE and f.value_path.startswith("answers."))
+    multi = next((f for f in call.fields if f.type is FieldType.MULTICHOICE and f.value_path.startswith("answers.")), None)
+    answers = {choice.id: answer}
+    if multi:
+        answers[multi.id] = [answer]
+    application = Application.model_validate(
+        {"call": call.id, "applicant": {"org_number": "964338531", "applicant_type": "voluntary_organisation"}, "answers": answers}
+    )
+    findings = evaluate(call, application, oslo(2020, 1, 1))
+    fields = {f.field for f in findings}
+    assert f"answers.{choice.id}" in fields
+    if multi:
+        assert f"answers.{multi.id}" in fields

@@ -441,7 +441,7 @@ def _value_check(field: FormField, path: str) -> ValueCheck | None:
         values = frozenset(choice.value for choice in field.choices)
 
         def check_choice(value: Any, out: Out) -> None:
-            if value not in values:
+            if not isinstance(value, str) or value not in values:
                 out.append(finding(rule, msg.not_a_choice(label, value), path))
 
         return check_choice
@@ -449,7 +449,7 @@ def _value_check(field: FormField, path: str) -> ValueCheck | None:
         values = frozenset(choice.value for choice in field.choices)
 
         def check_choices(value: Any, out: Out) -> None:
-            if not (isinstance(value, list) and set(value) <= values):
+            if not (isinstance(value, list) and all(isinstance(v, str) for v in value) and set(value) <= values):
                 out.append(finding(rule, msg.not_a_choice(label, value), path))
 
         return check_choices
