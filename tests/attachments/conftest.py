@@ -7,6 +7,7 @@ import zipfile
 import pytest
 
 from tests.receipts import world
+from tests.receipts.world import call, chief, lead, organisation  # noqa: F401 - shared fixtures
 
 
 @pytest.fixture(autouse=True)
@@ -16,28 +17,6 @@ def media_root(settings, tmp_path):
     settings.CLAMD_HOST = ""
     settings.CLAMD_SOCKET = ""
     return settings.MEDIA_ROOT
-
-
-@pytest.fixture
-def call(db, tmp_path):
-    return world.load_test_call(tmp_path)
-
-
-@pytest.fixture
-def organisation(db):
-    return world.make_organisation()
-
-
-@pytest.fixture
-def lead(organisation):
-    return world.make_person(organisation, "kari@testkommune.example", "Kari Nordmann")
-
-
-@pytest.fixture
-def chief(organisation):
-    return world.make_person(
-        organisation, "ola@testkommune.example", "Ola Nordmann", role="signatory", title="Kommunedirektør"
-    )
 
 
 @pytest.fixture

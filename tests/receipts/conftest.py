@@ -1,6 +1,7 @@
 import pytest
 
 from tests.receipts import world
+from tests.receipts.world import call, chief, lead, organisation  # noqa: F401 - shared fixtures
 
 
 @pytest.fixture(autouse=True)
@@ -9,30 +10,6 @@ def media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.DEFAULT_FROM_EMAIL = "tilskudd <ikke-svar@tilskudd.example>"
     return settings.MEDIA_ROOT
-
-
-@pytest.fixture
-def call(db, tmp_path):
-    return world.load_test_call(tmp_path)
-
-
-@pytest.fixture
-def organisation(db):
-    return world.make_organisation()
-
-
-@pytest.fixture
-def lead(organisation):
-    """The project lead: a member who drafts and submits."""
-    return world.make_person(organisation, "kari@testkommune.example", "Kari Nordmann")
-
-
-@pytest.fixture
-def chief(organisation):
-    """The chief municipal executive (rådmann), who signs."""
-    return world.make_person(
-        organisation, "ola@testkommune.example", "Ola Nordmann", role="signatory", title="Kommunedirektør"
-    )
 
 
 @pytest.fixture

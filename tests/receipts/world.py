@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pytest
 import yaml
 from django.utils import timezone
 
@@ -78,3 +79,28 @@ def complete_content() -> dict:
             "amount_applied": 320000,
         },
     }
+
+
+# --- fixtures shared by tests/receipts and tests/attachments (imported by their conftests) ---
+
+
+@pytest.fixture
+def call(db, tmp_path):
+    return load_test_call(tmp_path)
+
+
+@pytest.fixture
+def organisation(db):
+    return make_organisation()
+
+
+@pytest.fixture
+def lead(organisation):
+    """The project lead: a member who drafts and submits."""
+    return make_person(organisation, "kari@testkommune.example", "Kari Nordmann")
+
+
+@pytest.fixture
+def chief(organisation):
+    """The chief municipal executive (rådmann), who signs."""
+    return make_person(organisation, "ola@testkommune.example", "Ola Nordmann", role="signatory", title="Kommunedirektør")
