@@ -59,6 +59,9 @@ INSTALLED_APPS = [
     "tilskudd.calls",
     "tilskudd.orgs",
     "tilskudd.applications",
+    "tilskudd.casework",
+    "tilskudd.assessment",
+    "tilskudd.grants",
     "tilskudd.api",
     "tilskudd.demo",
 ]

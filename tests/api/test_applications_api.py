@@ -326,7 +326,7 @@ def test_submitted_application_cannot_be_changed_and_can_be_withdrawn(world):
     url = f"{API}/{draft['id']}"
     not_yet = api.post(f"{url}/withdraw", {"reason": "feil søknad"})
     assert not_yet.status_code == 403
-    assert not_yet.json()["detail"] == "Bare innsendte søknader kan trekkes."
+    assert not_yet.json()["detail"] == "Bare innsendte søknader som ikke er avgjort, kan trekkes."
 
     assert api.post(f"{url}/sign", {"revision": draft["revision"]}).status_code == 200
     submitted = api.post(f"{url}/submit").json()

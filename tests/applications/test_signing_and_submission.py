@@ -187,7 +187,7 @@ def test_a_draft_cannot_be_withdrawn(client, municipality, draft):
     client.force_login(municipality.lead)
     response = client.post(f"/soknader/{draft.pk}/trekk/", {"reason": "x"})
     assert response.status_code == 409
-    assert "Bare innsendte søknader kan trekkes." in visible_text(response.content.decode())
+    assert "Bare innsendte søknader som ikke er avgjort, kan trekkes." in visible_text(response.content.decode())
 
 
 def test_history_lists_who_saved_what(client, municipality, draft):

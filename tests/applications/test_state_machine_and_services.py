@@ -110,7 +110,7 @@ def test_sign_then_submit_gives_a_case_number_locks_and_audits(world):
     assert application.submitted_content["applicant"]["org_number"] == "964338531"
     with pytest.raises(services.NotAllowed):
         services.save_draft(world["member"], application.pk, {"areas": ["1"]}, application.revision)
-    actions = list(AuditEvent.objects.filter(subject_id=str(application.pk)).values_list("action", flat=True))
+    actions = list(AuditEvent.objects.filter(subject_type="application", subject_id=str(application.pk)).values_list("action", flat=True))
     assert actions == ["application.created", "draft.saved", "application.signed", "application.submit"]
 
 

@@ -37,6 +37,9 @@ class Application(models.Model):
     submitted_hash = models.CharField(max_length=64, blank=True)
     #: The rule engine's findings at submission (warnings; errors block submission).
     submitted_findings = models.JSONField(default=list, blank=True)
+    #: Reopened for completion (X-R04): the applicant may resubmit until then, past the call's deadline.
+    reopened_until = models.DateTimeField("frist for komplettering", null=True, blank=True)
+    reopened_message = models.TextField("hva som mangler", blank=True)
 
     class Meta:
         ordering = ["-updated_at"]
@@ -108,6 +111,9 @@ class Document(models.Model):
 
     class Kind(models.TextChoices):
         RECEIPT = "receipt", "Kvittering"
+        GRANT_LETTER = "grant_letter", "Tilskuddsbrev"
+        REFUSAL_LETTER = "refusal_letter", "Avslagsbrev"
+        REJECTION_LETTER = "rejection_letter", "Avvisningsbrev"
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="documents")
     kind = models.CharField(max_length=30, choices=Kind.choices)

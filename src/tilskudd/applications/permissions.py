@@ -122,6 +122,10 @@ def can_withdraw(user, application: Application) -> Permission:
     seen = can_view(user, application)
     if not seen:
         return seen
-    if application.status not in ("submitted", "reopened"):
-        return Permission(False, "Bare innsendte søknader kan trekkes.", "Only submitted applications can be withdrawn.")
+    if application.status not in ("submitted", "reopened", "in_assessment"):
+        return Permission(
+            False,
+            "Bare innsendte søknader som ikke er avgjort, kan trekkes.",
+            "Only submitted applications without a decision can be withdrawn.",
+        )
     return ALLOWED

@@ -16,6 +16,7 @@ from pydantic import ValidationError
 
 from tilskudd.applications import permissions
 from tilskudd.applications.models import Application, CaseNumberCounter, Signature
+from tilskudd.applications.signals import application_submitted
 from tilskudd.applications.states import Status, check_transition
 from tilskudd.audit.services import record
 from tilskudd.calls.models import Call
@@ -92,7 +93,12 @@ def check(application: Application, at: dt.datetime | None = None) -> CheckOutco
         problems = [(".".join(str(p) for p in e["loc"]), e["msg"]) for e in error.errors()]
         return CheckOutcome([], problems)
     definition = application.call_version.parsed()
-    return CheckOutcome(evaluate(definition, parsed, at or timezone.now()), [])
+    moment = at or timezone.now()
+    if application.status == Status.REOPENED and application.submitted_at:
+        # Completion after the call's deadline is judged as of the first submission;
+        # submit() checks the completion deadline itself.
+        moment = application.submitted_at
+    return CheckOutcome(evaluate(definition, parsed, moment), [])
 
 
 # --- drafting ------------------------------------------------------------------
@@ -217,8 +223,8 @@ def submit(user, application_id: int) -> SubmitResult:
             return SubmitResult(application, created=False)
         _require(permissions.can_submit(user, application))
         now = timezone.now()
-        if now > application.call.deadline:
-            deadline = timezone.localtime(application.call.deadline)
+        if now > submission_deadline(application):
+            deadline = timezone.localtime(submission_deadline(application))
             raise SubmissionRefused(
                 f"Søknadsfristen gikk ut {deadline:%d.%m.%Y} kl. {deadline:%H:%M}. Søknaden kan ikke sendes inn.",
                 f"The deadline passed on {deadline:%d.%m.%Y} at {deadline:%H:%M}. The application cannot be submitted.",
@@ -259,8 +265,16 @@ def submit(user, application_id: int) -> SubmitResult:
             to_state=Status.SUBMITTED,
             data={"hash": digest, "case_number": application.case_number, "signature": signature.pk},
         )
+        application_submitted.send(sender=Application, application=application)
         transaction.on_commit(lambda: _after_submission(application.pk))
     return SubmitResult(application, created=True)
+
+
+def submission_deadline(application: Application) -> dt.datetime:
+    """The call's deadline, or the completion deadline of an application reopened for completion (X-R04)."""
+    if application.status == Status.REOPENED and application.reopened_until:
+        return application.reopened_until
+    return application.call.deadline
 
 
 def _next_case_number(now: dt.datetime) -> str:

@@ -16,6 +16,10 @@ class Status(models.TextChoices):
     SUBMITTED = "submitted", "Sendt inn"
     REOPENED = "reopened", "Åpnet for komplettering"
     WITHDRAWN = "withdrawn", "Trukket"
+    IN_ASSESSMENT = "in_assessment", "Til vurdering"
+    GRANTED = "granted", "Innvilget"
+    REFUSED = "refused", "Avslått"
+    REJECTED = "rejected", "Avvist"
 
 
 STATUS_EN = {
@@ -23,6 +27,10 @@ STATUS_EN = {
     Status.SUBMITTED: "Submitted",
     Status.REOPENED: "Reopened for completion",
     Status.WITHDRAWN: "Withdrawn",
+    Status.IN_ASSESSMENT: "In assessment",
+    Status.GRANTED: "Granted",
+    Status.REFUSED: "Refused",
+    Status.REJECTED: "Rejected",
 }
 
 #: (from, to) → the action that makes that move.
@@ -32,9 +40,21 @@ TRANSITIONS: dict[tuple[str, str], str] = {
     (Status.SUBMITTED, Status.WITHDRAWN): "withdraw",
     (Status.REOPENED, Status.WITHDRAWN): "withdraw",
     (Status.SUBMITTED, Status.REOPENED): "reopen",
+    # casework
+    (Status.SUBMITTED, Status.IN_ASSESSMENT): "accept",
+    (Status.IN_ASSESSMENT, Status.WITHDRAWN): "withdraw",
+    (Status.IN_ASSESSMENT, Status.GRANTED): "grant",
+    (Status.IN_ASSESSMENT, Status.REFUSED): "refuse",
+    (Status.SUBMITTED, Status.REJECTED): "reject",
+    (Status.REOPENED, Status.REJECTED): "reject",
+    (Status.IN_ASSESSMENT, Status.REJECTED): "reject",
 }
 
 EDITABLE = frozenset({Status.DRAFT, Status.REOPENED})
+#: Submitted at least once and not withdrawn: the grantor's caseload.
+IN_CASEWORK = frozenset({Status.SUBMITTED, Status.REOPENED, Status.IN_ASSESSMENT, Status.GRANTED, Status.REFUSED, Status.REJECTED})
+#: A decision has been published: nothing more happens to the application itself.
+DECIDED = frozenset({Status.GRANTED, Status.REFUSED, Status.REJECTED})
 
 
 class TransitionNotAllowed(Exception):

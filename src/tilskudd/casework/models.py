@@ -1,0 +1,93 @@
+"""Grantor staff and cases.
+
+A grantor (*tilskuddsforvalter*) is an :class:`~tilskudd.orgs.models.Organisation`
+too: IMDi, and each of C2's municipalities. People work for a grantor in one or
+more :class:`StaffRole` roles. Every submitted application gets a :class:`Case`
+(*sak*) that says which grantor handles it, where it is routed (C0-R27) and
+what screening (*forhåndskontroll*) found.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class Role(models.TextChoices):
+    CASEWORKER = "caseworker", "Saksbehandler"  # screens, prepares allocation and decisions
+    ASSESSOR = "assessor", "Fagvurderer"  # scores applications assigned to them
+    APPROVER = "approver", "Beslutter"  # approves decisions (four eyes) and publishes them
+    ADMINISTRATOR = "administrator", "Administrator"  # manages the grantor's staff and frames
+
+
+ROLE_EN = {
+    Role.CASEWORKER: "Caseworker",
+    Role.ASSESSOR: "Assessor",
+    Role.APPROVER: "Approver",
+    Role.ADMINISTRATOR: "Administrator",
+}
+
+
+class StaffRole(models.Model):
+    """One role one person has at one grantor (*rolle hos tilskuddsforvalter*)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_roles")
+    grantor = models.ForeignKey("orgs.Organisation", on_delete=models.CASCADE, related_name="staff_roles")
+    role = models.CharField("rolle", max_length=20, choices=Role.choices)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    removed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["grantor__name", "role"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "grantor", "role"],
+                condition=models.Q(removed_at__isnull=True),
+                name="one_active_staff_role",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.get_role_display()} ({self.grantor})"
+
+
+class ScreeningOutcome(models.TextChoices):
+    NOT_SCREENED = "", "Ikke kontrollert"
+    ACCEPTED = "accepted", "Godtatt til vurdering"
+    COMPLETION_REQUESTED = "completion_requested", "Bedt om komplettering"
+    REJECTION_PROPOSED = "rejection_proposed", "Foreslått avvist"
+
+
+class Case(models.Model):
+    """The grantor's handling of one submitted application (*sak*)."""
+
+    application = models.OneToOneField("applications.Application", on_delete=models.CASCADE, related_name="case")
+    #: The grantor that handles the case: the call's, or the one chosen in the application (C2-R02).
+    grantor_org_number = models.CharField("tilskuddsforvalter", max_length=9, db_index=True)
+    grantor_name = models.CharField(max_length=200, blank=True)
+    #: Routing (C0-R27): the regional office and the contact for the application's area.
+    office = models.CharField("regionkontor", max_length=100, blank=True)
+    contact_name = models.CharField(max_length=200, blank=True)
+    contact_email = models.CharField(max_length=200, blank=True)
+    contact_phone = models.CharField(max_length=50, blank=True)
+    caseworker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="cases"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    screening = models.CharField(max_length=30, choices=ScreeningOutcome.choices, blank=True, default="")
+    screened_at = models.DateTimeField(null=True, blank=True)
+    screened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    screening_note = models.TextField("begrunnelse", blank=True)
+
+    class Meta:
+        ordering = ["application__case_number"]
+        verbose_name = "sak"
+        verbose_name_plural = "saker"
+
+    def __str__(self) -> str:
+        return f"Sak {self.application.case_number}"

@@ -1,0 +1,71 @@
+"""Who among the grantor's staff may see and do what (least privilege).
+
+A person sees only the cases of the grantors they hold a role at: IMDi's staff
+IMDi's cases (every call IMDi runs, and C2 applications addressed to IMDi), a
+municipality's staff only the C2 applications addressed to that municipality.
+Every casework view and service asks here; nothing else decides scope.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from tilskudd.casework.models import Case, Role, StaffRole
+
+
+def roles(user) -> QuerySet[StaffRole]:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return StaffRole.objects.none()
+    return StaffRole.objects.filter(user=user, removed_at__isnull=True).select_related("grantor")
+
+
+def grantor_numbers(user, *wanted: str) -> set[str]:
+    """Organisation numbers of the grantors where ``user`` holds any of ``wanted`` roles (any role if none given)."""
+    found = roles(user)
+    if wanted:
+        found = found.filter(role__in=wanted)
+    return set(found.values_list("grantor__org_number", flat=True))
+
+
+def is_grantor_staff(user) -> bool:
+    return roles(user).exists()
+
+
+def has_role(user, grantor_org_number: str, *wanted: str) -> bool:
+    return grantor_org_number in grantor_numbers(user, *wanted)
+
+
+def cases(user, *wanted: str) -> QuerySet[Case]:
+    """The cases ``user`` may see (in any of ``wanted`` roles, any role if none given)."""
+    return Case.objects.filter(grantor_org_number__in=grantor_numbers(user, *wanted)).select_related(
+        "application", "application__organisation", "application__call"
+    )
+
+
+def can_see_case(user, case: Case, *wanted: str) -> bool:
+    return has_role(user, case.grantor_org_number, *wanted)
+
+
+def calls(user):
+    """The calls ``user``'s grantors run: as the call's grantor, or as one of its local grantors (C2)."""
+    from tilskudd.calls.models import Call  # noqa: PLC0415 - calls imports nothing from casework
+
+    numbers = grantor_numbers(user)
+    if not numbers:
+        return Call.objects.none()
+    local = [call.pk for call in Call.objects.exclude(grantor_org_number__in=numbers) if call_grantors_of(call) & numbers]
+    by_case = Q(pk__in=Case.objects.filter(grantor_org_number__in=numbers).values("application__call"))
+    return Call.objects.filter(Q(grantor_org_number__in=numbers) | Q(pk__in=local) | by_case).distinct()
+
+
+def call_grantors_of(call) -> set[str]:
+    """Every grantor that takes part in ``call``: its own and its local grantors (C2-R02)."""
+    return call.definition.grantor_org_numbers() if call.current_version_id else {call.grantor_org_number}
+
+
+def call_grantors(user, call) -> set[str]:
+    """The grantors ``user`` works for that take part in ``call``."""
+    return grantor_numbers(user) & call_grantors_of(call)
+
+
+ALL_ROLES = tuple(Role.values)
