@@ -20,3 +20,11 @@ def oslo(*args) -> dt.datetime:
     from tilskudd.rules.schema import OSLO
 
     return dt.datetime(*args, tzinfo=OSLO)
+
+
+@pytest.fixture
+def casework_world(db):
+    """C0 and C2 with submitted demo applications and the grantors' staff (see tests/staff_world.py)."""
+    from tests.staff_world import build_world
+
+    return build_world()

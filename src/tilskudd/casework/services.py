@@ -35,7 +35,7 @@ def open_case(application: Application) -> Case:
 
 def _route(case: Case, application: Application) -> None:
     definition = application.call_version.parsed()
-    if definition.routing is None or not application.submitted_content:
+    if definition.routing is None or definition.routing.by != "regional_office" or not application.submitted_content:
         return
     exchange = ExchangeApplication.model_validate(application.submitted_content)
     contact = route(definition, exchange)

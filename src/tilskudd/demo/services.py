@@ -9,7 +9,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from tilskudd.calls.models import Call
+from tilskudd.casework.models import Role
 from tilskudd.calls.services import LoadResult, load_call
+from tilskudd.demo import casework
 from tilskudd.demo.data import DEMO_CALL_DAYS_OPEN, DEMO_PASSWORD, ORGANISATIONS, STAFF, DemoPerson
 from tilskudd.orgs.models import Membership, Organisation
 from tilskudd.rules.schema import OSLO, CallDefinition, Deadline, Text
@@ -101,4 +103,10 @@ def load_demo(today: dt.date | None = None) -> dict:
             )
             logins.append((person, demo.name, f"{person.role} ({person.title})"))
     calls = load_demo_calls(today)
-    return {"logins": logins, "calls": calls, "password": DEMO_PASSWORD}
+    logins = [login for login in logins if login[0].email not in {p.email for p in casework.STAFF}]
+    for person, _user in casework.load_grantor_staff():
+        grantor = "IMDi" if person.grantor == casework.IMDI_ORG_NUMBER else "Bergen kommune (tilskuddsforvalter)"
+        roles = ", ".join(Role(role).label.lower() for role in person.roles)
+        logins.append((DemoPerson(person.email, person.full_name, "staff", person.title), grantor, roles))
+    applications = casework.load_demo_applications()
+    return {"logins": logins, "calls": calls, "password": DEMO_PASSWORD, "applications": applications}

@@ -12,6 +12,7 @@ class Command(BaseCommand):
         self.stdout.write("Demodata / demo data")
         for result in made["calls"]:
             self.stdout.write(f"  utlysning {result.slug}: {result.outcome.value}")
+        self.stdout.write(f"  innsendte søknader / submitted applications: {len(made['applications'])}")
         self.stdout.write("")
         self.stdout.write(f"Demobrukere / demo logins (passord / password: {made['password']}):")
         for person, organisation, role in made["logins"]:
