@@ -12,4 +12,7 @@ urlpatterns = [
     path("", include("tilskudd.orgs.urls")),
     path("", include("tilskudd.applications.urls")),
     path("", include("tilskudd.api.tokens_views")),
+    path("", include("tilskudd.casework.urls")),
+    path("", include("tilskudd.assessment.urls")),
+    path("", include("tilskudd.grants.urls")),
 ]
