@@ -1,5 +1,7 @@
-from django.urls import path  # noqa: F401 - the routes are added as the pages are built
+"""The grants pages: allocation (urls_allocation), decisions and letters (urls_decisions), overview (urls_overview)."""
+
+from tilskudd.grants import urls_allocation, urls_decisions, urls_overview
 
 app_name = "grants"
 
-urlpatterns: list = []
+urlpatterns = [*urls_allocation.urlpatterns, *urls_decisions.urlpatterns, *urls_overview.urlpatterns]
