@@ -7,7 +7,9 @@ from django.core.management import call_command
 
 from tilskudd.calls.models import Call
 from tilskudd.calls.services import call_files_in, load_call_files
-from tilskudd.demo.data import DEMO_PASSWORD
+from tilskudd.applications.models import Application
+from tilskudd.casework.models import Role, StaffRole
+from tilskudd.demo.data import DEMO_PASSWORD, ORGANISATIONS
 from tilskudd.demo.services import load_demo
 from tilskudd.orgs.models import Membership, Organisation
 from tests.conftest import CALLS_DIR
@@ -24,12 +26,13 @@ def calls():
 
 def test_demo_has_the_four_organisations_the_issue_asks_for(calls):
     load_demo(TODAY)
-    types = sorted(Organisation.objects.values_list("applicant_type", flat=True))
+    demo = Organisation.objects.filter(org_number__in=[o.org_number for o in ORGANISATIONS])
+    types = sorted(demo.values_list("applicant_type", flat=True))
     assert types == ["county_authority", "municipality", "voluntary_organisation", "voluntary_organisation"]
-    county = Organisation.objects.get(applicant_type="county_authority")
+    county = demo.get(applicant_type="county_authority")
     c1 = Call.objects.get(slug="fag-og-yrkesopplaering-2025").definition
     assert county.org_number in c1.eligibility.allow_list.org_numbers
-    ages = sorted(o.founded_on for o in Organisation.objects.filter(applicant_type="voluntary_organisation"))
+    ages = sorted(o.founded_on for o in demo.filter(applicant_type="voluntary_organisation"))
     assert ages == [dt.date(2021, 11, 22), dt.date(2025, 11, 22)]
 
 
@@ -54,9 +57,10 @@ def test_every_call_gets_an_open_demo_copy_with_the_same_rules(calls):
 
 def test_loading_twice_changes_nothing(calls):
     load_demo(TODAY)
-    counts = (Organisation.objects.count(), Membership.objects.count(), Call.objects.count())
+    counts = (Organisation.objects.count(), Membership.objects.count(), Call.objects.count(), Application.objects.count())
     load_demo(TODAY)
-    assert (Organisation.objects.count(), Membership.objects.count(), Call.objects.count()) == counts
+    after = (Organisation.objects.count(), Membership.objects.count(), Call.objects.count(), Application.objects.count())
+    assert after == counts
 
 
 def test_command_prints_the_logins(calls, capsys):
@@ -71,6 +75,38 @@ def test_demo_organisations_have_valid_identifiers(calls):
     from tilskudd.rules.validators import is_valid_bank_account, is_valid_org_number
 
     load_demo(TODAY)
-    for organisation in Organisation.objects.all():
+    for organisation in Organisation.objects.exclude(applicant_type=""):  # IMDi is only a grantor here
         assert is_valid_org_number(organisation.org_number), organisation.name
         assert is_valid_bank_account(organisation.bank_account), organisation.name
+
+
+def test_grantor_staff_hold_every_role_at_imdi_and_bergen(calls):
+    load_demo(TODAY)
+    imdi = set(StaffRole.objects.filter(grantor__org_number="987879696").values_list("role", flat=True))
+    bergen = set(StaffRole.objects.filter(grantor__org_number="964338531").values_list("role", flat=True))
+    assert imdi == set(Role.values)
+    assert bergen == {Role.CASEWORKER, Role.ASSESSOR, Role.APPROVER}
+    staff = StaffRole.objects.select_related("user")
+    assert all(role.user.is_staff and role.user.check_password(DEMO_PASSWORD) for role in staff)
+
+
+def test_every_call_has_submitted_demo_applications_with_cases(calls):
+    load_demo(TODAY)
+    submitted = Application.objects.filter(status="submitted", call__slug__endswith="-demo")
+    per_call = {slug: submitted.filter(call__slug=f"{slug}-demo").count() for slug in Call.objects.exclude(slug__endswith="-demo").values_list("slug", flat=True)}
+    assert per_call == {
+        "fag-og-yrkesopplaering-2025": 3,
+        "frivillige-organisasjoner-2020": 4,
+        "kommunale-integreringstiltak-2019": 6,
+        "mangfold-mot-rasisme-2024": 4,
+        "nasjonale-ressurssentre-2026": 3,
+    }
+    assert all(application.case.grantor_org_number for application in submitted)
+    assert all(application.case_number for application in submitted)
+
+
+def test_command_prints_the_staff_logins(calls, capsys):
+    call_command("load_demo")
+    out = capsys.readouterr().out
+    assert "beslutter@imdi.example" in out and "vurderer2@imdi.example" in out
+    assert "innsendte søknader / submitted applications: 20" in out
