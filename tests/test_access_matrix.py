@@ -152,9 +152,13 @@ def _routes(resolver=None, namespace=""):
 
 
 def test_every_route_is_in_the_matrix():
+    from tests.test_access_matrix_staff import STAFF_MATRIX
+
     routes = set(_routes())
-    assert sorted(routes - set(MATRIX)) == [], "add these routes to MATRIX"
-    assert sorted(set(MATRIX) - routes) == [], "these routes no longer exist"
+    covered = set(MATRIX) | set(STAFF_MATRIX)
+    assert sorted(routes - covered) == [], "add these routes to MATRIX (or STAFF_MATRIX for casework)"
+    assert sorted(covered - routes) == [], "these routes no longer exist"
+    assert set(MATRIX).isdisjoint(STAFF_MATRIX), "a route belongs in one matrix"
 
 
 @pytest.fixture
