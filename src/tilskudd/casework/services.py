@@ -2,9 +2,22 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+
 from tilskudd.applications.models import Application
+from tilskudd.applications.states import STATUS_EN, Status, TransitionNotAllowed, check_transition
 from tilskudd.audit.services import record
-from tilskudd.casework.models import Case
+from tilskudd.casework import scope
+from tilskudd.casework.access import RoleMissing
+from tilskudd.casework.models import ROLE_EN, Case, Role, ScreeningOutcome, StaffRole
+from tilskudd.orgs.models import Membership, Organisation
 from tilskudd.rules import Application as ExchangeApplication
 from tilskudd.rules.reference.imdi import regional_office_for_county, route
 
@@ -24,6 +37,8 @@ def open_case(application: Application) -> Case:
     """The case of a just-submitted application, routed (C0-R27); the existing one on resubmission."""
     existing = Case.objects.filter(application=application).first()
     if existing is not None:
+        if existing.screening == ScreeningOutcome.COMPLETION_REQUESTED:
+            record(application.submitted_by, existing, "case.completed", data={"hash": application.submitted_hash})
         return existing
     number, name = grantor_of(application)
     case = Case(application=application, grantor_org_number=number, grantor_name=name)
@@ -48,3 +63,396 @@ def _route(case: Case, application: Application) -> None:
         case.contact_name = contact.name
         case.contact_email = contact.email or ""
         case.contact_phone = contact.phone or ""
+
+
+# --- refusals ------------------------------------------------------------------------
+
+
+class CaseworkRefused(Exception):
+    """A casework action that cannot be done; the reasons say why in bokmål and English."""
+
+    def __init__(self, reason_nb: str, reason_en: str):
+        self.reason_nb, self.reason_en = reason_nb, reason_en
+        super().__init__(reason_en)
+
+
+def _status_words(status: str) -> tuple[str, str]:
+    return Status(status).label.lower(), STATUS_EN[Status(status)].lower()
+
+
+def _locked_case(user, case_id: int, *wanted: str) -> tuple[Case, Application]:
+    """The case and its application, locked for the transaction; RoleMissing unless ``user`` holds a wanted role."""
+    case = Case.objects.select_for_update().filter(pk=case_id).first()
+    if case is None or not scope.can_see_case(user, case, *wanted):
+        raise RoleMissing(*wanted)
+    application = (
+        Application.objects.select_for_update().select_related("organisation", "call", "call_version").get(
+            pk=case.application_id
+        )
+    )
+    return case, application
+
+
+def _move(application: Application, target: str) -> tuple[str, str]:
+    """(previous status, action) for moving ``application`` to ``target``, or CaseworkRefused with the reason."""
+    try:
+        action = check_transition(application.status, target)
+    except TransitionNotAllowed:
+        nb, en = _status_words(application.status)
+        raise CaseworkRefused(
+            f"Søknaden har status «{nb}». Den kan ikke få status «{_status_words(target)[0]}» nå.",
+            f"The application's status is “{en}”. It cannot become “{_status_words(target)[1]}” now.",
+        ) from None
+    return application.status, action
+
+
+def _screened(case: Case, user, outcome: str, note: str) -> None:
+    case.screening = outcome
+    case.screened_at = timezone.now()
+    case.screened_by = user
+    case.screening_note = note
+    case.save(update_fields=["screening", "screened_at", "screened_by", "screening_note"])
+
+
+# --- screening (forhåndskontroll) ------------------------------------------------------
+
+
+def accept(user, case_id: int, note: str = "") -> Case:
+    """Accept the application for assessment: SUBMITTED → IN_ASSESSMENT. A repeat (double click) changes nothing."""
+    with transaction.atomic():
+        case, application = _locked_case(user, case_id, Role.CASEWORKER)
+        if application.status == Status.IN_ASSESSMENT and case.screening == ScreeningOutcome.ACCEPTED:
+            return case
+        if application.status != Status.SUBMITTED:
+            nb, en = _status_words(application.status)
+            raise CaseworkRefused(
+                f"Bare en innsendt søknad kan godtas til vurdering. Denne har status «{nb}».",
+                f"Only a submitted application can be accepted for assessment. This one is “{en}”.",
+            )
+        previous, action = _move(application, Status.IN_ASSESSMENT)
+        application.status = Status.IN_ASSESSMENT
+        application.save(update_fields=["status", "updated_at"])
+        _screened(case, user, ScreeningOutcome.ACCEPTED, note.strip())
+        record(user, application, f"application.{action}", from_state=previous, to_state=Status.IN_ASSESSMENT, reason=note.strip())
+        record(user, case, "case.accepted", reason=note.strip(), data={"screening": ScreeningOutcome.ACCEPTED})
+    return case
+
+
+def request_completion(user, case_id: int, message: str, deadline: dt.datetime) -> Case:
+    """Reopen the application for completion (X-R04) until ``deadline`` and tell the applicant what is missing."""
+    message = (message or "").strip()
+    if not message:
+        raise CaseworkRefused("Skriv hva søkeren må komplettere.", "Write what the applicant must complete.")
+    if deadline is None or timezone.is_naive(deadline):
+        raise CaseworkRefused("Fristen for komplettering mangler tidssone.", "The completion deadline has no time zone.")
+    if deadline <= timezone.now():
+        raise CaseworkRefused(
+            "Fristen for komplettering må være fram i tid.", "The completion deadline must be in the future."
+        )
+    with transaction.atomic():
+        case, application = _locked_case(user, case_id, Role.CASEWORKER)
+        if application.status != Status.SUBMITTED:
+            nb, en = _status_words(application.status)
+            raise CaseworkRefused(
+                f"Bare en innsendt søknad som ikke er vurdert ennå, kan åpnes for komplettering. Denne har status «{nb}».",
+                f"Only a submitted application not yet in assessment can be reopened for completion. This one is “{en}”.",
+            )
+        previous, action = _move(application, Status.REOPENED)
+        application.status = Status.REOPENED
+        application.reopened_until = deadline
+        application.reopened_message = message
+        application.save(update_fields=["status", "reopened_until", "reopened_message", "updated_at"])
+        _screened(case, user, ScreeningOutcome.COMPLETION_REQUESTED, message)
+        record(
+            user,
+            application,
+            f"application.{action}",
+            from_state=previous,
+            to_state=Status.REOPENED,
+            reason=message,
+            data={"reopened_until": deadline.isoformat()},
+        )
+        record(
+            user,
+            case,
+            "case.completion_requested",
+            reason=message,
+            data={"screening": ScreeningOutcome.COMPLETION_REQUESTED, "reopened_until": deadline.isoformat()},
+        )
+        recipients = completion_recipients(application)
+        subject, body = completion_email(application, case, message, deadline)
+        if recipients:
+            transaction.on_commit(
+                lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients, fail_silently=False)
+            )
+    return case
+
+
+def completion_recipients(application: Application) -> list[str]:
+    """The confirmed members of the applicant organisation (their e-mail addresses, once each)."""
+    emails = (
+        Membership.objects.filter(organisation=application.organisation, removed_at__isnull=True)
+        .exclude(confirmed_at=None)
+        .values_list("user__email", flat=True)
+    )
+    unique: list[str] = []
+    for email in emails:
+        if email and email.lower() not in {e.lower() for e in unique}:
+            unique.append(email)
+    return unique
+
+
+def completion_email(application: Application, case: Case, message: str, deadline: dt.datetime) -> tuple[str, str]:
+    """Subject and plain-text body (bokmål, then English) of the request for completion."""
+    local = timezone.localtime(deadline)
+    title = application.title or application.call.title_nb
+    subject = (
+        f"Søknad {application.case_number} må kompletteres / Application {application.case_number} must be completed"
+    )
+    body = "\n".join(
+        [
+            f"Søknaden «{title}» (saksnummer {application.case_number}) til {case.grantor_name} må kompletteres.",
+            "",
+            "Dette mangler:",
+            message,
+            "",
+            f"Søknaden er åpnet igjen. Rett den, signer og send den inn på nytt innen {local:%d.%m.%Y} kl. {local:%H:%M}.",
+            "Sendes den ikke inn innen fristen, kan søknaden bli avvist.",
+            "",
+            "---",
+            "",
+            f"The application “{title}” (case number {application.case_number}) to {case.grantor_name} must be completed.",
+            "",
+            "What is missing:",
+            message,
+            "",
+            f"The application has been reopened. Correct it, sign it and submit it again by {local:%d.%m.%Y} at {local:%H:%M}.",
+            "If it is not submitted by then, the application may be rejected.",
+        ]
+    )
+    return subject, body
+
+
+def propose_rejection(user, case_id: int, reasons: str) -> Case:
+    """Propose to reject (*avvise*) the application: a rejection decision is prepared for an approver (four eyes)."""
+    from tilskudd.grants import services as grant_services  # noqa: PLC0415 - grants builds on casework
+
+    reasons = (reasons or "").strip()
+    if not reasons:
+        raise CaseworkRefused("Skriv hvorfor søknaden bør avvises.", "Write why the application should be rejected.")
+    with transaction.atomic():
+        case, application = _locked_case(user, case_id, Role.CASEWORKER)
+        try:
+            check_transition(application.status, Status.REJECTED)
+        except TransitionNotAllowed:
+            nb, en = _status_words(application.status)
+            raise CaseworkRefused(
+                f"En søknad med status «{nb}» kan ikke avvises.", f"An application that is “{en}” cannot be rejected."
+            ) from None
+        _screened(case, user, ScreeningOutcome.REJECTION_PROPOSED, reasons)
+        record(user, case, "case.rejection_proposed", reason=reasons, data={"screening": ScreeningOutcome.REJECTION_PROPOSED})
+        grant_services.prepare_decision(user, application.pk, kind="rejection", reasons=reasons)
+    return case
+
+
+# --- caseworker and staff -----------------------------------------------------------------
+
+
+def assign_caseworker(user, case_id: int, caseworker) -> Case:
+    """Make ``caseworker`` (or nobody, with None) responsible for the case."""
+    with transaction.atomic():
+        case, _application = _locked_case(user, case_id, Role.CASEWORKER, Role.ADMINISTRATOR)
+        if caseworker is not None and not scope.has_role(caseworker, case.grantor_org_number, Role.CASEWORKER):
+            raise CaseworkRefused(
+                f"{caseworker.get_full_name()} er ikke saksbehandler hos {case.grantor_name}.",
+                f"{caseworker.get_full_name()} is not a caseworker at {case.grantor_name}.",
+            )
+        if case.caseworker_id == (caseworker.pk if caseworker else None):
+            return case
+        previous = case.caseworker
+        case.caseworker = caseworker
+        case.save(update_fields=["caseworker"])
+        record(
+            user,
+            case,
+            "case.assigned",
+            data={
+                "caseworker": caseworker.get_full_name() if caseworker else "",
+                "previous": previous.get_full_name() if previous else "",
+            },
+        )
+    return case
+
+
+def caseworkers(grantor_org_number: str):
+    """The people who hold the caseworker role at the grantor."""
+    User = get_user_model()
+    return User.objects.filter(
+        staff_roles__grantor__org_number=grantor_org_number,
+        staff_roles__role=Role.CASEWORKER,
+        staff_roles__removed_at__isnull=True,
+        is_active=True,
+    ).distinct().order_by("full_name")
+
+
+def _require_administrator(user, grantor: Organisation) -> None:
+    if not scope.has_role(user, grantor.org_number, Role.ADMINISTRATOR):
+        raise RoleMissing(Role.ADMINISTRATOR)
+
+
+def add_staff_role(admin_user, grantor: Organisation, email: str, role: str) -> StaffRole:
+    """Give a person who already has an account a role at ``grantor``; they must then use two-factor authentication."""
+    if role not in Role.values:
+        raise CaseworkRefused("Velg en rolle.", "Choose a role.")
+    email = (email or "").strip()
+    with transaction.atomic():
+        _require_administrator(admin_user, grantor)
+        person = get_user_model().objects.filter(email__iexact=email).first() if email else None
+        if person is None:
+            raise CaseworkRefused(
+                f"Finner ingen konto med e-postadressen «{email}». Personen må lage en konto først.",
+                f"There is no account with the e-mail address “{email}”. The person must create an account first.",
+            )
+        if not person.is_active:
+            raise CaseworkRefused("Kontoen er deaktivert.", "The account is deactivated.")
+        if StaffRole.objects.filter(user=person, grantor=grantor, role=role, removed_at__isnull=True).exists():
+            raise CaseworkRefused(
+                f"{person.get_full_name()} har allerede rollen {Role(role).label.lower()} hos {grantor.name}.",
+                f"{person.get_full_name()} already has the role {ROLE_EN[Role(role)].lower()} at {grantor.name}.",
+            )
+        staff_role = StaffRole.objects.create(user=person, grantor=grantor, role=role, added_by=admin_user)
+        if not person.is_staff:
+            person.is_staff = True  # grantor staff must use two-factor authentication
+            person.save(update_fields=["is_staff"])
+        record(
+            admin_user,
+            staff_role,
+            "staff_role.added",
+            to_state="active",
+            data={"user": person.email, "grantor": grantor.org_number, "role": role},
+        )
+    return staff_role
+
+
+def remove_staff_role(admin_user, staff_role_id: int) -> StaffRole:
+    """End a role; a grantor's last administrator cannot be removed. A repeat changes nothing."""
+    with transaction.atomic():
+        staff_role = StaffRole.objects.select_for_update().select_related("grantor", "user").get(pk=staff_role_id)
+        _require_administrator(admin_user, staff_role.grantor)
+        if staff_role.removed_at is not None:
+            return staff_role
+        if staff_role.role == Role.ADMINISTRATOR and not StaffRole.objects.filter(
+            grantor=staff_role.grantor, role=Role.ADMINISTRATOR, removed_at__isnull=True
+        ).exclude(pk=staff_role.pk).exists():
+            raise CaseworkRefused(
+                f"{staff_role.grantor.name} må ha minst én administrator.",
+                f"{staff_role.grantor.name} must have at least one administrator.",
+            )
+        staff_role.removed_at = timezone.now()
+        staff_role.save(update_fields=["removed_at"])
+        record(
+            admin_user,
+            staff_role,
+            "staff_role.removed",
+            from_state="active",
+            to_state="removed",
+            data={"user": staff_role.user.email, "grantor": staff_role.grantor.org_number, "role": staff_role.role},
+        )
+    return staff_role
+
+
+# --- reading: the queue ---------------------------------------------------------------------
+
+
+@dataclass
+class QueueRow:
+    case: Case
+    application: Application
+    areas: list[str]
+    county: str
+    amount_applied: int | None
+    findings: int
+    flag: object | None  # duplicates.DuplicateFlag, None when C2-R07 does not apply
+
+
+def application_areas(application: Application) -> list[str]:
+    return [str(a) for a in (application.submitted_content or {}).get("areas") or []]
+
+
+def application_county(application: Application) -> str:
+    applicant = (application.submitted_content or {}).get("applicant") or {}
+    return str(applicant.get("county") or application.organisation.county or "")
+
+
+def application_amount(application: Application) -> int | None:
+    value = ((application.submitted_content or {}).get("budget") or {}).get("amount_applied")
+    return value if isinstance(value, int) else None
+
+
+def queue(user, call, filters: dict | None = None) -> list[QueueRow]:
+    """The call's cases of the person's grantors, filtered (keys as in ``forms.QueueFilterForm``)."""
+    from tilskudd.casework import duplicates  # noqa: PLC0415 - duplicates imports the models only
+
+    filters = filters or {}
+    numbers = scope.grantor_numbers(user)
+    if filters.get("grantor"):
+        numbers &= {filters["grantor"]}
+    cases = list(
+        Case.objects.filter(application__call=call, grantor_org_number__in=numbers)
+        .exclude(application__status=Status.DRAFT)
+        .select_related("application", "application__organisation", "caseworker")
+        .order_by("application__case_number")
+    )
+    flags = duplicates.flags_for_call(call, cases)
+    applies = duplicates.has_local_grantors(call)
+    search = (filters.get("q") or "").strip().lower()
+    rows = []
+    for case in cases:
+        application = case.application
+        row = QueueRow(
+            case,
+            application,
+            application_areas(application),
+            application_county(application),
+            application_amount(application),
+            len(application.submitted_findings or []),
+            flags.get(case.pk) if applies else None,
+        )
+        if filters.get("area") and filters["area"] not in row.areas:
+            continue
+        if filters.get("status") and application.status != filters["status"]:
+            continue
+        if filters.get("county") and row.county != filters["county"]:
+            continue
+        if filters.get("amount_from") is not None and (row.amount_applied or 0) < filters["amount_from"]:
+            continue
+        if filters.get("amount_to") is not None and (row.amount_applied or 0) > filters["amount_to"]:
+            continue
+        if filters.get("findings") and not row.findings:
+            continue
+        if filters.get("flagged") and not (row.flag and row.flag.flagged):
+            continue
+        if search:
+            haystack = " ".join(
+                [
+                    application.case_number or "",
+                    application.organisation.name,
+                    application.organisation.org_number,
+                    application.title,
+                ]
+            ).lower()
+            if search not in haystack:
+                continue
+        rows.append(row)
+    return rows
+
+
+def status_counts(user, call) -> dict[str, int]:
+    """Application status → number of cases of ``call`` at the person's grantors."""
+    counts: dict[str, int] = {}
+    for status in (
+        Case.objects.filter(application__call=call, grantor_org_number__in=scope.grantor_numbers(user))
+        .values_list("application__status", flat=True)
+    ):
+        counts[status] = counts.get(status, 0) + 1
+    return counts

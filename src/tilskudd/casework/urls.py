@@ -1,5 +1,22 @@
-from django.urls import path  # noqa: F401 - the routes are added as the pages are built
+from django.urls import path
+
+from tilskudd.casework import views
 
 app_name = "casework"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("saksbehandling/", views.dashboard, name="dashboard"),
+    path("saksbehandling/utlysninger/<slug:slug>/", views.queue, name="queue"),
+    path("saksbehandling/saker/<int:case_id>/", views.case, name="case"),
+    path("saksbehandling/saker/<int:case_id>/vedlegg/<int:attachment_id>/", views.attachment, name="attachment"),
+    path("saksbehandling/saker/<int:case_id>/godta/", views.accept, name="accept"),
+    path("saksbehandling/saker/<int:case_id>/komplettering/", views.request_completion, name="request_completion"),
+    path("saksbehandling/saker/<int:case_id>/avvisning/", views.propose_rejection, name="propose_rejection"),
+    path("saksbehandling/saker/<int:case_id>/saksbehandler/", views.assign, name="assign"),
+    path("saksbehandling/tilskuddsforvaltere/<int:org_id>/personer/", views.staff, name="staff"),
+    path(
+        "saksbehandling/tilskuddsforvaltere/<int:org_id>/personer/<int:role_id>/fjern/",
+        views.remove_staff,
+        name="remove_staff",
+    ),
+]

@@ -1,0 +1,458 @@
+"""Intake and screening pages for grantor staff: the overview, a call's queue, the case, staff administration.
+
+Thin views over ``services`` (the only place that changes state) and
+``scope`` (the only place that decides what a person may see). A case or call
+outside the person's grantors answers 404; a missing role answers 403 with
+the reason.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
+from django.views.decorators.http import require_http_methods, require_POST
+
+from tilskudd.applications import formbuilder
+from tilskudd.applications.models import Attachment
+from tilskudd.applications.states import STATUS_EN, Status
+from tilskudd.applications.views import ACTION_NAMES as APPLICATION_ACTIONS
+from tilskudd.audit.services import history as audit_history
+from tilskudd.calls import presentation
+from tilskudd.casework import duplicates, scope, services
+from tilskudd.casework.access import RoleMissing, call_or_404, case_or_404, pick, staff_view
+from tilskudd.casework.forms import AcceptForm, AssignForm, CompletionForm, QueueFilterForm, RejectionForm, StaffRoleForm
+from tilskudd.casework.models import ROLE_EN, Role, ScreeningOutcome, StaffRole
+from tilskudd.orgs.models import Organisation
+from tilskudd.rules.reference import county_name
+
+#: The order statuses are shown in.
+STATUS_ORDER = [
+    Status.SUBMITTED,
+    Status.REOPENED,
+    Status.IN_ASSESSMENT,
+    Status.GRANTED,
+    Status.REFUSED,
+    Status.REJECTED,
+    Status.WITHDRAWN,
+]
+
+CASE_ACTIONS = {
+    "case.opened": ("Saken ble opprettet og fordelt", "The case was opened and routed"),
+    "case.accepted": ("Søknaden ble godtatt til vurdering", "The application was accepted for assessment"),
+    "case.completion_requested": ("Søkeren ble bedt om å komplettere", "The applicant was asked to complete"),
+    "case.completed": ("Søkeren kompletterte og sendte inn på nytt", "The applicant completed and resubmitted"),
+    "case.rejection_proposed": ("Avvisning ble foreslått", "Rejection was proposed"),
+    "case.assigned": ("Saksbehandler ble endret", "The caseworker was changed"),
+    "application.accept": ("Søknaden fikk status «til vurdering»", "The application went into assessment"),
+    "application.reject": ("Søknaden ble avvist", "The application was rejected"),
+    "application.grant": ("Søknaden ble innvilget", "The application was granted"),
+    "application.refuse": ("Søknaden ble avslått", "The application was refused"),
+}
+
+
+def status_name(status: str) -> str:
+    return pick(Status(status).label, STATUS_EN.get(Status(status), status))
+
+
+def role_name(role: str) -> str:
+    return pick(Role(role).label, ROLE_EN[Role(role)])
+
+
+def _moment(value) -> str:
+    return str(presentation.format_datetime(value, get_language())) if value else ""
+
+
+# --- the overview ------------------------------------------------------------------------
+
+
+@staff_view
+def dashboard(request):
+    """The person's grantors and roles, and per call the number of cases in each status."""
+    user = request.user
+    grantors: dict[int, dict[str, Any]] = {}
+    for staff_role in scope.roles(user).order_by("grantor__name", "role"):
+        entry = grantors.setdefault(staff_role.grantor_id, {"grantor": staff_role.grantor, "roles": [], "admin": False})
+        entry["roles"].append(role_name(staff_role.role))
+        entry["admin"] = entry["admin"] or staff_role.role == Role.ADMINISTRATOR
+    calls = []
+    for call in scope.calls(user).order_by("-deadline", "slug"):
+        counts = services.status_counts(user, call)
+        calls.append(
+            {
+                "call": call,
+                "title": pick(call.title_nb, call.title_en or call.title_nb),
+                "deadline": _moment(call.deadline),
+                "counts": [(status_name(s), counts.get(s, 0)) for s in STATUS_ORDER],
+                "total": sum(counts.values()),
+            }
+        )
+    return render(
+        request,
+        "casework/dashboard.html",
+        {"grantors": list(grantors.values()), "calls": calls, "casework_section": "calls"},
+    )
+
+
+# --- the queue -----------------------------------------------------------------------------
+
+
+def _area_choices(definition) -> list[tuple[str, str]]:
+    if definition.areas is None:
+        return []
+    choices = []
+    for area in definition.areas.items:
+        title = presentation.text_in(area.title, get_language())
+        choices.append((area.id, title if title.startswith(f"{area.id} ") else f"{area.id}: {title}"))
+    return choices
+
+
+def _grantor_choices(user, call) -> list[tuple[str, str]]:
+    numbers = scope.grantor_numbers(user) & (scope.call_grantors_of(call) | {call.grantor_org_number})
+    names = dict(Organisation.objects.filter(org_number__in=numbers).values_list("org_number", "name"))
+    return sorted(((n, names.get(n, n)) for n in numbers), key=lambda item: item[1])
+
+
+@staff_view
+def queue(request, slug: str):
+    """The call's cases of the person's grantors, with filters and a search box (GET, works without JS)."""
+    call = call_or_404(request.user, slug)
+    definition = call.definition
+    show_flagged = duplicates.has_local_grantors(call)
+    grantors = _grantor_choices(request.user, call)
+    form = QueueFilterForm(
+        request.GET or None, areas=_area_choices(definition), grantors=grantors, show_flagged=show_flagged
+    )
+    filters: dict[str, Any] = {}
+    if form.is_bound:
+        form.is_valid()
+        filters = {k: v for k, v in form.cleaned_data.items() if v not in (None, "", False)}
+    rows = services.queue(request.user, call, filters)
+    areas = dict(_area_choices(definition))
+    shown = [
+        {
+            "row": row,
+            "status": status_name(row.application.status),
+            "areas": [areas.get(a, a) for a in row.areas],
+            "county": county_name(row.county) if row.county else "",
+            "flagged": bool(row.flag and row.flag.flagged),
+        }
+        for row in rows
+    ]
+    context = {
+        "call": call,
+        "title": pick(call.title_nb, call.title_en or call.title_nb),
+        "form": form,
+        "entries": form.error_entries() if form.is_bound else [],
+        "rows": shown,
+        "count": len(shown),
+        "filtered": bool(filters),
+        "several_grantors": len(grantors) > 1,
+        "show_flagged": show_flagged,
+        "casework_section": "calls",
+    }
+    return render(request, "casework/queue.html", context)
+
+
+# --- the case --------------------------------------------------------------------------------
+
+
+def _uploads(application) -> dict[str, list[formbuilder.Uploaded]]:
+    found: dict[str, list[formbuilder.Uploaded]] = {}
+    for attachment in application.attachment_files.all():
+        found.setdefault(attachment.kind, []).append(
+            formbuilder.Uploaded(attachment.pk, attachment.original_name, attachment.size, attachment.content_type)
+        )
+    return found
+
+
+def _findings(application, definition) -> list[dict[str, str]]:
+    language = get_language()
+    shown = []
+    for finding in application.submitted_findings or []:
+        field = finding.get("field") or ""
+        shown.append(
+            {
+                "rule_id": finding.get("rule_id", ""),
+                "severity": finding.get("severity", ""),
+                "is_error": finding.get("severity") == "error",
+                "message": pick(finding.get("message_nb", ""), finding.get("message_en") or finding.get("message_nb", "")),
+                "field": presentation.path_words(definition, field, language) if field else "",
+                "path": field,
+            }
+        )
+    return shown
+
+
+def _event_details(event) -> list[str]:
+    data = event.data or {}
+    details = []
+    if data.get("reopened_until"):
+        from django.utils.dateparse import parse_datetime  # noqa: PLC0415
+
+        moment = parse_datetime(data["reopened_until"])
+        details.append(pick("Frist: ", "Deadline: ") + _moment(moment))
+    if data.get("case_number"):
+        details.append(pick(f"Saksnummer {data['case_number']}", f"Case number {data['case_number']}"))
+    if event.action == "case.assigned":
+        details.append(data.get("caseworker") or pick("Ingen saksbehandler", "No caseworker"))
+    if event.action == "case.opened":
+        where = ", ".join(v for v in (data.get("office"), data.get("contact")) if v)
+        if where:
+            details.append(where)
+    if event.reason:
+        details.append(pick("Begrunnelse: ", "Reason: ") + event.reason)
+    return details
+
+
+def _history(case) -> list[dict[str, Any]]:
+    english = presentation.is_english(get_language())
+    events = sorted(
+        [*audit_history(case.application), *audit_history(case)], key=lambda e: (e.at, e.pk), reverse=True
+    )
+    shown = []
+    for event in events:
+        name = CASE_ACTIONS.get(event.action) or APPLICATION_ACTIONS.get(event.action)
+        shown.append(
+            {
+                "at": _moment(event.at),
+                "iso": event.at.isoformat(),
+                "who": event.actor.get_full_name() if event.actor else pick("Systemet", "The system"),
+                "what": name[1 if english else 0] if name else event.action,
+                "details": _event_details(event),
+            }
+        )
+    return shown
+
+
+def _completed(case) -> bool:
+    """The applicant resubmitted after being asked to complete."""
+    return (
+        case.screening == ScreeningOutcome.COMPLETION_REQUESTED
+        and case.application.status == Status.SUBMITTED
+        and audit_history(case).filter(action="case.completed").exists()
+    )
+
+
+def _case_context(request, case, **extra) -> dict[str, Any]:
+    user = request.user
+    application = case.application
+    definition = application.call_version.parsed()
+    is_caseworker = scope.can_see_case(user, case, Role.CASEWORKER)
+    may_assign = scope.can_see_case(user, case, Role.CASEWORKER, Role.ADMINISTRATOR)
+    status = application.status
+    can_reject = status in (Status.SUBMITTED, Status.REOPENED, Status.IN_ASSESSMENT)
+    context = {
+        "case": case,
+        "application": application,
+        "call": application.call,
+        "call_title": pick(application.call.title_nb, application.call.title_en or application.call.title_nb),
+        "definition": definition,
+        "form": formbuilder.build_form(definition, application.submitted_content or {}, uploads=_uploads(application)),
+        "language": get_language(),
+        "status_name": status_name(status),
+        "screening_name": pick(ScreeningOutcome(case.screening).label, _SCREENING_EN[case.screening]),
+        "submitted_at": _moment(application.submitted_at),
+        "screened_at": _moment(case.screened_at),
+        "reopened_until": _moment(application.reopened_until),
+        "completed": _completed(case),
+        "findings": _findings(application, definition),
+        "flag": duplicates.flag_for(case),
+        "attachments": list(application.attachment_files.all()),
+        "amount_applied": services.application_amount(application),
+        "county": county_name(services.application_county(application)) if services.application_county(application) else "",
+        "is_caseworker": is_caseworker,
+        "may_accept": is_caseworker and status == Status.SUBMITTED,
+        "may_request_completion": is_caseworker and status == Status.SUBMITTED,
+        "may_reject": is_caseworker and can_reject and case.screening != ScreeningOutcome.REJECTION_PROPOSED,
+        "may_assign": may_assign,
+        "accept_form": AcceptForm(),
+        "completion_form": CompletionForm(),
+        "rejection_form": RejectionForm(),
+        "assign_form": AssignForm(
+            initial={"caseworker": case.caseworker_id}, caseworkers=services.caseworkers(case.grantor_org_number)
+        )
+        if may_assign
+        else None,
+        "history": _history(case),
+        "entries": [],
+        "casework_section": "calls",
+    }
+    context.update(extra)
+    return context
+
+
+_SCREENING_EN = {
+    ScreeningOutcome.NOT_SCREENED: "Not screened",
+    ScreeningOutcome.ACCEPTED: "Accepted for assessment",
+    ScreeningOutcome.COMPLETION_REQUESTED: "Asked to complete",
+    ScreeningOutcome.REJECTION_PROPOSED: "Proposed for rejection",
+}
+
+
+@staff_view
+def case(request, case_id: int):
+    """The submitted application read-only, its findings, routing, duplicate flags, screening and history."""
+    found = case_or_404(request.user, case_id)
+    return render(request, "casework/case.html", _case_context(request, found))
+
+
+@staff_view
+def attachment(request, case_id: int, attachment_id: int):
+    """Download an attachment of a case the person may see."""
+    found = case_or_404(request.user, case_id)
+    attached = get_object_or_404(Attachment, pk=attachment_id, application=found.application)
+    response = FileResponse(
+        attached.file.open("rb"),
+        as_attachment=True,
+        filename=attached.original_name,
+        content_type=attached.content_type or "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _refused(request, found, form_name: str, form, entries, status: int):
+    context = _case_context(request, found, **{form_name: form, "entries": entries})
+    return render(request, "casework/case.html", context, status=status)
+
+
+def _done(request, found, nb: str, en: str):
+    messages.success(request, pick(nb, en))
+    return redirect("casework:case", case_id=found.pk)
+
+
+@staff_view
+@require_POST
+def accept(request, case_id: int):
+    found = case_or_404(request.user, case_id, Role.CASEWORKER)
+    form = AcceptForm(request.POST)
+    if not form.is_valid():
+        return _refused(request, found, "accept_form", form, form.error_entries(), 400)
+    try:
+        services.accept(request.user, found.pk, form.cleaned_data["note"])
+    except services.CaseworkRefused as refused:
+        return _refused(request, found, "accept_form", form, [("", pick(refused.reason_nb, refused.reason_en))], 409)
+    return _done(request, found, "Søknaden er godtatt til vurdering.", "The application was accepted for assessment.")
+
+
+@staff_view
+@require_POST
+def request_completion(request, case_id: int):
+    found = case_or_404(request.user, case_id, Role.CASEWORKER)
+    form = CompletionForm(request.POST)
+    if not form.is_valid():
+        return _refused(request, found, "completion_form", form, form.error_entries(), 400)
+    try:
+        services.request_completion(request.user, found.pk, form.cleaned_data["message"], form.deadline_moment)
+    except services.CaseworkRefused as refused:
+        return _refused(request, found, "completion_form", form, [("", pick(refused.reason_nb, refused.reason_en))], 409)
+    return _done(
+        request,
+        found,
+        "Søknaden er åpnet for komplettering, og søkeren har fått e-post.",
+        "The application was reopened for completion, and the applicant was e-mailed.",
+    )
+
+
+@staff_view
+@require_POST
+def propose_rejection(request, case_id: int):
+    found = case_or_404(request.user, case_id, Role.CASEWORKER)
+    form = RejectionForm(request.POST)
+    if not form.is_valid():
+        return _refused(request, found, "rejection_form", form, form.error_entries(), 400)
+    try:
+        services.propose_rejection(request.user, found.pk, form.cleaned_data["reasons"])
+    except services.CaseworkRefused as refused:
+        return _refused(request, found, "rejection_form", form, [("", pick(refused.reason_nb, refused.reason_en))], 409)
+    return _done(
+        request,
+        found,
+        "Avvisning er foreslått. Et vedtak om avvisning venter på godkjenning.",
+        "Rejection was proposed. A rejection decision awaits approval.",
+    )
+
+
+@staff_view
+@require_POST
+def assign(request, case_id: int):
+    found = case_or_404(request.user, case_id, Role.CASEWORKER, Role.ADMINISTRATOR)
+    form = AssignForm(request.POST, caseworkers=services.caseworkers(found.grantor_org_number))
+    if not form.is_valid():
+        return _refused(request, found, "assign_form", form, form.error_entries(), 400)
+    try:
+        services.assign_caseworker(request.user, found.pk, form.cleaned_data["caseworker"])
+    except services.CaseworkRefused as refused:
+        return _refused(request, found, "assign_form", form, [("", pick(refused.reason_nb, refused.reason_en))], 409)
+    return _done(request, found, "Saksbehandler er lagret.", "The caseworker was saved.")
+
+
+# --- staff administration ----------------------------------------------------------------------
+
+
+def _grantor_or_404(user, org_id: int) -> Organisation:
+    grantor = Organisation.objects.filter(pk=org_id).first()
+    if grantor is None or not scope.has_role(user, grantor.org_number):
+        raise Http404("no such grantor")
+    if not scope.has_role(user, grantor.org_number, Role.ADMINISTRATOR):
+        raise RoleMissing(Role.ADMINISTRATOR)
+    return grantor
+
+
+def _staff_context(grantor, form, **extra) -> dict[str, Any]:
+    people = [
+        {"role": staff_role, "role_name": role_name(staff_role.role), "since": _moment(staff_role.created_at)}
+        for staff_role in StaffRole.objects.filter(grantor=grantor, removed_at__isnull=True)
+        .select_related("user", "added_by")
+        .order_by("user__full_name", "role")
+    ]
+    return {"grantor": grantor, "people": people, "form": form, "entries": [], **extra}
+
+
+@staff_view
+@require_http_methods(["GET", "POST"])
+def staff(request, org_id: int):
+    """The grantor's staff and their roles; the administrator adds roles here."""
+    grantor = _grantor_or_404(request.user, org_id)
+    if request.method == "GET":
+        return render(request, "casework/staff.html", _staff_context(grantor, StaffRoleForm()))
+    form = StaffRoleForm(request.POST)
+    if not form.is_valid():
+        return render(request, "casework/staff.html", _staff_context(grantor, form, entries=form.error_entries()), status=400)
+    try:
+        added = services.add_staff_role(request.user, grantor, form.cleaned_data["email"], form.cleaned_data["role"])
+    except services.CaseworkRefused as refused:
+        entries = [("id_email", pick(refused.reason_nb, refused.reason_en))]
+        return render(request, "casework/staff.html", _staff_context(grantor, form, entries=entries), status=409)
+    messages.success(
+        request,
+        pick(
+            f"{added.user.get_full_name()} har fått rollen {Role(added.role).label.lower()}.",
+            f"{added.user.get_full_name()} now has the role {ROLE_EN[Role(added.role)].lower()}.",
+        ),
+    )
+    return redirect("casework:staff", org_id=grantor.pk)
+
+
+@staff_view
+@require_POST
+def remove_staff(request, org_id: int, role_id: int):
+    grantor = _grantor_or_404(request.user, org_id)
+    staff_role = get_object_or_404(StaffRole, pk=role_id, grantor=grantor)
+    try:
+        services.remove_staff_role(request.user, staff_role.pk)
+    except services.CaseworkRefused as refused:
+        entries = [("", pick(refused.reason_nb, refused.reason_en))]
+        return render(request, "casework/staff.html", _staff_context(grantor, StaffRoleForm(), entries=entries), status=409)
+    messages.success(
+        request,
+        pick(
+            f"{staff_role.user.get_full_name()} har ikke lenger rollen {Role(staff_role.role).label.lower()}.",
+            f"{staff_role.user.get_full_name()} no longer has the role {ROLE_EN[Role(staff_role.role)].lower()}.",
+        ),
+    )
+    return redirect("casework:staff", org_id=grantor.pk)
