@@ -1,0 +1,511 @@
+"""Decisions (*vedtak*): prepare, approve (four eyes), return, cancel, publish.
+
+Each function is one domain operation in one transaction: it checks the
+person's role at the application's grantor (``casework.scope``), moves the
+decision through its state machine (``grants.states``) and the application
+through its own (``applications.states``), and writes an audit event with
+who, when, what and why (X-R06).
+
+A decision's amount always goes through the frame: ``prepare_decision`` sets
+the application's allocation for the call's year through
+``grants.frames.set_allocation`` (helper C's module), which refuses with
+``frames.FrameExceeded`` when the frame would be exceeded — so a decision can
+never take a grantor past its frame. A refusal sets the allocation to 0.
+
+Publishing stores each letter (``grants.letters``) as a ``Document`` and
+queues the e-mail to the applicant once the transaction has committed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from tilskudd.applications import states as application_states
+from tilskudd.applications.models import Application, Document
+from tilskudd.audit.services import record
+from tilskudd.casework import scope
+from tilskudd.casework.access import RoleMissing
+from tilskudd.casework.models import Case, Role
+from tilskudd.grants import states
+from tilskudd.grants.models import AllocationLine, Decision
+from tilskudd.grants.states import ACTIVE, APPLICATION_STATUS_AFTER, DecisionKind, DecisionStatus
+from tilskudd.rules.messages import nok
+
+logger = logging.getLogger(__name__)
+
+LETTER_KIND = {
+    DecisionKind.GRANT: Document.Kind.GRANT_LETTER,
+    DecisionKind.REFUSAL: Document.Kind.REFUSAL_LETTER,
+    DecisionKind.REJECTION: Document.Kind.REJECTION_LETTER,
+}
+
+
+class DecisionRefused(Exception):
+    """The operation is not allowed now; the reasons are shown to the person."""
+
+    def __init__(self, reason_nb: str, reason_en: str):
+        self.reason_nb, self.reason_en = reason_nb, reason_en
+        super().__init__(reason_en)
+
+
+def reasons_of(error: Exception) -> tuple[str, str]:
+    """(bokmål, English) of a refusal: ours, RoleMissing, or the frame's FrameExceeded (whatever it names them)."""
+    for nb_name, en_name in (("reason_nb", "reason_en"), ("message_nb", "message_en"), ("nb", "en"), ("text_nb", "text_en")):
+        nb, en = getattr(error, nb_name, None), getattr(error, en_name, None)
+        if isinstance(nb, str) and nb:
+            return nb, en if isinstance(en, str) and en else nb
+    text = getattr(error, "text", None)
+    if text is not None and hasattr(text, "nb"):
+        return text.nb, getattr(text, "en", "") or text.nb
+    return str(error), str(error)
+
+
+# --- small helpers -------------------------------------------------------------------
+
+
+def _case(application: Application) -> Case:
+    case = Case.objects.filter(application=application).first()
+    if case is None:
+        raise DecisionRefused("Søknaden har ingen sak hos en tilskuddsforvalter.", "The application has no case at a grantor.")
+    return case
+
+
+def _require(user, case: Case, role: str) -> None:
+    if not scope.can_see_case(user, case):
+        # Outside the person's grantors: say nothing about the case.
+        raise RoleMissing(role)
+    if not scope.can_see_case(user, case, role):
+        raise RoleMissing(role)
+
+
+def amount_applied(application: Application) -> int:
+    content = application.submitted_content or application.content or {}
+    return int(((content.get("budget") or {}).get("amount_applied")) or 0)
+
+
+def application_areas(application: Application) -> list[str]:
+    content = application.submitted_content or application.content or {}
+    return [str(a) for a in content.get("areas") or []]
+
+
+def call_year(application: Application) -> int:
+    return application.call_version.parsed().year
+
+
+def applicable_conditions(application: Application) -> list:
+    """The call's grant conditions that apply to the application's areas (all of them where none names areas)."""
+    definition = application.call_version.parsed()
+    areas = set(application_areas(application))
+    return [c for c in definition.grant_conditions if not c.areas or areas & set(c.areas)]
+
+
+def default_conditions(application: Application) -> list[str]:
+    return [c.id for c in applicable_conditions(application) if c.default]
+
+
+def allocation_amount(application: Application, year: int | None = None) -> int | None:
+    year = year or call_year(application)
+    line = AllocationLine.objects.filter(application=application, year=year).first()
+    return line.amount if line else None
+
+
+def active_decision(application: Application) -> Decision | None:
+    return application.decisions.filter(status__in=[s.value for s in ACTIVE]).first()
+
+
+def _set_allocation(user, application: Application, year: int, amount: int, nb: str, en: str) -> None:
+    """Through the frame (helper C's ``grants.frames``); FrameExceeded propagates."""
+    from tilskudd.grants import frames  # noqa: PLC0415 - written in parallel by the allocation helper
+
+    frames.set_allocation(user, application.pk, year, amount, explanation_nb=nb, explanation_en=en, source="caseworker")
+
+
+def _locked(decision_id: int) -> Decision:
+    decision = (
+        Decision.objects.select_for_update(of=("self",))
+        .select_related("application", "application__call", "application__call_version", "application__organisation")
+        .filter(pk=decision_id)
+        .first()
+    )
+    if decision is None:
+        raise DecisionRefused("Fant ikke vedtaket.", "No such decision.")
+    return decision
+
+
+def _move(decision: Decision, target: str) -> str:
+    try:
+        return states.check_transition(decision.status, target)
+    except states.TransitionNotAllowed:
+        raise DecisionRefused(
+            f"Vedtaket er «{DecisionStatus(decision.status).label}» og kan ikke få status «{DecisionStatus(target).label}».",
+            f"The decision is '{states.DECISION_STATUS_EN[DecisionStatus(decision.status)]}' and cannot become "
+            f"'{states.DECISION_STATUS_EN[DecisionStatus(target)]}'.",
+        ) from None
+
+
+def _dates(value) -> dt.date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value))
+
+
+# --- prepare -------------------------------------------------------------------------
+
+
+def prepare_decision(
+    user,
+    application_id: int,
+    kind: str,
+    amount: int | None = None,
+    reasons: str = "",
+    conditions: list[str] | None = None,
+    extra_conditions: str = "",
+    later_years: dict | None = None,
+    period_start=None,
+    period_end=None,
+) -> Decision:
+    """Prepare a grant, refusal or rejection for approval. Only a caseworker of the application's grantor."""
+    kind = DecisionKind(kind)
+    reasons = (reasons or "").strip()
+    with transaction.atomic():
+        application = (
+            Application.objects.select_for_update(of=("self",))
+            .select_related("call", "call_version", "organisation")
+            .filter(pk=application_id)
+            .first()
+        )
+        if application is None:
+            raise DecisionRefused("Fant ikke søknaden.", "No such application.")
+        case = _case(application)
+        _require(user, case, Role.CASEWORKER)
+        current = active_decision(application)
+        if current is not None:
+            raise DecisionRefused(
+                f"Søknaden har allerede et vedtak som er «{DecisionStatus(current.status).label}». "
+                "Avbryt det, eller be beslutteren sende det tilbake, før du lager et nytt.",
+                f"The application already has a decision that is '{states.DECISION_STATUS_EN[DecisionStatus(current.status)]}'. "
+                "Cancel it, or ask the approver to return it, before preparing a new one.",
+            )
+        if kind in (DecisionKind.GRANT, DecisionKind.REFUSAL):
+            if application.status != application_states.Status.IN_ASSESSMENT:
+                raise DecisionRefused(
+                    "Tilskudd og avslag krever at søknaden er til vurdering.",
+                    "A grant or refusal needs the application to be in assessment.",
+                )
+            from tilskudd.assessment.models import AssessmentLock  # noqa: PLC0415
+
+            if not AssessmentLock.objects.filter(application=application).exists():
+                raise DecisionRefused(
+                    "Den faglige vurderingen må være låst før det kan lages vedtak om tilskudd eller avslag.",
+                    "The assessment must be locked before a grant or refusal can be prepared.",
+                )
+        target = APPLICATION_STATUS_AFTER[kind]
+        try:
+            application_states.check_transition(application.status, target)
+        except application_states.TransitionNotAllowed:
+            status = application_states.Status(application.status)
+            raise DecisionRefused(
+                f"En søknad med status «{status.label}» kan ikke få dette vedtaket.",
+                f"An application with status '{application_states.STATUS_EN[status]}' cannot get this decision.",
+            ) from None
+        if kind in (DecisionKind.REFUSAL, DecisionKind.REJECTION) and not reasons:
+            raise DecisionRefused(
+                "Skriv begrunnelsen for vedtaket. Den står i brevet til søkeren.",
+                "Write the reasons for the decision. They appear in the letter to the applicant.",
+            )
+        year = call_year(application)
+        applied = amount_applied(application)
+        start, end = _dates(period_start), _dates(period_end)
+        chosen: list[str] = []
+        commitments: dict[str, int] = {}
+        if kind == DecisionKind.GRANT:
+            if amount is None:
+                amount = allocation_amount(application, year)
+            if amount is None:
+                raise DecisionRefused(
+                    "Oppgi beløpet. Søknaden har ingen fordeling for året ennå.",
+                    "Give the amount. The application has no allocation for the year yet.",
+                )
+            amount = int(amount)
+            if amount <= 0:
+                raise DecisionRefused("Beløpet må være større enn 0 kroner.", "The amount must be more than NOK 0.")
+            if applied and amount > applied:
+                raise DecisionRefused(
+                    f"Beløpet kan ikke være større enn søknadsbeløpet ({nok(applied)}).",
+                    f"The amount cannot be more than the amount applied for ({nok(applied)}).",
+                )
+            chosen = _conditions(application, conditions)
+            for key, value in (later_years or {}).items():
+                later, value = int(key), int(value or 0)
+                if later <= year:
+                    raise DecisionRefused(
+                        f"Tilsagn for senere år må gjelde år etter {year}.", f"Commitments must be for years after {year}."
+                    )
+                if value < 0:
+                    raise DecisionRefused("Tilsagn kan ikke være negative.", "Commitments cannot be negative.")
+                if value:
+                    commitments[str(later)] = value
+            start = start or dt.date(year, 1, 1)
+            end = end or dt.date(max([year, *map(int, commitments)]), 12, 31)
+            if end < start:
+                raise DecisionRefused("Perioden slutter før den begynner.", "The period ends before it starts.")
+            _set_allocation(
+                user,
+                application,
+                year,
+                amount,
+                f"Vedtak om tilskudd på {nok(amount)} er laget.",
+                f"A grant of {nok(amount)} has been prepared.",
+            )
+            for later, value in commitments.items():
+                _set_allocation(
+                    user,
+                    application,
+                    int(later),
+                    value,
+                    f"Tilsagn for {later} på {nok(value)} (med forbehold om bevilgning).",
+                    f"Commitment for {later} of {nok(value)} (subject to appropriation).",
+                )
+        else:
+            amount = 0
+            lines = AllocationLine.objects.filter(application=application)
+            years = set(lines.filter(amount__gt=0).values_list("year", flat=True))
+            if kind == DecisionKind.REFUSAL:
+                years.add(year)
+            what_nb = "avslag" if kind == DecisionKind.REFUSAL else "avvisning"
+            what_en = "refusal" if kind == DecisionKind.REFUSAL else "rejection"
+            for each in sorted(years):
+                _set_allocation(
+                    user, application, each, 0, f"Vedtak om {what_nb} er laget.", f"A {what_en} has been prepared."
+                )
+        decision = Decision(
+            application=application,
+            kind=kind,
+            status=DecisionStatus.PREPARED,
+            amount=amount,
+            later_years=commitments,
+            period_start=start if kind == DecisionKind.GRANT else None,
+            period_end=end if kind == DecisionKind.GRANT else None,
+            reasons=reasons,
+            conditions=chosen,
+            extra_conditions=(extra_conditions or "").strip() if kind == DecisionKind.GRANT else "",
+            prepared_by=user,
+            prepared_at=timezone.now(),
+        )
+        try:
+            with transaction.atomic():
+                decision.save()
+        except IntegrityError:
+            raise DecisionRefused(
+                "Søknaden har allerede et aktivt vedtak.", "The application already has an active decision."
+            ) from None
+        record(
+            user,
+            decision,
+            "decision.prepared",
+            to_state=DecisionStatus.PREPARED,
+            reason=reasons,
+            data=_summary(decision),
+        )
+        record(user, application, "decision.prepared", reason=reasons, data={"decision": decision.pk, **_summary(decision)})
+    return decision
+
+
+def _conditions(application: Application, wanted: list[str] | None) -> list[str]:
+    if wanted is None:
+        return default_conditions(application)
+    known = {c.id for c in application.call_version.parsed().grant_conditions}
+    unknown = [c for c in wanted if c not in known]
+    if unknown:
+        raise DecisionRefused(
+            f"Utlysningen har ingen vilkår som heter {', '.join(unknown)}.",
+            f"The call has no condition called {', '.join(unknown)}.",
+        )
+    return [c for c in dict.fromkeys(wanted)]
+
+
+def _summary(decision: Decision) -> dict[str, Any]:
+    return {
+        "kind": decision.kind,
+        "amount": decision.amount,
+        "later_years": decision.later_years,
+        "conditions": decision.conditions,
+        "period": [str(decision.period_start or ""), str(decision.period_end or "")],
+    }
+
+
+# --- approve, return, cancel -----------------------------------------------------------------------
+
+
+def approve(user, decision_id: int) -> Decision:
+    """Approve a prepared decision: an approver of the grantor who did not prepare it (four eyes)."""
+    with transaction.atomic():
+        decision = _locked(decision_id)
+        case = _case(decision.application)
+        _require(user, case, Role.APPROVER)
+        if decision.prepared_by_id == user.pk:
+            raise DecisionRefused(
+                "Du laget dette vedtaket selv og kan ikke godkjenne det. En annen beslutter må godkjenne det (fire øyne).",
+                "You prepared this decision yourself and cannot approve it. Another approver must approve it (four eyes).",
+            )
+        before = decision.status
+        _move(decision, DecisionStatus.APPROVED)
+        decision.status = DecisionStatus.APPROVED
+        decision.approved_by = user
+        decision.approved_at = timezone.now()
+        decision.save(update_fields=["status", "approved_by", "approved_at"])
+        record(user, decision, "decision.approved", from_state=before, to_state=decision.status, data=_summary(decision))
+    return decision
+
+
+def return_decision(user, decision_id: int, reason: str) -> Decision:
+    """Send a prepared or approved decision back to the caseworker, with the reason (approver)."""
+    reason = (reason or "").strip()
+    with transaction.atomic():
+        decision = _locked(decision_id)
+        case = _case(decision.application)
+        _require(user, case, Role.APPROVER)
+        if not reason:
+            raise DecisionRefused(
+                "Skriv hvorfor vedtaket sendes tilbake.", "Write why the decision is returned."
+            )
+        before = decision.status
+        _move(decision, DecisionStatus.RETURNED)
+        decision.status = DecisionStatus.RETURNED
+        decision.returned_reason = reason
+        decision.save(update_fields=["status", "returned_reason"])
+        record(user, decision, "decision.returned", from_state=before, to_state=decision.status, reason=reason)
+    return decision
+
+
+def cancel(user, decision_id: int, reason: str = "") -> Decision:
+    """Cancel a prepared decision (caseworker); a grant's allocation is freed (set to 0)."""
+    with transaction.atomic():
+        decision = _locked(decision_id)
+        case = _case(decision.application)
+        _require(user, case, Role.CASEWORKER)
+        before = decision.status
+        _move(decision, DecisionStatus.CANCELLED)
+        decision.status = DecisionStatus.CANCELLED
+        decision.save(update_fields=["status"])
+        if decision.kind == DecisionKind.GRANT:
+            application = decision.application
+            for year in sorted({call_year(application), *map(int, decision.later_years or {})}):
+                if AllocationLine.objects.filter(application=application, year=year, amount__gt=0).exists():
+                    _set_allocation(
+                        user, application, year, 0, "Vedtaket om tilskudd ble avbrutt.", "The grant decision was cancelled."
+                    )
+        record(user, decision, "decision.cancelled", from_state=before, to_state=decision.status, reason=reason)
+    return decision
+
+
+# --- publish -------------------------------------------------------------------------
+
+
+def publishable(call, grantor_org_number: str):
+    """The approved decisions of ``call`` at one grantor, ready to publish together."""
+    return (
+        Decision.objects.filter(
+            status=DecisionStatus.APPROVED,
+            application__call=call,
+            application__case__grantor_org_number=grantor_org_number,
+        )
+        .select_related("application", "application__organisation", "application__case", "application__call_version")
+        .order_by("application__case_number")
+    )
+
+
+def publish(user, call, grantor_org_number: str) -> list[Decision]:
+    """Publish every approved decision of ``call`` at the grantor: letters stored, applications decided, e-mails queued.
+
+    Publishing again publishes nothing new (only APPROVED decisions are picked up).
+    """
+    from tilskudd.grants import letters  # noqa: PLC0415 - letters imports services' helpers
+
+    if not scope.has_role(user, grantor_org_number, Role.APPROVER) or grantor_org_number not in scope.call_grantors_of(call):
+        raise RoleMissing(Role.APPROVER)
+    published: list[Decision] = []
+    stored: list[Document] = []
+    try:
+        with transaction.atomic():
+            ids = list(publishable(call, grantor_org_number).values_list("pk", flat=True))
+            now = timezone.now()
+            for decision_id in ids:
+                decision = _locked(decision_id)
+                if decision.status != DecisionStatus.APPROVED:
+                    continue
+                application = Application.objects.select_for_update(of=("self",)).get(pk=decision.application_id)
+                target = APPLICATION_STATUS_AFTER[DecisionKind(decision.kind)]
+                try:
+                    application_states.check_transition(application.status, target)
+                except application_states.TransitionNotAllowed:
+                    status = application_states.Status(application.status)
+                    raise DecisionRefused(
+                        f"Søknad {application.case_number} har status «{status.label}» og kan ikke få vedtaket. "
+                        "Send vedtaket tilbake til saksbehandleren.",
+                        f"Application {application.case_number} is '{application_states.STATUS_EN[status]}' and cannot "
+                        "get the decision. Return the decision to the caseworker.",
+                    ) from None
+                _move(decision, DecisionStatus.PUBLISHED)
+                decision.status = DecisionStatus.PUBLISHED
+                decision.published_by = user
+                decision.published_at = now
+                decision.application = application
+                document = letters.store_letter(decision)
+                stored.append(document)
+                decision.letter = document
+                decision.save(update_fields=["status", "published_by", "published_at", "letter"])
+                before = application.status
+                application.status = target
+                application.save(update_fields=["status", "updated_at"])
+                record(
+                    user,
+                    decision,
+                    "decision.published",
+                    from_state=DecisionStatus.APPROVED,
+                    to_state=DecisionStatus.PUBLISHED,
+                    data={"letter": document.pk, "sha256": document.sha256},
+                )
+                record(
+                    user,
+                    application,
+                    f"application.{application_states.check_transition(before, target)}",
+                    from_state=before,
+                    to_state=target,
+                    data={"decision": decision.pk, "kind": decision.kind, "amount": decision.amount, "letter": document.pk},
+                )
+                published.append(decision)
+            if published:
+                record(
+                    user,
+                    call,
+                    "decisions.published",
+                    data={"grantor": grantor_org_number, "decisions": [d.pk for d in published]},
+                )
+                decision_ids = [d.pk for d in published]
+                transaction.on_commit(lambda: _queue_notifications(decision_ids))
+    except BaseException:
+        for document in stored:
+            try:
+                document.file.storage.delete(document.file.name)
+            except Exception:  # noqa: BLE001 - best effort: the transaction is rolled back anyway
+                logger.exception("Could not remove the letter file %s", document.file.name)
+        raise
+    return published
+
+
+def _queue_notifications(decision_ids: list[int]) -> None:
+    from tilskudd.grants.tasks import notify_decision  # noqa: PLC0415 - tasks imports letters
+
+    for decision_id in decision_ids:
+        try:
+            notify_decision.enqueue(decision_id)
+        except Exception:  # noqa: BLE001 - the decision is published; the e-mail can be sent later
+            logger.exception("Could not queue the e-mail for decision %s", decision_id)
