@@ -251,7 +251,10 @@ def propose_rejection(user, case_id: int, reasons: str) -> Case:
             ) from None
         _screened(case, user, ScreeningOutcome.REJECTION_PROPOSED, reasons)
         record(user, case, "case.rejection_proposed", reason=reasons, data={"screening": ScreeningOutcome.REJECTION_PROPOSED})
-        grant_services.prepare_decision(user, application.pk, kind="rejection", reasons=reasons)
+        try:
+            grant_services.prepare_decision(user, application.pk, kind="rejection", reasons=reasons)
+        except grant_services.DecisionRefused as refused:
+            raise CaseworkRefused(refused.reason_nb, refused.reason_en) from None
     return case
 
 

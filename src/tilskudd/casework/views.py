@@ -267,7 +267,7 @@ def _case_context(request, case, **extra) -> dict[str, Any]:
         "is_caseworker": is_caseworker,
         "may_accept": is_caseworker and status == Status.SUBMITTED,
         "may_request_completion": is_caseworker and status == Status.SUBMITTED,
-        "may_reject": is_caseworker and can_reject and case.screening != ScreeningOutcome.REJECTION_PROPOSED,
+        "may_reject": is_caseworker and can_reject and not _has_active_decision(application),
         "may_assign": may_assign,
         "accept_form": AcceptForm(),
         "completion_form": CompletionForm(),
@@ -283,6 +283,12 @@ def _case_context(request, case, **extra) -> dict[str, Any]:
     }
     context.update(extra)
     return context
+
+
+def _has_active_decision(application) -> bool:
+    from tilskudd.grants import services as grant_services  # noqa: PLC0415 - grants builds on casework
+
+    return grant_services.active_decision(application) is not None
 
 
 _SCREENING_EN = {
