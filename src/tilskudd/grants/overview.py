@@ -290,6 +290,7 @@ def by_county(call, grantors, facts: Facts | None = None) -> tuple[list[AmountRo
 class FrameUse:
     frame_id: int
     label: Text
+    short_label: Text
     year: int
     area: str
     grantor_org_number: str
@@ -338,7 +339,6 @@ def frame_use(call, grantors, facts: Facts | None = None) -> list[FrameUse]:
     if call.grantor_org_number in wanted and not has_local:
         wanted.add("")
     titles = area_titles(call)
-    names = _grantor_names(call)
     result = []
     for frame in Frame.objects.filter(call=call, grantor_org_number__in=wanted).order_by(
         "year", "grantor_org_number", "area"
@@ -350,10 +350,12 @@ def frame_use(call, grantors, facts: Facts | None = None) -> list[FrameUse]:
             and (not frame.grantor_org_number or row.grantor_org_number == frame.grantor_org_number)
             and (not frame.area or row.first_area == frame.area)
         ]
+        full, short = _frame_labels(call, frame, titles)
         result.append(
             FrameUse(
                 frame_id=frame.pk,
-                label=_frame_label(call, frame, titles, names),
+                label=full,
+                short_label=short,
                 year=frame.year,
                 area=frame.area,
                 grantor_org_number=frame.grantor_org_number,
@@ -365,18 +367,27 @@ def frame_use(call, grantors, facts: Facts | None = None) -> list[FrameUse]:
     return result
 
 
-def _frame_label(call, frame, titles: dict[str, Text], names: dict[str, str]) -> Text:
-    """'Område 2 … 2019', 'Hele utlysningen 2019', 'Bergen kommune: Hele utlysningen 2020' …"""
+def _frame_labels(call, frame, titles: dict[str, Text]) -> tuple[Text, Text]:
+    """The frame's name in full for the table and short for the chart.
+
+    'Prioritert område 5: Innovative løsninger … (2019)' / 'Prioritert område 5 (2019)';
+    'Hele utlysningen (2019)'; another grantor's frame is prefixed with its name.
+    """
     if frame.area:
+        kind = call.definition.areas.label if call.current_version_id and call.definition.areas else Text(nb="Område", en="Area")
+        short = Text(nb=f"{kind.nb} {frame.area}", en=f"{kind.en or kind.nb} {frame.area}")
         title = titles.get(frame.area)
-        nb, en = (title.nb, title.en or title.nb) if title else (frame.area, frame.area)
+        full = Text(nb=f"{short.nb}: {title.nb}", en=f"{short.en}: {title.en or title.nb}") if title else short
     else:
-        nb, en = "Hele utlysningen", "The whole call"
-    nb, en = f"{nb} {frame.year}", f"{en} {frame.year}"
+        full = short = Text(nb="Hele utlysningen", en="The whole call")
+    prefix = ""
     if frame.grantor_org_number and frame.grantor_org_number != call.grantor_org_number:
-        grantor = names.get(frame.grantor_org_number, frame.grantor_org_number)
-        nb, en = f"{grantor}: {nb}", f"{grantor}: {en}"
-    return Text(nb=nb, en=en)
+        prefix = _grantor_names(call).get(frame.grantor_org_number, frame.grantor_org_number) + ": "
+
+    def named(text: Text) -> Text:
+        return Text(nb=f"{prefix}{text.nb} ({frame.year})", en=f"{prefix}{text.en or text.nb} ({frame.year})")
+
+    return named(full), named(short)
 
 
 # --- later years --------------------------------------------------------------
@@ -591,7 +602,7 @@ def frame_chart(frames: list[FrameUse], language: str | None) -> Chart | None:
     )
     groups, sentences, y = [], [], 0
     for use in frames:
-        label = use.label.get(language or "nb")
+        label = use.short_label.get(language or "nb")
         top = y + _GROUP_HEADING
         bars = []
         for index, (name, name_label) in enumerate(names):
