@@ -1,0 +1,139 @@
+"""The overview's exports: CSV for Norwegian Excel (BOM, ';'), XLSX with numeric NOK cells, injection guard,
+one row per application with organisation data only, scoped to the person's grantors."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from tilskudd.applications.models import Application
+from tilskudd.assessment.models import AssessmentLock
+from tilskudd.grants.overview_views import safe_cell
+from tests.accounts.helpers import login_verified
+from tests.grants.test_overview_helpers import c0_state, c2_state
+from tests.staff_world import C0
+
+pytestmark = pytest.mark.django_db
+
+
+def _evil_name(application, name):
+    content = application.submitted_content
+    content["applicant"]["name"] = name
+    Application.objects.filter(pk=application.pk).update(submitted_content=content)
+
+
+def _csv(client, call):
+    response = client.get(f"/saksbehandling/utlysninger/{call.slug}/oversikt.csv", secure=True)
+    assert response.status_code == 200
+    return response
+
+
+def _xlsx(client, call):
+    response = client.get(f"/saksbehandling/utlysninger/{call.slug}/oversikt.xlsx", secure=True)
+    assert response.status_code == 200
+    return response, load_workbook(io.BytesIO(response.content)).active
+
+
+@pytest.fixture
+def c0(casework_world, client):
+    call, apps = c0_state(casework_world)
+    _evil_name(apps[1], '=HYPERLINK("http://evil.example","klikk")')
+    _evil_name(apps[3], "@SUM(A1)")
+    AssessmentLock.objects.create(
+        application=apps[0], locked_by=casework_world.staff["caseworker"], locked_at=timezone.now(), total=Decimal("4.250")
+    )
+    login_verified(client, casework_world.staff["caseworker"])
+    return call, apps
+
+
+def test_csv_has_a_bom_semicolons_and_one_row_per_application_with_whole_nok(c0, client):
+    call, apps = c0
+    response = _csv(client, call)
+    assert response["Content-Type"].startswith("text/csv")
+    today = timezone.localdate().isoformat()
+    assert response["Content-Disposition"] == f'attachment; filename="{call.slug}-oversikt-{today}.csv"'
+    raw = response.content
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0][:3] == ["Saksnummer", "Organisasjon", "Organisasjonsnummer"] and len(rows[0]) == 12
+    assert len(rows) == 1 + 6
+    first = rows[1]
+    assert first[0] == apps[0].case_number
+    assert first[1:4] == ["Bergen kommune", "964338531", "Vestland (46)"]
+    assert first[4].startswith("1 Lengre kvalifiseringsløp")
+    assert first[5] == "Integrerings- og mangfoldsdirektoratet (IMDi)"
+    assert first[6:11] == ["Innvilget", "1800000", "1500000", "1500000", "4,250"]
+    local = timezone.localtime(apps[0].submitted_at)
+    assert first[11] == local.strftime("%Y-%m-%d %H:%M")
+    assert [row[6] for row in rows[1:]] == ["Innvilget", "Avslått", "Til vurdering", "Avvist", "Trukket", "Sendt inn"]
+
+
+def test_csv_guards_against_formula_injection(c0, client):
+    call, _ = c0
+    rows = list(csv.reader(io.StringIO(_csv(client, call).content.decode("utf-8-sig")), delimiter=";"))
+    assert rows[2][1] == "'=HYPERLINK(\"http://evil.example\",\"klikk\")"
+    assert rows[4][1] == "'@SUM(A1)"
+    assert [safe_cell(v) for v in ("+1", "-1", "=1", "@x", "ok", 5)] == ["'+1", "'-1", "'=1", "'@x", "ok", 5]
+
+
+def test_xlsx_has_numeric_nok_cells_with_a_nok_format_and_no_formulas(c0, client):
+    call, apps = c0
+    response, sheet = _xlsx(client, call)
+    today = timezone.localdate().isoformat()
+    assert response["Content-Disposition"] == f'attachment; filename="{call.slug}-oversikt-{today}.xlsx"'
+    assert sheet["A1"].value == "Saksnummer" and sheet["H1"].value == "Søkt beløp (NOK)"
+    assert sheet.max_row == 7
+    assert sheet["A2"].value == apps[0].case_number and sheet["B2"].value == "Bergen kommune"
+    for column, amount in (("H", 1_800_000), ("I", 1_500_000), ("J", 1_500_000)):
+        cell = sheet[f"{column}2"]
+        assert cell.value == amount and isinstance(cell.value, int) and cell.data_type == "n"
+        assert "#,##0" in cell.number_format and "kr" in cell.number_format
+    assert sheet["K2"].value == pytest.approx(4.25) and sheet["K3"].value is None
+    submitted = sheet["L2"].value
+    assert isinstance(submitted, dt.datetime)
+    oslo = timezone.localtime(apps[0].submitted_at).replace(tzinfo=None)  # Europe/Oslo wall time, as on the page
+    assert abs(submitted - oslo) < dt.timedelta(seconds=1)
+    assert sheet["B3"].value.startswith("'=HYPERLINK") and sheet["B3"].data_type == "s"
+    assert sheet["B5"].value == "'@SUM(A1)"
+    assert sheet["G6"].value == "Trukket"
+
+
+def test_exports_hold_no_personal_data_about_people(c0, client):
+    call, apps = c0
+    text = _csv(client, call).content.decode("utf-8-sig")
+    for application in apps:
+        for contact in application.submitted_content.get("contacts") or []:
+            assert contact["name"] not in text
+            if contact.get("email"):
+                assert contact["email"] not in text
+        assert application.created_by.email not in text
+
+
+def test_exports_are_scoped_to_the_persons_grantor(casework_world, client):
+    call, _ = c2_state(casework_world)
+    login_verified(client, casework_world.bergen_staff["caseworker"])
+    rows = list(csv.reader(io.StringIO(_csv(client, call).content.decode("utf-8-sig")), delimiter=";"))
+    assert [row[1] for row in rows[1:]] == ["Landås Nabolagsforening"]
+    assert rows[1][3] == "" and rows[1][5] == "Bergen kommune" and rows[1][7:10] == ["85000", "80000", "80000"]
+    login_verified(client, casework_world.staff["approver"])
+    _, sheet = _xlsx(client, call)
+    names = [sheet[f"B{row}"].value for row in range(2, sheet.max_row + 1)]
+    assert names == ["Norskstua Frivilligsentral", "Foreningen Trygg Oppvekst"]
+    assert sheet["E3"].value.startswith("A ") and ", C " in sheet["E3"].value
+
+
+def test_drafts_are_not_exported(casework_world, client):
+    a0 = casework_world.applications[C0][0]
+    Application.objects.create(
+        organisation=a0.organisation, call=a0.call, call_version=a0.call_version, created_by=a0.created_by,
+        updated_by=a0.created_by, title="Et utkast",
+    )
+    login_verified(client, casework_world.staff["caseworker"])
+    text = _csv(client, a0.call).content.decode("utf-8-sig")
+    assert len(text.strip().splitlines()) == 1 + 6
