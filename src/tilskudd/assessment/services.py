@@ -250,6 +250,52 @@ def _may_score(assignment: Assignment) -> None:
         )
 
 
+def score_problems(
+    application: Application, scores: dict[str, tuple[int | None, str]], proposed_amount: int | None
+) -> list[Problem]:
+    """What is wrong with ``scores`` and ``proposed_amount`` for ``application`` (empty when nothing is)."""
+    criteria = {c.id: c for c in criteria_of(application)}
+    problems: list[Problem] = []
+    for criterion_id, (value, reason) in scores.items():
+        criterion = criteria.get(criterion_id)
+        if criterion is None:
+            problems.append(Problem(criterion_id, "Ukjent kriterium.", "Unknown criterion."))
+            continue
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+            problems.append(Problem(criterion_id, "Verdien må være et heltall.", "The value must be a whole number."))
+        elif not scoring.in_scale(criterion, value):
+            problems.append(
+                Problem(
+                    criterion_id,
+                    f"Verdien må være fra {criterion.scale.min} til {criterion.scale.max}, eller «ikke relevant».",
+                    f"The value must be from {criterion.scale.min} to {criterion.scale.max}, or “not applicable”.",
+                )
+            )
+        if not (reason or "").strip():
+            problems.append(
+                Problem(
+                    f"{criterion_id}_reason",
+                    f"Skriv en begrunnelse for «{criterion.label.nb}».",
+                    f"Write a reason for “{criterion.label.en or criterion.label.nb}”.",
+                )
+            )
+    applied = amount_applied(application)
+    if proposed_amount is not None:
+        if isinstance(proposed_amount, bool) or not isinstance(proposed_amount, int) or proposed_amount < 0:
+            problems.append(
+                Problem("proposed_amount", "Foreslått beløp må være hele kroner, 0 eller mer.", "The proposed amount must be whole NOK, 0 or more.")
+            )
+        elif applied and proposed_amount > applied:
+            problems.append(
+                Problem(
+                    "proposed_amount",
+                    f"Foreslått beløp kan ikke være mer enn søknadsbeløpet ({applied} kr).",
+                    f"The proposed amount cannot be more than the amount applied for (NOK {applied}).",
+                )
+            )
+    return problems
+
+
 def save_scores(
     user,
     assignment_id: int,
@@ -264,46 +310,7 @@ def save_scores(
     with transaction.atomic():
         assignment = _own_assignment(user, assignment_id)
         _may_score(assignment)
-        application = assignment.application
-        criteria = {c.id: c for c in criteria_of(application)}
-        problems: list[Problem] = []
-        for criterion_id, (value, reason) in scores.items():
-            criterion = criteria.get(criterion_id)
-            if criterion is None:
-                problems.append(Problem(criterion_id, "Ukjent kriterium.", "Unknown criterion."))
-                continue
-            if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
-                problems.append(Problem(criterion_id, "Verdien må være et heltall.", "The value must be a whole number."))
-            elif not scoring.in_scale(criterion, value):
-                problems.append(
-                    Problem(
-                        criterion_id,
-                        f"Verdien må være fra {criterion.scale.min} til {criterion.scale.max}, eller «ikke relevant».",
-                        f"The value must be from {criterion.scale.min} to {criterion.scale.max}, or “not applicable”.",
-                    )
-                )
-            if not (reason or "").strip():
-                problems.append(
-                    Problem(
-                        f"{criterion_id}_reason",
-                        f"Skriv en begrunnelse for «{criterion.label.nb}».",
-                        f"Write a reason for “{criterion.label.en or criterion.label.nb}”.",
-                    )
-                )
-        applied = amount_applied(application)
-        if proposed_amount is not None:
-            if isinstance(proposed_amount, bool) or not isinstance(proposed_amount, int) or proposed_amount < 0:
-                problems.append(
-                    Problem("proposed_amount", "Foreslått beløp må være hele kroner, 0 eller mer.", "The proposed amount must be whole NOK, 0 or more.")
-                )
-            elif applied and proposed_amount > applied:
-                problems.append(
-                    Problem(
-                        "proposed_amount",
-                        f"Foreslått beløp kan ikke være mer enn søknadsbeløpet ({applied} kr).",
-                        f"The proposed amount cannot be more than the amount applied for (NOK {applied}).",
-                    )
-                )
+        problems = score_problems(assignment.application, scores, proposed_amount)
         if problems:
             raise AssessmentError(*problems)
         for criterion_id, (value, reason) in scores.items():

@@ -1,5 +1,11 @@
-from django.urls import path  # noqa: F401 - the routes are added as the pages are built
+from django.urls import path
+
+from tilskudd.assessment import views
 
 app_name = "assessment"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("saksbehandling/vurderinger/", views.mine, name="mine"),
+    path("saksbehandling/vurderinger/<int:assignment_id>/", views.assignment, name="assignment"),
+    path("saksbehandling/saker/<int:case_id>/vurdering/", views.summary, name="summary"),
+]
