@@ -1,0 +1,665 @@
+"""Frames (*rammer*) and allocation lines (*fordeling*): the services, each one transaction with an audit event.
+
+Public API (others call these):
+
+* :func:`set_allocation` and :class:`FrameExceeded` — the one way to write an
+  amount for an application and a year; it locks the frames the application
+  counts against (``select_for_update``, in primary-key order) and refuses
+  what would exceed one. Decisions go through it (``grants.services``).
+* :func:`ensure_frames`, :func:`set_frame` — frames from the call file, or set
+  by the grantor's administrator or approver.
+* :func:`apply_proposal` — the allocation assistant (:mod:`grants.allocation`)
+  over a grantor's applications in assessment, written under the frame locks.
+* :func:`usage` — frame, applied, proposed, granted and left per frame and area.
+
+A *limit* is what one frame row means for the sum of lines: a grantor's frame
+(whole call or one area), or — for C2 (C2-R02) — the scheme total T split into
+IMDi's share ((100 − 60) % of T) and the municipalities' share together (60 % of T).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
+
+from django.db import transaction
+
+from tilskudd.applications.models import Application
+from tilskudd.applications.states import Status
+from tilskudd.audit.services import record
+from tilskudd.casework import scope
+from tilskudd.casework.access import RoleMissing
+from tilskudd.casework.models import Role
+from tilskudd.grants import allocation
+from tilskudd.grants.models import AllocationLine, Decision, Frame
+from tilskudd.grants.states import DecisionKind, DecisionStatus
+from tilskudd.rules.application import Application as Exchange
+from tilskudd.rules.plan import compile_condition
+from tilskudd.rules.reference import g_on
+from tilskudd.rules.schema import OSLO, AmountCheck, BudgetTotalCheck, StipendCapCheck
+
+#: Applications whose amounts count: applied for and not withdrawn, refused or rejected.
+COUNTING = (Status.SUBMITTED, Status.REOPENED, Status.IN_ASSESSMENT, Status.GRANTED)
+FRAME_ROLES = (Role.ADMINISTRATOR, Role.APPROVER)
+#: The rule behind an area's quality threshold (only C0 names thresholds).
+THRESHOLD_RULE = "C0-R15"
+
+
+class AllocationRefused(Exception):
+    """An allocation or frame change that is not allowed; ``reason_nb``/``reason_en`` say why."""
+
+    def __init__(self, reason_nb: str, reason_en: str):
+        self.reason_nb, self.reason_en = reason_nb, reason_en
+        super().__init__(reason_en)
+
+
+class FrameExceeded(AllocationRefused):
+    """The amount would take a frame over its limit."""
+
+    def __init__(self, label_nb: str, label_en: str, left: int, asked: int):
+        self.label_nb, self.label_en, self.left, self.asked = label_nb, label_en, left, asked
+        super().__init__(
+            f"Det er bare {allocation.kr(max(left, 0))} kr igjen i {label_nb}, "
+            f"og det ble bedt om {allocation.kr(asked)} kr. Ingenting er endret.",
+            f"Only NOK {allocation.kr_en(max(left, 0))} is left in {label_en}, "
+            f"and NOK {allocation.kr_en(asked)} was asked for. Nothing was changed.",
+        )
+
+
+# --- reading applications ------------------------------------------------------------
+
+
+def area_of(application: Application) -> str:
+    areas = (application.submitted_content or application.content or {}).get("areas") or []
+    return str(areas[0]) if areas else ""
+
+
+def applied_of(application: Application) -> int:
+    budget = (application.submitted_content or {}).get("budget") or {}
+    return int(budget.get("amount_applied") or 0)
+
+
+def grantor_number_of(application: Application) -> str:
+    case = getattr(application, "case", None)
+    if case is not None:
+        return case.grantor_org_number
+    from tilskudd.casework.services import grantor_of  # noqa: PLC0415
+
+    return grantor_of(application)[0]
+
+
+def area_name(definition, area_id: str) -> tuple[str, str]:
+    """('prioritert område 2', 'priority area 2'), ('delmål A', 'sub-goal A')."""
+    if definition.areas is None:
+        return (f"område {area_id}", f"area {area_id}")
+    label = definition.areas.label
+    return (f"{label.nb.lower()} {area_id}", f"{(label.en or label.nb).lower()} {area_id}")
+
+
+def _short(name: str) -> str:
+    """'Integrerings- og mangfoldsdirektoratet (IMDi)' → 'IMDi'."""
+    if name.endswith(")") and "(" in name:
+        return name[name.rindex("(") + 1 : -1]
+    return name
+
+
+def _grantor_names(definition) -> dict[str, tuple[str, str]]:
+    names = {definition.grantor.org_number: (definition.grantor.name.nb, definition.grantor.name.en or definition.grantor.name.nb)}
+    if definition.local_grantors:
+        for grantor in definition.local_grantors.municipalities:
+            names[grantor.org_number] = (grantor.name.nb, grantor.name.en or grantor.name.nb)
+    return names
+
+
+# --- caps ------------------------------------------------------------------------------
+
+
+def stipend_cap(check: StipendCapCheck, definition, stipend) -> int:
+    """The largest stipend the engine accepts (``rules.plan._compile_stipend_cap``'s formula, C0-R18/C0-R19)."""
+    deadline_day = definition.deadline.instant.astimezone(OSLO).date()
+    factor = check.under_age_factor if check.under_age_factor is not None else 1
+    g = g_on(deadline_day)
+    participant_years = stipend.participants_25_or_over + stipend.participants_under_25 * factor
+    return math.floor(g.amount * check.g_per_participant_year * participant_years * Fraction(str(stipend.years)))
+
+
+def _applies(check, exchange: Exchange) -> bool:
+    if check.when is None:
+        return True
+    areas, test = compile_condition(check.when)
+    if areas is not None and not (areas & set(exchange.areas)):
+        return False
+    return test is None or bool(test(exchange))
+
+
+@dataclass(frozen=True)
+class Cap:
+    amount: int
+    minimum: int = 0
+    reason_nb: str = ""
+    reason_en: str = ""
+    minimum_rule: str = ""
+
+
+def cap_of(application: Application) -> Cap:
+    """The most ``application`` can get in the call's year: the amount applied, within the call's checks."""
+    definition = application.call_version.parsed()
+    applied = applied_of(application)
+    try:
+        exchange = Exchange.model_validate(application.submitted_content or {})
+    except ValueError:
+        return Cap(applied)
+    cap, minimum, minimum_rule = applied, 0, ""
+    reasons: list[tuple[str, str]] = []
+    for check in definition.checks:
+        if not _applies(check, exchange):
+            continue
+        if isinstance(check, AmountCheck):
+            if check.max is not None and check.max < cap:
+                cap = check.max
+                reasons.append((f"høyst {allocation.kr(check.max)} kr per søker, {check.rule}", f"at most NOK {allocation.kr_en(check.max)} per applicant, {check.rule}"))
+            if check.min:
+                minimum, minimum_rule = max(minimum, check.min), check.rule
+        elif isinstance(check, BudgetTotalCheck) and check.max is not None and check.max < cap:
+            cap = check.max
+            reasons.append((f"høyst {allocation.kr(check.max)} kr per år, {check.rule}", f"at most NOK {allocation.kr_en(check.max)} a year, {check.rule}"))
+        elif isinstance(check, StipendCapCheck) and exchange.budget.stipend is not None:
+            stipend = exchange.budget.stipend
+            most = stipend_cap(check, definition, stipend)
+            if stipend.amount_applied > most:
+                cut = applied - (stipend.amount_applied - most)
+                if cut < cap:
+                    cap = max(cut, 0)
+                    reasons.append((
+                        f"stønaden er høyst {allocation.kr(most)} kr for disse deltakerne, {check.rule}",
+                        f"the stipend is at most NOK {allocation.kr_en(most)} for these participants, {check.rule}",
+                    ))
+    return Cap(
+        max(cap, 0),
+        minimum,
+        "; ".join(nb for nb, _ in reasons),
+        "; ".join(en for _, en in reasons),
+        minimum_rule,
+    )
+
+
+# --- limits ---------------------------------------------------------------------------
+
+
+@dataclass
+class Limit:
+    key: str
+    frame: Frame
+    amount: int
+    label_nb: str
+    label_en: str
+    #: Lines of applications at these grantors count (None: every grantor).
+    grantors: frozenset[str] | None
+    #: Only this area ("" = every area).
+    area: str = ""
+
+    def counts(self, grantor: str, area: str) -> bool:
+        return (self.grantors is None or grantor in self.grantors) and (not self.area or self.area == area)
+
+
+def limits(call, year: int, frames: list[Frame] | None = None) -> list[Limit]:
+    """Every limit in ``call`` for ``year``, from its frame rows."""
+    definition = call.definition
+    names = _grantor_names(definition)
+    own = definition.grantor.org_number
+    local = definition.local_grantors
+    found: list[Limit] = []
+    rows = frames if frames is not None else list(Frame.objects.filter(call=call, year=year).order_by("pk"))
+    for frame in rows:
+        where_nb, where_en = area_name(definition, frame.area) if frame.area else ("", "")
+        if frame.grantor_org_number == "" and local is not None and not frame.area:
+            share = local.share_percent
+            own_nb, own_en = (_short(name) for name in names[own])
+            found.append(Limit(
+                f"share:{own}:{year}", frame, frame.amount * (100 - share) // 100,
+                f"{own_nb}s andel ({100 - share} %) av ordningens ramme for {year}",
+                f"{own_en}'s share ({100 - share} %) of the scheme's frame for {year}",
+                frozenset({own}),
+            ))
+            found.append(Limit(
+                f"share:local:{year}", frame, frame.amount * share // 100,
+                f"kommunenes andel ({share} %) av ordningens ramme for {year}",
+                f"the municipalities' share ({share} %) of the scheme's frame for {year}",
+                frozenset(g.org_number for g in local.municipalities),
+            ))
+            continue
+        if frame.grantor_org_number == "":
+            label_nb = f"ordningens ramme for {where_nb} {year}" if frame.area else f"ordningens ramme for {year}"
+            label_en = f"the scheme's frame for {where_en} {year}" if frame.area else f"the scheme's frame for {year}"
+            found.append(Limit(f"scheme:{frame.area}:{year}", frame, frame.amount, label_nb, label_en, None, frame.area))
+            continue
+        grantor_nb, grantor_en = names.get(frame.grantor_org_number, (frame.grantor_org_number,) * 2)
+        whose_nb = "" if local is None else f" hos {grantor_nb}"
+        whose_en = "" if local is None else f" at {grantor_en}"
+        if frame.area:
+            label_nb, label_en = f"rammen for {where_nb}{whose_nb} i {year}", f"the frame for {where_en}{whose_en} in {year}"
+        elif local is None:
+            label_nb, label_en = f"rammen for hele utlysningen i {year}", f"the frame for the whole call in {year}"
+        else:
+            label_nb, label_en = f"rammen til {grantor_nb} i {year}", f"the frame of {grantor_en} in {year}"
+        found.append(Limit(
+            f"{frame.grantor_org_number}:{frame.area}:{year}", frame, frame.amount, label_nb, label_en,
+            frozenset({frame.grantor_org_number}), frame.area,
+        ))
+    return found
+
+
+def _lock(frames: list[Frame]) -> list[Frame]:
+    """Lock the frame rows in primary-key order (so two transactions never wait on each other in a circle)."""
+    ids = sorted({frame.pk for frame in frames})
+    if not ids:
+        return []
+    return list(Frame.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
+
+
+def _counted_lines(call, year: int):
+    """(application id, grantor, area, amount) of every counting line in ``call`` for ``year``."""
+    rows = AllocationLine.objects.filter(
+        application__call=call, year=year, application__status__in=COUNTING
+    ).values_list("application_id", "application__case__grantor_org_number", "application__submitted_content__areas", "amount")
+    found = []
+    for app_id, grantor, areas, amount in rows:
+        area = str(areas[0]) if isinstance(areas, list) and areas else ""
+        found.append((app_id, grantor or "", area, amount))
+    return found
+
+
+def _used(limit: Limit, lines, without: set[int] = frozenset()) -> int:
+    return sum(amount for app_id, grantor, area, amount in lines if app_id not in without and limit.counts(grantor, area))
+
+
+# --- frames ----------------------------------------------------------------------------
+
+
+def ensure_frames(call) -> list[Frame]:
+    """Frame rows from the call file where it names amounts (idempotent; a frame already set is kept)."""
+    definition = call.definition
+    wanted: list[tuple[str, int]] = []
+    if definition.frame.amount is not None:
+        wanted.append(("", definition.frame.amount))
+    wanted += sorted(definition.frame.area_amounts.items())
+    made = []
+    with transaction.atomic():
+        for area, amount in wanted:
+            frame, created = Frame.objects.get_or_create(
+                call=call, grantor_org_number=definition.grantor.org_number, area=area, year=definition.year,
+                defaults={"amount": amount},
+            )
+            if created:
+                record(None, frame, "frame.created", to_state=str(amount), data={"call": call.slug, "area": area, "year": definition.year, "amount": amount, "from": "call file"})
+                made.append(frame)
+    return made
+
+
+def set_frame(user, call, grantor_org_number: str, area: str, year: int, amount: int) -> Frame:
+    """Set (or create) a frame. The grantor's administrator or approver; the whole scheme ("") only the call's grantor."""
+    definition = call.definition
+    own = definition.grantor.org_number
+    deciding = own if grantor_org_number == "" else grantor_org_number
+    if grantor_org_number and grantor_org_number not in definition.grantor_org_numbers():
+        raise AllocationRefused("Denne tilskuddsforvalteren er ikke med i utlysningen.", "This grantor takes no part in the call.")
+    if not scope.has_role(user, deciding, *FRAME_ROLES):
+        raise RoleMissing(*FRAME_ROLES)
+    area = area or ""
+    if area and definition.area(area) is None:
+        raise AllocationRefused(f"Utlysningen har ikke område {area}.", f"The call has no area {area}.")
+    try:
+        amount, year = int(amount), int(year)
+    except (TypeError, ValueError):
+        raise AllocationRefused("Rammen må være et helt kronebeløp.", "The frame must be a whole amount in NOK.") from None
+    if amount < 0:
+        raise AllocationRefused("Rammen kan ikke være negativ.", "The frame cannot be negative.")
+    if year < definition.year:
+        raise AllocationRefused(f"Rammen må gjelde {definition.year} eller senere.", f"The frame must be for {definition.year} or later.")
+    with transaction.atomic():
+        frame = Frame.objects.select_for_update().filter(
+            call=call, grantor_org_number=grantor_org_number, area=area, year=year
+        ).first()
+        before = frame.amount if frame else None
+        if frame is None:
+            frame = Frame(call=call, grantor_org_number=grantor_org_number, area=area, year=year, amount=amount)
+        candidate = Frame(pk=frame.pk or -1, call=call, grantor_org_number=grantor_org_number, area=area, year=year, amount=amount)
+        lines = _counted_lines(call, year)
+        for limit in limits(call, year, [candidate]):
+            used = _used(limit, lines)
+            if used > limit.amount:
+                raise AllocationRefused(
+                    f"{limit.label_nb[0].upper()}{limit.label_nb[1:]} kan ikke bli lavere enn det som allerede er fordelt "
+                    f"({allocation.kr(used)} kr). Ingenting er endret.",
+                    f"{limit.label_en[0].upper()}{limit.label_en[1:]} cannot be lower than what is already allocated "
+                    f"(NOK {allocation.kr_en(used)}). Nothing was changed.",
+                )
+        frame.amount, frame.set_by = amount, user
+        frame.save()
+        record(
+            user, frame, "frame.set", from_state="" if before is None else str(before), to_state=str(amount),
+            data={"call": call.slug, "grantor": grantor_org_number, "area": area, "year": year, "amount": amount},
+        )
+    return frame
+
+
+# --- allocation lines ---------------------------------------------------------------------
+
+
+def _check_amount(application: Application, year: int, amount: int, cap: Cap | None) -> int:
+    definition = application.call_version.parsed()
+    try:
+        amount, year = int(amount), int(year)
+    except (TypeError, ValueError):
+        raise AllocationRefused("Beløpet må være et helt kronebeløp.", "The amount must be a whole amount in NOK.") from None
+    if amount < 0:
+        raise AllocationRefused("Beløpet kan ikke være negativt.", "The amount cannot be negative.")
+    applied = applied_of(application)
+    if amount > applied:
+        raise AllocationRefused(
+            f"Beløpet kan ikke være større enn søknadsbeløpet ({allocation.kr(applied)} kr).",
+            f"The amount cannot be more than the amount applied for (NOK {allocation.kr_en(applied)}).",
+        )
+    if year < definition.year:
+        raise AllocationRefused(f"Året må være {definition.year} eller senere.", f"The year must be {definition.year} or later.")
+    if year > definition.year and amount:
+        multi = definition.multi_year
+        if not multi.allowed:
+            raise AllocationRefused(
+                f"Utlysningen gir ikke tilskudd over flere år ({multi.rule}).", f"The call gives no multi-year grants ({multi.rule})."
+            )
+        if multi.max_years and year >= definition.year + multi.max_years:
+            raise AllocationRefused(
+                f"Prosjekter kan få tilskudd i høyst {multi.max_years} år ({multi.rule}).",
+                f"Projects can be funded for at most {multi.max_years} years ({multi.rule}).",
+            )
+    if year == definition.year and cap is not None and amount > cap.amount:
+        raise AllocationRefused(
+            f"Beløpet kan ikke være større enn taket {allocation.kr(cap.amount)} kr ({cap.reason_nb}).",
+            f"The amount cannot be more than the cap of NOK {allocation.kr_en(cap.amount)} ({cap.reason_en}).",
+        )
+    if year == definition.year and cap is not None and cap.minimum and 0 < amount < cap.minimum:
+        raise AllocationRefused(
+            f"Beløpet må være 0 eller minst {allocation.kr(cap.minimum)} kr ({cap.minimum_rule}).",
+            f"The amount must be 0 or at least NOK {allocation.kr_en(cap.minimum)} ({cap.minimum_rule}).",
+        )
+    return amount
+
+
+def set_allocation(
+    user,
+    application_id: int,
+    year: int,
+    amount: int,
+    explanation_nb: str = "",
+    explanation_en: str = "",
+    source: str = AllocationLine.Source.CASEWORKER,
+) -> AllocationLine:
+    """Write the amount ``application_id`` is to get in ``year``, within every frame it counts against.
+
+    The caseworker of the application's grantor; the application in assessment
+    (0 may also be written before that). Raises :class:`FrameExceeded` if a frame
+    would be exceeded, :class:`AllocationRefused` for a bad amount, RoleMissing.
+    """
+    with transaction.atomic():
+        application = Application.objects.select_for_update().filter(pk=application_id).first()
+        if application is None:
+            raise AllocationRefused("Søknaden finnes ikke.", "There is no such application.")
+        grantor = grantor_number_of(application)
+        if not scope.has_role(user, grantor, Role.CASEWORKER):
+            raise RoleMissing(Role.CASEWORKER)
+        return _write_line(user, application, grantor, year, amount, explanation_nb, explanation_en, source)
+
+
+def _write_line(user, application, grantor, year, amount, explanation_nb, explanation_en, source) -> AllocationLine:
+    in_assessment = application.status == Status.IN_ASSESSMENT
+    if not in_assessment and not (int(amount or 0) == 0 and application.status in (Status.SUBMITTED, Status.REOPENED)):
+        raise AllocationRefused(
+            "Beløp kan bare settes for søknader som er til vurdering.",
+            "Amounts can only be set for applications in assessment.",
+        )
+    year = int(year)
+    cap = cap_of(application) if year == application.call.year else None
+    amount = _check_amount(application, year, amount, cap)
+    call, area = application.call, area_of(application)
+    mine = [limit for limit in limits(call, year) if limit.counts(grantor, area)]
+    _lock([limit.frame for limit in mine])
+    lines = _counted_lines(call, year)
+    for limit in sorted(mine, key=lambda l: (l.frame.pk, l.key)):
+        left = limit.amount - _used(limit, lines, without={application.pk})
+        if amount > left:
+            raise FrameExceeded(limit.label_nb, limit.label_en, left, amount)
+    line = AllocationLine.objects.filter(application=application, year=year).first()
+    before = line.amount if line else None
+    if line is None:
+        line = AllocationLine(application=application, year=year)
+    line.amount, line.source, line.set_by = amount, source, user
+    line.explanation_nb = explanation_nb or _default_explanation(amount, year, application.call.year)[0]
+    line.explanation_en = explanation_en or _default_explanation(amount, year, application.call.year)[1]
+    line.save()
+    record(
+        user, application, "allocation.set", from_state="" if before is None else str(before), to_state=str(amount),
+        reason=line.explanation_nb, data={"year": year, "amount": amount, "source": source, "grantor": grantor},
+    )
+    return line
+
+
+def _default_explanation(amount: int, year: int, call_year: int) -> tuple[str, str]:
+    if year > call_year:
+        return (
+            f"Tilsagn for {year}: {allocation.kr(amount)} kr, med forbehold om bevilgning.",
+            f"Commitment for {year}: NOK {allocation.kr_en(amount)}, subject to appropriation.",
+        )
+    return (f"Satt av saksbehandler: {allocation.kr(amount)} kr.", f"Set by the caseworker: NOK {allocation.kr_en(amount)}.")
+
+
+# --- the assistant ----------------------------------------------------------------------------
+
+
+def _quality(application: Application) -> tuple[bool, Decimal | None]:
+    """(locked, total) of the application's assessment."""
+    from tilskudd.assessment.models import AssessmentLock  # noqa: PLC0415
+    from tilskudd.assessment.services import locked_total  # noqa: PLC0415
+
+    if not AssessmentLock.objects.filter(application=application).exists():
+        return False, None
+    return True, locked_total(application)
+
+
+def _item(application: Application, definition, limit_keys: tuple[str, ...], fixed: int | None) -> allocation.Item:
+    area = area_of(application)
+    locked, quality = _quality(application)
+    cap = cap_of(application)
+    threshold = None
+    found = definition.area(area) if area else None
+    if found is not None and found.quality_threshold is not None:
+        threshold = Decimal(str(found.quality_threshold))
+    area_nb, area_en = area_name(definition, area) if area else ("utlysningen", "the call")
+    return allocation.Item(
+        application_id=application.pk,
+        area=area,
+        applied=applied_of(application),
+        cap=cap.amount,
+        quality=quality,
+        threshold=threshold,
+        minimum=cap.minimum,
+        frames=limit_keys,
+        locked=locked,
+        fixed=fixed,
+        cap_reason_nb=cap.reason_nb,
+        cap_reason_en=cap.reason_en,
+        area_label_nb=area_nb,
+        area_label_en=area_en,
+        threshold_rule=THRESHOLD_RULE,
+        minimum_rule=cap.minimum_rule or "C2-R04",
+    )
+
+
+@dataclass
+class ProposalResult:
+    proposals: list[allocation.Proposal]
+    written: int
+    kept: int
+
+
+def apply_proposal(user, call, grantor_org_number: str) -> ProposalResult:
+    """Run the assistant over ``grantor_org_number``'s applications in assessment in ``call``; write its lines."""
+    definition = call.definition
+    if grantor_org_number not in scope.call_grantors_of(call):
+        raise AllocationRefused("Denne tilskuddsforvalteren er ikke med i utlysningen.", "This grantor takes no part in the call.")
+    if not scope.has_role(user, grantor_org_number, Role.CASEWORKER):
+        raise RoleMissing(Role.CASEWORKER)
+    ensure_frames(call)
+    year = definition.year
+    with transaction.atomic():
+        applications = list(
+            Application.objects.select_for_update(of=("self",))
+            .filter(call=call, status=Status.IN_ASSESSMENT, case__grantor_org_number=grantor_org_number)
+            .select_related("call_version", "call")
+            .order_by("pk")
+        )
+        ours = {a.pk for a in applications}
+        areas = {a.pk: area_of(a) for a in applications}
+        relevant = [l for l in limits(call, year) if any(l.counts(grantor_org_number, areas[pk]) for pk in ours)]
+        _lock([l.frame for l in relevant])
+        lines = _counted_lines(call, year)
+        existing = {line.application_id: line for line in AllocationLine.objects.filter(application__in=ours, year=year)}
+        specs = [
+            allocation.FrameSpec(l.key, max(l.amount - _used(l, lines, without=ours), 0), l.label_nb, l.label_en)
+            for l in relevant
+        ]
+        items = []
+        for application in applications:
+            keys = tuple(l.key for l in relevant if l.counts(grantor_org_number, areas[application.pk]))
+            line = existing.get(application.pk)
+            fixed = line.amount if line is not None and line.source == AllocationLine.Source.CASEWORKER else None
+            items.append(_item(application, definition, keys, fixed))
+        proposals = allocation.propose(items, specs)
+        written = kept = 0
+        for application, proposal in zip(applications, proposals, strict=True):
+            if proposal.reason == "fixed":
+                kept += 1
+                continue
+            line = existing.get(application.pk) or AllocationLine(application=application, year=year)
+            before = line.amount if line.pk else None
+            line.amount, line.source, line.set_by = proposal.amount, AllocationLine.Source.ASSISTANT, user
+            line.explanation_nb, line.explanation_en = proposal.explanation_nb, proposal.explanation_en
+            line.save()
+            written += 1
+            record(
+                user, application, "allocation.proposed", from_state="" if before is None else str(before),
+                to_state=str(proposal.amount), reason=proposal.explanation_nb,
+                data={"year": year, "amount": proposal.amount, "reason": proposal.reason, "grantor": grantor_org_number},
+            )
+        record(
+            user, call, "allocation.assistant_run",
+            data={"grantor": grantor_org_number, "year": year, "written": written, "kept": kept,
+                  "total": sum(p.amount for p in proposals)},
+        )
+    return ProposalResult(proposals, written, kept)
+
+
+# --- usage ------------------------------------------------------------------------------------
+
+
+@dataclass
+class UsageRow:
+    key: str
+    label_nb: str
+    label_en: str
+    year: int
+    area: str
+    frame: int | None
+    applied: int = 0
+    proposed: int = 0
+    granted: int = 0
+
+    @property
+    def left(self) -> int | None:
+        return None if self.frame is None else self.frame - self.proposed
+
+    @property
+    def later(self) -> bool:
+        return self.key.startswith("later:")
+
+
+@dataclass
+class Usage:
+    rows: list[UsageRow] = field(default_factory=list)
+    #: application id → {year: amount} for years after the call's year (commitments).
+    commitments: dict[int, dict[int, int]] = field(default_factory=dict)
+
+
+def usage(call, grantor_org_number: str) -> Usage:
+    """Per frame and per area for the call's year, and per later year: frame, applied, proposed, granted, left."""
+    definition = call.definition
+    year = definition.year
+    apps = list(
+        Application.objects.filter(call=call, status__in=COUNTING)
+        .select_related("case")
+        .only("pk", "status", "submitted_content", "content", "case__grantor_org_number")
+    )
+    facts = {a.pk: (a.case.grantor_org_number if hasattr(a, "case") else "", area_of(a), applied_of(a)) for a in apps}
+    lines_by_year: dict[int, dict[int, int]] = defaultdict(dict)
+    for app_id, line_year, amount in AllocationLine.objects.filter(application__in=facts).values_list("application_id", "year", "amount"):
+        lines_by_year[line_year][app_id] = amount
+    granted: dict[int, dict[int, int]] = defaultdict(dict)
+    for app_id, amount, later in Decision.objects.filter(
+        application__in=facts, status=DecisionStatus.PUBLISHED, kind=DecisionKind.GRANT
+    ).values_list("application_id", "amount", "later_years"):
+        granted[year][app_id] = amount
+        for key, value in (later or {}).items():
+            granted[int(key)][app_id] = int(value or 0)
+
+    def row(key, label_nb, label_en, row_year, frame, counts) -> UsageRow:
+        chosen = [pk for pk, (g, a, _) in facts.items() if counts(g, a)]
+        return UsageRow(
+            key, label_nb, label_en, row_year, "", frame,
+            applied=sum(facts[pk][2] for pk in chosen) if row_year == year else 0,
+            proposed=sum(lines_by_year[row_year].get(pk, 0) for pk in chosen),
+            granted=sum(granted[row_year].get(pk, 0) for pk in chosen),
+        )
+
+    found = Usage()
+    mine = lambda g, a: g == grantor_org_number  # noqa: E731
+    own_limits = [l for l in limits(call, year) if (l.grantors is None or grantor_org_number in l.grantors)]
+    whole = next((l for l in own_limits if l.grantors == frozenset({grantor_org_number}) and not l.area), None)
+    names = _grantor_names(definition)
+    grantor_nb, grantor_en = names.get(grantor_org_number, (grantor_org_number,) * 2)
+    found.rows.append(row(
+        "whole", whole.label_nb if whole else f"Hele utlysningen hos {grantor_nb} i {year}",
+        whole.label_en if whole else f"The whole call at {grantor_en} in {year}", year,
+        whole.amount if whole else None, mine,
+    ))
+    for limit in own_limits:
+        if limit is whole or (limit.area and limit.grantors == frozenset({grantor_org_number})):
+            continue
+        found.rows.append(row(limit.key, limit.label_nb, limit.label_en, year, limit.amount, limit.counts))
+    if definition.areas:
+        for area in definition.areas.items:
+            area_limit = next((l for l in own_limits if l.area == area.id and l.grantors == frozenset({grantor_org_number})), None)
+            nb, en = area_name(definition, area.id)
+            r = row(
+                f"area:{area.id}", area_limit.label_nb if area_limit else f"{nb[0].upper()}{nb[1:]} i {year}",
+                area_limit.label_en if area_limit else f"{en[0].upper()}{en[1:]} in {year}", year,
+                area_limit.amount if area_limit else None,
+                lambda g, a, area_id=area.id: g == grantor_org_number and a == area_id,
+            )
+            r.area = area.id
+            found.rows.append(r)
+    for later in sorted(y for y in set(lines_by_year) | set(granted) if y > year):
+        later_limit = next(
+            (l for l in limits(call, later) if l.grantors == frozenset({grantor_org_number}) and not l.area), None
+        )
+        found.rows.append(row(
+            f"later:{later}", f"Tilsagn for {later} (med forbehold om bevilgning)",
+            f"Commitments for {later} (subject to appropriation)", later,
+            later_limit.amount if later_limit else None, mine,
+        ))
+        for pk, amount in lines_by_year[later].items():
+            if facts.get(pk, ("",))[0] == grantor_org_number:
+                found.commitments.setdefault(pk, {})[later] = amount
+    return found
