@@ -65,7 +65,7 @@ def _amount(application: Application) -> int | None:
 
 def _title(application: Application) -> str:
     answers = _content(application).get("answers") or {}
-    return application.title or str(answers.get("title") or answers.get("project_title") or "")
+    return str(answers.get("title") or answers.get("project_title") or application.title or "")
 
 
 def _declared(application: Application) -> tuple[bool, str]:
