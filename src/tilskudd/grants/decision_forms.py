@@ -1,0 +1,48 @@
+"""The decision form: kind, amount, later years' commitments, period, reasons, conditions."""
+
+from __future__ import annotations
+
+from django import forms
+
+from tilskudd.casework.access import pick
+from tilskudd.grants.states import DECISION_KIND_EN, DecisionKind
+
+
+class DecisionForm(forms.Form):
+    kind = forms.ChoiceField(widget=forms.RadioSelect)
+    amount = forms.IntegerField(required=False, min_value=0, widget=forms.NumberInput(attrs={"class": "ds-input", "inputmode": "numeric"}))
+    period_start = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date", "class": "ds-input"}))
+    period_end = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date", "class": "ds-input"}))
+    reasons = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4, "class": "ds-input"}))
+    conditions = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple)
+    extra_conditions = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3, "class": "ds-input"}))
+
+    def __init__(self, *args, definition, later_years: list[int], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.later_years = later_years
+        self.fields["kind"].choices = [(k.value, pick(k.label, DECISION_KIND_EN[k])) for k in DecisionKind]
+        self.fields["kind"].label = pick("Vedtak", "Decision")
+        self.fields["amount"].label = pick("Beløp for året (kroner)", "Amount for the year (NOK)")
+        self.fields["period_start"].label = pick("Perioden begynner", "Period starts")
+        self.fields["period_end"].label = pick("Perioden slutter", "Period ends")
+        self.fields["reasons"].label = pick("Begrunnelse (står i brevet)", "Reasons (shown in the letter)")
+        self.fields["conditions"].label = pick("Vilkår fra utlysningen", "Conditions from the call")
+        self.fields["conditions"].choices = [(c.id, pick(c.text.nb, c.text.en or c.text.nb)) for c in definition.grant_conditions]
+        self.fields["extra_conditions"].label = pick("Andre vilkår", "Other conditions")
+        for year in later_years:
+            self.fields[f"later_{year}"] = forms.IntegerField(
+                required=False,
+                min_value=0,
+                label=pick(f"Tilsagn for {year} (kroner)", f"Commitment for {year} (NOK)"),
+                widget=forms.NumberInput(attrs={"class": "ds-input", "inputmode": "numeric"}),
+            )
+
+    def later_fields(self):
+        return [self[f"later_{year}"] for year in self.later_years]
+
+    def commitments(self) -> dict[str, int]:
+        return {str(year): self.cleaned_data.get(f"later_{year}") or 0 for year in self.later_years}
+
+
+class ReturnForm(forms.Form):
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3, "class": "ds-input"}))
