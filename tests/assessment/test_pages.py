@@ -201,3 +201,30 @@ def test_the_summary_by_role_and_grantor(client, world):
     for person, status in expected.items():
         login_verified(client, person)
         assert client.get(url).status_code == status, person
+
+
+def test_the_scoring_form_in_english_uses_the_calls_english_texts_and_scale_labels(client, world, pair, monkeypatch):
+    from tilskudd.assessment import views
+    from tilskudd.rules.schema import Criterion, Scale, Text
+
+    services.declare(world.staff["assessor1"], pair[0].pk, disqualified=False)
+    login_verified(client, world.staff["assessor1"])
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    html = client.get(f"/saksbehandling/vurderinger/{pair[0].pk}/").content.decode()
+    assert "Purpose and goal achievement" in html and "Not applicable" in html and "Save and mark completed" in html
+    labelled = Criterion(
+        id="x", label=Text(nb="X"), scale=Scale(min=0, max=2, labels={0: Text(nb="Svak", en="Weak")}), rule="C0-R24"
+    )
+    assert [text for _, text in views._scale_choices(labelled)] == ["0 – Svak", "1", "2", "Ikke relevant"]
+
+
+def test_ids_on_the_pages_are_unique(client, world, pair):
+    services.declare(world.staff["assessor1"], pair[0].pk, disqualified=False)
+    login_verified(client, world.staff["assessor1"])
+    for html in (client.get(f"/saksbehandling/vurderinger/{pair[0].pk}/").content.decode(),):
+        ids = re.findall(r'\sid="([^"]+)"', html)
+        assert len(ids) == len(set(ids))
+    login_verified(client, world.staff["caseworker"])
+    html = client.get(f"/saksbehandling/saker/{c0(world).case.pk}/vurdering/").content.decode()
+    ids = re.findall(r'\sid="([^"]+)"', html)
+    assert len(ids) == len(set(ids))
