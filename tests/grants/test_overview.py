@@ -197,3 +197,18 @@ def test_assessors_only_get_403_and_caseworker_approver_administrator_200(casewo
     assert _get(client, casework_world.calls[C2], "oversikt/").status_code == 200
     login_verified(client, casework_world.bergen_staff["assessor"])
     assert _get(client, casework_world.calls[C2], "oversikt/").status_code == 403
+
+
+def test_the_figures_take_a_few_queries_whatever_the_number_of_applications(casework_world, django_assert_num_queries):
+    call, _ = c0_state(casework_world)
+    call = type(call).objects.select_related("current_version").get(pk=call.pk)
+    grantors = imdi(casework_world)
+    with django_assert_num_queries(4):  # applications, allocation lines, decisions, locks
+        facts = overview.load(call, grantors)
+    with django_assert_num_queries(1):  # the frames
+        overview.status_counts(call, grantors, facts)
+        overview.by_area(call, grantors, facts)
+        overview.by_county(call, grantors, facts)
+        overview.later_years(call, grantors, facts)
+        overview.export_rows(call, grantors, facts)
+        overview.frame_use(call, grantors, facts)
