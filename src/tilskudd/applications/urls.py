@@ -17,6 +17,7 @@ urlpatterns = [
     path("soknader/<int:pk>/send-inn/", views.submit, name="submit"),
     path("soknader/<int:pk>/sendt/", views.submitted, name="submitted"),
     path("soknader/<int:pk>/kvittering.pdf", views.receipt_pdf, name="receipt"),
+    path("soknader/<int:pk>/brev/<int:document_id>.pdf", views.letter_pdf, name="letter"),
     path("soknader/<int:pk>/trekk/", views.withdraw, name="withdraw"),
     path("soknader/<int:pk>/historikk/", views.history, name="history"),
 ]

@@ -24,7 +24,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from tilskudd.applications import formbuilder, permissions, services
 from tilskudd.applications.models import Application, Attachment, Document
-from tilskudd.applications.states import STATUS_EN, Status
+from tilskudd.applications.states import DECIDED, STATUS_EN, Status
 from tilskudd.audit.services import history as audit_history
 from tilskudd.calls import presentation
 from tilskudd.calls.models import Call
@@ -160,6 +160,17 @@ def next_step(application: Application, now: dt.datetime, *, can_submit: bool | 
         return _pick("Sendt inn – venter på behandling", "Submitted – waiting to be processed")
     if application.status == Status.WITHDRAWN:
         return _pick("Trukket – ingen ting mer å gjøre", "Withdrawn – nothing more to do")
+    if application.status == Status.IN_ASSESSMENT:
+        return _pick("Til vurdering – dere får brev når vedtaket er gjort", "In assessment – you get a letter when the decision is made")
+    if application.status in (Status.GRANTED, Status.REFUSED, Status.REJECTED):
+        return _pick("Vedtak er gjort – les brevet", "A decision is made – read the letter")
+    if application.status == Status.REOPENED and application.reopened_until:
+        until = deadline_text(application.reopened_until)
+        if now > application.reopened_until:
+            return _pick(
+                f"Fristen for komplettering gikk ut {until}.", f"The deadline for completion passed on {until}."
+            )
+        return _pick(f"Åpnet for komplettering – send inn igjen før {until}", f"Reopened for completion – submit again before {until}")
     if now > application.call.deadline:
         return _pick(
             f"Søknadsfristen gikk ut {deadline}. Søknaden kan ikke sendes inn.",
@@ -174,6 +185,56 @@ def next_step(application: Application, now: dt.datetime, *, can_submit: bool | 
         return _pick("Venter på signatur", "Waiting for signature")
     prefix = _pick("Åpnet for komplettering – ", "Reopened for completion – ") if application.status == Status.REOPENED else ""
     return prefix + _pick(f"Fullfør og send inn før {deadline}", f"Complete and submit before {deadline}")
+
+
+# --- casework seen by the applicant: completion requests and published decisions ---------------
+
+
+def completion_notice(application: Application) -> str:
+    """«<grantor> ber dere komplettere søknaden innen <dato kl.>: <melding>» while reopened for completion."""
+    if application.status != Status.REOPENED or not application.reopened_until:
+        return ""
+    case = getattr(application, "case", None)
+    grantor = case.grantor_name if case is not None and case.grantor_name else application.call_version.parsed().grantor.name.nb
+    until_nb = presentation.format_datetime(application.reopened_until, "nb").text
+    until_en = presentation.format_datetime(application.reopened_until, "en").text
+    message = application.reopened_message.strip()
+    return _pick(
+        f"{grantor} ber dere komplettere søknaden innen {until_nb}" + (f": {message}" if message else "."),
+        f"{grantor} asks you to complete the application by {until_en}" + (f": {message}" if message else "."),
+    )
+
+
+def published_decision(application: Application) -> dict[str, Any] | None:
+    """The published decision (kind, amount, letter link); None before publication: nothing unpublished shows."""
+    from tilskudd.grants.models import Decision  # noqa: PLC0415 - grants depends on applications, not the reverse
+    from tilskudd.grants.states import DECISION_KIND_EN, DecisionKind, DecisionStatus  # noqa: PLC0415
+    from tilskudd.rules.messages import nok  # noqa: PLC0415
+
+    decision = (
+        Decision.objects.filter(application=application, status=DecisionStatus.PUBLISHED)
+        .select_related("letter")
+        .order_by("-published_at")
+        .first()
+    )
+    if decision is None:
+        return None
+    kind = DecisionKind(decision.kind)
+    applied = int(((application.submitted_content or {}).get("budget") or {}).get("amount_applied") or 0)
+    return {
+        "decision": decision,
+        "kind": kind.value,
+        "kind_name": _pick(kind.label, DECISION_KIND_EN[kind]),
+        "amount": nok(decision.amount) if kind == DecisionKind.GRANT else "",
+        "partial": kind == DecisionKind.GRANT and applied and decision.amount < applied,
+        "applied": nok(applied),
+        "published_at": deadline_text(decision.published_at) if decision.published_at else "",
+        "letter_url": reverse("applications:letter", args=[application.pk, decision.letter_id]) if decision.letter_id else "",
+    }
+
+
+def _casework_context(application: Application) -> dict[str, Any]:
+    return {"completion_notice": completion_notice(application), "decision_info": published_decision(application)}
 
 
 # --- start ----------------------------------------------------------------------------------
@@ -254,6 +315,7 @@ def _form_context(request, application: Application, document: dict[str, Any], *
         "status_name": status_name(application.status),
         "state": signature_state(application) if not extra.get("stale") else {"signature": None, "voided": None, "changed": False},
         "language": get_language(),
+        **_casework_context(application),
     }
     context.update(extra)
     return context
@@ -440,6 +502,7 @@ def _review_context(request, application: Application, **extra) -> dict[str, Any
         "organisation_url": organisation_url(application.organisation),
         "signing_roles": definition.signing.roles,
         "submitted_at": deadline_text(application.submitted_at) if application.submitted_at else "",
+        **_casework_context(application),
     }
     context.update(extra)
     return context
@@ -530,6 +593,24 @@ def receipt_pdf(request, pk: int):
         return response
     name = f"kvittering-{application.case_number.replace('/', '-')}.pdf"
     return FileResponse(receipt.file.open("rb"), as_attachment=False, filename=name, content_type="application/pdf")
+
+
+@login_required
+def letter_pdf(request, pk: int, document_id: int):
+    """A decision letter: only the organisation's members, and only once the decision is published."""
+    from tilskudd.grants.models import Decision  # noqa: PLC0415
+    from tilskudd.grants.states import DecisionStatus  # noqa: PLC0415
+
+    application = _application(request, pk)
+    decision = (
+        Decision.objects.filter(application=application, letter_id=document_id, status=DecisionStatus.PUBLISHED)
+        .select_related("letter")
+        .first()
+    )
+    if decision is None or not decision.letter.file:
+        raise Http404("No such letter.")
+    name = decision.letter.file.name.rsplit("/", 1)[-1]
+    return FileResponse(decision.letter.file.open("rb"), as_attachment=False, filename=name, content_type="application/pdf")
 
 
 # --- withdraw ----------------------------------------------------------------------------------
@@ -668,6 +749,9 @@ def my_page(request):
                 for document in application.documents.all()
                 if document.kind == Document.Kind.RECEIPT
             ]
+            decision_info = published_decision(application) if application.status in DECIDED else None
+            if decision_info and decision_info["letter_url"]:
+                documents.append({"label": _pick("Vedtaksbrev (PDF)", "Decision letter (PDF)"), "url": decision_info["letter_url"]})
             rows.append(
                 {
                     "application": application,
@@ -678,6 +762,8 @@ def my_page(request):
                     "deadline": presentation.format_datetime(application.call.deadline, language),
                     "next": next_step(application, now),
                     "documents": documents,
+                    "decision": decision_info,
+                    "completion_notice": completion_notice(application),
                     "url": reverse(
                         "applications:form" if application.is_editable else "applications:review", args=[application.pk]
                     ),
@@ -717,6 +803,7 @@ __all__ = [
     "attachment_file",
     "attachments",
     "history",
+    "letter_pdf",
     "my_page",
     "next_step",
     "preview",
