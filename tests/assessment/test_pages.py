@@ -153,6 +153,8 @@ def test_the_caseworker_assigns_from_the_summary(client, world):
     assert client.post(url, {"assign": "1"}).status_code == 400
     assert client.post(url, {"assign": "1", "assessors": [world.staff["assessor1"].pk]}).status_code == 302
     assert list(case.application.assignments.values_list("assessor", flat=True)) == [world.staff["assessor1"].pk]
+    after = client.get(url).content.decode()
+    assert 'id="lock-waits"' in after and 'name="lock"' not in after  # nothing completed yet
 
 
 def test_co_assessors_are_noted_on_the_summary_of_area_3(client, world):
