@@ -77,7 +77,7 @@ class QueueFilterForm(BilingualForm):
     flagged = forms.BooleanField(required=False)
     grantor = forms.ChoiceField(required=False)
 
-    def __init__(self, *args, areas=(), grantors=(), language=None, show_flagged=False, **kwargs):
+    def __init__(self, *args, areas=(), grantors=(), show_flagged=False, **kwargs):
         super().__init__(*args, **kwargs)
         everyone = pick("Alle", "All")
         self.fields["area"].choices = [("", everyone), *areas]

@@ -13,6 +13,7 @@ from typing import Any
 from django.contrib import messages
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import get_language
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -191,8 +192,6 @@ def _event_details(event) -> list[str]:
     data = event.data or {}
     details = []
     if data.get("reopened_until"):
-        from django.utils.dateparse import parse_datetime  # noqa: PLC0415
-
         moment = parse_datetime(data["reopened_until"])
         details.append(pick("Frist: ", "Deadline: ") + _moment(moment))
     if data.get("case_number"):
