@@ -582,6 +582,10 @@ class UsageRow:
         return None if self.frame is None else self.frame - self.proposed
 
     @property
+    def label(self) -> tuple[str, str]:
+        return (self.label_nb[:1].upper() + self.label_nb[1:], self.label_en[:1].upper() + self.label_en[1:])
+
+    @property
     def later(self) -> bool:
         return self.key.startswith("later:")
 

@@ -1,0 +1,265 @@
+"""The allocation page (*fordeling*): frames, what is applied for, proposed and left; the assistant; overrides.
+
+Thin views over :mod:`tilskudd.grants.frames`. The grantor shown is the
+person's grantor in the call (a select if they work for several). Errors
+(a frame exceeded, a bad amount) re-render the page with the reason and
+change nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from tilskudd.applications.models import Application
+from tilskudd.casework import scope
+from tilskudd.casework.access import RoleMissing, call_or_404, pick, staff_view
+from tilskudd.casework.models import Role
+from tilskudd.grants import frames
+from tilskudd.grants.allocation_forms import FrameForm, LineForm, form_errors
+from tilskudd.grants.models import AllocationLine
+
+PAGE_ROLES = (Role.CASEWORKER, Role.APPROVER, Role.ADMINISTRATOR)
+GRANTOR_PARAM = "tilskuddsforvalter"
+
+
+def _grantors(user, call) -> list[tuple[str, str]]:
+    """(org number, name) of the person's grantors in the call where they may see the allocation; call's own first."""
+    numbers = scope.call_grantors(user, call) & scope.grantor_numbers(user, *PAGE_ROLES)
+    if not numbers:
+        raise RoleMissing(*PAGE_ROLES)
+    definition = call.definition
+    names = {number: nb for number, (nb, _) in frames._grantor_names(definition).items()}
+    own = definition.grantor.org_number
+    return sorted(((n, names.get(n, n)) for n in numbers), key=lambda item: (item[0] != own, item[1]))
+
+
+def _chosen(request, call) -> tuple[str, list[tuple[str, str]]]:
+    grantors = _grantors(request.user, call)
+    wanted = request.POST.get(GRANTOR_PARAM) or request.GET.get(GRANTOR_PARAM) or ""
+    numbers = [number for number, _ in grantors]
+    return (wanted if wanted in numbers else numbers[0]), grantors
+
+
+def _page_url(call, grantor: str) -> str:
+    return f"{reverse('grants:allocation', args=[call.slug])}?{GRANTOR_PARAM}={grantor}"
+
+
+@dataclass
+class Row:
+    application: Application
+    area: str
+    locked: bool
+    quality: object
+    threshold: object
+    applied: int
+    cap: frames.Cap
+    line: AllocationLine | None
+    later: dict[int, int]
+    in_assessment: bool
+
+    @property
+    def quality_text(self) -> str:
+        if self.quality is None:
+            return ""
+        nb, en = frames.allocation.quality_text(self.quality)
+        return pick(nb, en)
+
+    @property
+    def threshold_text(self) -> str:
+        if self.threshold is None:
+            return ""
+        nb, en = frames.allocation.quality_text(self.threshold)
+        return pick(nb, en)
+
+    @property
+    def explanation(self) -> tuple[str, str]:
+        if self.line is None:
+            return ("", "")
+        return (self.line.explanation_nb, self.line.explanation_en or self.line.explanation_nb)
+
+    @property
+    def capped(self) -> bool:
+        return self.cap.amount < self.applied
+
+    @property
+    def later_list(self) -> list[tuple[int, int]]:
+        return sorted(self.later.items())
+
+
+def _rows(call, grantor: str, usage: frames.Usage) -> list[Row]:
+    from tilskudd.assessment.models import AssessmentLock  # noqa: PLC0415
+
+    definition = call.definition
+    applications = list(
+        Application.objects.filter(call=call, status__in=frames.COUNTING, case__grantor_org_number=grantor)
+        .select_related("organisation", "call_version", "call", "case")
+        .order_by("case_number")
+    )
+    locks = {
+        lock.application_id: lock
+        for lock in AssessmentLock.objects.filter(application__in=applications)
+    }
+    lines = {
+        line.application_id: line
+        for line in AllocationLine.objects.filter(application__in=applications, year=definition.year)
+    }
+    rows = []
+    for application in applications:
+        area = frames.area_of(application)
+        found = definition.area(area) if area else None
+        lock = locks.get(application.pk)
+        rows.append(
+            Row(
+                application=application,
+                area=area,
+                locked=lock is not None,
+                quality=lock.total if lock else None,
+                threshold=found.quality_threshold if found else None,
+                applied=frames.applied_of(application),
+                cap=frames.cap_of(application),
+                line=lines.get(application.pk),
+                later=usage.commitments.get(application.pk, {}),
+                in_assessment=application.status == "in_assessment",
+            )
+        )
+    return rows
+
+
+def _render(request, call, grantor, grantors, errors=(), status=200, line_form_for=None, line_form=None, frame_form=None):
+    definition = call.definition
+    frames.ensure_frames(call)
+    usage = frames.usage(call, grantor)
+    user = request.user
+    can_allocate = scope.has_role(user, grantor, Role.CASEWORKER)
+    own = definition.grantor.org_number
+    can_set_frame = scope.has_role(user, grantor, *frames.FRAME_ROLES)
+    can_set_scheme = definition.local_grantors is not None and scope.has_role(user, own, *frames.FRAME_ROLES)
+    later_years = sorted({y for row in usage.rows if row.later for y in [row.year]})
+    return render(
+        request,
+        "grants/allocation.html",
+        {
+            "casework_section": "calls",
+            "call": call,
+            "definition": definition,
+            "year": definition.year,
+            "grantor": grantor,
+            "grantors": grantors,
+            "grantor_name": dict(grantors)[grantor],
+            "grantor_param": GRANTOR_PARAM,
+            "usage": usage,
+            "rows": _rows(call, grantor, usage),
+            "later_years": later_years,
+            "can_allocate": can_allocate,
+            "can_set_frame": can_set_frame,
+            "can_set_scheme": can_set_scheme,
+            "share_percent": definition.local_grantors.share_percent if definition.local_grantors else None,
+            "areas": definition.areas.items if definition.areas else [],
+            "area_label": definition.areas.label if definition.areas else None,
+            "errors": list(errors),
+            "line_form_for": line_form_for,
+            "line_form": line_form,
+            "frame_form": frame_form,
+        },
+        status=status,
+    )
+
+
+@staff_view
+def allocation_page(request, slug):
+    call = call_or_404(request.user, slug)
+    grantor, grantors = _chosen(request, call)
+    return _render(request, call, grantor, grantors)
+
+
+@require_POST
+@staff_view
+def propose(request, slug):
+    call = call_or_404(request.user, slug)
+    grantor, grantors = _chosen(request, call)
+    if not scope.has_role(request.user, grantor, Role.CASEWORKER):
+        raise RoleMissing(Role.CASEWORKER)
+    try:
+        result = frames.apply_proposal(request.user, call, grantor)
+    except frames.AllocationRefused as refused:
+        return _render(request, call, grantor, grantors, [(refused.reason_nb, refused.reason_en)], status=400)
+    total = sum(p.amount for p in result.proposals)
+    messages.success(
+        request,
+        pick(
+            f"Fordelingsassistenten foreslo beløp for {result.written} søknader, til sammen "
+            f"{frames.allocation.kr(total)} kr. {result.kept} linjer satt av saksbehandler er beholdt.",
+            f"The allocation assistant proposed amounts for {result.written} applications, NOK "
+            f"{frames.allocation.kr_en(total)} in all. {result.kept} lines set by a caseworker were kept.",
+        ),
+    )
+    return redirect(_page_url(call, grantor))
+
+
+@require_POST
+@staff_view
+def set_line(request, slug, application_id):
+    call = call_or_404(request.user, slug)
+    application = (
+        Application.objects.select_related("case").filter(pk=application_id, call=call, case__isnull=False).first()
+    )
+    if application is None or not scope.can_see_case(request.user, application.case):
+        raise Http404("no such application")
+    grantor = application.case.grantor_org_number
+    grantors = _grantors(request.user, call)
+    if not scope.has_role(request.user, grantor, Role.CASEWORKER):
+        raise RoleMissing(Role.CASEWORKER)
+    form = LineForm(request.POST)
+    if not form.is_valid():
+        return _render(request, call, grantor, grantors, form_errors(form), 400, application.pk, form)
+    data = form.cleaned_data
+    reason = data["reason"]
+    try:
+        frames.set_allocation(
+            request.user,
+            application.pk,
+            data["year"],
+            data["amount"],
+            explanation_nb=reason,
+            explanation_en=reason,
+            source=AllocationLine.Source.CASEWORKER,
+        )
+    except frames.AllocationRefused as refused:
+        return _render(request, call, grantor, grantors, [(refused.reason_nb, refused.reason_en)], 400, application.pk, form)
+    messages.success(
+        request,
+        pick(
+            f"Beløpet for {application.case_number} i {data['year']} er satt til {frames.allocation.kr(data['amount'])} kr.",
+            f"The amount for {application.case_number} in {data['year']} is set to NOK {frames.allocation.kr_en(data['amount'])}.",
+        ),
+    )
+    return redirect(_page_url(call, grantor) + f"#application-{application.pk}")
+
+
+@require_POST
+@staff_view
+def set_frame(request, slug):
+    call = call_or_404(request.user, slug)
+    grantor, grantors = _chosen(request, call)
+    form = FrameForm(request.POST)
+    if not form.is_valid():
+        return _render(request, call, grantor, grantors, form_errors(form), 400, frame_form=form)
+    data = form.cleaned_data
+    try:
+        frame = frames.set_frame(request.user, call, data["grantor"] or "", data["area"] or "", data["year"], data["amount"])
+    except frames.AllocationRefused as refused:
+        return _render(request, call, grantor, grantors, [(refused.reason_nb, refused.reason_en)], 400, frame_form=form)
+    messages.success(
+        request,
+        pick(
+            f"Rammen er satt til {frames.allocation.kr(frame.amount)} kr.",
+            f"The frame is set to NOK {frames.allocation.kr_en(frame.amount)}.",
+        ),
+    )
+    return redirect(_page_url(call, grantor))
