@@ -202,3 +202,18 @@ def test_a_municipality_publishes_only_its_own(world):
         services.publish(world.staff["approver"], world.calls[C2], world.bergen.org_number)
     published = services.publish(world.bergen_staff["approver"], world.calls[C2], world.bergen.org_number)
     assert [d.pk for d in published] == [decision.pk]
+
+
+def test_a_grant_over_the_real_frame_is_refused_with_the_frames_reason(world):
+    frames = world.frames
+    if not hasattr(frames, "set_frame"):
+        pytest.skip("helper C's frames module is not there yet")
+    application = ready_for_decision(world.applications[C0][0], world.staff["caseworker"])
+    year = application.call_version.parsed().year
+    frames.set_frame(world.staff["administrator"], application.call, world.imdi.org_number, "", year, 5000)
+    with pytest.raises(frames.FrameExceeded) as refused:
+        services.prepare_decision(world.staff["caseworker"], application.pk, "grant", amount=6000)
+    nb, en = services.reasons_of(refused.value)
+    assert nb and en and nb != en
+    assert not Decision.objects.filter(application=application).exists()
+    assert services.prepare_decision(world.staff["caseworker"], application.pk, "grant", amount=5000).amount == 5000

@@ -38,12 +38,12 @@ def _refused(error: Exception) -> str:
 
 
 def _refusals() -> tuple[type[Exception], ...]:
-    """What a service may refuse with: ours, and the frame's FrameExceeded (helper C's module)."""
+    """What a service may refuse with: ours, and the frame's AllocationRefused/FrameExceeded (helper C's module)."""
     try:
         from tilskudd.grants import frames  # noqa: PLC0415
     except ImportError:
         return (services.DecisionRefused,)
-    return (services.DecisionRefused, frames.FrameExceeded)
+    return (services.DecisionRefused, getattr(frames, "AllocationRefused", frames.FrameExceeded), frames.FrameExceeded)
 
 
 def _later_years(definition) -> list[int]:
@@ -204,7 +204,7 @@ def decision(request, decision_id: int):
                 messages.success(request, pick("Vedtaket er avbrutt.", "The decision is cancelled."))
             else:
                 return HttpResponse(status=400)
-        except services.DecisionRefused as error:
+        except _refusals() as error:
             anchor = "id_reason" if "return" in request.POST else ""
             errors.append((anchor, _refused(error)))
         else:
@@ -260,7 +260,7 @@ def publish(request, slug: str):
             raise RoleMissing(Role.APPROVER)
         try:
             published = services.publish(request.user, call, grantor)
-        except services.DecisionRefused as error:
+        except _refusals() as error:
             errors.append(("", _refused(error)))
         else:
             if published:
