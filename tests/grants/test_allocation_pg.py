@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 
 import pytest
 from django.db import connection
@@ -15,7 +16,7 @@ from tests.staff_world import C0
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_two_parallel_allocations_cannot_together_exceed_the_frame(casework_world):
+def test_two_parallel_allocations_cannot_together_exceed_the_frame(casework_world, monkeypatch):
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL (SELECT … FOR UPDATE row locks); run with DATABASE_URL=postgres://…")
     world = casework_world
@@ -26,6 +27,16 @@ def test_two_parallel_allocations_cannot_together_exceed_the_frame(casework_worl
         in_assessment(app, 5)
     frames.set_frame(world.staff["administrator"], call, world.imdi.org_number, "", year, 1_000_000)
 
+    # Widen the window between reading what is used and writing the line, so that without the
+    # frame row lock both would pass (checked: with ``_lock`` made a no-op this test fails).
+    real_counted = frames._counted_lines
+
+    def slow_counted(*args):
+        found = real_counted(*args)
+        time.sleep(0.3)
+        return found
+
+    monkeypatch.setattr(frames, "_counted_lines", slow_counted)
     start = threading.Barrier(2)
     outcomes: list[str] = []
 

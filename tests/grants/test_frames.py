@@ -227,3 +227,41 @@ def _caseworker_at(org_number):
     user = get_user_model().objects.create_user(email="tilskudd@tromso.example", password="x")
     StaffRole.objects.create(user=user, grantor=org, role=Role.CASEWORKER)
     return user
+
+
+def test_the_stipend_part_is_capped_where_the_engine_caps_it(world):
+    import copy
+
+    from tilskudd.rules import Application as Exchange
+    from tilskudd.rules import evaluate
+    from tilskudd.rules.schema import StipendCapCheck
+
+    call, year, apps = c0(world)
+    area_one = apps[0]
+    assert area(area_one) == "1"
+    definition = area_one.call_version.parsed()
+    check = next(c for c in definition.checks if isinstance(c, StipendCapCheck) and c.when.areas == ["1"])
+    content = copy.deepcopy(area_one.submitted_content)
+    stipend = Exchange.model_validate(content).budget.stipend
+    most = frames.stipend_cap(check, definition, stipend)
+
+    def r18(amount):
+        changed = copy.deepcopy(content)
+        changed["budget"]["stipend"]["amount_applied"] = amount
+        findings = evaluate(definition, Exchange.model_validate(changed), definition.deadline.instant)
+        return [f for f in findings if f.rule_id == "C0-R18"]
+
+    assert not r18(most) and r18(most + 1)  # the same cap as the rule engine's
+    content["budget"]["stipend"]["amount_applied"] = most + 100_000
+    area_one.submitted_content = content
+    cap = frames.cap_of(area_one)
+    assert cap.amount == content["budget"]["amount_applied"] - 100_000
+    assert "C0-R18" in cap.reason_nb and "C0-R18" in cap.reason_en
+    in_assessment(area_one, 6)
+    area_one.save(update_fields=["submitted_content"])
+    frames.apply_proposal(world.staff["caseworker"], call, world.imdi.org_number)
+    line = AllocationLine.objects.get(application=area_one)
+    assert line.amount == cap.amount and "C0-R18" in line.explanation_nb
+    with pytest.raises(frames.AllocationRefused) as refused:
+        frames.set_allocation(world.staff["caseworker"], area_one.pk, year, cap.amount + 1)
+    assert "taket" in refused.value.reason_nb
