@@ -139,6 +139,7 @@ def prepare(request, case_id: int):
         "active": active,
         "active_kind": kind_name(active.kind) if active else "",
         "active_status": status_name(active.status) if active else "",
+        "events": history(active) if active else [],
         "decisions": _decision_rows(application.decisions.all().select_related("prepared_by"), request.user),
     }
     return render(request, "grants/decision_prepare.html", context, status=400 if errors else 200)
