@@ -115,3 +115,14 @@ def test_a_municipality_sees_its_own_share_and_a_c2_line_from_another_grantor_is
     assert "Bergen kommune" in page and "Det er ikke satt noen ramme for Bergen kommune i 2020" in page
     assert "kommunene forvalter 60 %" in page
     assert client.post(url(call, f"{imdi_app.pk}/"), {"amount": 10_000, "year": 2020}).status_code == 404
+
+
+def test_the_page_in_english(client, world):
+    call = world.calls[C0]
+    assert client.post("/i18n/setlang/", {"language": "en", "next": "/"}).status_code == 302
+    login_verified(client, world.staff["caseworker"])
+    client.post(url(call, "forslag/"))
+    page = text(client.get(url(call)))
+    assert "The frame for the whole call in 2019: frame NOK 52,300,000" in page
+    assert "Quality 3.5 is below the quality threshold 4.0 for priority area 2 (C0-R15): no grant." in page
+    assert "Not fully assessed (the assessment is not locked)." in page
