@@ -10,7 +10,7 @@ from django.db import connection
 
 from tilskudd.grants import frames
 from tilskudd.grants.models import AllocationLine
-from tests.grants.helpers import in_assessment
+from tests.grants.test_allocation_helpers import in_assessment
 from tests.staff_world import C0
 
 
