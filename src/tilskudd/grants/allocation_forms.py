@@ -1,15 +1,31 @@
-"""Forms of the allocation page: a caseworker's line and a frame."""
+"""Forms of the allocation page: a caseworker's line and a frame.
+
+Error messages are written «bokmål / English»; :func:`form_errors` splits them
+into pairs for the page's error summary.
+"""
 
 from __future__ import annotations
 
 from django import forms
 
+YEAR_ERRORS = {"required": "Velg år. / Choose the year.", "invalid": "Året må være et årstall. / The year must be a year."}
+AMOUNT_ERRORS = {
+    "required": "Skriv et beløp i hele kroner. / Enter an amount in whole NOK.",
+    "invalid": "Beløpet må være et helt kronebeløp. / The amount must be a whole number of NOK.",
+    "min_value": "Beløpet kan ikke være negativt. / The amount cannot be negative.",
+}
+FRAME_ERRORS = {
+    "required": "Skriv rammen i hele kroner. / Enter the frame in whole NOK.",
+    "invalid": "Rammen må være et helt kronebeløp. / The frame must be a whole number of NOK.",
+    "min_value": "Rammen kan ikke være negativ. / The frame cannot be negative.",
+}
+
 
 class LineForm(forms.Form):
     """The amount one application is to get in one year, and why."""
 
-    amount = forms.IntegerField(min_value=0, error_messages={"required": "Skriv et beløp i hele kroner. / Enter an amount in whole NOK.", "invalid": "Beløpet må være et helt kronebeløp. / The amount must be a whole number of NOK.", "min_value": "Beløpet kan ikke være negativt. / The amount cannot be negative."})
-    year = forms.IntegerField(min_value=2000, max_value=2100, error_messages={"required": "Velg år. / Choose the year.", "invalid": "Året må være et årstall. / The year must be a year."})
+    amount = forms.IntegerField(min_value=0, error_messages=AMOUNT_ERRORS)
+    year = forms.IntegerField(min_value=2000, max_value=2100, error_messages=YEAR_ERRORS)
     reason = forms.CharField(required=False, max_length=2000, strip=True)
 
 
@@ -18,12 +34,12 @@ class FrameForm(forms.Form):
 
     grantor = forms.CharField(required=False, max_length=9)
     area = forms.CharField(required=False, max_length=60)
-    year = forms.IntegerField(min_value=2000, max_value=2100, error_messages={"required": "Velg år. / Choose the year.", "invalid": "Året må være et årstall. / The year must be a year."})
-    amount = forms.IntegerField(min_value=0, error_messages={"required": "Skriv rammen i hele kroner. / Enter the frame in whole NOK.", "invalid": "Rammen må være et helt kronebeløp. / The frame must be a whole number of NOK.", "min_value": "Rammen kan ikke være negativ. / The frame cannot be negative."})
+    year = forms.IntegerField(min_value=2000, max_value=2100, error_messages=YEAR_ERRORS)
+    amount = forms.IntegerField(min_value=0, error_messages=FRAME_ERRORS)
 
 
 def form_errors(form: forms.Form) -> list[tuple[str, str]]:
-    """(bokmål, English) of each error in ``form`` (messages written «nb / en»)."""
+    """(bokmål, English) of each error in ``form``."""
     found = []
     for errors in form.errors.values():
         for error in errors:
