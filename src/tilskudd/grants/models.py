@@ -99,7 +99,7 @@ class Decision(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["application"],
-                condition=models.Q(status__in=[s.value for s in ACTIVE]),
+                condition=models.Q(status__in=sorted(s.value for s in ACTIVE)),  # sorted: a set has no stable order
                 name="one_active_decision",
             )
         ]

@@ -61,7 +61,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'vedtak',
                 'verbose_name_plural': 'vedtak',
                 'ordering': ['-prepared_at', '-id'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('status__in', ['approved', 'published', 'prepared'])), fields=('application',), name='one_active_decision')],
+                'constraints': [models.UniqueConstraint(condition=models.Q(('status__in', ['approved', 'prepared', 'published'])), fields=('application',), name='one_active_decision')],
             },
         ),
         migrations.CreateModel(
