@@ -37,42 +37,93 @@ def staff(ok=200, *, caseworker=None, assessor=None, approver=None, administrato
 
 
 #: route name → (method, path with {placeholders}, expected answer per role)
-STAFF_MATRIX: dict[str, tuple[str, str, dict]] = {}
+STAFF_MATRIX: dict[str, tuple[str, str, dict]] = {
+    "casework:dashboard": ("GET", "/saksbehandling/", staff(municipality=200)),
+    "casework:queue": ("GET", "/saksbehandling/utlysninger/{call}/", staff()),
+    "casework:case": ("GET", "/saksbehandling/saker/{case}/", staff()),
+    "casework:attachment": ("GET", "/saksbehandling/saker/{attachment_case}/vedlegg/{attachment}/", staff()),
+    "casework:accept": ("POST", "/saksbehandling/saker/{case}/godta/", staff(403, caseworker=302)),
+    "casework:request_completion": ("POST", "/saksbehandling/saker/{case}/komplettering/", staff(403, caseworker=400)),
+    "casework:propose_rejection": ("POST", "/saksbehandling/saker/{case}/avvisning/", staff(403, caseworker=400)),
+    "casework:assign": ("POST", "/saksbehandling/saker/{case}/saksbehandler/", staff(403, caseworker=302, administrator=302)),
+    "casework:staff": ("GET", "/saksbehandling/tilskuddsforvaltere/{imdi}/personer/", staff(403, administrator=200)),
+    "casework:remove_staff": ("POST", "/saksbehandling/tilskuddsforvaltere/{imdi}/personer/{approver_role}/fjern/", staff(403, administrator=302)),
+    "assessment:mine": ("GET", "/saksbehandling/vurderinger/", staff(municipality=200)),
+    "assessment:assignment": ("GET", "/saksbehandling/vurderinger/{assignment}/", staff(404, assessor=200)),
+    "assessment:summary": ("GET", "/saksbehandling/saker/{case}/vurdering/", staff(403, caseworker=200, approver=200)),
+    "grants:allocation": ("GET", "/saksbehandling/utlysninger/{call}/fordeling/", staff(assessor=403)),
+    "grants:propose": ("POST", "/saksbehandling/utlysninger/{call}/fordeling/forslag/", staff(403, caseworker=302)),
+    "grants:set_line": ("POST", "/saksbehandling/utlysninger/{call}/fordeling/{application}/", staff(403, caseworker=400)),
+    "grants:set_frame": ("POST", "/saksbehandling/utlysninger/{call}/rammer/", staff(403, approver=400, administrator=400)),
+    "grants:prepare": ("GET", "/saksbehandling/saker/{case}/vedtak/", staff(403, caseworker=200)),
+    "grants:approvals": ("GET", "/saksbehandling/godkjenning/", staff(403, approver=200, municipality=403)),
+    "grants:decision": ("GET", "/saksbehandling/vedtak/{decision}/", staff(403, caseworker=200, approver=200)),
+    "grants:letter_preview": ("GET", "/saksbehandling/vedtak/{decision}/brev.pdf", staff(403, caseworker=200, approver=200)),
+    "grants:publish": ("GET", "/saksbehandling/utlysninger/{call}/kunngjor/", staff(403, approver=200)),
+    "grants:overview": ("GET", "/saksbehandling/utlysninger/{call}/oversikt/", staff(assessor=403)),
+    "grants:overview_csv": ("GET", "/saksbehandling/utlysninger/{call}/oversikt.csv", staff(assessor=403)),
+    "grants:overview_xlsx": ("GET", "/saksbehandling/utlysninger/{call}/oversikt.xlsx", staff(assessor=403)),
+    "grants:public_grants": ("GET", "/utlysninger/{call}/tildelinger/", {role: 200 for role in ROLES}),
+    # The letter is the applicant organisation's: its members only; staff read it in the case.
+    "applications:letter": (
+        "GET",
+        "/soknader/{application}/brev/{letter}.pdf",
+        {"anon": LOGIN, "applicant": 200, **{role: 404 for role in ROLES if role not in ("anon", "applicant")}},
+    ),
+}
 
 
 @pytest.fixture
 def world(db, django_user_model):
-    from tilskudd.applications.models import Application
-    from tilskudd.assessment.models import Assignment
+    from tilskudd.applications.models import Attachment
+    from tilskudd.applications.states import Status
+    from tilskudd.assessment.models import AssessmentLock, Assignment
+    from tilskudd.casework import services as casework
     from tilskudd.casework.models import Role, StaffRole
+    from tilskudd.grants import services as grants
 
     world = build_world()
-    c0_application = world.applications[C0][0]
-    Application.objects.filter(pk=c0_application.pk).update(status="in_assessment")
+    caseworker, approver = world.staff["caseworker"], world.staff["approver"]
+    decided, in_assessment = world.applications[C0][0], world.applications[C0][1]
+    for application in (decided, in_assessment):
+        casework.accept(caseworker, application.case.pk)
+        AssessmentLock.objects.create(application=application, locked_by=caseworker, locked_at=timezone.now(), total=5)
     assignment = Assignment.objects.create(
-        application=c0_application, assessor=world.staff["assessor1"], assigned_by=world.staff["caseworker"]
+        application=in_assessment, assessor=world.staff["assessor1"], assigned_by=caseworker
     )
+    # A grant decided and published (its letter), and one prepared for approval.
+    published = grants.prepare_decision(caseworker, decided.pk, kind="grant", amount=100_000)
+    grants.approve(approver, published.pk)
+    grants.publish(approver, world.calls[C0], world.imdi.org_number)
+    published.refresh_from_db()
+    decided.refresh_from_db()
+    assert decided.status == Status.GRANTED and published.letter is not None
+    prepared = grants.prepare_decision(caseworker, in_assessment.pk, kind="grant", amount=50_000)
     plain = django_user_model.objects.create_user(email="plain@imdi.example", password="x" * 16, is_staff=True)
-    applicant = c0_application.organisation.memberships.filter(role="signatory").first().user
+    applicant = decided.organisation.memberships.filter(role="signatory").first().user
     people = {
         "applicant": applicant,
         "plain_staff": plain,
-        "caseworker": world.staff["caseworker"],
+        "caseworker": caseworker,
         "assessor": world.staff["assessor1"],
-        "approver": world.staff["approver"],
+        "approver": approver,
         "administrator": world.staff["administrator"],
         "municipality": world.bergen_staff["caseworker"],
     }
     assert not StaffRole.objects.filter(user=applicant).exists()
     assert StaffRole.objects.filter(user=people["municipality"], role=Role.CASEWORKER).exists()
+    attachment = Attachment.objects.filter(application__call=world.calls[C0]).select_related("application__case").first()
     values = {
         "call": world.calls[C0].slug,
-        "c2_call": world.calls[C2].slug,
-        "case": c0_application.case.pk,
-        "application": c0_application.pk,
+        "case": in_assessment.case.pk,
+        "application": decided.pk,
+        "letter": published.letter.pk,
         "assignment": assignment.pk,
+        "decision": prepared.pk,
+        "attachment": attachment.pk,
+        "attachment_case": attachment.application.case.pk,
         "imdi": world.imdi.pk,
-        "now": timezone.now().isoformat(),
+        "approver_role": StaffRole.objects.get(user=approver, role=Role.APPROVER).pk,
     }
     return world, people, values
 

@@ -247,6 +247,8 @@ def set_line(request, slug, application_id):
 def set_frame(request, slug):
     call = call_or_404(request.user, slug)
     grantor, grantors = _chosen(request, call)
+    if not any(scope.has_role(request.user, number, Role.APPROVER, Role.ADMINISTRATOR) for number, _name in grantors):
+        raise RoleMissing(Role.APPROVER, Role.ADMINISTRATOR)  # before the form: no hints to those who may not
     form = FrameForm(request.POST)
     if not form.is_valid():
         return _render(request, call, grantor, grantors, form_errors(form), 400, frame_form=form)
