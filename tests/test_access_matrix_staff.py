@@ -39,9 +39,10 @@ def staff(ok=200, *, caseworker=None, assessor=None, approver=None, administrato
 #: route name → (method, path with {placeholders}, expected answer per role)
 STAFF_MATRIX: dict[str, tuple[str, str, dict]] = {
     "casework:dashboard": ("GET", "/saksbehandling/", staff(municipality=200)),
-    "casework:queue": ("GET", "/saksbehandling/utlysninger/{call}/", staff()),
+    # Assessors read only the cases assigned to them (least privilege): not the queue.
+    "casework:queue": ("GET", "/saksbehandling/utlysninger/{call}/", staff(assessor=403)),
     "casework:case": ("GET", "/saksbehandling/saker/{case}/", staff()),
-    "casework:attachment": ("GET", "/saksbehandling/saker/{attachment_case}/vedlegg/{attachment}/", staff()),
+    "casework:attachment": ("GET", "/saksbehandling/saker/{attachment_case}/vedlegg/{attachment}/", staff(assessor=403)),
     "casework:accept": ("POST", "/saksbehandling/saker/{case}/godta/", staff(403, caseworker=302)),
     "casework:request_completion": ("POST", "/saksbehandling/saker/{case}/komplettering/", staff(403, caseworker=400)),
     "casework:propose_rejection": ("POST", "/saksbehandling/saker/{case}/avvisning/", staff(403, caseworker=400)),

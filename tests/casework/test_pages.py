@@ -68,7 +68,7 @@ def test_another_grantors_staff_get_404(casework_world, client):
 def test_each_imdi_role_sees_the_case_but_only_caseworkers_screen(casework_world, client):
     urls = _urls(casework_world)
     case = casework_world.applications[C0][0].case
-    for role in ("caseworker", "assessor1", "approver", "administrator"):
+    for role in ("caseworker", "approver", "administrator"):
         client.logout()
         login_verified(client, casework_world.staff[role])
         for name in ("dashboard", "queue", "case", "attachment"):
@@ -83,6 +83,31 @@ def test_each_imdi_role_sees_the_case_but_only_caseworkers_screen(casework_world
         staff_answer = client.get(urls["staff"])
         assert staff_answer.status_code == (200 if role == "administrator" else 403), role
     assert Application.objects.get(pk=case.application_id).status == Status.SUBMITTED
+
+
+def test_an_assessor_reads_only_the_cases_assigned_to_them(casework_world, client):
+    from tilskudd.assessment.models import Assignment
+
+    urls = _urls(casework_world)
+    case = casework_world.applications[C0][0].case
+    assessor = casework_world.staff["assessor1"]
+    login_verified(client, assessor)
+    for name in ("queue", "case", "attachment"):
+        response = client.get(urls[name])
+        assert response.status_code == 403, name
+        assert "ser du bare søknadene du er satt til å vurdere" in _text(response)
+    assignment = Assignment.objects.create(
+        application=case.application, assessor=assessor, assigned_by=casework_world.staff["caseworker"]
+    )
+    Assignment.objects.create(
+        application=_attachment(casework_world).application, assessor=assessor, assigned_by=casework_world.staff["caseworker"]
+    )
+    assert client.get(urls["case"]).status_code == 200
+    assert client.get(urls["attachment"]).status_code == 200
+    assert "Godta til vurdering" not in _text(client.get(urls["case"]))
+    assignment.disqualified = True
+    assignment.save()
+    assert client.get(urls["case"]).status_code == 403  # declared disqualified: no longer reads the case
 
 
 def test_the_case_page_shows_findings_routing_attachments_and_history(casework_world, client, english):

@@ -82,6 +82,31 @@ def case_or_404(user, case_id: int, *roles: str) -> Case:
     return case
 
 
+#: Roles that read every case of their grantor; an assessor reads only the cases assigned to them.
+READING_ROLES = (Role.CASEWORKER, Role.APPROVER, Role.ADMINISTRATOR)
+
+
+class NotAssignedToYou(RoleMissing):
+    def __init__(self):
+        super().__init__(*READING_ROLES)
+        self.reason_nb = "Som fagvurderer ser du bare søknadene du er satt til å vurdere. Se «Mine vurderinger»."
+        self.reason_en = "As an assessor you see only the applications you are assigned to assess. See «My assessments»."
+
+
+def readable_case_or_404(user, case_id: int) -> Case:
+    """The case for reading: its grantor's caseworkers, approvers and administrators, and assessors assigned to it
+    who have not declared themselves disqualified (least privilege)."""
+    from tilskudd.assessment.models import Assignment  # noqa: PLC0415 - assessment builds on casework
+
+    case = case_or_404(user, case_id)
+    if scope.can_see_case(user, case, *READING_ROLES):
+        return case
+    assigned = Assignment.objects.filter(application=case.application, assessor=user).exclude(disqualified=True)
+    if assigned.exists():
+        return case
+    raise NotAssignedToYou()
+
+
 def call_or_404(user, slug: str):
     """A call the person's grantors take part in (else 404)."""
     call = scope.calls(user).select_related("current_version").filter(slug=slug).first()

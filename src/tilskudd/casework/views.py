@@ -24,7 +24,16 @@ from tilskudd.applications.views import ACTION_NAMES as APPLICATION_ACTIONS
 from tilskudd.audit.services import history as audit_history
 from tilskudd.calls import presentation
 from tilskudd.casework import duplicates, scope, services
-from tilskudd.casework.access import RoleMissing, call_or_404, case_or_404, pick, staff_view
+from tilskudd.casework.access import (
+    READING_ROLES,
+    NotAssignedToYou,
+    RoleMissing,
+    call_or_404,
+    case_or_404,
+    pick,
+    readable_case_or_404,
+    staff_view,
+)
 from tilskudd.casework.forms import AcceptForm, AssignForm, CompletionForm, QueueFilterForm, RejectionForm, StaffRoleForm
 from tilskudd.casework.models import ROLE_EN, Role, ScreeningOutcome, StaffRole
 from tilskudd.orgs.models import Organisation
@@ -121,6 +130,8 @@ def _grantor_choices(user, call) -> list[tuple[str, str]]:
 def queue(request, slug: str):
     """The call's cases of the person's grantors, with filters and a search box (GET, works without JS)."""
     call = call_or_404(request.user, slug)
+    if not any(scope.has_role(request.user, number, *READING_ROLES) for number, _name in _grantor_choices(request.user, call)):
+        raise NotAssignedToYou()
     definition = call.definition
     show_flagged = duplicates.has_local_grantors(call)
     grantors = _grantor_choices(request.user, call)
@@ -301,14 +312,14 @@ _SCREENING_EN = {
 @staff_view
 def case(request, case_id: int):
     """The submitted application read-only, its findings, routing, duplicate flags, screening and history."""
-    found = case_or_404(request.user, case_id)
+    found = readable_case_or_404(request.user, case_id)
     return render(request, "casework/case.html", _case_context(request, found))
 
 
 @staff_view
 def attachment(request, case_id: int, attachment_id: int):
     """Download an attachment of a case the person may see."""
-    found = case_or_404(request.user, case_id)
+    found = readable_case_or_404(request.user, case_id)
     attached = get_object_or_404(Attachment, pk=attachment_id, application=found.application)
     response = FileResponse(
         attached.file.open("rb"),
