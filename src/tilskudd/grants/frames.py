@@ -19,11 +19,9 @@ IMDi's share ((100 − 60) % of T) and the municipalities' share together (60 % 
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
-from fractions import Fraction
 
 from django.db import transaction
 
@@ -38,6 +36,7 @@ from tilskudd.grants.models import AllocationLine, Decision, Frame
 from tilskudd.grants.states import DecisionKind, DecisionStatus
 from tilskudd.rules.application import Application as Exchange
 from tilskudd.rules.plan import compile_condition
+from tilskudd.rules.plan import stipend_cap as engine_stipend_cap
 from tilskudd.rules.reference import g_on
 from tilskudd.rules.schema import OSLO, AmountCheck, BudgetTotalCheck, StipendCapCheck
 
@@ -118,12 +117,9 @@ def _grantor_names(definition) -> dict[str, tuple[str, str]]:
 
 
 def stipend_cap(check: StipendCapCheck, definition, stipend) -> int:
-    """The largest stipend the engine accepts (``rules.plan._compile_stipend_cap``'s formula, C0-R18/C0-R19)."""
+    """The largest stipend the engine accepts (C0-R18/C0-R19), with the G in force on the call's deadline."""
     deadline_day = definition.deadline.instant.astimezone(OSLO).date()
-    factor = check.under_age_factor if check.under_age_factor is not None else 1
-    g = g_on(deadline_day)
-    participant_years = stipend.participants_25_or_over + stipend.participants_under_25 * factor
-    return math.floor(g.amount * check.g_per_participant_year * participant_years * Fraction(str(stipend.years)))
+    return engine_stipend_cap(check, stipend, g_on(deadline_day).amount)
 
 
 def _applies(check, exchange: Exchange) -> bool:

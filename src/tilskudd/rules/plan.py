@@ -627,10 +627,18 @@ def _compile_partner(check: PartnerCheck, make, own: msg.Message | None) -> Chec
     return run_partner
 
 
+def stipend_cap(check: StipendCapCheck, stipend, g_amount: int) -> int:
+    """The largest participant stipend a call accepts (C0-R18, C0-R19): G × participant-years, whole NOK.
+
+    Shared by the engine's check and the allocation assistant's caps, so both use one formula.
+    """
+    factor = check.under_age_factor if check.under_age_factor is not None else 1
+    participant_years = stipend.participants_25_or_over + stipend.participants_under_25 * factor
+    return math.floor(g_amount * check.g_per_participant_year * participant_years * Fraction(str(stipend.years)))
+
+
 def _compile_stipend_cap(check: StipendCapCheck, call: CallDefinition, make, own: msg.Message | None) -> CheckRun:
     deadline_day = call.deadline.instant.astimezone(OSLO).date()
-    factor = check.under_age_factor if check.under_age_factor is not None else 1
-    per_year = check.g_per_participant_year
     g_found: list = []  # the G in force on the deadline, looked up the first time it is needed
 
     def run_stipend_cap(application: Application, out: Out) -> None:
@@ -640,8 +648,7 @@ def _compile_stipend_cap(check: StipendCapCheck, call: CallDefinition, make, own
         if not g_found:
             g_found.append(g_on(deadline_day))
         g = g_found[0]
-        participant_years = stipend.participants_25_or_over + stipend.participants_under_25 * factor
-        cap = math.floor(g.amount * per_year * participant_years * Fraction(str(stipend.years)))
+        cap = stipend_cap(check, stipend, g.amount)
         if stipend.amount_applied > cap:
             text = own or msg.stipend_above_cap(stipend.amount_applied, cap, g.amount, g.valid_from)
             out.append(make(text, "budget.stipend.amount_applied"))
