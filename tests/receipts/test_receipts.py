@@ -290,3 +290,28 @@ def test_with_the_database_backend_the_worker_makes_the_receipt(
     assert queued.status == "SUCCESSFUL"
     assert receipts_of(application).count() == 1
     assert len(mail.outbox) == 1
+
+
+def test_a_resubmission_after_completion_gets_its_own_receipt(signed_draft, lead, chief, django_capture_on_commit_callbacks):
+    from django.utils import timezone
+
+    from tilskudd.applications import receipts, services
+    from tilskudd.applications.models import Application
+
+    application = submit(lead, signed_draft, django_capture_on_commit_callbacks)
+    first = receipts_of(application).get()
+    # The caseworker reopens it for completion (X-R04); the applicant changes it, signs and submits again.
+    Application.objects.filter(pk=application.pk).update(
+        status="reopened", reopened_until=timezone.now() + dt.timedelta(days=7), reopened_message="Legg ved planen."
+    )
+    application.refresh_from_db()
+    answers = {**application.content["answers"], "implementation_plan": "Oppdatert plan med milepæler."}
+    application = services.save_draft(lead, application.pk, {"answers": answers}, application.revision)
+    services.sign(chief, application.pk, application.revision)
+    application = submit(lead, application, django_capture_on_commit_callbacks)
+
+    assert receipts_of(application).count() == 2
+    latest = receipts.latest_receipt(application)
+    assert latest != first and latest.submission_hash == application.submitted_hash
+    assert application.submitted_hash in pdf_text(stored_bytes(latest))
+    assert list(receipts.missing_receipts()) == []

@@ -119,10 +119,15 @@ class Document(models.Model):
     kind = models.CharField(max_length=30, choices=Kind.choices)
     file = models.FileField(upload_to="documents/%Y/", max_length=300)
     sha256 = models.CharField(max_length=64)
+    #: The submission a receipt is for (``Application.submitted_hash``): a completed and resubmitted
+    #: application gets a new receipt. Empty for letters.
+    submission_hash = models.CharField(max_length=64, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["created_at"]
         constraints = [
-            models.UniqueConstraint(fields=["application", "kind"], name="one_document_per_kind")
+            models.UniqueConstraint(
+                fields=["application", "kind", "submission_hash"], name="one_document_per_kind_and_submission"
+            )
         ]

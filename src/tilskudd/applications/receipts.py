@@ -33,6 +33,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.mail import EmailMessage
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -83,7 +84,10 @@ def queue_receipt(application_id: int) -> None:
 
 def missing_receipts():
     """Submitted applications that have no receipt document yet (e.g. after a failed task)."""
-    return Application.objects.filter(submitted_at__isnull=False).exclude(documents__kind=Document.Kind.RECEIPT)
+    receipt = Document.objects.filter(
+        application=OuterRef("pk"), kind=Document.Kind.RECEIPT, submission_hash=OuterRef("submitted_hash")
+    )
+    return Application.objects.filter(submitted_at__isnull=False).exclude(Exists(receipt))
 
 
 def queue_missing_receipts() -> int:
@@ -111,17 +115,22 @@ def store_receipt(application_id: int) -> Document | None:
     if application.submitted_at is None:
         logger.warning("Application %s is not submitted; no receipt", application_id)
         return None
-    existing = application.documents.filter(kind=Document.Kind.RECEIPT).first()
+    existing = _receipt_for_submission(application)
     if existing is not None:
         return existing
     pdf = receipt_pdf(application)  # rendered outside the lock: it takes a moment
     digest = hashlib.sha256(pdf).hexdigest()
     with transaction.atomic():
         application = Application.objects.select_for_update().get(pk=application_id)
-        existing = application.documents.filter(kind=Document.Kind.RECEIPT).first()
+        existing = _receipt_for_submission(application)
         if existing is not None:
             return existing
-        document = Document(application=application, kind=Document.Kind.RECEIPT, sha256=digest)
+        document = Document(
+            application=application,
+            kind=Document.Kind.RECEIPT,
+            sha256=digest,
+            submission_hash=application.submitted_hash,
+        )
         document.file.save(receipt_filename(application), ContentFile(pdf), save=False)
         try:
             document.save()
@@ -135,6 +144,15 @@ def store_receipt(application_id: int) -> Document | None:
             document.file.storage.delete(document.file.name)
             raise
     return document
+
+
+def _receipt_for_submission(application: Application) -> Document | None:
+    """The receipt of the application's latest submission (a resubmission after completion gets its own)."""
+    return application.documents.filter(kind=Document.Kind.RECEIPT, submission_hash=application.submitted_hash).first()
+
+
+def latest_receipt(application: Application) -> Document | None:
+    return application.documents.filter(kind=Document.Kind.RECEIPT).order_by("-created_at", "-pk").first()
 
 
 def receipt_filename(application: Application) -> str:

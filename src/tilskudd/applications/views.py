@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.views.decorators.http import require_http_methods, require_POST
 
-from tilskudd.applications import formbuilder, permissions, services
+from tilskudd.applications import formbuilder, permissions, receipts, services
 from tilskudd.applications.models import Application, Attachment, Document
 from tilskudd.applications.states import DECIDED, STATUS_EN, Status
 from tilskudd.audit.services import history as audit_history
@@ -568,7 +568,7 @@ def submitted(request, pk: int):
     application = _application(request, pk)
     if application.status == Status.DRAFT or not application.case_number:
         return redirect("applications:review", pk=application.pk)
-    receipt = application.documents.filter(kind=Document.Kind.RECEIPT).first()
+    receipt = receipts.latest_receipt(application)
     context = {
         "application": application,
         "call": application.call,
@@ -584,7 +584,7 @@ def submitted(request, pk: int):
 def receipt_pdf(request, pk: int):
     """The receipt PDF (*kvittering*) if it has been made; else a page that says it is being made."""
     application = _application(request, pk)
-    receipt = application.documents.filter(kind=Document.Kind.RECEIPT).first()
+    receipt = receipts.latest_receipt(application)
     if receipt is None or not receipt.file:
         if not application.case_number:
             raise Http404("No receipt: the application is not submitted.")
