@@ -3,22 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 
 from tilskudd.applications.states import Status, check_transition
-
-
-class HttpsClient(Client):
-    """Every request over HTTPS: with DEBUG off, plain HTTP is redirected (SECURE_SSL_REDIRECT)."""
-
-    def generic(self, *args, **kwargs):
-        kwargs["secure"] = True
-        return super().generic(*args, **kwargs)
-
-
-@pytest.fixture
-def client():
-    return HttpsClient()
+from tests.web.conftest import client  # noqa: F401 - the HTTPS client shared with tests/web
 
 
 def accept(application):

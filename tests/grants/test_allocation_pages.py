@@ -8,7 +8,6 @@ import pytest
 
 from tilskudd.grants.models import AllocationLine, Frame
 from tests.accounts.helpers import login_verified
-from tests.web.conftest import HttpsClient
 from tests.grants.test_allocation_helpers import in_assessment
 from tests.staff_world import C0, C2
 
@@ -21,12 +20,6 @@ def text(response) -> str:
 
 def url(call, tail=""):
     return f"/saksbehandling/utlysninger/{call.slug}/fordeling/{tail}"
-
-
-@pytest.fixture
-def client():
-    """An HTTPS client (plain HTTP is redirected when DEBUG is off)."""
-    return HttpsClient()
 
 
 @pytest.fixture

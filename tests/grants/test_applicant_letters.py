@@ -14,12 +14,9 @@ from tilskudd.grants import services
 from tests.casework.helpers import applicant_of
 from tests.grants.test_decisions_helpers import install_frames, ready_for_decision
 from tests.staff_world import C0, C2
-from tests.web.conftest import HttpsClient, visible_text
+from tests.web.conftest import visible_text
 
 
-@pytest.fixture
-def client():
-    return HttpsClient()
 
 
 @pytest.fixture
