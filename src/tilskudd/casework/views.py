@@ -341,70 +341,84 @@ def _done(request, found, nb: str, en: str):
     return redirect("casework:case", case_id=found.pk)
 
 
+def _case_action(request, case_id: int, roles, form_name: str, make_form, act, done: tuple[str, str]):
+    """One screening action on a case: the role, the form, the service; errors re-render the case page.
+
+    A form error answers 400 and a refusal by the service 409; neither changes anything.
+    """
+    found = case_or_404(request.user, case_id, *roles)
+    form = make_form(found)
+    if not form.is_valid():
+        return _refused(request, found, form_name, form, form.error_entries(), 400)
+    try:
+        act(found, form)
+    except services.CaseworkRefused as refused:
+        return _refused(request, found, form_name, form, [("", pick(refused.reason_nb, refused.reason_en))], 409)
+    return _done(request, found, *done)
+
+
 @staff_view
 @require_POST
 def accept(request, case_id: int):
-    found = case_or_404(request.user, case_id, Role.CASEWORKER)
-    form = AcceptForm(request.POST)
-    if not form.is_valid():
-        return _refused(request, found, "accept_form", form, form.error_entries(), 400)
-    try:
-        services.accept(request.user, found.pk, form.cleaned_data["note"])
-    except services.CaseworkRefused as refused:
-        return _refused(request, found, "accept_form", form, [("", pick(refused.reason_nb, refused.reason_en))], 409)
-    return _done(request, found, "Søknaden er godtatt til vurdering.", "The application was accepted for assessment.")
+    return _case_action(
+        request,
+        case_id,
+        (Role.CASEWORKER,),
+        "accept_form",
+        lambda found: AcceptForm(request.POST),
+        lambda found, form: services.accept(request.user, found.pk, form.cleaned_data["note"]),
+        ("Søknaden er godtatt til vurdering.", "The application was accepted for assessment."),
+    )
 
 
 @staff_view
 @require_POST
 def request_completion(request, case_id: int):
-    found = case_or_404(request.user, case_id, Role.CASEWORKER)
-    form = CompletionForm(request.POST)
-    if not form.is_valid():
-        return _refused(request, found, "completion_form", form, form.error_entries(), 400)
-    try:
-        services.request_completion(request.user, found.pk, form.cleaned_data["message"], form.deadline_moment)
-    except services.CaseworkRefused as refused:
-        return _refused(request, found, "completion_form", form, [("", pick(refused.reason_nb, refused.reason_en))], 409)
-    return _done(
+    return _case_action(
         request,
-        found,
-        "Søknaden er åpnet for komplettering, og søkeren har fått e-post.",
-        "The application was reopened for completion, and the applicant was e-mailed.",
+        case_id,
+        (Role.CASEWORKER,),
+        "completion_form",
+        lambda found: CompletionForm(request.POST),
+        lambda found, form: services.request_completion(
+            request.user, found.pk, form.cleaned_data["message"], form.deadline_moment
+        ),
+        (
+            "Søknaden er åpnet for komplettering, og søkeren har fått e-post.",
+            "The application was reopened for completion, and the applicant was e-mailed.",
+        ),
     )
 
 
 @staff_view
 @require_POST
 def propose_rejection(request, case_id: int):
-    found = case_or_404(request.user, case_id, Role.CASEWORKER)
-    form = RejectionForm(request.POST)
-    if not form.is_valid():
-        return _refused(request, found, "rejection_form", form, form.error_entries(), 400)
-    try:
-        services.propose_rejection(request.user, found.pk, form.cleaned_data["reasons"])
-    except services.CaseworkRefused as refused:
-        return _refused(request, found, "rejection_form", form, [("", pick(refused.reason_nb, refused.reason_en))], 409)
-    return _done(
+    return _case_action(
         request,
-        found,
-        "Avvisning er foreslått. Et vedtak om avvisning venter på godkjenning.",
-        "Rejection was proposed. A rejection decision awaits approval.",
+        case_id,
+        (Role.CASEWORKER,),
+        "rejection_form",
+        lambda found: RejectionForm(request.POST),
+        lambda found, form: services.propose_rejection(request.user, found.pk, form.cleaned_data["reasons"]),
+        (
+            "Avvisning er foreslått. Et vedtak om avvisning venter på godkjenning.",
+            "Rejection was proposed. A rejection decision awaits approval.",
+        ),
     )
 
 
 @staff_view
 @require_POST
 def assign(request, case_id: int):
-    found = case_or_404(request.user, case_id, Role.CASEWORKER, Role.ADMINISTRATOR)
-    form = AssignForm(request.POST, caseworkers=services.caseworkers(found.grantor_org_number))
-    if not form.is_valid():
-        return _refused(request, found, "assign_form", form, form.error_entries(), 400)
-    try:
-        services.assign_caseworker(request.user, found.pk, form.cleaned_data["caseworker"])
-    except services.CaseworkRefused as refused:
-        return _refused(request, found, "assign_form", form, [("", pick(refused.reason_nb, refused.reason_en))], 409)
-    return _done(request, found, "Saksbehandler er lagret.", "The caseworker was saved.")
+    return _case_action(
+        request,
+        case_id,
+        (Role.CASEWORKER, Role.ADMINISTRATOR),
+        "assign_form",
+        lambda found: AssignForm(request.POST, caseworkers=services.caseworkers(found.grantor_org_number)),
+        lambda found, form: services.assign_caseworker(request.user, found.pk, form.cleaned_data["caseworker"]),
+        ("Saksbehandler er lagret.", "The caseworker was saved."),
+    )
 
 
 # --- staff administration ----------------------------------------------------------------------
