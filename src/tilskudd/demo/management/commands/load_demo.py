@@ -18,3 +18,12 @@ class Command(BaseCommand):
         for person, organisation, role in made["logins"]:
             self.stdout.write(f"  {person.email:<38} {organisation:<36} {role}")
         self.stdout.write("")
+        self.stdout.write(
+            "Saksbehandlere setter opp tofaktor ved første innlogging. Uten app: "
+            ".venv/bin/python manage.py demo_code <e-post> viser koden (bare i demo)."
+        )
+        self.stdout.write(
+            "Grantor staff set up two-factor at first login. Without an app: "
+            ".venv/bin/python manage.py demo_code <e-mail> prints the code (demo only)."
+        )
+        self.stdout.write("")
