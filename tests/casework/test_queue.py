@@ -96,3 +96,15 @@ def test_a_person_at_two_grantors_can_filter_by_grantor(casework_world, client):
     assert "Tilskuddsforvalter" in visible_text(response.content.decode())
     _, rows = _rows(client, world, C2, f"?grantor={world.bergen.org_number}")
     assert len(rows) == 1 and "Landås Nabolagsforening" in rows[0] and "Bergen kommune" in rows[0]
+
+
+def test_filter_by_regional_office_and_own_cases(casework_world, client):
+    world = casework_world
+    caseworker = world.staff["caseworker"]
+    login_verified(client, caseworker)
+    response, rows = _rows(client, world, C0, "?office=IMDi+Midt-Norge")
+    assert len(rows) == 2 and all("Trondheim kommune" in r for r in rows)
+    assert '<option value="IMDi Vest">IMDi Vest</option>' in response.content.decode()
+    services.assign_caseworker(caseworker, world.applications[C0][0].case.pk, caseworker)
+    _, rows = _rows(client, world, C0, "?mine=on")
+    assert [r.split()[0] for r in rows] == [world.applications[C0][0].case_number]

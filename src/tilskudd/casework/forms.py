@@ -65,6 +65,8 @@ class QueueFilterForm(BilingualForm):
         "findings": ("Bare søknader med funn ved innsending", "Only applications with findings at submission"),
         "flagged": ("Bare søknader flagget for dobbeltfinansiering", "Only applications flagged for double funding"),
         "grantor": ("Tilskuddsforvalter", "Grantor"),
+        "office": ("Regionkontor (C0-R27)", "Regional office (C0-R27)"),
+        "mine": ("Bare saker der jeg er saksbehandler", "Only cases where I am the caseworker"),
     }
 
     q = forms.CharField(required=False, max_length=200)
@@ -76,8 +78,10 @@ class QueueFilterForm(BilingualForm):
     findings = forms.BooleanField(required=False)
     flagged = forms.BooleanField(required=False)
     grantor = forms.ChoiceField(required=False)
+    office = forms.ChoiceField(required=False)
+    mine = forms.BooleanField(required=False)
 
-    def __init__(self, *args, areas=(), grantors=(), show_flagged=False, **kwargs):
+    def __init__(self, *args, areas=(), grantors=(), show_flagged=False, offices=(), **kwargs):
         super().__init__(*args, **kwargs)
         everyone = pick("Alle", "All")
         self.fields["area"].choices = [("", everyone), *areas]
@@ -86,6 +90,7 @@ class QueueFilterForm(BilingualForm):
         ]
         self.fields["county"].choices = [("", everyone)] + [(c.code, c.name) for c in counties()]
         self.fields["grantor"].choices = [("", everyone), *grantors]
+        self.fields["office"].choices = [("", everyone)] + [(office, office) for office in offices]
         for name in ("amount_from", "amount_to"):
             self.fields[name].widget.attrs.update({"inputmode": "numeric"})
             self.fields[name].error_messages["invalid"] = pick(
@@ -96,7 +101,9 @@ class QueueFilterForm(BilingualForm):
             del self.fields["grantor"]
         if not show_flagged:
             del self.fields["flagged"]
-        for name in ("findings", "flagged"):
+        if not offices:
+            del self.fields["office"]
+        for name in ("findings", "flagged", "mine"):
             if name in self.fields:
                 self.fields[name].widget.attrs["class"] = "ds-input"
 

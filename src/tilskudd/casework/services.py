@@ -435,6 +435,10 @@ def queue(user, call, filters: dict | None = None) -> list[QueueRow]:
             continue
         if filters.get("flagged") and not (row.flag and row.flag.flagged):
             continue
+        if filters.get("office") and case.office != filters["office"]:
+            continue
+        if filters.get("mine") and case.caseworker_id != user.pk:
+            continue
         if search:
             haystack = " ".join(
                 [
@@ -448,6 +452,12 @@ def queue(user, call, filters: dict | None = None) -> list[QueueRow]:
                 continue
         rows.append(row)
     return rows
+
+
+def offices(user, call) -> list[str]:
+    """The regional offices the call's cases at the person's grantors are routed to (C0-R27), for the filter."""
+    routed = Case.objects.filter(application__call=call, grantor_org_number__in=scope.grantor_numbers(user))
+    return sorted(set(routed.exclude(office="").values_list("office", flat=True)))
 
 
 def status_counts(user, call) -> dict[str, int]:

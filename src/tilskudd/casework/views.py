@@ -136,7 +136,11 @@ def queue(request, slug: str):
     show_flagged = duplicates.has_local_grantors(call)
     grantors = _grantor_choices(request.user, call)
     form = QueueFilterForm(
-        request.GET or None, areas=_area_choices(definition), grantors=grantors, show_flagged=show_flagged
+        request.GET or None,
+        areas=_area_choices(definition),
+        grantors=grantors,
+        show_flagged=show_flagged,
+        offices=services.offices(request.user, call),
     )
     filters: dict[str, Any] = {}
     if form.is_bound:
