@@ -60,8 +60,9 @@ def test_a_withdrawn_application_cannot_be_accepted(casework_world):
 
 
 def test_request_completion_reopens_and_emails_the_confirmed_members(
-    casework_world, mailoutbox, django_capture_on_commit_callbacks
+    casework_world, mailoutbox, django_capture_on_commit_callbacks, settings
 ):
+    settings.SITE_URL = "https://tilskudd.example.no"
     caseworker = casework_world.staff["caseworker"]
     case = _case(casework_world)
     until = timezone.now() + dt.timedelta(days=10)
@@ -82,6 +83,7 @@ def test_request_completion_reopens_and_emails_the_confirmed_members(
     assert application.case_number in mail.subject
     assert mail.body.index("Dette mangler") < mail.body.index("What is missing")
     assert "Budsjettet mangler lønnskostnader." in mail.body
+    assert f"https://tilskudd.example.no/soknader/{application.pk}/" in mail.body  # straight to the form
 
 
 @pytest.mark.parametrize(

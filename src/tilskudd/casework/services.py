@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from tilskudd.applications.models import Application
@@ -206,6 +207,7 @@ def completion_email(application: Application, case: Case, message: str, deadlin
     """Subject and plain-text body (bokmål, then English) of the request for completion."""
     local = timezone.localtime(deadline)
     title = application.title or application.call.title_nb
+    link = settings.SITE_URL + reverse("applications:form", args=[application.pk])
     subject = (
         f"Søknad {application.case_number} må kompletteres / Application {application.case_number} must be completed"
     )
@@ -218,6 +220,7 @@ def completion_email(application: Application, case: Case, message: str, deadlin
             "",
             f"Søknaden er åpnet igjen. Rett den, signer og send den inn på nytt innen {local:%d.%m.%Y} kl. {local:%H:%M}.",
             "Sendes den ikke inn innen fristen, kan søknaden bli avvist.",
+            f"Søknaden: {link}",
             "",
             "---",
             "",
@@ -228,6 +231,7 @@ def completion_email(application: Application, case: Case, message: str, deadlin
             "",
             f"The application has been reopened. Correct it, sign it and submit it again by {local:%d.%m.%Y} at {local:%H:%M}.",
             "If it is not submitted by then, the application may be rejected.",
+            f"The application: {link}",
         ]
     )
     return subject, body

@@ -68,7 +68,7 @@ def send_notification(decision_id: int) -> bool:
             "kind_nb": kind.label.lower() if kind != DecisionKind.GRANT else "tilskudd",
             "kind_en": DECISION_KIND_EN[kind].lower(),
             "amount": nok(decision.amount) if kind == DecisionKind.GRANT else "",
-            "url": getattr(settings, "SITE_URL", "").rstrip("/") + reverse("applications:review", args=[application.pk]),
+            "url": settings.SITE_URL + reverse("applications:review", args=[application.pk]),
         }
         subject = " ".join(render_to_string("grants/emails/decision_subject.txt", context).split())
         body = render_to_string("grants/emails/decision_body.txt", context)
