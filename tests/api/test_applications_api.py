@@ -493,6 +493,7 @@ def test_openapi_documents_the_application_endpoints_and_the_bearer_scheme(db, c
         ("/api/v1/applications/{application_id}/sign", "post"),
         ("/api/v1/applications/{application_id}/submit", "post"),
         ("/api/v1/applications/{application_id}/withdraw", "post"),
+        ("/api/v1/applications/{application_id}/letter", "get"),
     }
     found = {
         (path, method)

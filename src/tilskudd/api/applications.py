@@ -18,7 +18,7 @@ import math
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.http import HttpRequest
+from django.http import FileResponse, HttpRequest
 from django.utils import timezone
 from ninja import Header, Path, Query, Router, Schema, Status
 from pydantic import ConfigDict, Field
@@ -32,9 +32,12 @@ from tilskudd.applications.models import Application
 from tilskudd.applications.states import STATUS_EN, Status as ApplicationStatus
 from tilskudd.applications.states import TransitionNotAllowed
 from tilskudd.calls.services import UnknownCallError, current_call
+from tilskudd.grants.models import Decision
+from tilskudd.grants.states import DECISION_KIND_EN, DecisionKind, DecisionStatus
 from tilskudd.rules.application import Budget, Contact, JointApplication, Partner
 from tilskudd.rules.cli_check import CheckResult, ReferenceTimeError, parse_at
 from tilskudd.rules.findings import Finding, Severity
+
 
 router = Router(tags=["applications / søknader"], auth=ApiTokenAuth())
 
@@ -113,7 +116,9 @@ class ApplicationSummaryOut(Schema):
 
     id: int
     call: str
-    status: str = Field(description="draft, submitted, reopened or withdrawn")
+    status: str = Field(
+        description="draft, submitted, reopened (for completion), withdrawn, in_assessment, granted, refused or rejected"
+    )
     status_text: TextOut
     revision: int
     case_number: str | None = Field(description="Saksnummer, given on submission")
@@ -123,8 +128,28 @@ class ApplicationSummaryOut(Schema):
     submitted_at: dt.datetime | None
 
 
+class DecisionOut(Schema):
+    """The grantor's published decision (*vedtak*); the letter is at ``/applications/{id}/letter``."""
+
+    kind: str = Field(description="grant (tilskudd, full or partial), refusal (avslag) or rejection (avvisning)")
+    kind_text: TextOut
+    amount: int = Field(description="Granted for the call's year, whole NOK (0 for refusal and rejection)")
+    later_years: dict[str, int] = Field(description="Commitments for later years, subject to appropriation")
+    published_at: dt.datetime
+
+
+class CompletionOut(Schema):
+    """The grantor has reopened the application for completion (X-R04)."""
+
+    until: dt.datetime = Field(description="Resubmit by then")
+    message: str = Field(description="What is missing, in the grantor's words")
+
+
 class ApplicationOut(ApplicationSummaryOut):
     """An application with its content and what the rule engine finds in it now."""
+
+    completion: CompletionOut | None = Field(description="Set while the application is reopened for completion")
+    decision: DecisionOut | None = Field(description="The published decision, once there is one")
 
     call_version: int
     content: dict[str, Any] = Field(description="The parts the applicant writes (see ApplicationParts)")
@@ -221,6 +246,30 @@ def _check(application: Application, at: dt.datetime) -> CheckResult:
     )
 
 
+def _completion(application: Application) -> dict | None:
+    if application.status != ApplicationStatus.REOPENED or not application.reopened_until:
+        return None
+    return {"until": application.reopened_until, "message": application.reopened_message}
+
+
+def _published_decision(application: Application) -> Decision | None:
+    return application.decisions.filter(status=DecisionStatus.PUBLISHED).order_by("-published_at").first()
+
+
+def _decision(application: Application) -> dict | None:
+    decision = _published_decision(application)
+    if decision is None:
+        return None
+    kind = DecisionKind(decision.kind)
+    return {
+        "kind": decision.kind,
+        "kind_text": {"nb": str(kind.label), "en": DECISION_KIND_EN[kind]},
+        "amount": decision.amount,
+        "later_years": {str(year): amount for year, amount in (decision.later_years or {}).items()},
+        "published_at": decision.published_at,
+    }
+
+
 def _detail(application: Application, **extra) -> dict:
     data = _summary(application)
     signature = application.active_signature()
@@ -231,6 +280,8 @@ def _detail(application: Application, **extra) -> dict:
         findings = list(application.submitted_findings or [])
         ok = not any(f.get("severity") == Severity.ERROR.value for f in findings)
     data.update(
+        completion=_completion(application),
+        decision=_decision(application),
         call_version=application.call_version.number,
         content={key: application.content[key] for key in services.EDITABLE_KEYS if key in application.content},
         signature=(
@@ -427,6 +478,29 @@ def change_application(
     except services.StaleRevision:
         return _stale(draft.pk, application.revision)
     return Status(200, _detail(_own(request, draft.pk)))
+
+
+@router.get(
+    "/{application_id}/letter",
+    response={200: None, **AUTH_ERRORS, 404: ErrorOut, 422: ValidationErrorOut},
+    summary="Vedtaksbrevet / the decision letter (PDF)",
+)
+def application_letter(request: HttpRequest, application_id: int = Path(..., ge=1, le=MAX_ID)):
+    """The letter of the published decision as PDF (grant letter, refusal or rejection); 404 before publication."""
+    application = _own(request, application_id)
+    if application is None:
+        return _not_found(application_id)
+    decision = _published_decision(application)
+    if decision is None or decision.letter is None:
+        return error(
+            404,
+            "Søknaden har ikke noe kunngjort vedtak med brev ennå.",
+            "The application has no published decision with a letter yet.",
+        )
+    letter = decision.letter
+    response = FileResponse(letter.file.open("rb"), content_type="application/pdf", filename=letter.file.name.rsplit("/", 1)[-1])
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @router.post(
