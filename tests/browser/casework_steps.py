@@ -104,3 +104,16 @@ def pdf_text(page, href: str) -> str:
     assert body.startswith(b"%PDF")
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(body)).pages)
     return " ".join(text.split())
+
+
+def run_assistant(page, application) -> tuple[int, str]:
+    """On the allocation page: run the assistant; the amount it proposes for ``application`` and why."""
+    press(page, "Foreslå fordeling")
+    line = page.locator(f"#application-{application.pk}")
+    headings = [" ".join(h.split()) for h in page.locator("#applications thead th").all_inner_texts()]
+    cells = line.locator("td")
+    proposed = cells.nth(headings.index(next(h for h in headings if h.startswith("Foreslått"))) - 1)
+    assert proposed.get_by_text("Forslag fra assistenten").is_visible(), proposed.inner_text()
+    amount = int(re.sub(r"\D", "", proposed.inner_text().split("\n")[0]))
+    why = cells.nth(headings.index("Hvorfor") - 1).inner_text().strip()
+    return amount, why

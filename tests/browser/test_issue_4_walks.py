@@ -21,6 +21,7 @@ from tests.browser.casework_steps import (
     open_case_from_queue,
     pdf_text,
     press,
+    run_assistant,
     staff_page,
     status_says,
     visit,
@@ -118,13 +119,11 @@ def test_c0_imdi_screens_assesses_allocates_decides_and_bergen_reads_its_letter(
     visit(siri, "/saksbehandling/")
     follow(siri, siri.get_by_role("link", name=f"Fordeling innenfor rammen – {title}", exact=True))
     assert "52 300 000" in siri.locator("#frames-text").inner_text().replace("\u00a0", " ")
-    press(siri, "Foreslå fordeling")
-    line = siri.locator(f"#application-{bergen.pk}")
-    proposed_cell = line.get_by_role("cell").nth(5)
-    assert proposed_cell.get_by_text("Forslag fra assistenten").is_visible()
-    proposed = int(re.sub(r"\D", "", proposed_cell.inner_text().split("\n")[0]))
+    proposed, why = run_assistant(siri, bergen)
     assert 0 < proposed <= 1_800_000
-    assert line.get_by_role("cell").nth(6).inner_text().strip()  # why it got what it got
+    assert why  # the assistant explains why the application got what it got
+    table = siri.get_by_role("region", name=re.compile("^Kvalitet, søkt beløp, tak og foreslått beløp"))
+    assert table.bounding_box()["width"] <= siri.viewport_size["width"]  # a wide table scrolls in its own region
     left = 52_300_000 - proposed
     assert re.search(f"ramme {nok(52_300_000)}, foreslått {nok(proposed)}, igjen {nok(left)}", siri.locator("#frames-text").inner_text())
 
@@ -145,6 +144,8 @@ def test_c0_imdi_screens_assesses_allocates_decides_and_bergen_reads_its_letter(
     visit(bjorn, "/saksbehandling/")
     nav(bjorn, "Vedtak til godkjenning")
     follow(bjorn, bjorn.locator("#approvals").get_by_role("link", name=bergen.case_number, exact=True))
+    preview = pdf_text(bjorn, bjorn.get_by_role("link", name="Forhåndsvis brevet (PDF)").get_attribute("href"))
+    assert "FORHÅNDSVISNING – IKKE SENDT" in preview and "Regel C0-R13" in preview
     press(bjorn, "Godkjenn")
     assert bjorn.locator("#decision-status").inner_text() == "Godkjent"
     follow(bjorn, bjorn.get_by_role("link", name="Send godkjente vedtak i utlysningen til søkerne"))
@@ -173,6 +174,11 @@ def test_c0_imdi_screens_assesses_allocates_decides_and_bergen_reads_its_letter(
     follow(siri, siri.get_by_role("link", name=f"Oversikt og eksport – {title}", exact=True))
     granted = siri.locator("#statuses").get_by_role("row").filter(has=siri.get_by_role("rowheader", name="Innvilget", exact=True))
     assert granted.get_by_role("cell").inner_text() == "1"
+    export = siri.request.get(siri.get_by_role("link", name="Last ned som CSV").get_attribute("href"))
+    assert export.status == 200
+    lines = {line.split(";")[0]: line.split(";") for line in export.text().lstrip("\ufeff").splitlines()}
+    assert len(lines) == 1 + 6  # the headings and C0's six applications
+    assert lines[bergen.case_number][9] == str(proposed)  # «Innvilget (NOK)»
     follow(siri, siri.get_by_role("link", name="Offentlig liste over tildelinger"))
     public = new_page()
     visit(public, f"/utlysninger/{C0}/tildelinger/")
@@ -180,3 +186,117 @@ def test_c0_imdi_screens_assesses_allocates_decides_and_bergen_reads_its_letter(
     line = grants.get_by_role("row").filter(has=public.get_by_role("rowheader", name="Bergen kommune"))
     assert re.search(f"{BERGEN}.*{nok(proposed)}", line.inner_text().replace("\n", " ").replace("\t", " "))
     assert grants.locator("tbody").get_by_role("row").count() == 1
+
+
+def test_c2_bergen_kommune_as_grantor_from_screening_to_the_letter(demo, new_page, live_server, demo_login, page):
+    call = Call.objects.get(slug=C2)
+    title = call.title_nb
+    definition = call.definition
+    landaas = Application.objects.get(call=call, organisation__org_number=LANDAAS)
+    criteria = definition.criteria_for("A")
+
+    # --- Bergen's caseworker sees only Bergen's application in the call's queue, and accepts it.
+    tone = staff_page(new_page, live_server, "tilskudd@bergen.example")
+    visit(tone, "/saksbehandling/")
+    follow(tone, tone.get_by_role("link", name=f"Søknadskø – {title}", exact=True))
+    assert tone.locator("#result-count").inner_text() == "1 søknad."
+    tone.get_by_label("Prioritert område / delmål").select_option(value="A")
+    tone.get_by_label(re.compile("^Søk ")).fill("Landås")
+    press(tone, "Vis søknader")
+    assert tone.locator("#result-count").inner_text() == "1 søknad passer til filtrene."
+    open_case_from_queue(tone, landaas.case_number)
+    assert "Bergen kommune" in tone.locator("#case-facts").inner_text()
+    assert tone.locator("#duplicate-none").is_visible()  # C2-R07: no application for the same activity elsewhere
+    press(tone, "Godta til vurdering")
+    assert tone.locator("#case-status").inner_text() == "Til vurdering"
+
+    # --- IMDi's caseworker cannot open Bergen's case.
+    siri = staff_page(new_page, live_server, "saksbehandler@imdi.example")
+    visit(siri, f"/saksbehandling/saker/{landaas.case.pk}/", status=404)
+    visit(siri, f"/saksbehandling/saker/{landaas.case.pk}/vurdering/", status=404)
+
+    # --- Two assessors: the caseworker (also an assessor at Bergen) and Per.
+    follow(tone, tone.get_by_role("link", name="Faglig vurdering", exact=True))
+    assessors = tone.get_by_role("group", name="Fagvurderere hos Bergen kommune")
+    assert assessors.get_by_role("checkbox").count() == 2  # Bergen's assessors only, none of IMDi's
+    assessors.get_by_label("Tone Tilskudd").check()
+    assessors.get_by_label("Per Vurderer").check()
+    press(tone, "Tildel")
+    declare_and_score(tone, landaas.case_number, criteria, {c.id: 5 for c in criteria}, 85_000, "Et godt nabolagstiltak.")
+    per = staff_page(new_page, live_server, "vurderer@bergen.example")
+    visit(per, "/saksbehandling/")
+    per_values = {c.id: 4 for c in criteria} | {criteria[-1].id: None}
+    declare_and_score(per, landaas.case_number, criteria, per_values, 80_000, "Godt, men lite overføringsverdi.")
+
+    visit(tone, f"/saksbehandling/saker/{landaas.case.pk}/vurdering/")
+    table = tone.locator("#assessment-table")
+    assert table.get_by_role("columnheader", name=re.compile("^Tone Tilskudd")).is_visible()
+    assert table.get_by_role("columnheader", name=re.compile("^Per Vurderer")).is_visible()
+    last = tone.get_by_role("row").filter(has=tone.get_by_role("rowheader", name=criteria[-1].label.nb))
+    assert last.get_by_text("Uenighet", exact=True).is_visible()  # one found it not applicable
+    press(tone, "Lås vurderingen")
+    assert tone.get_by_role("heading", name="Låst vurdering").is_visible()
+
+    # --- C2 names no amount: Bergen's approver sets Bergen's frame on the allocation page.
+    visit(tone, "/saksbehandling/")
+    follow(tone, tone.get_by_role("link", name=f"Fordeling innenfor rammen – {title}", exact=True))
+    assert tone.locator("#no-frame").is_visible()
+    assert tone.get_by_role("heading", name="Sett en ramme").count() == 0  # a caseworker does not set frames
+    berit = staff_page(new_page, live_server, "beslutter@bergen.example")
+    visit(berit, "/saksbehandling/")
+    follow(berit, berit.get_by_role("link", name=f"Fordeling innenfor rammen – {title}", exact=True))
+    assert berit.get_by_label("Hvem rammen gjelder").locator("option:checked").inner_text() == "Bergen kommune"
+    berit.get_by_label("Ramme (kr)").fill("400000")
+    press(berit, "Sett rammen")
+    assert re.search(f"ramme {nok(400_000)}", berit.locator("#frames-text").inner_text())
+    assert berit.get_by_role("button", name="Foreslå fordeling").count() == 0  # an approver does not allocate
+
+    # --- The caseworker runs the assistant, then prepares the decision.
+    tone.reload()
+    assert_accessible(tone)
+    proposed, why = run_assistant(tone, landaas)
+    assert 0 < proposed <= 85_000
+    assert why
+    assert re.search(f"ramme {nok(400_000)}, foreslått {nok(proposed)}, igjen {nok(400_000 - proposed)}", tone.locator("#frames-text").inner_text())
+
+    visit(tone, f"/saksbehandling/saker/{landaas.case.pk}/vedtak/")
+    assert tone.get_by_label("Beløp for året (kroner)").input_value() == str(proposed)
+    tone.get_by_label("Perioden begynner").fill("2020-03-01")
+    tone.get_by_label("Perioden slutter").fill("2020-12-31")
+    press(tone, "Lag vedtak og send til godkjenning")
+    assert tone.locator("#decision-status").inner_text() == "Til godkjenning"
+
+    # --- Bergen's approver approves and publishes; IMDi's approver has nothing of Bergen's to approve.
+    bjorn = staff_page(new_page, live_server, "beslutter@imdi.example")
+    visit(bjorn, "/saksbehandling/godkjenning/")
+    assert bjorn.get_by_role("link", name=landaas.case_number, exact=True).count() == 0
+    visit(berit, "/saksbehandling/")
+    nav(berit, "Vedtak til godkjenning")
+    follow(berit, berit.locator("#approvals").get_by_role("link", name=landaas.case_number, exact=True))
+    assert "IMDi er klageinstans" in berit.get_by_role("definition").filter(has_text="Klagefristen").inner_text()
+    press(berit, "Godkjenn")
+    follow(berit, berit.get_by_role("link", name="Send godkjente vedtak i utlysningen til søkerne"))
+    press(berit, re.compile("^Send 1 vedtak nå"))
+    assert status_says(berit, "1 vedtak er sendt til søkerne sammen.")
+
+    # --- Landås Nabolagsforening's signatory reads the letter: three weeks to complain, IMDi decides (C2-R13).
+    demo_login(f"signatar.{LANDAAS}@demo.example")
+    visit(page, "/min-side/")
+    row = page.get_by_role("row").filter(has=page.get_by_role("link", name=landaas.title))
+    assert row.get_by_text("Innvilget", exact=True).is_visible()
+    follow(page, row.get_by_role("link", name=landaas.title))
+    decision = page.get_by_role("region", name="Vedtak: Tilskudd")
+    letter = pdf_text(page, decision.get_by_role("link", name="Les vedtaksbrevet (PDF)").get_attribute("href"))
+    assert re.search(f"Bergen kommune har bestemt å gi dere et tilskudd på {nok(proposed)}", letter), letter
+    complaints = definition.complaints
+    assert "Dere kan klage på vedtaket. Klagefristen er tre uker fra dere mottok dette brevet." in letter, letter
+    assert f"Klagen sendes til: {complaints.allocation.sent_to.nb}." in letter
+    assert "IMDi er klageinstans for tilskudd gitt av kommunene." in letter
+    assert f"Hjemmel: {complaints.allocation.legal_reference.nb}" in letter
+    assert "Regel C2-R13" in letter
+
+    # --- The public list of the call's grants names Landås Nabolagsforening with Bergen kommune as grantor.
+    public = new_page()
+    visit(public, f"/utlysninger/{C2}/tildelinger/")
+    line = public.locator("#public-grants").get_by_role("row").filter(has=public.get_by_role("rowheader", name="Landås Nabolagsforening"))
+    assert re.search(f"{nok(proposed)}.*Bergen kommune", " ".join(line.inner_text().split()))
