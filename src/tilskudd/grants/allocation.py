@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
+from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, milp
 
 #: Qualities are used in thousandths, so the objective's coefficients are integers.
@@ -221,46 +222,73 @@ def _solve(items: list[Item], capacity: dict[str, int]) -> dict[int, int]:
     lower = np.zeros(size)
     upper = np.array([float(item.cap) for item in items] + [1.0] * m)
     integrality = np.ones(size)
-    rows: list[np.ndarray] = []
+    # The constraint matrix is sparse (each row names a frame's items, or one item and its binary):
+    # built as coordinates, never as dense rows, so memory grows with the items, not their square.
+    cells_row: list[int] = []
+    cells_col: list[int] = []
+    cells_value: list[float] = []
     row_low: list[float] = []
     row_high: list[float] = []
+
+    def add_row(entries: list[tuple[int, float]], low: float, high: float) -> None:
+        row = len(row_low)
+        for column, value in entries:
+            cells_row.append(row)
+            cells_col.append(column)
+            cells_value.append(value)
+        row_low.append(low)
+        row_high.append(high)
+
     frame_ids = sorted({f for item in items for f in item.frames})
     for frame_id in frame_ids:
-        row = np.zeros(size)
-        for i, item in enumerate(items):
-            if frame_id in item.frames:
-                row[i] = 1.0
-        rows.append(row)
-        row_low.append(-np.inf)
-        row_high.append(float(capacity[frame_id]))
+        members = [(i, 1.0) for i, item in enumerate(items) if frame_id in item.frames]
+        add_row(members, -np.inf, float(capacity[frame_id]))
     for k, i in enumerate(minimum_items):
         item = items[i]
         # x_i - cap_i·y_k ≤ 0  and  x_i - min_i·y_k ≥ 0
-        row = np.zeros(size)
-        row[i], row[n + k] = 1.0, -float(item.cap)
-        rows.append(row)
-        row_low.append(-np.inf)
-        row_high.append(0.0)
-        row = np.zeros(size)
-        row[i], row[n + k] = 1.0, -float(item.minimum)
-        rows.append(row)
-        row_low.append(0.0)
-        row_high.append(np.inf)
+        add_row([(i, 1.0), (n + k, -float(item.cap))], -np.inf, 0.0)
+        add_row([(i, 1.0), (n + k, -float(item.minimum))], 0.0, np.inf)
     weights = np.zeros(size)
     for i, item in enumerate(items):
         weights[i] = float(_scaled(item.quality))
-    constraints = [LinearConstraint(np.array(rows), row_low, row_high)] if rows else []
+    matrix = sparse.csr_array((cells_value, (cells_row, cells_col)), shape=(len(row_low), size))
+    constraints = [LinearConstraint(matrix, row_low, row_high)] if row_low else []
     first = _run(-weights, integrality, lower, upper, constraints)
     best = float(weights @ first)
+    # Ties go to lower ids. Without minimum amounts, the greedy fill (best quality first, then the
+    # lowest id) is such an answer whenever it reaches the optimiser's best sum — always so when the
+    # frames nest (a polymatroid) — and it is checked in exact integers before it is used.
+    # Otherwise a second pass keeps the best sum and prefers lower ids.
+    if not minimum_items:
+        greedy = _greedy(items, capacity)
+        if _quality_sum(items, greedy) >= _quality_sum(items, {it.application_id: round(first[i]) for i, it in enumerate(items)}):
+            return _repair(items, greedy, capacity)
     # Second pass: keep the best sum (less a rounding tolerance), prefer lower ids.
     tolerance = max(0.5, best * 1e-9)
-    hold = LinearConstraint(weights.reshape(1, -1), [best - tolerance], [np.inf])
+    hold = LinearConstraint(sparse.csr_array(weights.reshape(1, -1)), [best - tolerance], [np.inf])
     prefer = np.zeros(size)
     for i in range(n):
         prefer[i] = float(n - i)
     second = _run(-prefer, integrality, lower, upper, [*constraints, hold])
     amounts = {item.application_id: int(round(second[i])) for i, item in enumerate(items)}
     return _repair(items, amounts, capacity)
+
+
+def _greedy(items: list[Item], capacity: dict[str, int]) -> dict[int, int]:
+    """Fill the best quality first (the lowest id first among equals), as far as every frame allows."""
+    left = dict(capacity)
+    amounts: dict[int, int] = {}
+    for item in sorted(items, key=lambda i: (-_scaled(i.quality), i.application_id)):
+        amount = min([item.cap, *(left[f] for f in item.frames)])
+        amount = max(amount, 0)
+        for frame_id in item.frames:
+            left[frame_id] -= amount
+        amounts[item.application_id] = amount
+    return amounts
+
+
+def _quality_sum(items: list[Item], amounts: dict[int, int]) -> int:
+    return sum(_scaled(item.quality) * amounts.get(item.application_id, 0) for item in items)
 
 
 def _run(c, integrality, lower, upper, constraints) -> np.ndarray:
