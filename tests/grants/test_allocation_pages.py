@@ -126,3 +126,15 @@ def test_the_page_in_english(client, world):
     assert "The frame for the whole call in 2019: frame NOK 52,300,000" in page
     assert "Quality 3.5 is below the quality threshold 4.0 for priority area 2 (C0-R15): no grant." in page
     assert "Not fully assessed (the assessment is not locked)." in page
+
+
+def test_the_assistants_message_is_whole_sentences():
+    from tilskudd.grants.allocation_views import _proposal_message
+
+    assert _proposal_message(1, 0, 85_000) == (
+        "Fordelingsassistenten foreslo beløp for 1 søknad, til sammen 85\xa0000 kr.",  # a no-break space in amounts
+        "The allocation assistant proposed amounts for 1 application, NOK 85,000 in all.",
+    )
+    nb, en = _proposal_message(5, 2, 1_000_000)
+    assert nb.endswith("2 linjer satt av saksbehandler er beholdt.")
+    assert en.endswith("2 lines set by a caseworker were kept.")

@@ -178,6 +178,22 @@ def allocation_page(request, slug):
     return _render(request, call, grantor, grantors)
 
 
+def _proposal_message(written: int, kept: int, total: int) -> tuple[str, str]:
+    """What the assistant did, in whole sentences (one/several, and the kept lines only when there are any)."""
+    nb = (
+        f"Fordelingsassistenten foreslo beløp for {written} {'søknad' if written == 1 else 'søknader'}, "
+        f"til sammen {frames.allocation.kr(total)} kr."
+    )
+    en = (
+        f"The allocation assistant proposed amounts for {written} {'application' if written == 1 else 'applications'}, "
+        f"NOK {frames.allocation.kr_en(total)} in all."
+    )
+    if kept:
+        nb += f" {kept} {'linje' if kept == 1 else 'linjer'} satt av saksbehandler er beholdt."
+        en += f" {kept} {'line' if kept == 1 else 'lines'} set by a caseworker {'was' if kept == 1 else 'were'} kept."
+    return nb, en
+
+
 @require_POST
 @staff_view
 def propose(request, slug):
@@ -190,15 +206,7 @@ def propose(request, slug):
     except frames.AllocationRefused as refused:
         return _render(request, call, grantor, grantors, [(refused.reason_nb, refused.reason_en)], status=400)
     total = sum(p.amount for p in result.proposals)
-    messages.success(
-        request,
-        pick(
-            f"Fordelingsassistenten foreslo beløp for {result.written} søknader, til sammen "
-            f"{frames.allocation.kr(total)} kr. {result.kept} linjer satt av saksbehandler er beholdt.",
-            f"The allocation assistant proposed amounts for {result.written} applications, NOK "
-            f"{frames.allocation.kr_en(total)} in all. {result.kept} lines set by a caseworker were kept.",
-        ),
-    )
+    messages.success(request, pick(*_proposal_message(result.written, result.kept, total)))
     return redirect(_page_url(call, grantor))
 
 
