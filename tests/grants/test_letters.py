@@ -150,6 +150,9 @@ def test_c2_two_terms_above_30000_and_auditor_from_100000(casework_world):
     assert audited["repayment"]["rule"] == "C2-R12" and audited["repayment"]["use_by"] == "31.12.2020"
     assert audited["carry_over"]["allowed"] is False
     assert [c["id"] for c in audited["conditions"]] == ["use_as_granted", "no_double_funding"]
+    # The caseworker may set the deadline in the decision instead.
+    chosen = letters.letter_facts(decision(imdi_app, amount=100000, report_due=dt.date(2021, 3, 15)))
+    assert {d["due_text"] for d in chosen["reporting"]} == {"15.03.2021"}
 
 
 # --- C1, C3, C4 -----------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ class DecisionForm(forms.Form):
     amount = forms.IntegerField(required=False, min_value=0, widget=forms.NumberInput(attrs={"class": "ds-input", "inputmode": "numeric"}))
     period_start = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date", "class": "ds-input"}))
     period_end = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date", "class": "ds-input"}))
+    report_due = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date", "class": "ds-input"}))
     reasons = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4, "class": "ds-input"}))
     conditions = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple)
     extra_conditions = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3, "class": "ds-input"}))
@@ -25,6 +26,10 @@ class DecisionForm(forms.Form):
         self.fields["amount"].label = pick("Beløp for året (kroner)", "Amount for the year (NOK)")
         self.fields["period_start"].label = pick("Perioden begynner", "Period starts")
         self.fields["period_end"].label = pick("Perioden slutter", "Period ends")
+        self.fields["report_due"].label = pick(
+            "Rapportfrist der utlysningen ikke setter en (tom: 1. februar året etter perioden)",
+            "Report deadline where the call sets none (empty: 1 February the year after the period)",
+        )
         self.fields["reasons"].label = pick("Begrunnelse (står i brevet)", "Reasons (shown in the letter)")
         self.fields["conditions"].label = pick("Vilkår fra utlysningen", "Conditions from the call")
         self.fields["conditions"].choices = [(c.id, pick(c.text.nb, c.text.en or c.text.nb)) for c in definition.grant_conditions]

@@ -103,6 +103,7 @@ def prepare(request, case_id: int):
                     later_years=form.commitments(),
                     period_start=data["period_start"],
                     period_end=data["period_end"],
+                    report_due=data["report_due"],
                 )
             except _refusals() as error:
                 errors.append(("", _refused(error)))

@@ -144,17 +144,20 @@ def payment_facts(definition: CallDefinition, amount: int, grantor_name: str) ->
     }
 
 
-def reporting_facts(definition: CallDefinition, areas: list[str], amount: int, last_year: int) -> list[dict[str, Any]]:
+def reporting_facts(
+    definition: CallDefinition, areas: list[str], amount: int, last_year: int, report_due: dt.date | None = None
+) -> list[dict[str, Any]]:
     """The reporting duties that apply to the application's areas, each with its deadline.
 
-    A duty the call gives no date for (C2, C3, C4: «frister står i tilskuddsbrevet») is due 1 February
-    the year after the grant period ends; ``due_set_in_letter`` says so.
+    A duty the call gives no date for (C2, C3, C4: «frister står i tilskuddsbrevet») is due on the
+    date the caseworker set in the decision, else 1 February the year after the grant period ends;
+    ``due_set_in_letter`` says so.
     """
     duties = []
     for duty in definition.reporting.duties:
         if duty.areas and not set(duty.areas) & set(areas):
             continue
-        due = duty.due or dt.date(last_year + 1, 2, 1)
+        due = duty.due or report_due or dt.date(last_year + 1, 2, 1)
         auditor = None
         if duty.auditor_threshold is not None:
             auditor = amount >= duty.auditor_threshold
@@ -252,7 +255,7 @@ def letter_facts(decision: Decision, *, today: dt.date | None = None) -> dict[st
             ],
             "extra_conditions": decision.extra_conditions,
             "payment": payment_facts(definition, decision.amount, grantor["name"]),
-            "reporting": reporting_facts(definition, areas, decision.amount, last_year),
+            "reporting": reporting_facts(definition, areas, decision.amount, last_year, decision.report_due),
             "reporting_notes": [note.text.nb for note in definition.reporting.notes],
             "repayment": (
                 {

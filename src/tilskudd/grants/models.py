@@ -72,6 +72,8 @@ class Decision(models.Model):
     later_years = models.JSONField(default=dict, blank=True)
     period_start = models.DateField(null=True, blank=True)
     period_end = models.DateField(null=True, blank=True)
+    #: The deadline for reports the call gives no date for (C2, C3, C4 leave it to the grant letter).
+    report_due = models.DateField("rapportfrist", null=True, blank=True)
     #: Reasons (*begrunnelse*) in bokmål; shown in the letter.
     reasons = models.TextField("begrunnelse", blank=True)
     #: Ids of the call's grant conditions the letter carries (C0-R23, C4-R05 …).
