@@ -296,7 +296,7 @@ def letter_facts(decision: Decision, *, today: dt.date | None = None) -> dict[st
     payment = facts["payment"]
     facts["acceptance"] = (
         f"Tilskuddet utbetales når dere har akseptert det. Send en skriftlig aksept av tilskuddet og vilkårene, "
-        f"signert av den som har signaturrett, til {grantor['name']} og oppgi saksnummer "
+        f"signert av den som har signaturrett, til {grantor['name']}, og oppgi saksnummer "
         f"{facts['case_number']}."
         if payment["after_acceptance"]
         else ""
