@@ -22,6 +22,7 @@ from django.utils import timezone
 from tilskudd.applications import services
 from tilskudd.calls.models import Call
 from tilskudd.calls.services import load_call_files
+from tilskudd.casework.models import Role, StaffRole
 from tilskudd.orgs.models import Delegation, Membership, Organisation
 from tests.accounts.helpers import login_verified
 from tests.conftest import FIXTURES
@@ -183,6 +184,8 @@ def world(db, django_user_model):
         "admin": person("admin@bergen.example", org, "administrator"),
         "staff": person("staff@imdi.example", None, "", is_staff=True),
     }
+    imdi = Organisation.objects.create(org_number="987879696", name="IMDi", applicant_type="")
+    StaffRole.objects.create(user=people["staff"], grantor=imdi, role=Role.CASEWORKER)
     application = services.start_draft(people["member"], org, call)
     delegation = Delegation.objects.create(
         organisation=org,

@@ -135,6 +135,19 @@ def make_user(email: str, full_name: str = "", **extra):
     )
 
 
+def make_grantor_staff(email: str, full_name: str = "", role: str = "caseworker"):
+    """Grantor staff: ``is_staff`` (two-factor required) with a role at IMDi (made if missing)."""
+    from tilskudd.casework.models import StaffRole
+    from tilskudd.orgs.models import Organisation
+
+    user = make_user(email, full_name, is_staff=True)
+    imdi, _ = Organisation.objects.get_or_create(
+        org_number="987879696", defaults={"name": "Integrerings- og mangfoldsdirektoratet (IMDi)", "applicant_type": ""}
+    )
+    StaffRole.objects.create(user=user, grantor=imdi, role=role)
+    return user
+
+
 def login_staff(client, user) -> None:
     """Grantor staff must have passed two-factor authentication; log them in as if they had."""
     try:
@@ -179,7 +192,7 @@ def people(db):
     kari = make_user("kari@example.no", "Kari Nordmann")
     ola = make_user("ola@example.no", "Ola Nordmann")
     per = make_user("per@example.no", "Per Hansen")
-    staff = make_user("saksbehandler@imdi.example", "Siri Saksbehandler", is_staff=True)
+    staff = make_grantor_staff("saksbehandler@imdi.example", "Siri Saksbehandler")
     kari_membership = services.register_organisation(kari, NOT_FOUND, details(), title="styreleder")
     organisation = kari_membership.organisation
     services.confirm_membership(staff, kari_membership.pk)

@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from tests.orgs.conftest import MUNICIPALITY, NOT_FOUND, VOLUNTARY, details, login_staff, make_user
+from tests.orgs.conftest import MUNICIPALITY, NOT_FOUND, VOLUNTARY, details, login_staff, make_grantor_staff, make_user
 from tests.web.conftest import visible_text
 from tilskudd.audit.models import AuditEvent
 from tilskudd.orgs import services
@@ -152,7 +152,7 @@ def test_a_withdrawn_invitation_is_not_claimed(people):
 
 def test_people_invited_by_an_unconfirmed_administrator_wait_and_are_confirmed_with_them():
     kari, ola = make_user("kari@example.no"), make_user("ola@example.no")
-    staff = make_user("staff@imdi.example", is_staff=True)
+    staff = make_grantor_staff("staff@imdi.example")
     first = services.register_organisation(kari, NOT_FOUND, details(), title="styreleder")
     ola_member = services.invite(kari, first.organisation, ola.email)
     invitation = services.invite(kari, first.organisation, "kommer@example.no")
@@ -274,7 +274,7 @@ def test_a_member_may_leave_but_not_remove_others(people):
 
 def test_only_staff_confirm_and_rejecting_frees_the_organisation_number():
     kari, ola = make_user("kari@example.no"), make_user("ola@example.no")
-    staff = make_user("staff@imdi.example", is_staff=True)
+    staff = make_grantor_staff("staff@imdi.example")
     first = services.register_organisation(kari, NOT_FOUND, details(counties_members=["03"]), title="styreleder")
     added = services.invite(kari, first.organisation, ola.email)
 

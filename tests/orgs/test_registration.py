@@ -15,6 +15,7 @@ from tests.orgs.conftest import (
     SLOW,
     VOLUNTARY,
     details,
+    make_grantor_staff,
     make_user,
 )
 from tests.web.conftest import visible_text
@@ -303,7 +304,7 @@ def test_the_pages_in_english(english, registry):
 
 def test_an_organisation_nobody_is_left_in_can_be_registered_again(client, kari, registry):
     ola = make_user("ola@example.no")
-    staff = make_user("staff@imdi.example", is_staff=True)
+    staff = make_grantor_staff("staff@imdi.example")
     first = services.register_organisation(ola, NOT_FOUND, details(), title="styreleder")
     services.reject_membership(staff, first.pk, reason="Ikke styreleder")
 

@@ -34,7 +34,17 @@ NOT_ADMINISTRATOR = Permission(
 
 
 def _is_staff(user) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and getattr(user, "is_staff", False))
+    """Grantor staff who handle cases: two-factor staff with a caseworker, approver or administrator role.
+
+    ``is_staff`` alone (an operator of the site, or an assessor) is not enough: who may act for an
+    organisation, and its people, are for those who work the cases (least privilege).
+    """
+    if not (getattr(user, "is_authenticated", False) and getattr(user, "is_staff", False)):
+        return False
+    from tilskudd.casework import scope  # noqa: PLC0415 - casework builds on orgs
+    from tilskudd.casework.access import READING_ROLES  # noqa: PLC0415
+
+    return bool(scope.grantor_numbers(user, *READING_ROLES))
 
 
 def can_view_organisation(user, organisation: Organisation) -> Permission:
