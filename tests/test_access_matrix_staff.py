@@ -156,3 +156,31 @@ def test_each_staff_role_gets_the_expected_answer_on_every_casework_route(world,
         if _answer(response) != expected[role]:
             wrong[name] = f"{method} {path}: got {_answer(response)}, expected {expected[role]}"
     assert wrong == {}, "\n".join(wrong.values())
+
+
+#: The other kind of grantor from its own side: Bergen kommune's C2 case is Bergen's to see, and
+#: IMDi's staff — whatever their role — get 404 on it (C2-R02: each grantor handles its own). On the
+#: C2 call's shared pages each grantor sees its own cases and numbers only.
+BERGEN_CASE_PAGES = ("/saksbehandling/saker/{case}/", "/saksbehandling/saker/{case}/vedtak/")
+C2_CALL_PAGES = (
+    "/saksbehandling/utlysninger/{call}/",
+    "/saksbehandling/utlysninger/{call}/fordeling/",
+    "/saksbehandling/utlysninger/{call}/oversikt.csv",
+)
+
+
+@pytest.mark.parametrize("role", ["municipality", "caseworker", "approver", "administrator"])
+def test_a_municipalitys_case_is_its_own(world, client, role):
+    main_world, people, _values = world
+    bergen = next(a for a in main_world.applications[C2] if a.case.grantor_org_number == main_world.bergen.org_number)
+    values = {"case": bergen.case.pk, "call": main_world.calls[C2].slug}
+    login_verified(client, people[role])
+    own = role == "municipality"
+    for path in BERGEN_CASE_PAGES:
+        expected = 200 if own else 404  # Bergen's caseworker; IMDi's staff never learn the case exists
+        assert client.get(path.format(**values), secure=True).status_code == expected, path
+    for path in C2_CALL_PAGES:
+        response = client.get(path.format(**values), secure=True)
+        assert response.status_code == 200, path
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        assert (bergen.case_number in body.decode("utf-8-sig")) == own, path
