@@ -206,6 +206,9 @@ def test_the_grant_letter_is_a_real_pdf_with_amount_and_complaint_text(casework_
     assert "Klagefristen er tre uker" in text and "Kunnskapsdepartementet" in text
     assert "Rapporter til IMDi Vest." in text and imdi_app.case_number in text
     assert "to terminer, vår og høst" in text
+    reader = PdfReader(io.BytesIO(pdf))
+    fonts = {str(font.get_object()["/BaseFont"]) for page in reader.pages for font in page["/Resources"]["/Font"].values()}
+    assert any("Inter" in name for name in fonts), fonts  # the service's typeface, as on the receipt
 
 
 def test_the_rejection_letter_pdf_states_the_reasons_and_no_complaint(casework_world):

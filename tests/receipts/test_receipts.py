@@ -315,3 +315,12 @@ def test_a_resubmission_after_completion_gets_its_own_receipt(signed_draft, lead
     assert latest != first and latest.submission_hash == application.submitted_hash
     assert application.submitted_hash in pdf_text(stored_bytes(latest))
     assert list(receipts.missing_receipts()) == []
+
+
+def test_the_receipt_uses_the_services_font(signed_draft, lead, django_capture_on_commit_callbacks):
+    from pypdf import PdfReader
+
+    application = submit(lead, signed_draft, django_capture_on_commit_callbacks)
+    reader = PdfReader(BytesIO(stored_bytes(receipts_of(application).get())))
+    fonts = {str(font.get_object()["/BaseFont"]) for page in reader.pages for font in page["/Resources"]["/Font"].values()}
+    assert any("Inter" in name for name in fonts), fonts
