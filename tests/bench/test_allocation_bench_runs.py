@@ -9,11 +9,12 @@ from __future__ import annotations
 import importlib.util
 import platform
 import re
-import subprocess
 import sys
 
 import pytest
 
+from tests.bench import running
+from tests.bench.running import run_report
 from tests.conftest import ROOT
 
 SCRIPT = ROOT / "bench" / "allocation.py"
@@ -23,28 +24,12 @@ SIZES = (10, 20)
 @pytest.fixture(scope="module")
 def report(tmp_path_factory) -> str:
     """The report of one quick run, shared by the tests here."""
-    path = tmp_path_factory.mktemp("bench") / "allocation.md"
-    completed = subprocess.run(
-        [
-            sys.executable, str(SCRIPT), "--sizes", *map(str, SIZES), "--repeats", "1", "--min-time", "0",
-            "--output", str(path),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        cwd=ROOT,
-    )
-    assert completed.returncode == 0, completed.stderr
-    return path.read_text(encoding="utf-8")
+    arguments = ["--sizes", *map(str, SIZES), "--repeats", "1", "--min-time", "0"]
+    return run_report(SCRIPT, arguments, tmp_path_factory.mktemp("bench") / "allocation.md")
 
 
 def table_rows(report: str) -> dict[str, list[str]]:
-    rows = {}
-    for line in report.splitlines():
-        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
-        if len(cells) == 16 and re.fullmatch(r"C\d-like, N=\d+", cells[0]):
-            rows[cells[0]] = cells
-    return rows
+    return running.table_rows(report, 16, 0, r"C\d-like, N=\d+")
 
 
 def test_every_scenario_is_reported_feasible_with_a_positive_rate(report):

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import platform
 import re
-import subprocess
-import sys
 
 import pytest
 
+from tests.bench import running
+from tests.bench.running import run_report
 from tests.conftest import CALLS_DIR, ROOT
 
 SCRIPT = ROOT / "bench" / "rule_engine.py"
@@ -21,25 +21,11 @@ SCRIPT = ROOT / "bench" / "rule_engine.py"
 @pytest.fixture(scope="module")
 def report(tmp_path_factory) -> str:
     """The report of one quick run, shared by the tests here."""
-    path = tmp_path_factory.mktemp("bench") / "report.md"
-    completed = subprocess.run(
-        [sys.executable, str(SCRIPT), "--iterations", "1", "--repeats", "1", "--output", str(path)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        cwd=ROOT,
-    )
-    assert completed.returncode == 0, completed.stderr
-    return path.read_text(encoding="utf-8")
+    return run_report(SCRIPT, ["--iterations", "1", "--repeats", "1"], tmp_path_factory.mktemp("bench") / "report.md")
 
 
 def table_rows(report: str) -> dict[str, list[str]]:
-    rows = {}
-    for line in report.splitlines():
-        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
-        if len(cells) == 8 and re.fullmatch(r"\d+ \(\d+/\d+\)", cells[1]):
-            rows[cells[0]] = cells
-    return rows
+    return running.table_rows(report, 8, 1, r"\d+ \(\d+/\d+\)")
 
 
 def rate(cell: str) -> float:
