@@ -53,6 +53,16 @@ TRANSITIONS: dict[tuple[str, str], str] = {
 EDITABLE = frozenset({Status.DRAFT, Status.REOPENED})
 #: Submitted at least once and not withdrawn: the grantor's caseload.
 IN_CASEWORK = frozenset({Status.SUBMITTED, Status.REOPENED, Status.IN_ASSESSMENT, Status.GRANTED, Status.REFUSED, Status.REJECTED})
+#: The statuses after submission, in the order of a case's life (queues and overviews show them so).
+AFTER_SUBMISSION = (
+    Status.SUBMITTED,
+    Status.REOPENED,
+    Status.IN_ASSESSMENT,
+    Status.GRANTED,
+    Status.REFUSED,
+    Status.REJECTED,
+    Status.WITHDRAWN,
+)
 #: A decision has been published: nothing more happens to the application itself.
 DECIDED = frozenset({Status.GRANTED, Status.REFUSED, Status.REJECTED})
 

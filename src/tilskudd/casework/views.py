@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from tilskudd.applications import formbuilder
 from tilskudd.applications.models import Attachment
-from tilskudd.applications.states import STATUS_EN, Status
+from tilskudd.applications.states import AFTER_SUBMISSION, STATUS_EN, Status
 from tilskudd.applications.views import ACTION_NAMES as APPLICATION_ACTIONS
 from tilskudd.audit.services import history as audit_history
 from tilskudd.calls import presentation
@@ -38,17 +38,6 @@ from tilskudd.casework.forms import AcceptForm, AssignForm, CompletionForm, Queu
 from tilskudd.casework.models import ROLE_EN, Role, ScreeningOutcome, StaffRole
 from tilskudd.orgs.models import Organisation
 from tilskudd.rules.reference import county_name
-
-#: The order statuses are shown in.
-STATUS_ORDER = [
-    Status.SUBMITTED,
-    Status.REOPENED,
-    Status.IN_ASSESSMENT,
-    Status.GRANTED,
-    Status.REFUSED,
-    Status.REJECTED,
-    Status.WITHDRAWN,
-]
 
 CASE_ACTIONS = {
     "case.opened": ("Saken ble opprettet og fordelt", "The case was opened and routed"),
@@ -96,7 +85,7 @@ def dashboard(request):
                 "call": call,
                 "title": pick(call.title_nb, call.title_en or call.title_nb),
                 "deadline": _moment(call.deadline),
-                "counts": [(status_name(s), counts.get(s, 0)) for s in STATUS_ORDER],
+                "counts": [(status_name(s), counts.get(s, 0)) for s in AFTER_SUBMISSION],
                 "total": sum(counts.values()),
             }
         )

@@ -40,7 +40,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.utils import timezone
 
 from tilskudd.applications.models import Application
-from tilskudd.applications.states import IN_CASEWORK, STATUS_EN, Status
+from tilskudd.applications.states import AFTER_SUBMISSION, IN_CASEWORK, STATUS_EN, Status
 from tilskudd.casework import scope
 from tilskudd.casework.models import Role
 from tilskudd.grants.models import AllocationLine, Decision, Frame
@@ -50,17 +50,6 @@ from tilskudd.rules.schema import Text
 
 #: Roles that may see a call's overview and exports (assessors see only their own assignments).
 OVERVIEW_ROLES = (Role.CASEWORKER, Role.APPROVER, Role.ADMINISTRATOR)
-
-#: The statuses an overview counts, in the order of the case's life. Never DRAFT.
-COUNTED_STATUSES = (
-    Status.SUBMITTED,
-    Status.REOPENED,
-    Status.IN_ASSESSMENT,
-    Status.GRANTED,
-    Status.REFUSED,
-    Status.REJECTED,
-    Status.WITHDRAWN,
-)
 
 NO_COUNTY = Text(nb="Fylke ikke oppgitt", en="County not given")
 NO_AREA = Text(nb="Uten område", en="No area")
@@ -208,7 +197,7 @@ def status_counts(call, grantors, facts: Facts | None = None) -> list[StatusCoun
     counted: dict[str, int] = defaultdict(int)
     for row in facts.applications:
         counted[row.status] += 1
-    return [StatusCount(s.value, Text(nb=s.label, en=STATUS_EN[s]), counted[s.value]) for s in COUNTED_STATUSES]
+    return [StatusCount(s.value, Text(nb=s.label, en=STATUS_EN[s]), counted[s.value]) for s in AFTER_SUBMISSION]  # never drafts
 
 
 # --- amounts per area and per county ------------------------------------------
