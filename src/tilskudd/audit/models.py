@@ -6,6 +6,18 @@ from django.conf import settings
 from django.db import models
 
 
+class Audience(models.TextChoices):
+    """Who may read an event, decided where it is written (X-R06).
+
+    ``APPLICANT``: the applicant organisation's people may see it in their history, besides the
+    grantor's staff. ``INTERNAL``: the grantor's casework (screening notes, scores, allocation,
+    decisions before publication) and the system's own bookkeeping; never shown to applicants.
+    """
+
+    APPLICANT = "applicant", "Søker og tilskuddsgiver"
+    INTERNAL = "internal", "Bare tilskuddsgiver"
+
+
 class AuditEvent(models.Model):
     at = models.DateTimeField("tidspunkt", auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
@@ -21,6 +33,8 @@ class AuditEvent(models.Model):
     reason = models.TextField("begrunnelse", blank=True)
     #: Details: which fields changed, the content hash, the request id …
     data = models.JSONField(default=dict, blank=True)
+    #: Who may read it; set by the code that writes it (``record(..., audience=...)``).
+    audience = models.CharField("hvem kan se", max_length=20, choices=Audience.choices, default=Audience.INTERNAL)
 
     class Meta:
         ordering = ["at", "id"]

@@ -6,7 +6,9 @@ from typing import Any
 
 from django.db import models
 
-from tilskudd.audit.models import AuditEvent
+from tilskudd.audit.models import Audience, AuditEvent
+
+__all__ = ["Audience", "history", "record"]
 
 
 def record(
@@ -18,8 +20,11 @@ def record(
     to_state: str = "",
     reason: str = "",
     data: dict[str, Any] | None = None,
+    audience: Audience = Audience.INTERNAL,
 ) -> AuditEvent:
+    """Write one event. ``audience`` says who may read it: ``Audience.APPLICANT`` or ``Audience.INTERNAL``."""
     return AuditEvent.objects.create(
+        audience=audience,
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         subject_type=subject._meta.model_name,
         subject_id=str(subject.pk),
