@@ -26,7 +26,7 @@ from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from tilskudd.audit.services import record
+from tilskudd.audit.services import Audience, record
 
 #: How many backup codes a person gets at a time.
 BACKUP_CODE_COUNT = 10
@@ -51,7 +51,7 @@ def register(*, full_name: str, email: str, password: str):
     user = get_user_model().objects.create_user(
         email=normalise_email(email), password=password, full_name=full_name.strip()
     )
-    record(user, user, "account.registered")
+    record(user, user, "account.registered", audience=Audience.APPLICANT)
     return user
 
 
@@ -201,7 +201,7 @@ def confirm_two_factor(request, device: TOTPDevice, code: str) -> list[str] | Co
     TOTPDevice.objects.filter(user=user, confirmed=False).delete()
     codes = _new_backup_codes(user)
     otp_login(request, device)
-    record(user, user, "account.two_factor_enabled")
+    record(user, user, "account.two_factor_enabled", audience=Audience.APPLICANT)
     return codes
 
 
@@ -209,7 +209,7 @@ def confirm_two_factor(request, device: TOTPDevice, code: str) -> list[str] | Co
 def renew_backup_codes(user) -> list[str]:
     """New backup codes; the old ones stop working."""
     codes = _new_backup_codes(user)
-    record(user, user, "account.backup_codes_renewed")
+    record(user, user, "account.backup_codes_renewed", audience=Audience.APPLICANT)
     return codes
 
 
@@ -222,7 +222,7 @@ def remove_two_factor(user) -> None:
     """Turn two-factor authentication off (the caller has checked a current code)."""
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
-    record(user, user, "account.two_factor_removed")
+    record(user, user, "account.two_factor_removed", audience=Audience.APPLICANT)
 
 
 # --- the two login steps ----------------------------------------------------------------------

@@ -34,7 +34,7 @@ from tilskudd.accounts.forms import (
     SignUpForm,
 )
 from tilskudd.accounts.texts import bi, now_text
-from tilskudd.audit.services import record
+from tilskudd.audit.services import Audience, record
 
 BACKUP_CODES_SESSION_KEY = "accounts_new_backup_codes"
 
@@ -189,7 +189,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
         response = super().form_valid(form)
         # Whoever could read the e-mail may try again at once.
         services.unlock(form.user.email)
-        record(form.user, form.user, "account.password_reset")
+        record(form.user, form.user, "account.password_reset", audience=Audience.APPLICANT)
         return response
 
 

@@ -37,7 +37,7 @@ from ninja.security import HttpBearer
 
 from tilskudd.api.models import ApiToken
 from tilskudd.applications.permissions import ALLOWED, Permission, membership
-from tilskudd.audit.services import record
+from tilskudd.audit.services import Audience, record
 from tilskudd.orgs.models import Membership
 
 TOKEN_PREFIX = "tsk_"
@@ -182,6 +182,7 @@ def issue_token(user, organisation, name: str, expires_at: dt.datetime | None = 
                 "prefix": token.prefix,
                 "expires_at": expires_at.isoformat() if expires_at else None,
             },
+            audience=Audience.APPLICANT,
         )
     return IssuedToken(token, secret)
 
@@ -210,6 +211,7 @@ def revoke_token(user, token_id: int, organisation) -> ApiToken:
             organisation,
             "api_token.revoked",
             data={"token": token.pk, "name": token.name, "prefix": token.prefix},
+            audience=Audience.APPLICANT,
         )
     return token
 

@@ -40,7 +40,7 @@ from django.utils.text import get_valid_filename
 
 from tilskudd.applications import permissions, services, virus_scan
 from tilskudd.applications.models import Application, Attachment
-from tilskudd.audit.services import record
+from tilskudd.audit.services import Audience, record
 
 logger = logging.getLogger(__name__)
 
@@ -353,6 +353,7 @@ def add_attachment(user, application_id: int, kind: str, uploaded_file) -> Attac
                     "sha256": received.sha256,
                     "scan": scan.status,
                 },
+                audience=Audience.APPLICANT,
             )
             services.content_changed(application)
     except BaseException:
@@ -413,6 +414,7 @@ def remove_attachment(user, attachment_id: int) -> None:
                 "filename": attachment.original_name,
                 "sha256": attachment.sha256,
             },
+            audience=Audience.APPLICANT,
         )
         attachment.delete()
         services.content_changed(application)

@@ -39,7 +39,7 @@ from django.utils import timezone
 
 from tilskudd.applications.models import Application, Document, Signature
 from tilskudd.audit.models import AuditEvent
-from tilskudd.audit.services import record
+from tilskudd.audit.services import Audience, record
 from tilskudd.rules import Application as ExchangeApplication
 from tilskudd.rules.engine import is_empty, resolve
 from tilskudd.rules.messages import nok
@@ -139,6 +139,7 @@ def store_receipt(application_id: int) -> Document | None:
                 application,
                 CREATED_ACTION,
                 data={"document": document.pk, "sha256": digest, "case_number": application.case_number},
+                audience=Audience.APPLICANT,
             )
         except BaseException:
             document.file.storage.delete(document.file.name)
@@ -181,7 +182,7 @@ def send_receipt(document: Document) -> bool:
         with document.file.open("rb") as stored:
             message.attach(receipt_filename(application), stored.read(), "application/pdf")
         message.send(fail_silently=False)
-        record(None, application, SENT_ACTION, data={"document": document.pk, "to": recipients})
+        record(None, application, SENT_ACTION, data={"document": document.pk, "to": recipients}, audience=Audience.APPLICANT)
     return True
 
 

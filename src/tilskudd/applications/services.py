@@ -18,7 +18,7 @@ from tilskudd.applications import permissions
 from tilskudd.applications.models import Application, CaseNumberCounter, Signature
 from tilskudd.applications.signals import application_submitted
 from tilskudd.applications.states import Status, check_transition
-from tilskudd.audit.services import record
+from tilskudd.audit.services import Audience, record
 from tilskudd.calls.models import Call
 from tilskudd.rules import Application as ExchangeApplication
 from tilskudd.rules import Finding, evaluate
@@ -115,7 +115,7 @@ def start_draft(user, organisation, call: Call) -> Application:
             created_by=user,
             updated_by=user,
         )
-        record(user, application, "application.created", to_state=Status.DRAFT, data={"call": call.slug})
+        record(user, application, "application.created", to_state=Status.DRAFT, data={"call": call.slug}, audience=Audience.APPLICANT)
     return application
 
 
@@ -144,7 +144,7 @@ def save_draft(user, application_id: int, changes: dict[str, Any], based_on_revi
         application.updated_by = user
         application.save()
         _void_signatures(application, "Søknaden ble endret etter signering.")
-        record(user, application, "draft.saved", data={"changed": changed, "revision": application.revision})
+        record(user, application, "draft.saved", data={"changed": changed, "revision": application.revision}, audience=Audience.APPLICANT)
     return application
 
 
@@ -196,6 +196,7 @@ def sign(user, application_id: int, revision: int) -> Signature:
             application,
             "application.signed",
             data={"hash": signature.content_hash, "capacity": kind, "delegation": delegation.pk if delegation else None},
+            audience=Audience.APPLICANT,
         )
     return signature
 
@@ -264,6 +265,7 @@ def submit(user, application_id: int) -> SubmitResult:
             from_state=previous,
             to_state=Status.SUBMITTED,
             data={"hash": digest, "case_number": application.case_number, "signature": signature.pk},
+            audience=Audience.APPLICANT,
         )
         application_submitted.send(sender=Application, application=application)
         transaction.on_commit(lambda: _after_submission(application.pk))
@@ -300,5 +302,5 @@ def withdraw(user, application_id: int, reason: str = "") -> Application:
         previous = application.status
         application.status = Status.WITHDRAWN
         application.save(update_fields=["status", "updated_at"])
-        record(user, application, f"application.{action}", from_state=previous, to_state=Status.WITHDRAWN, reason=reason)
+        record(user, application, f"application.{action}", from_state=previous, to_state=Status.WITHDRAWN, reason=reason, audience=Audience.APPLICANT)
     return application

@@ -30,7 +30,7 @@ from tilskudd.applications.models import Application
 from tilskudd.applications.states import Status
 from tilskudd.assessment import scoring
 from tilskudd.assessment.models import AssessmentLock, Assignment, Score
-from tilskudd.audit.services import record
+from tilskudd.audit.services import Audience, record
 from tilskudd.casework import scope
 from tilskudd.casework.access import RoleMissing
 from tilskudd.casework.models import Case, Role, StaffRole
@@ -180,7 +180,7 @@ def assign(user, case_id: int, assessor_ids) -> list[Assignment]:
                 application=application, assessor=allowed[assessor_id], defaults={"assigned_by": user}
             )
             if created:
-                record(user, assignment, "assessment.assigned", data={"case": case.pk, "assessor": assessor_id})
+                record(user, assignment, "assessment.assigned", data={"case": case.pk, "assessor": assessor_id}, audience=Audience.INTERNAL)
             assignments.append(assignment)
         return assignments
 
@@ -199,7 +199,7 @@ def unassign(user, assignment_id: int) -> None:
                 "Fagvurdereren har begynt å vurdere; tildelingen kan ikke tas tilbake.",
                 "The assessor has started scoring; the assignment cannot be taken back.",
             )
-        record(user, assignment, "assessment.unassigned", data={"case": case.pk, "assessor": assignment.assessor_id})
+        record(user, assignment, "assessment.unassigned", data={"case": case.pk, "assessor": assignment.assessor_id}, audience=Audience.INTERNAL)
         assignment.delete()
 
 
@@ -229,6 +229,7 @@ def declare(user, assignment_id: int, disqualified: bool, reason: str = "") -> A
             from_state="undeclared",
             to_state="disqualified" if disqualified else "not_disqualified",
             reason=assignment.disqualification_reason,
+            audience=Audience.INTERNAL,
         )
         return assignment
 
@@ -328,6 +329,7 @@ def save_scores(
                 "scores": {cid: value for cid, (value, _) in scores.items()},
                 "proposed_amount": proposed_amount,
             },
+            audience=Audience.INTERNAL,
         )
         return assignment
 
@@ -352,7 +354,7 @@ def complete(user, assignment_id: int) -> Assignment:
             )
         assignment.completed_at = timezone.now()
         assignment.save(update_fields=["completed_at"])
-        record(user, assignment, "assessment.completed", from_state="scoring", to_state="completed")
+        record(user, assignment, "assessment.completed", from_state="scoring", to_state="completed", audience=Audience.INTERNAL)
         return assignment
 
 
@@ -440,6 +442,7 @@ def lock(user, case_id: int, moderated: dict[str, Any] | None, note: str) -> Ass
             to_state="locked",
             reason=result.note,
             data={"case": case.pk, "total": str(total) if total is not None else None, "moderated": result.moderated_scores},
+            audience=Audience.INTERNAL,
         )
         return result
 

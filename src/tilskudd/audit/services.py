@@ -20,9 +20,10 @@ def record(
     to_state: str = "",
     reason: str = "",
     data: dict[str, Any] | None = None,
-    audience: Audience = Audience.INTERNAL,
+    audience: Audience,
 ) -> AuditEvent:
-    """Write one event. ``audience`` says who may read it: ``Audience.APPLICANT`` or ``Audience.INTERNAL``."""
+    """Write one event. ``audience`` (required) says who may read it: ``Audience.APPLICANT`` (the applicant
+    organisation's people, besides the grantor) or ``Audience.INTERNAL`` (the grantor only)."""
     return AuditEvent.objects.create(
         audience=audience,
         actor=actor if getattr(actor, "is_authenticated", False) else None,

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from tilskudd.applications.models import Application
 from tilskudd.applications.states import STATUS_EN, Status, TransitionNotAllowed, check_transition
-from tilskudd.audit.services import record
+from tilskudd.audit.services import Audience, record
 from tilskudd.casework import scope
 from tilskudd.casework.access import RoleMissing
 from tilskudd.casework.models import ROLE_EN, Case, Role, ScreeningOutcome, StaffRole
@@ -39,13 +39,13 @@ def open_case(application: Application) -> Case:
     existing = Case.objects.filter(application=application).first()
     if existing is not None:
         if existing.screening == ScreeningOutcome.COMPLETION_REQUESTED:
-            record(application.submitted_by, existing, "case.completed", data={"hash": application.submitted_hash})
+            record(application.submitted_by, existing, "case.completed", data={"hash": application.submitted_hash}, audience=Audience.INTERNAL)
         return existing
     number, name = grantor_of(application)
     case = Case(application=application, grantor_org_number=number, grantor_name=name)
     _route(case, application)
     case.save()
-    record(None, case, "case.opened", data={"grantor": number, "office": case.office, "contact": case.contact_name})
+    record(None, case, "case.opened", data={"grantor": number, "office": case.office, "contact": case.contact_name}, audience=Audience.INTERNAL)
     return case
 
 
@@ -134,8 +134,12 @@ def accept(user, case_id: int, note: str = "") -> Case:
         application.status = Status.IN_ASSESSMENT
         application.save(update_fields=["status", "updated_at"])
         _screened(case, user, ScreeningOutcome.ACCEPTED, note.strip())
-        record(user, application, f"application.{action}", from_state=previous, to_state=Status.IN_ASSESSMENT, reason=note.strip())
-        record(user, case, "case.accepted", reason=note.strip(), data={"screening": ScreeningOutcome.ACCEPTED})
+        # The screening note is the grantor's own (on the case event below), not the applicant's.
+        record(
+            user, application, f"application.{action}", from_state=previous, to_state=Status.IN_ASSESSMENT,
+            audience=Audience.APPLICANT,
+        )
+        record(user, case, "case.accepted", reason=note.strip(), data={"screening": ScreeningOutcome.ACCEPTED}, audience=Audience.INTERNAL)
     return case
 
 
@@ -172,6 +176,7 @@ def request_completion(user, case_id: int, message: str, deadline: dt.datetime) 
             to_state=Status.REOPENED,
             reason=message,
             data={"reopened_until": deadline.isoformat()},
+            audience=Audience.APPLICANT,
         )
         record(
             user,
@@ -179,6 +184,7 @@ def request_completion(user, case_id: int, message: str, deadline: dt.datetime) 
             "case.completion_requested",
             reason=message,
             data={"screening": ScreeningOutcome.COMPLETION_REQUESTED, "reopened_until": deadline.isoformat()},
+            audience=Audience.INTERNAL,
         )
         recipients = completion_recipients(application)
         subject, body = completion_email(application, case, message, deadline)
@@ -254,7 +260,7 @@ def propose_rejection(user, case_id: int, reasons: str) -> Case:
                 f"En søknad med status «{nb}» kan ikke avvises.", f"An application that is “{en}” cannot be rejected."
             ) from None
         _screened(case, user, ScreeningOutcome.REJECTION_PROPOSED, reasons)
-        record(user, case, "case.rejection_proposed", reason=reasons, data={"screening": ScreeningOutcome.REJECTION_PROPOSED})
+        record(user, case, "case.rejection_proposed", reason=reasons, data={"screening": ScreeningOutcome.REJECTION_PROPOSED}, audience=Audience.INTERNAL)
         try:
             grant_services.prepare_decision(user, application.pk, kind="rejection", reasons=reasons)
         except grant_services.DecisionRefused as refused:
@@ -287,6 +293,7 @@ def assign_caseworker(user, case_id: int, caseworker) -> Case:
                 "caseworker": caseworker.get_full_name() if caseworker else "",
                 "previous": previous.get_full_name() if previous else "",
             },
+            audience=Audience.INTERNAL,
         )
     return case
 
@@ -337,6 +344,7 @@ def add_staff_role(admin_user, grantor: Organisation, email: str, role: str) -> 
             "staff_role.added",
             to_state="active",
             data={"user": person.email, "grantor": grantor.org_number, "role": role},
+            audience=Audience.INTERNAL,
         )
     return staff_role
 
@@ -364,6 +372,7 @@ def remove_staff_role(admin_user, staff_role_id: int) -> StaffRole:
             from_state="active",
             to_state="removed",
             data={"user": staff_role.user.email, "grantor": staff_role.grantor.org_number, "role": staff_role.role},
+            audience=Audience.INTERNAL,
         )
     return staff_role
 

@@ -27,7 +27,7 @@ from django.db import transaction
 
 from tilskudd.applications.models import Application
 from tilskudd.applications.states import Status
-from tilskudd.audit.services import record
+from tilskudd.audit.services import Audience, record
 from tilskudd.casework import scope
 from tilskudd.casework.access import RoleMissing
 from tilskudd.casework.models import Role
@@ -290,7 +290,7 @@ def ensure_frames(call) -> list[Frame]:
                 defaults={"amount": amount},
             )
             if created:
-                record(None, frame, "frame.created", to_state=str(amount), data={"call": call.slug, "area": area, "year": definition.year, "amount": amount, "from": "call file"})
+                record(None, frame, "frame.created", to_state=str(amount), data={"call": call.slug, "area": area, "year": definition.year, "amount": amount, "from": "call file"}, audience=Audience.INTERNAL)
                 made.append(frame)
     return made
 
@@ -338,6 +338,7 @@ def set_frame(user, call, grantor_org_number: str, area: str, year: int, amount:
         record(
             user, frame, "frame.set", from_state="" if before is None else str(before), to_state=str(amount),
             data={"call": call.slug, "grantor": grantor_org_number, "area": area, "year": year, "amount": amount},
+            audience=Audience.INTERNAL,
         )
     return frame
 
@@ -439,6 +440,7 @@ def _write_line(user, application, grantor, year, amount, explanation_nb, explan
     record(
         user, application, "allocation.set", from_state="" if before is None else str(before), to_state=str(amount),
         reason=line.explanation_nb, data={"year": year, "amount": amount, "source": source, "grantor": grantor},
+        audience=Audience.INTERNAL,
     )
     return line
 
@@ -549,11 +551,13 @@ def apply_proposal(user, call, grantor_org_number: str) -> ProposalResult:
                 user, application, "allocation.proposed", from_state="" if before is None else str(before),
                 to_state=str(proposal.amount), reason=proposal.explanation_nb,
                 data={"year": year, "amount": proposal.amount, "reason": proposal.reason, "grantor": grantor_org_number},
+                audience=Audience.INTERNAL,
             )
         record(
             user, call, "allocation.assistant_run",
             data={"grantor": grantor_org_number, "year": year, "written": written, "kept": kept,
                   "total": sum(p.amount for p in proposals)},
+            audience=Audience.INTERNAL,
         )
     return ProposalResult(proposals, written, kept)
 

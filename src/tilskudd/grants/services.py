@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from tilskudd.applications import states as application_states
 from tilskudd.applications.models import Application, Document
-from tilskudd.audit.services import record
+from tilskudd.audit.services import Audience, record
 from tilskudd.casework import scope
 from tilskudd.casework.access import RoleMissing
 from tilskudd.casework.models import Case, Role
@@ -315,8 +315,9 @@ def prepare_decision(
             to_state=DecisionStatus.PREPARED,
             reason=reasons,
             data=_summary(decision),
+            audience=Audience.INTERNAL,
         )
-        record(user, application, "decision.prepared", reason=reasons, data={"decision": decision.pk, **_summary(decision)})
+        record(user, application, "decision.prepared", reason=reasons, data={"decision": decision.pk, **_summary(decision)}, audience=Audience.INTERNAL)
     return decision
 
 
@@ -363,7 +364,7 @@ def approve(user, decision_id: int) -> Decision:
         decision.approved_by = user
         decision.approved_at = timezone.now()
         decision.save(update_fields=["status", "approved_by", "approved_at"])
-        record(user, decision, "decision.approved", from_state=before, to_state=decision.status, data=_summary(decision))
+        record(user, decision, "decision.approved", from_state=before, to_state=decision.status, data=_summary(decision), audience=Audience.INTERNAL)
     return decision
 
 
@@ -383,7 +384,7 @@ def return_decision(user, decision_id: int, reason: str) -> Decision:
         decision.status = DecisionStatus.RETURNED
         decision.returned_reason = reason
         decision.save(update_fields=["status", "returned_reason"])
-        record(user, decision, "decision.returned", from_state=before, to_state=decision.status, reason=reason)
+        record(user, decision, "decision.returned", from_state=before, to_state=decision.status, reason=reason, audience=Audience.INTERNAL)
     return decision
 
 
@@ -404,7 +405,7 @@ def cancel(user, decision_id: int, reason: str = "") -> Decision:
                     _set_allocation(
                         user, application, year, 0, "Vedtaket om tilskudd ble avbrutt.", "The grant decision was cancelled."
                     )
-        record(user, decision, "decision.cancelled", from_state=before, to_state=decision.status, reason=reason)
+        record(user, decision, "decision.cancelled", from_state=before, to_state=decision.status, reason=reason, audience=Audience.INTERNAL)
     return decision
 
 
@@ -474,6 +475,7 @@ def publish(user, call, grantor_org_number: str) -> list[Decision]:
                     from_state=DecisionStatus.APPROVED,
                     to_state=DecisionStatus.PUBLISHED,
                     data={"letter": document.pk, "sha256": document.sha256},
+                    audience=Audience.APPLICANT,
                 )
                 record(
                     user,
@@ -482,6 +484,7 @@ def publish(user, call, grantor_org_number: str) -> list[Decision]:
                     from_state=before,
                     to_state=target,
                     data={"decision": decision.pk, "kind": decision.kind, "amount": decision.amount, "letter": document.pk},
+                    audience=Audience.APPLICANT,
                 )
                 published.append(decision)
             if published:
@@ -490,6 +493,7 @@ def publish(user, call, grantor_org_number: str) -> list[Decision]:
                     call,
                     "decisions.published",
                     data={"grantor": grantor_org_number, "decisions": [d.pk for d in published]},
+                    audience=Audience.INTERNAL,
                 )
                 decision_ids = [d.pk for d in published]
                 transaction.on_commit(lambda: _queue_notifications(decision_ids))

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django_tasks import task
 
 from tilskudd.audit.models import AuditEvent
-from tilskudd.audit.services import record
+from tilskudd.audit.services import Audience, record
 from tilskudd.grants.models import Decision
 from tilskudd.grants.states import DECISION_KIND_EN, DecisionKind, DecisionStatus
 from tilskudd.orgs.models import Membership
@@ -73,7 +73,7 @@ def send_notification(decision_id: int) -> bool:
         subject = " ".join(render_to_string("grants/emails/decision_subject.txt", context).split())
         body = render_to_string("grants/emails/decision_body.txt", context)
         EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, to).send(fail_silently=False)
-        record(None, decision, NOTIFIED_ACTION, data={"to": to})
+        record(None, decision, NOTIFIED_ACTION, data={"to": to}, audience=Audience.APPLICANT)
     return True
 
 

@@ -21,7 +21,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from tilskudd.audit.services import record
+from tilskudd.audit.services import Audience, record
 from tilskudd.calls.models import Call
 from tilskudd.orgs import brreg, permissions
 from tilskudd.orgs.models import (
@@ -261,6 +261,7 @@ def register_organisation(
             "organisation.reclaimed" if reclaimed else "organisation.registered",
             to_state="verified" if values["registry_verified"] else "unverified",
             data={"org_number": number, "registry_verified": values["registry_verified"]},
+            audience=Audience.APPLICANT,
         )
         record(
             user,
@@ -268,6 +269,7 @@ def register_organisation(
             "membership.created",
             to_state="unconfirmed",
             data={"membership": member.pk, "user": user.email, "role": role, "administers": administers, "title": title},
+            audience=Audience.APPLICANT,
         )
     return member
 
@@ -294,6 +296,7 @@ def request_membership(user, organisation: Organisation, *, title: str = "", mes
             "membership.requested",
             to_state="pending",
             data={"request": request.pk, "user": user.email, "title": request.title},
+            audience=Audience.APPLICANT,
         )
     for admin in organisation.memberships.filter(administrators_q()).select_related("user"):
         _notify(
@@ -354,6 +357,7 @@ def accept_request(actor, request_id: int, *, can_sign: bool = False, is_admin: 
             from_state="pending",
             to_state="confirmed" if member.is_confirmed else "unconfirmed",
             data={"request": request.pk, "membership": member.pk, "user": request.user.email, "role": member.role},
+            audience=Audience.APPLICANT,
         )
     _notify(
         request.user.email,
@@ -379,6 +383,7 @@ def decline_request(actor, request_id: int) -> MembershipRequest:
             from_state="pending",
             to_state="declined",
             data={"request": request.pk, "user": request.user.email},
+            audience=Audience.APPLICANT,
         )
     return request
 
@@ -431,6 +436,7 @@ def invite(
                 "membership.added",
                 to_state="confirmed" if member.is_confirmed else "unconfirmed",
                 data={"membership": member.pk, "user": user.email, "role": role, "administers": administers},
+                audience=Audience.APPLICANT,
             )
             MembershipRequest.objects.filter(
                 user=user, organisation=organisation, status=MembershipRequest.Decision.PENDING
@@ -461,6 +467,7 @@ def invite(
             "invitation.sent",
             to_state="open",
             data={"invitation": invitation.pk, "email": address, "role": role, "administers": administers},
+            audience=Audience.APPLICANT,
         )
     link = f"{site_url.rstrip('/')}{invitation_path(invitation)}"
     _notify(
@@ -492,6 +499,7 @@ def revoke_invitation(actor, invitation_id: int) -> Invitation:
                 from_state="open",
                 to_state="revoked",
                 data={"invitation": invitation.pk, "email": invitation.email},
+                audience=Audience.APPLICANT,
             )
     return invitation
 
@@ -541,6 +549,7 @@ def claim_invitations(user, tokens: Iterable[str] | None = None) -> list[Members
                 from_state="open",
                 to_state="confirmed" if member.is_confirmed else "unconfirmed",
                 data={"invitation": invitation.pk, "membership": member.pk, "user": user.email, "role": member.role},
+                audience=Audience.APPLICANT,
             )
     return made
 
@@ -572,6 +581,7 @@ def _revoke_delegations(actor, organisation: Organisation, delegations, reason: 
             to_state="revoked",
             reason=reason,
             data={"delegation": delegation.pk, "delegate": delegation.delegate.email},
+            audience=Audience.APPLICANT,
         )
 
 
@@ -598,6 +608,7 @@ def change_role(actor, membership_id: int, *, can_sign: bool, is_admin: bool, ti
                 from_state=before["role"],
                 to_state=after["role"],
                 data={"membership": target.pk, "user": target.user.email, "before": before, "after": after},
+                audience=Audience.APPLICANT,
             )
         if was_signatory and not target.is_signatory:
             _revoke_delegations(
@@ -626,6 +637,7 @@ def remove_member(actor, membership_id: int, *, reason: str = "") -> Membership:
             to_state="removed",
             reason=reason,
             data={"membership": target.pk, "user": target.user.email},
+            audience=Audience.APPLICANT,
         )
         _revoke_delegations(
             actor,
@@ -692,6 +704,7 @@ def grant_delegation(
                 "call": call.slug if call else None,
                 "valid_until": valid_until.isoformat(),
             },
+            audience=Audience.APPLICANT,
         )
     _notify(
         delegate.user.email,
@@ -720,6 +733,7 @@ def revoke_delegation(actor, delegation_id: int, *, reason: str = "") -> Delegat
             to_state="revoked",
             reason=reason,
             data={"delegation": delegation.pk, "delegate": delegation.delegate.email},
+            audience=Audience.APPLICANT,
         )
     return delegation
 
@@ -770,6 +784,7 @@ def confirm_membership(staff, membership_id: int) -> Membership:
                 from_state="unconfirmed",
                 to_state="confirmed",
                 data={"membership": member.pk, "user": member.user.email, "with": target.user.email},
+                audience=Audience.APPLICANT,
             )
     _notify(
         target.user.email,
@@ -807,6 +822,7 @@ def reject_membership(staff, membership_id: int, *, reason: str = "") -> Members
                 to_state="removed",
                 reason=reason,
                 data={"membership": member.pk, "user": member.user.email, "with": target.user.email},
+                audience=Audience.APPLICANT,
             )
         Invitation.objects.filter(
             organisation=target.organisation, invited_by=target.user, claimed_at__isnull=True, revoked_at__isnull=True
@@ -847,7 +863,7 @@ def update_organisation(actor, organisation_id: int, changes: dict[str, Any]) ->
             changed[key] = [_json(old), _json(value)]
         if changed:
             organisation.save()
-            record(actor, organisation, "organisation.updated", data={"changed": changed})
+            record(actor, organisation, "organisation.updated", data={"changed": changed}, audience=Audience.APPLICANT)
     return organisation
 
 
@@ -887,6 +903,7 @@ def refresh_from_registry(actor, organisation_id: int) -> RefreshOutcome:
                 "organisation.registry_deleted" if entity is not None else "organisation.registry_not_found",
                 from_state="verified" if was else "unverified",
                 to_state="unverified",
+                audience=Audience.APPLICANT,
             )
             return RefreshOutcome(found=False, deleted=entity is not None)
         changed: dict[str, list[Any]] = {}
@@ -907,5 +924,6 @@ def refresh_from_registry(actor, organisation_id: int) -> RefreshOutcome:
             from_state="verified" if was else "unverified",
             to_state="verified",
             data={"changed": changed},
+            audience=Audience.APPLICANT,
         )
     return RefreshOutcome(found=True, changed=changed)
