@@ -79,7 +79,9 @@ IMDI = {
 
 def _user(email: str, full_name: str, *, staff: bool = False):
     User = get_user_model()
-    user, created = User.objects.get_or_create(email=email, defaults={"full_name": full_name, "is_staff": staff})
+    user, created = User.objects.get_or_create(
+        email=email, defaults={"full_name": full_name, "is_staff": staff, "email_verified_at": timezone.now()}
+    )
     if created:
         user.set_password(DEMO_PASSWORD)
         user.save()
