@@ -65,6 +65,17 @@ STAFF_MATRIX: dict[str, tuple[str, str, dict]] = {
     "grants:overview_csv": ("GET", "/saksbehandling/utlysninger/{call}/oversikt.csv", staff(assessor=403)),
     "grants:overview_xlsx": ("GET", "/saksbehandling/utlysninger/{call}/oversikt.xlsx", staff(assessor=403)),
     "grants:public_grants": ("GET", "/utlysninger/{call}/tildelinger/", {role: 200 for role in ROLES}),
+    # The applicant organisation's pages: its members, and the staff who work cases at the grantor it
+    # applies to (IMDi); not an assessor, not a site operator, not another grantor (least privilege).
+    **{
+        name: ("GET", path, {**staff(404, caseworker=200, approver=200, administrator=200), "applicant": 200, "plain_staff": 404})
+        for name, path in (
+            ("orgs:profile", "/organisasjoner/{org}/"),
+            ("orgs:people", "/organisasjoner/{org}/personer/"),
+            ("orgs:delegations", "/organisasjoner/{org}/fullmakter/"),
+        )
+    },
+    "orgs:staff_confirmations": ("GET", "/saksbehandling/bekreftelser/", staff(assessor=403, municipality=200)),
     # The letter is the applicant organisation's: its members only; staff read it in the case.
     "applications:letter": (
         "GET",
@@ -124,6 +135,7 @@ def world(db, django_user_model):
         "attachment": attachment.pk,
         "attachment_case": attachment.application.case.pk,
         "imdi": world.imdi.pk,
+        "org": decided.organisation_id,
         "approver_role": StaffRole.objects.get(user=approver, role=Role.APPROVER).pk,
     }
     return world, people, values

@@ -69,3 +69,49 @@ def call_grantors(user, call) -> set[str]:
 
 
 ALL_ROLES = tuple(Role.values)
+
+#: The roles that work cases and may therefore read and confirm applicant organisations.
+ORGANISATION_ROLES = (Role.CASEWORKER, Role.APPROVER, Role.ADMINISTRATOR)
+
+
+def local_grantor_numbers() -> set[str]:
+    """Grantors that take part in some call only as a local grantor (C2's municipalities)."""
+    from tilskudd.calls.models import Call  # noqa: PLC0415 - calls imports nothing from casework
+
+    numbers: set[str] = set()
+    for call in Call.objects.filter(current_version__isnull=False):
+        numbers |= call_grantors_of(call) - {call.grantor_org_number}
+    own = set(Call.objects.values_list("grantor_org_number", flat=True))
+    return numbers - own
+
+
+def organisation_grantors(organisation) -> set[str] | None:
+    """The grantors an applicant organisation applies to; ``None``: none yet, so the national grantors.
+
+    A case's grantor counts once submitted; a draft counts with the grantor it is addressed to
+    (C2-R02: the municipality chosen, else the call's grantor).
+    """
+    from tilskudd.applications.models import Application  # noqa: PLC0415 - casework builds on applications
+    from tilskudd.casework.services import grantor_of  # noqa: PLC0415 - services import this module
+
+    numbers = set(Case.objects.filter(application__organisation=organisation).values_list("grantor_org_number", flat=True))
+    drafts = Application.objects.filter(organisation=organisation, case__isnull=True).select_related("call_version")
+    for application in drafts:
+        numbers.add(grantor_of(application)[0])
+    return numbers or None
+
+
+def can_read_organisation(user, organisation) -> bool:
+    """Grantor staff who work cases read (and confirm people of) the organisations that apply to their grantor.
+
+    An organisation that has applied to nobody yet belongs to the national grantors (IMDi): every
+    grantor that is not only a municipality's local grantor. A municipality's staff see only the
+    organisations that apply to that municipality (least privilege).
+    """
+    mine = grantor_numbers(user, *ORGANISATION_ROLES)
+    if not mine:
+        return False
+    theirs = organisation_grantors(organisation)
+    if theirs is None:
+        return bool(mine - local_grantor_numbers())
+    return bool(mine & theirs)

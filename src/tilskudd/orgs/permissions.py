@@ -23,6 +23,7 @@ __all__ = [
     "can_delegate",
     "can_revoke_delegation",
     "can_confirm_memberships",
+    "can_confirm_membership",
 ]
 
 NOT_IN_ORGANISATION = Permission(False, "Du er ikke med i denne organisasjonen.", "You are not in this organisation.")
@@ -34,7 +35,7 @@ NOT_ADMINISTRATOR = Permission(
 
 
 def _is_staff(user) -> bool:
-    """Grantor staff who handle cases: two-factor staff with a caseworker, approver or administrator role.
+    """Grantor staff who handle cases: a caseworker, approver or administrator role at some grantor.
 
     ``is_staff`` alone (an operator of the site, or an assessor) is not enough: who may act for an
     organisation, and its people, are for those who work the cases (least privilege).
@@ -42,14 +43,22 @@ def _is_staff(user) -> bool:
     if not (getattr(user, "is_authenticated", False) and getattr(user, "is_staff", False)):
         return False
     from tilskudd.casework import scope  # noqa: PLC0415 - casework builds on orgs
-    from tilskudd.casework.access import READING_ROLES  # noqa: PLC0415
 
-    return bool(scope.grantor_numbers(user, *READING_ROLES))
+    return bool(scope.grantor_numbers(user, *scope.ORGANISATION_ROLES))
+
+
+def _staff_for(user, organisation: Organisation) -> bool:
+    """Staff of a grantor the organisation applies to (IMDi for one that has applied to nobody yet)."""
+    if not _is_staff(user):
+        return False
+    from tilskudd.casework import scope  # noqa: PLC0415 - casework builds on orgs
+
+    return scope.can_read_organisation(user, organisation)
 
 
 def can_view_organisation(user, organisation: Organisation) -> Permission:
-    """Members see their organisation; grantor staff see every organisation."""
-    if membership(user, organisation) is None and not _is_staff(user):
+    """Members see their organisation; grantor staff the organisations that apply to their grantor."""
+    if membership(user, organisation) is None and not _staff_for(user, organisation):
         return NOT_IN_ORGANISATION
     return ALLOWED
 
@@ -132,5 +141,19 @@ def can_confirm_memberships(user) -> Permission:
             False,
             "Bare ansatte hos tilskuddsforvalteren kan bekrefte tilganger.",
             "Only the grantor's staff can confirm access.",
+        )
+    return ALLOWED
+
+
+def can_confirm_membership(user, organisation: Organisation) -> Permission:
+    """Staff confirm the people of the organisations that apply to their own grantor, no others."""
+    allowed = can_confirm_memberships(user)
+    if not allowed:
+        return allowed
+    if not _staff_for(user, organisation):
+        return Permission(
+            False,
+            "Organisasjonen søker ikke hos din tilskuddsforvalter. Den som behandler søknadene, bekrefter tilgangen.",
+            "The organisation does not apply to your grantor. The grantor handling its applications confirms access.",
         )
     return ALLOWED

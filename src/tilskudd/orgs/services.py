@@ -741,16 +741,26 @@ def revoke_delegation(actor, delegation_id: int, *, reason: str = "") -> Delegat
 # --- grantor staff confirm the first person --------------------------------------------
 
 
-def unconfirmed_memberships():
-    """Active memberships waiting for grantor staff, the people who registered an organisation first."""
+def unconfirmed_memberships(staff=None):
+    """Active memberships waiting for grantor staff, the people who registered an organisation first.
+
+    With ``staff``: only those of organisations that apply to that person's grantor.
+    """
     from django.db.models import Case, IntegerField, When
 
-    return (
+    waiting = list(
         Membership.objects.filter(removed_at__isnull=True, confirmed_at__isnull=True)
         .select_related("user", "organisation", "added_by")
         .annotate(first=Case(When(added_by__isnull=True, then=0), default=1, output_field=IntegerField()))
         .order_by("first", "created_at", "id")
     )
+    if staff is None:
+        return waiting
+    decided: dict[int, bool] = {}
+    for member in waiting:
+        if member.organisation_id not in decided:
+            decided[member.organisation_id] = bool(permissions.can_confirm_membership(staff, member.organisation))
+    return [member for member in waiting if decided[member.organisation_id]]
 
 
 def confirm_membership(staff, membership_id: int) -> Membership:
@@ -758,6 +768,7 @@ def confirm_membership(staff, membership_id: int) -> Membership:
     _require(permissions.can_confirm_memberships(staff))
     with transaction.atomic():
         target = Membership.objects.select_for_update().select_related("organisation", "user").get(pk=membership_id)
+        _require(permissions.can_confirm_membership(staff, target.organisation))
         if target.removed_at is not None:
             raise Refused("Personen er ikke lenger med i organisasjonen.", "The person has left the organisation.")
         if target.is_confirmed:
@@ -801,6 +812,7 @@ def reject_membership(staff, membership_id: int, *, reason: str = "") -> Members
     _require(permissions.can_confirm_memberships(staff))
     with transaction.atomic():
         target = Membership.objects.select_for_update().select_related("organisation", "user").get(pk=membership_id)
+        _require(permissions.can_confirm_membership(staff, target.organisation))
         if target.removed_at is not None:
             return target
         if target.is_confirmed:

@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.views.decorators.http import require_POST
 
-from tilskudd.audit.services import history
+from tilskudd.audit.services import Audience, history
 from tilskudd.calls.presentation import pick
 from tilskudd.orgs import brreg, forms, permissions, services
 from tilskudd.orgs.brreg import ORG_FORM_NAMES
@@ -226,7 +226,7 @@ EVENT_LABELS = {
 
 def _event_rows(organisation: Organisation, limit: int = 30):
     rows = []
-    for event in history(organisation).order_by("-at", "-id")[:limit]:
+    for event in history(organisation, audience=Audience.APPLICANT).order_by("-at", "-id")[:limit]:
         label = EVENT_LABELS.get(event.action)
         data = event.data or {}
         who = data.get("user") or data.get("email") or data.get("delegate") or ""
@@ -791,7 +791,7 @@ def revoke_delegation(request, pk: int, delegation_id: int):
 @staff_required
 def staff_confirmations(request):
     rows = []
-    for member in services.unconfirmed_memberships():
+    for member in services.unconfirmed_memberships(request.user):
         organisation = member.organisation
         rows.append(
             {
@@ -811,6 +811,8 @@ def staff_confirmations(request):
 @require_POST
 def staff_decision(request, membership_id: int):
     target = get_object_or_404(Membership.objects.select_related("user", "organisation"), pk=membership_id)
+    if not permissions.can_confirm_membership(request.user, target.organisation):
+        raise Http404("No such membership.")
     form = forms.StaffDecisionForm(request.POST)
     if not form.is_valid():
         messages.error(request, t("Velg bekreft eller avvis.", "Choose confirm or reject."))
