@@ -189,6 +189,9 @@ _TASK_BACKENDS = {
 }
 TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "immediate" if env_bool("TILSKUDD_TESTING") else "database")
 TASKS = {"default": {"BACKEND": _TASK_BACKENDS.get(TASKS_BACKEND, TASKS_BACKEND), "QUEUES": ["default"]}}
+# A task RUNNING longer than this is taken to have lost its worker and is queued again
+# (tilskudd.background.reap; sooner when the worker's process on this machine is gone).
+TASKS_LEASE_SECONDS = int(os.environ.get("TASKS_LEASE_SECONDS", "600"))
 
 # E-mail: printed to the console by default, SMTP by configuration (EMAIL_BACKEND=smtp).
 EMAIL_BACKEND = {

@@ -620,6 +620,7 @@ def submit_application(
                 f"was already used for application {used.application_id}; use a new key for each application",
             )
         if used is not None:
+            services.ensure_receipt(draft.pk)  # the first answer may have been lost with its receipt
             return Status(200, _detail(draft, created=False))
     try:
         result = services.submit(_token(request).created_by, draft.pk)

@@ -1,7 +1,9 @@
 """The receipt (*kvittering*) for a submission: a PDF with the full content, stored and e-mailed.
 
-``services.submit`` calls :func:`queue_receipt` once the submission has
-committed. The background task (``tasks.make_receipt``) then
+``services.submit`` calls :func:`queue_receipt_with_submission` inside the
+submission's transaction (with the database backend the task row commits with
+the submission), and :func:`ensure_receipt` when a client retries an
+application already submitted. The background task (``tasks.make_receipt``) then
 
 1. renders the PDF (:func:`receipt_pdf`, WeasyPrint, from
    ``applications/receipt.html``): the call, case number, organisation, the
@@ -16,8 +18,9 @@ committed. The background task (``tasks.make_receipt``) then
 
 Each step is idempotent: running the task again for the same application
 makes no second document and sends no second e-mail, so a failed task is
-simply run again. The submission itself is committed before any of this
-starts and never depends on it.
+simply run again — also by the reaper (tilskudd.background) when a worker
+died in the middle of it. The submission itself is committed before any of
+this starts and never depends on it.
 """
 
 from __future__ import annotations
@@ -50,6 +53,7 @@ logger = logging.getLogger(__name__)
 
 SENT_ACTION = "receipt.sent"
 CREATED_ACTION = "receipt.created"
+REQUEUED_ACTION = "receipt.requeued"  # a retried submission found its receipt missing and queued it again
 
 FONT_DIR = Path(__file__).resolve().parent.parent / "static" / "vendor" / "inter"
 
@@ -69,8 +73,40 @@ CAPACITY_NB = {"signatory": "Signaturberettiget", "delegate": "Etter fullmakt"}
 # --- queueing ----------------------------------------------------------------------
 
 
+def queue_receipt_with_submission(application_id: int) -> None:
+    """Queue the receipt task inside the submission's transaction, so neither is ever without the other.
+
+    With the database backend the task row commits or rolls back with the
+    submission (tilskudd.background); with other backends the task is queued
+    after the commit (the immediate backend would otherwise run it inside).
+    """
+    from tilskudd import background  # noqa: PLC0415
+    from tilskudd.applications.tasks import make_receipt  # noqa: PLC0415 - tasks imports this module
+
+    background.enqueue_in_transaction(make_receipt, application_id, after_commit=lambda: queue_receipt(application_id))
+
+
+def ensure_receipt(application: Application) -> bool:
+    """For a submitted application: queue its receipt unless it exists or is already queued; True when queued.
+
+    Called when a client retries a submission, inside that transaction, so a
+    retry repairs a receipt lost before the task was queued, and never makes a
+    second one (issue_receipt is idempotent besides).
+    """
+    from tilskudd import background  # noqa: PLC0415
+    from tilskudd.applications.tasks import make_receipt  # noqa: PLC0415 - tasks imports this module
+
+    if application.submitted_at is None or _receipt_for_submission(application) is not None:
+        return False
+    if background.pending(make_receipt, application.pk):
+        return False
+    queue_receipt_with_submission(application.pk)
+    record(None, application, REQUEUED_ACTION, data={"case_number": application.case_number}, audience=Audience.INTERNAL)
+    return True
+
+
 def queue_receipt(application_id: int) -> None:
-    """Queue the receipt task. Called after the submission committed; never raises."""
+    """Queue the receipt task now (after the submission committed); never raises."""
     from tilskudd.applications.tasks import make_receipt  # noqa: PLC0415 - tasks imports this module
 
     try:

@@ -17,7 +17,7 @@ from pydantic import ValidationError
 from tilskudd.applications import permissions
 from tilskudd.applications.models import Application, CaseNumberCounter, Signature
 from tilskudd.applications.signals import application_submitted
-from tilskudd.applications.states import Status, check_transition
+from tilskudd.applications.states import EDITABLE, Status, check_transition
 from tilskudd.audit.services import Audience, record
 from tilskudd.calls.models import Call
 from tilskudd.rules import Application as ExchangeApplication
@@ -152,6 +152,36 @@ def _void_signatures(application: Application, reason: str) -> None:
     application.signatures.filter(voided_at__isnull=True).update(voided_at=timezone.now(), voided_reason=reason)
 
 
+#: Why a signature made under a delegation no longer counts (stored with the voided signature).
+DELEGATION_REVOKED = "Fullmakten ble trukket tilbake."
+
+
+def void_signatures_of_delegation(actor, delegation) -> int:
+    """Void the signatures made under ``delegation`` on applications not yet submitted (it was revoked).
+
+    Runs inside the transaction that revoked the delegation; each application affected gets an
+    event the applicant sees. Returns how many signatures were voided.
+    """
+    signatures = list(
+        Signature.objects.select_for_update()
+        .filter(delegation=delegation, voided_at__isnull=True, application__status__in=EDITABLE)
+        .select_related("application")
+    )
+    now = timezone.now()
+    for signature in signatures:
+        signature.voided_at, signature.voided_reason = now, DELEGATION_REVOKED
+        signature.save(update_fields=["voided_at", "voided_reason"])
+        record(
+            actor,
+            signature.application,
+            "signature.voided",
+            reason="Fullmakten signaturen ble gitt under, er trukket tilbake.",
+            data={"signature": signature.pk, "delegation": delegation.pk},
+            audience=Audience.APPLICANT,
+        )
+    return len(signatures)
+
+
 def content_changed(application: Application) -> None:
     """Call after an attachment is added or removed: the content moved on, signatures are void."""
     application.revision += 1
@@ -221,6 +251,7 @@ def submit(user, application_id: int) -> SubmitResult:
             pk=application_id
         )
         if application.status == Status.SUBMITTED and permissions.can_view(user, application):
+            _ensure_after_submission(application)
             return SubmitResult(application, created=False)
         _require(permissions.can_submit(user, application))
         now = timezone.now()
@@ -240,6 +271,13 @@ def submit(user, application_id: int) -> SubmitResult:
         document = exchange_document(application)
         digest = content_hash(document)
         signature = application.active_signature()
+        if signature is not None and not permissions.may_still_sign(signature, application):
+            raise SubmissionRefused(
+                "Den som signerte, har ikke lenger signaturrett eller fullmakt. "
+                "Søknaden må signeres på nytt av en med signaturrett før den sendes inn.",
+                "The person who signed no longer has signing authority or a delegation. "
+                "The application must be signed again by a signatory before it is submitted.",
+            )
         if signature is None or signature.content_hash != digest:
             raise SubmissionRefused(
                 "Søknaden må signeres av en med signaturrett før den sendes inn. "
@@ -268,7 +306,7 @@ def submit(user, application_id: int) -> SubmitResult:
             audience=Audience.APPLICANT,
         )
         application_submitted.send(sender=Application, application=application)
-        transaction.on_commit(lambda: _after_submission(application.pk))
+        _after_submission(application.pk)
     return SubmitResult(application, created=True)
 
 
@@ -288,10 +326,29 @@ def _next_case_number(now: dt.datetime) -> str:
 
 
 def _after_submission(application_id: int) -> None:
-    """Queue what follows a submission (receipt PDF and e-mail). Replaced by the receipts module."""
+    """Queue what follows a submission (receipt PDF and e-mail), inside the submission's transaction.
+
+    With the database task backend the task row commits or rolls back with the
+    submission, so a crash right after the commit cannot lose the receipt.
+    """
     from tilskudd.applications import receipts  # noqa: PLC0415 - the receipt module is optional here
 
-    receipts.queue_receipt(application_id)
+    receipts.queue_receipt_with_submission(application_id)
+
+
+def ensure_receipt(application_id: int) -> None:
+    """A client's retry of a submission already made (e.g. an Idempotency-Key seen before): its receipt
+    exists or is queued again, never a second one. One transaction; does nothing for a draft."""
+    with transaction.atomic():
+        application = Application.objects.select_for_update().get(pk=application_id)
+        _ensure_after_submission(application)
+
+
+def _ensure_after_submission(application: Application) -> None:
+    """A retry of a submitted application: queue its receipt again if it was lost (never a second one)."""
+    from tilskudd.applications import receipts  # noqa: PLC0415 - the receipt module is optional here
+
+    receipts.ensure_receipt(application)
 
 
 def withdraw(user, application_id: int, reason: str = "") -> Application:

@@ -495,8 +495,7 @@ def publish(user, call, grantor_org_number: str) -> list[Decision]:
                     data={"grantor": grantor_org_number, "decisions": [d.pk for d in published]},
                     audience=Audience.INTERNAL,
                 )
-                decision_ids = [d.pk for d in published]
-                transaction.on_commit(lambda: _queue_notifications(decision_ids))
+                _queue_notifications_with_publication([d.pk for d in published])
     except BaseException:
         for document in stored:
             try:
@@ -505,6 +504,17 @@ def publish(user, call, grantor_org_number: str) -> list[Decision]:
                 logger.exception("Could not remove the letter file %s", document.file.name)
         raise
     return published
+
+
+def _queue_notifications_with_publication(decision_ids: list[int]) -> None:
+    """Queue the e-mails inside the publication's transaction (database backend; tilskudd.background), else after it."""
+    from tilskudd import background  # noqa: PLC0415
+    from tilskudd.grants.tasks import notify_decision  # noqa: PLC0415 - tasks imports letters
+
+    for decision_id in decision_ids:
+        background.enqueue_in_transaction(
+            notify_decision, decision_id, after_commit=lambda decision_id=decision_id: _queue_notifications([decision_id])
+        )
 
 
 def _queue_notifications(decision_ids: list[int]) -> None:

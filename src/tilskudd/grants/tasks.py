@@ -1,7 +1,8 @@
 """Background tasks for decisions (django-tasks; run by ``manage.py db_worker``).
 
 ``services.publish`` queues :func:`notify_decision` for each published decision
-once the publication has committed. The task e-mails the applicant's confirmed
+in the publication's own transaction (with the database backend; see
+tilskudd.background), so a crash cannot publish a decision and lose its e-mail. The task e-mails the applicant's confirmed
 members that a decision has been made, with a link to the application's page
 where the letter is (the letter itself stays behind the login). Sending is
 recorded as an audit event and never repeated, so the task may run again.
