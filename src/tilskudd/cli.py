@@ -3,6 +3,7 @@
     tilskudd calls list | show ID [--json] | validate FILE… | load [FILE…] [--new-version]
     tilskudd check --call ID APPLICATION.json [--at DATETIME] [--json] [--lang en]
     tilskudd schema application
+    tilskudd audit verify
     tilskudd <any django-admin command>    (migrate, runserver, createsuperuser …)
 
 Settings come from ``tilskudd.settings``; ``DEBUG`` is on unless the
@@ -26,6 +27,7 @@ Bruk / usage:
   tilskudd check --call ID SØKNAD.json [--at TIDSPUNKT] [--json] [--lang en]
                                            sjekk en søknad / check an application
   tilskudd schema application              JSON Schema for søknadsformatet / of the application format
+  tilskudd audit verify                    sjekk at loggen er urørt / verify the audit trail's hash chains
   tilskudd KOMMANDO …                      andre Django-kommandoer / other Django commands (migrate, runserver …)
 
 Utfall / exit codes for check: 0 ingen feil / no errors, 1 feil / errors, 2 uleselig inndata / unreadable input.

@@ -25,6 +25,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from tilskudd.applications import formbuilder, permissions, receipts, services
 from tilskudd.applications.models import Application, Attachment, Document
 from tilskudd.applications.states import DECIDED, STATUS_EN, Status
+from tilskudd.audit.services import Audience
 from tilskudd.audit.services import history as audit_history
 from tilskudd.calls import presentation
 from tilskudd.calls.models import Call
@@ -672,6 +673,10 @@ ACTION_NAMES = {
     "application.submit": ("Søknaden ble sendt inn", "The application was submitted"),
     "application.withdraw": ("Søknaden ble trukket", "The application was withdrawn"),
     "application.reopen": ("Søknaden ble åpnet for komplettering", "The application was reopened for completion"),
+    "application.accept": ("Søknaden ble tatt til vurdering", "The application was taken into assessment"),
+    "application.grant": ("Vedtak: søknaden ble innvilget", "Decision: the application was granted"),
+    "application.refuse": ("Vedtak: søknaden ble avslått", "Decision: the application was refused"),
+    "application.reject": ("Vedtak: søknaden ble avvist", "Decision: the application was rejected"),
     "attachment.added": ("Et vedlegg ble lastet opp", "An attachment was uploaded"),
     "attachment.removed": ("Et vedlegg ble fjernet", "An attachment was removed"),
     "receipt.created": ("Kvitteringen ble laget", "The receipt was made"),
@@ -695,6 +700,10 @@ def _event_details(event) -> list[str]:
         details.append(_pick(f"Saksnummer {data['case_number']}", f"Case number {data['case_number']}"))
     if data.get("filename"):
         details.append(str(data["filename"]))
+    if event.action == "application.grant" and data.get("amount") is not None:
+        from tilskudd.rules.messages import nok  # noqa: PLC0415
+
+        details.append(_pick("Beløp: ", "Amount: ") + nok(data["amount"]))
     if data.get("hash"):
         details.append(_pick("Sjekksum (SHA-256): ", "Checksum (SHA-256): ") + str(data["hash"]))
     if event.reason:
@@ -704,11 +713,11 @@ def _event_details(event) -> list[str]:
 
 @login_required
 def history(request, pk: int):
-    """Who changed what and when: the application's audit events."""
+    """Who changed what and when: the application's audit events the applicant may see (not the grantor's casework)."""
     application = _application(request, pk)
     english = presentation.is_english(get_language())
     events = []
-    for event in audit_history(application).order_by("-at", "-id"):
+    for event in audit_history(application, audience=Audience.APPLICANT).order_by("-at", "-id"):
         name = ACTION_NAMES.get(event.action)
         events.append(
             {

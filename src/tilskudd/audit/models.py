@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 class Audience(models.TextChoices):
@@ -19,7 +20,8 @@ class Audience(models.TextChoices):
 
 
 class AuditEvent(models.Model):
-    at = models.DateTimeField("tidspunkt", auto_now_add=True, db_index=True)
+    #: Set by ``record()`` before the hash is computed (not ``auto_now_add``, which would overwrite it on save).
+    at = models.DateTimeField("tidspunkt", default=timezone.now, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -35,12 +37,38 @@ class AuditEvent(models.Model):
     data = models.JSONField(default=dict, blank=True)
     #: Who may read it; set by the code that writes it (``record(..., audience=...)``).
     audience = models.CharField("hvem kan se", max_length=20, choices=Audience.choices, default=Audience.INTERNAL)
+    #: The hash chain (tamper evidence): the events of one subject form a stream, e.g. ``application:42``,
+    #: numbered 1, 2, … Each event carries the hash of the one before it in the stream and its own
+    #: hash over its fields (``tilskudd.audit.chain``); ``tilskudd audit verify`` walks the chains.
+    stream = models.CharField(max_length=120, default="")
+    sequence = models.PositiveIntegerField(default=0)
+    prev_hash = models.CharField(max_length=64, blank=True, default="")
+    hash = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:
         ordering = ["at", "id"]
         indexes = [models.Index(fields=["subject_type", "subject_id", "at"])]
+        constraints = [models.UniqueConstraint(fields=["stream", "sequence"], name="audit_event_stream_sequence")]
         verbose_name = "hendelse"
         verbose_name_plural = "hendelser"
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.subject_type}:{self.subject_id}"
+
+
+class AuditStreamHead(models.Model):
+    """The last event of each stream (its sequence and hash), written by ``record()`` with the event.
+
+    The chain alone cannot show that the newest events of a stream were deleted; the head can.
+    """
+
+    stream = models.CharField(max_length=120, unique=True)
+    sequence = models.PositiveIntegerField()
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = "siste hendelse i strøm"
+        verbose_name_plural = "siste hendelser i strømmer"
+
+    def __str__(self) -> str:
+        return f"{self.stream} #{self.sequence}"
