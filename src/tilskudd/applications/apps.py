@@ -6,3 +6,6 @@ class ApplicationsConfig(AppConfig):
 
     name = "tilskudd.applications"
     verbose_name = "Søknader"
+
+    def ready(self) -> None:
+        from tilskudd.applications import receivers  # noqa: F401 - connects the receivers

@@ -81,6 +81,26 @@ def signing_capacity(user, application: Application) -> tuple[str, Delegation | 
     return None
 
 
+def may_still_sign(signature, application: Application) -> bool:
+    """Whether the person who made ``signature`` may sign ``application`` now, in the capacity they signed in.
+
+    A signature counts at submission only while its maker still holds signing authority: a revoked
+    or expired delegation, or a signatory who left or lost the role, makes it count no more.
+    """
+    member = membership(signature.signed_by, application.organisation)
+    if member is None:
+        return False
+    if signature.delegation_id is None:
+        return member.role == Role.SIGNATORY and member.is_confirmed
+    delegation = Delegation.objects.filter(pk=signature.delegation_id, revoked_at__isnull=True).first()
+    today = timezone.localdate()
+    return (
+        delegation is not None
+        and delegation.covers(application.call_id, today)
+        and _grantor_still_signatory(delegation)
+    )
+
+
 def _grantor_still_signatory(delegation: Delegation) -> bool:
     return Membership.objects.filter(
         user=delegation.granted_by,

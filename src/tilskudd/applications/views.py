@@ -115,7 +115,7 @@ def _with_content(application: Application, document: dict[str, Any]) -> Applica
 
 
 def signature_state(application: Application) -> dict[str, Any]:
-    """The valid signature, or why the last one no longer counts."""
+    """The valid signature, or why the last one no longer counts (``why``: ``changed`` or ``authority``)."""
     active = application.active_signature()
     if active is not None:
         if not application.is_editable and application.submitted_hash:
@@ -123,11 +123,15 @@ def signature_state(application: Application) -> dict[str, Any]:
             current = application.submitted_hash
         else:
             current = services.content_hash(services.exchange_document(application))
+            if not permissions.may_still_sign(active, application):
+                return {"signature": None, "voided": active, "changed": False, "why": "authority"}
         if active.content_hash != current:
-            return {"signature": None, "voided": active, "changed": True}
-        return {"signature": active, "voided": None, "changed": False}
+            return {"signature": None, "voided": active, "changed": True, "why": "changed"}
+        return {"signature": active, "voided": None, "changed": False, "why": ""}
     last = application.signatures.order_by("-signed_at").first()
-    return {"signature": None, "voided": last, "changed": last is not None}
+    if last is not None and last.voided_reason == services.DELEGATION_REVOKED:
+        return {"signature": None, "voided": last, "changed": False, "why": "authority"}
+    return {"signature": None, "voided": last, "changed": last is not None, "why": "changed" if last else ""}
 
 
 def signers(application: Application) -> list[dict[str, Any]]:

@@ -24,6 +24,7 @@ from django.utils import timezone
 from tilskudd.audit.services import Audience, record
 from tilskudd.calls.models import Call
 from tilskudd.orgs import brreg, permissions
+from tilskudd.orgs.signals import delegation_revoked
 from tilskudd.orgs.models import (
     Delegation,
     Invitation,
@@ -735,6 +736,7 @@ def revoke_delegation(actor, delegation_id: int, *, reason: str = "") -> Delegat
             data={"delegation": delegation.pk, "delegate": delegation.delegate.email},
             audience=Audience.APPLICANT,
         )
+        delegation_revoked.send(sender=Delegation, delegation=delegation, actor=actor)
     return delegation
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 
 from django.contrib.auth.signals import user_logged_in
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 
 logger = logging.getLogger(__name__)
 
@@ -39,3 +39,8 @@ def claim_invitations_on_login(sender, request, user, **kwargs) -> None:
         )
     if made:
         logger.info("claimed %d invitation(s) for user %s", len(made), user.pk)
+
+
+#: Sent with ``delegation`` and ``actor`` inside the transaction that revoked a delegation (*fullmakt*),
+#: so that apps above orgs (applications) void what was signed under it.
+delegation_revoked = Signal()

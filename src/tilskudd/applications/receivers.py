@@ -1,0 +1,14 @@
+"""What applications do when something changes below them (orgs' signals)."""
+
+from __future__ import annotations
+
+from django.dispatch import receiver
+
+from tilskudd.applications.services import void_signatures_of_delegation
+from tilskudd.orgs.signals import delegation_revoked
+
+
+@receiver(delegation_revoked, dispatch_uid="tilskudd.applications.void_delegated_signatures")
+def void_delegated_signatures(sender, delegation, actor, **kwargs) -> None:
+    """A revoked delegation voids the signatures made under it on applications not yet submitted."""
+    void_signatures_of_delegation(actor, delegation)
