@@ -1,4 +1,4 @@
-"""Sign-up: name, e-mail and a strong password; the person is logged in at once."""
+"""Sign-up: name, e-mail and a strong password; then «check your e-mail» (tests/accounts/test_verification.py)."""
 
 from __future__ import annotations
 
@@ -16,28 +16,23 @@ def sign_up(client, **changes):
     return client.post("/konto/registrer/", data)
 
 
-def test_sign_up_creates_the_account_and_logs_the_person_in(client):
+def test_sign_up_creates_an_unverified_account_and_asks_to_check_the_e_mail(client):
     from tilskudd.accounts.models import User
     from tilskudd.audit.models import AuditEvent
 
     response = sign_up(client, email="  Ola@Example.NO ")
 
     assert response.status_code == 302
-    assert response["Location"] == "/min-side/"
+    assert response["Location"] == "/konto/registrer/sjekk-e-posten/"
     user = User.objects.get()
     assert (user.email, user.full_name, user.is_staff) == ("ola@example.no", "Ola Nordmann", False)
     assert user.check_password(PASSWORD)
-    page = visible_text(client.get("/konto/sikkerhet/").content.decode())
-    assert "Du er logget inn som Ola Nordmann (ola@example.no)" in page
+    assert not user.email_verified
+    page = visible_text(client.get(response["Location"]).content.decode())
+    assert "Sjekk e-posten din" in page and "ola@example.no" in page
+    # Not logged in: the account is of no use until the address is confirmed.
+    assert client.get("/konto/sikkerhet/")["Location"].startswith("/konto/logg-inn/")
     assert AuditEvent.objects.filter(actor=user, action="account.registered").count() == 1
-
-
-def test_sign_up_goes_on_to_a_page_on_this_site_given_as_next(client):
-    response = client.post(
-        "/konto/registrer/?next=/utlysninger/x/",
-        {"full_name": "Ola", "email": "ola@example.no", "password1": PASSWORD, "password2": PASSWORD, "next": "/utlysninger/x/"},
-    )
-    assert response["Location"] == "/utlysninger/x/"
 
 
 @pytest.mark.parametrize(
@@ -81,8 +76,9 @@ def test_an_e_mail_address_can_have_only_one_account_whatever_the_case(client):
 
     response = sign_up(client, email="KARI@example.no")
 
-    assert response.status_code == 200
-    assert "Det finnes allerede en konto med denne e-postadressen." in visible_text(response.content.decode())
+    # The same page as for a free address (tests/accounts/test_verification.py: the e-mail says it).
+    assert response.status_code == 302
+    assert response["Location"] == "/konto/registrer/sjekk-e-posten/"
     assert User.objects.count() == 1
 
 

@@ -11,7 +11,7 @@ from django.contrib.auth import authenticate, password_validation
 from django.contrib.auth import forms as auth_forms
 from django.core.exceptions import ValidationError
 
-from tilskudd.accounts import services
+from tilskudd.accounts import ratelimit, services
 from tilskudd.accounts.texts import bi
 
 PASSWORD_HELP = bi(
@@ -81,18 +81,9 @@ class SignUpForm(DesignsystemetMixin, forms.Form):
     )
 
     def clean_email(self) -> str:
-        email = services.normalise_email(self.cleaned_data["email"])
-        if services.email_taken(email):
-            raise ValidationError(
-                bi(
-                    "Det finnes allerede en konto med denne e-postadressen. Logg inn, eller lag nytt "
-                    "passord hvis du har glemt det.",
-                    "There is already an account with this e-mail address. Log in, or make a new "
-                    "password if you have forgotten it.",
-                ),
-                code="email_taken",
-            )
-        return email
+        # Whether the address is taken is never said here: the e-mail to the address says it
+        # (accounts.verification.sign_up), so the form tells a stranger nothing.
+        return services.normalise_email(self.cleaned_data["email"])
 
     def clean(self):
         cleaned = super().clean()
@@ -121,20 +112,34 @@ class LoginForm(DesignsystemetMixin, forms.Form):
             "E-postadressen eller passordet er feil. Sjekk begge og prøv igjen.",
             "The e-mail address or the password is wrong. Check both and try again.",
         ),
+        "client_locked": bi(
+            "For mange mislykte innlogginger fra nettverket ditt. Vent en time og prøv igjen, "
+            "eller lag nytt passord med lenken under.",
+            "Too many failed logins from your network. Wait an hour and try again, or make a new "
+            "password with the link below.",
+        ),
     }
 
     def __init__(self, request, *args, **kwargs):
         self.request = request
         self.user = None
+        self.client_locked = False
         super().__init__(*args, **kwargs)
 
     def clean(self):
         cleaned = super().clean()
         email, password = cleaned.get("email"), cleaned.get("password")
         if email and password:
+            # Password spraying: many accounts tried from one client. Counted here across accounts;
+            # django-axes counts per account and client address besides.
+            ip = services.client_ip(self.request)
+            if ratelimit.client_locked_out(ip):
+                self.client_locked = True
+                raise ValidationError(self.error_messages["client_locked"], code="client_locked")
             # Through every backend, django-axes first: it counts failures and refuses when locked.
             self.user = authenticate(self.request, username=services.normalise_email(email), password=password)
             if self.user is None:
+                ratelimit.login_failed(ip)
                 raise ValidationError(self.error_messages["invalid_login"], code="invalid_login")
         return cleaned
 
@@ -154,6 +159,27 @@ class CodeForm(DesignsystemetMixin, forms.Form):
     def __init__(self, *args, help_text="", **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["code"].help_text = help_text
+
+
+class EmailChangeForm(DesignsystemetMixin, forms.Form):
+    """A new e-mail address, and the password so a borrowed session cannot take the account."""
+
+    email = _email_field()
+    password = _password_field(bi("Passord", "Password"), "current-password")
+
+    def __init__(self, user, *args, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+        self.fields["email"].label = bi("Ny e-postadresse", "New e-mail address")
+
+    def clean_email(self) -> str:
+        return services.normalise_email(self.cleaned_data["email"])
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise ValidationError(bi("Passordet er feil.", "The password is wrong."), code="password_incorrect")
+        return password
 
 
 class PasswordResetForm(DesignsystemetMixin, auth_forms.PasswordResetForm):

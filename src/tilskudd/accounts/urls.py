@@ -6,6 +6,11 @@ app_name = "accounts"
 
 urlpatterns = [
     path("registrer/", views.signup, name="signup"),
+    path("registrer/sjekk-e-posten/", views.signup_done, name="signup_done"),
+    path("e-post/bekreft/", views.email_unverified, name="email_unverified"),
+    path("e-post/bekreft/<str:token>/", views.confirm_email, name="confirm_email"),
+    path("e-post/bytt/<str:token>/", views.confirm_email_change, name="confirm_email_change"),
+    path("sikkerhet/e-post/", views.email_change, name="email_change"),
     path("logg-inn/", views.login_view, name="login"),
     path("logg-inn/kode/", views.verify, name="verify"),
     path("logg-ut/", views.LogoutView.as_view(), name="logout"),

@@ -24,9 +24,10 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django_otp import login as otp_login
 from qrcode.image.svg import SvgPathFillImage
 
-from tilskudd.accounts import services
+from tilskudd.accounts import ratelimit, services, verification
 from tilskudd.accounts.forms import (
     CodeForm,
+    EmailChangeForm,
     LoginForm,
     PasswordChangeForm,
     PasswordResetForm,
@@ -37,6 +38,9 @@ from tilskudd.accounts.texts import bi, now_text
 from tilskudd.audit.services import Audience, record
 
 BACKUP_CODES_SESSION_KEY = "accounts_new_backup_codes"
+#: Where to go once the address is verified (the ``next`` of the sign-up).
+AFTER_VERIFICATION_SESSION_KEY = "accounts_after_verification"
+SIGNED_UP_ADDRESS_SESSION_KEY = "accounts_signed_up_address"
 
 
 def _next_url(request, candidate: str | None = None) -> str:
@@ -68,14 +72,126 @@ def signup(request):
         return redirect(_next_url(request))
     form = SignUpForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        user = services.register(
+        if not ratelimit.client_request_allowed(services.client_ip(request)):
+            return _too_many(request)
+        verification.sign_up(
             full_name=form.cleaned_data["full_name"],
             email=form.cleaned_data["email"],
             password=form.cleaned_data["password1"],
+            site_url=_site_url(request),
         )
-        services.complete_login(request, user)
-        return redirect(_next_url(request))
+        # The same page whether the address was free or taken; the e-mail to it tells which.
+        request.session[AFTER_VERIFICATION_SESSION_KEY] = _next_url(request)
+        request.session[SIGNED_UP_ADDRESS_SESSION_KEY] = form.cleaned_data["email"]
+        return redirect("accounts:signup_done")
     return render(request, "accounts/signup.html", {"form": form, "next": request.GET.get("next", "")})
+
+
+@never_cache
+def signup_done(request):
+    """«Sjekk e-posten din»: the same after every sign-up, whether the address was free or not."""
+    return render(request, "accounts/signup_done.html", {"email": request.session.get(SIGNED_UP_ADDRESS_SESSION_KEY, "")})
+
+
+def _site_url(request) -> str:
+    return request.build_absolute_uri("/").rstrip("/")
+
+
+def _too_many(request):
+    """429 with a page that says to wait (too many sign-ups, new passwords or links from this client)."""
+    return render(request, "accounts/too_many.html", status=429)
+
+
+# --- the address: verifying and changing it ----------------------------------------------------
+
+
+@login_required
+@csrf_protect
+@never_cache
+def email_unverified(request):
+    """«Bekreft e-postadressen»: all an unverified account can do is ask for the link again (or log out)."""
+    user = request.user
+    if user.email_verified:
+        return redirect(_next_url(request))
+    sent = False
+    if request.method == "POST":
+        if not ratelimit.client_request_allowed(services.client_ip(request)):
+            return _too_many(request)
+        verification.send_verification(user, _site_url(request))
+        sent = True
+    return render(request, "accounts/email_unverified.html", {"sent": sent, "next": request.GET.get("next", "")})
+
+
+@csrf_protect
+@never_cache
+def confirm_email(request, token: str):
+    """The link in the verification e-mail. GET shows a button; the POST verifies (link scanners only GET)."""
+    try:
+        person, _ = verification.read_token(token, verification.VERIFY)
+    except verification.InvalidLink:
+        return render(request, "accounts/email_link_invalid.html", status=400)
+    if request.method == "POST":
+        verification.confirm_email(token, request)
+        logged_in_as_them = request.user.is_authenticated and request.user.pk == person.pk
+        next_url = request.session.pop(AFTER_VERIFICATION_SESSION_KEY, "") or resolve_url(settings.LOGIN_REDIRECT_URL)
+        if logged_in_as_them:
+            return redirect(_next_url(request, next_url))
+        return redirect(f"{reverse('accounts:login')}?{urlencode({'next': next_url, 'bekreftet': '1'})}")
+    return render(request, "accounts/confirm_email.html", {"person": person, "already": person.email_verified})
+
+
+@login_required
+@sensitive_post_parameters("password")
+@csrf_protect
+@never_cache
+def email_change(request):
+    """A new address: a link goes to it, and the change happens when the link is followed."""
+    form = EmailChangeForm(request.user, request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        if not ratelimit.client_request_allowed(services.client_ip(request)):
+            return _too_many(request)
+        try:
+            verification.request_email_change(request.user, form.cleaned_data["email"], _site_url(request))
+        except verification.EmailInUse:
+            form.add_error(
+                "email",
+                now_text(
+                    "En annen konto har denne adressen. Velg en annen adresse.",
+                    "Another account has this address. Choose another address.",
+                ),
+            )
+        else:
+            return render(request, "accounts/email_change_sent.html", {"email": form.cleaned_data["email"]})
+    return render(request, "accounts/email_change.html", {"form": form})
+
+
+@csrf_protect
+@never_cache
+def confirm_email_change(request, token: str):
+    """The link sent to the new address. GET shows a button; the POST changes the address."""
+    try:
+        person, payload = verification.read_token(token, verification.CHANGE)
+    except verification.InvalidLink:
+        return render(request, "accounts/email_link_invalid.html", status=400)
+    error = None
+    if request.method == "POST":
+        try:
+            verification.confirm_email_change(token, request)
+        except verification.EmailInUse:
+            error = now_text(
+                "En annen konto har fått denne adressen i mellomtiden. Adressen er ikke byttet.",
+                "Another account has taken this address meanwhile. The address has not been changed.",
+            )
+        except verification.InvalidLink:
+            return render(request, "accounts/email_link_invalid.html", status=400)
+        else:
+            return render(request, "accounts/email_change_done.html", {"email": payload.get("n", "")})
+    return render(
+        request,
+        "accounts/confirm_email_change.html",
+        {"person": person, "new_email": payload.get("n", ""), "error": error},
+        status=409 if error else 200,
+    )
 
 
 @sensitive_post_parameters("password")
@@ -94,7 +210,9 @@ def login_view(request):
             return redirect("accounts:verify")
         services.complete_login(request, user)
         return redirect(_next_url(request))
-    return render(request, "accounts/login.html", {"form": form, "next": next_url}, status=200)
+    status = 429 if form.client_locked else 200
+    context = {"form": form, "next": next_url, "just_verified": request.GET.get("bekreftet") == "1"}
+    return render(request, "accounts/login.html", context, status=status)
 
 
 def locked_out(request, original_response=None, credentials=None):
@@ -175,6 +293,14 @@ class PasswordResetView(auth_views.PasswordResetView):
     subject_template_name = "accounts/email/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_done")
 
+    def form_valid(self, form):
+        if not ratelimit.client_request_allowed(services.client_ip(self.request)):
+            return _too_many(self.request)
+        if not ratelimit.may_email(services.normalise_email(form.cleaned_data["email"])):
+            # The same page as when the e-mail is sent: the limit tells nobody whether the address exists.
+            return redirect(self.success_url)
+        return super().form_valid(form)
+
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):
     template_name = "accounts/password_reset_done.html"
@@ -189,6 +315,8 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
         response = super().form_valid(form)
         # Whoever could read the e-mail may try again at once.
         services.unlock(form.user.email)
+        # The link came to the address, so following it proves the address too.
+        verification.verified_by_password_reset(form.user)
         record(form.user, form.user, "account.password_reset", audience=Audience.APPLICANT)
         return response
 
@@ -230,6 +358,7 @@ def security(request):
     context = {
         "enabled": services.has_two_factor(user),
         "codes_left": services.backup_codes_left(user),
+        "required": services.two_factor_required(user),
     }
     return render(request, "accounts/security.html", context)
 
@@ -270,7 +399,7 @@ def two_factor_setup(request):
         "form": form,
         "qr": qr_svg(device.config_url),
         "secret": services.secret_for_typing(device),
-        "required": user.is_staff,
+        "required": services.two_factor_required(user),
         "next": request.GET.get("next", ""),
     }
     return render(request, "accounts/two_factor_setup.html", context)
@@ -326,4 +455,4 @@ def two_factor_remove(request):
             if check.retry_at
             else now_text("Koden er feil eller brukt før.", "The code is wrong or already used."),
         )
-    return render(request, "accounts/two_factor_remove.html", {"form": form, "required": user.is_staff})
+    return render(request, "accounts/two_factor_remove.html", {"form": form, "required": services.two_factor_required(user)})
