@@ -77,6 +77,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",  # after authentication: request.user.is_verified()
+    "tilskudd.accounts.middleware.SessionLifetimeMiddleware",  # a working day idle, 12 hours at most
+    "tilskudd.accounts.middleware.EmailVerificationRequiredMiddleware",  # unverified: only the link
     "tilskudd.accounts.middleware.TwoFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -259,6 +261,24 @@ TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 AXES_CLIENT_IP_CALLABLE = "tilskudd.accounts.services.client_ip"
 # Two-factor authentication (django-otp): TOTP apps show "tilskudd" as the issuer.
 OTP_TOTP_ISSUER = "tilskudd"
+# Sessions end after a working day without use and at most 12 hours after login
+# (accounts.middleware.SessionLifetimeMiddleware); the cookie lives as long as the idle time.
+SESSION_IDLE_TIMEOUT = datetime.timedelta(hours=float(os.environ.get("SESSION_IDLE_HOURS", "8")))
+SESSION_ABSOLUTE_TIMEOUT = datetime.timedelta(hours=float(os.environ.get("SESSION_ABSOLUTE_HOURS", "12")))
+SESSION_COOKIE_AGE = int(SESSION_IDLE_TIMEOUT.total_seconds())
+# Rate limits on the account pages (accounts/ratelimit.py), per hour: e-mails to one address
+# (sign-up, new password, verification link together), account requests from one client address,
+# and failed logins from one client address across all accounts (password spraying).
+ACCOUNT_EMAILS_PER_ADDRESS = int(os.environ.get("ACCOUNT_EMAILS_PER_ADDRESS", "5"))
+ACCOUNT_REQUESTS_PER_CLIENT = int(os.environ.get("ACCOUNT_REQUESTS_PER_CLIENT", "30"))
+LOGIN_FAILURES_PER_CLIENT = int(os.environ.get("LOGIN_FAILURES_PER_CLIENT", "20"))
+# The shared cache holds the rate-limit counters, so every worker process counts together: Redis
+# when REDIS_URL is set (needs the `redis` package), else a table in the database
+# (`manage.py createcachetable`, run by scripts/run and by the test database set-up).
+if os.environ.get("REDIS_URL"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "tilskudd_cache"}}
 
 # --- tests ---
 if env_bool("TILSKUDD_TESTING"):

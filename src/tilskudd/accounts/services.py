@@ -47,9 +47,10 @@ def email_taken(email: str) -> bool:
 
 @transaction.atomic
 def register(*, full_name: str, email: str, password: str):
-    """Create a person's account (*registrering*). The caller has validated the password."""
+    """Create a person's account (*registrering*), not yet verified: the caller
+    (:func:`tilskudd.accounts.verification.sign_up`) sends the link. The caller has validated the password."""
     user = get_user_model().objects.create_user(
-        email=normalise_email(email), password=password, full_name=full_name.strip()
+        email=normalise_email(email), password=password, full_name=full_name.strip(), email_verified=False
     )
     record(user, user, "account.registered", audience=Audience.APPLICANT)
     return user
@@ -115,6 +116,18 @@ def unlock(email: str) -> None:
 
 def has_two_factor(user) -> bool:
     return bool(getattr(user, "is_authenticated", False)) and user_has_device(user, confirmed=True)
+
+
+def two_factor_required(user) -> bool:
+    """Whether ``user`` must use two-factor authentication: anyone holding a role at a grantor
+    (casework.StaffRole), decided from the roles; and the site's operators (``is_staff``, ``is_superuser``)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_staff or user.is_superuser:
+        return True
+    from tilskudd.casework.scope import is_grantor_staff  # noqa: PLC0415 - casework builds on accounts
+
+    return is_grantor_staff(user)
 
 
 def totp_device_for_setup(user) -> TOTPDevice:
