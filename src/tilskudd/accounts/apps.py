@@ -6,3 +6,6 @@ class AccountsConfig(AppConfig):
 
     name = "tilskudd.accounts"
     verbose_name = "Brukere"
+
+    def ready(self) -> None:
+        from tilskudd.accounts import signals  # noqa: F401  (when a session was logged in)
