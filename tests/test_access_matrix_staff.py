@@ -75,7 +75,25 @@ STAFF_MATRIX: dict[str, tuple[str, str, dict]] = {
             ("orgs:delegations", "/organisasjoner/{org}/fullmakter/"),
         )
     },
+    # Staff read the organisation but change nothing in it (403 with the reason) and never see its API keys.
+    "orgs:edit": (
+        "GET",
+        "/organisasjoner/{org}/endre/",
+        {**staff(404, caseworker=403, approver=403, administrator=403), "applicant": 403, "plain_staff": 404},
+    ),
+    "orgs:member": (
+        "GET",
+        "/organisasjoner/{org}/personer/{membership}/",
+        {**staff(404, caseworker=403, approver=403, administrator=403), "applicant": 200, "plain_staff": 404},
+    ),
+    "api_tokens:list": ("GET", "/organisasjoner/{org}/api-nokler/", {**staff(404), "applicant": 200, "plain_staff": 404}),
     "orgs:staff_confirmations": ("GET", "/saksbehandling/bekreftelser/", staff(assessor=403, municipality=200)),
+    # Confirming a person of an organisation that applies to IMDi: IMDi's case-working staff; others never see it.
+    "orgs:staff_decision": (
+        "POST",
+        "/saksbehandling/bekreftelser/{membership}/",
+        {**staff(404, caseworker=302, approver=302, administrator=302), "applicant": 403, "assessor": 403, "plain_staff": 403},
+    ),
     # The letter is the applicant organisation's: its members only; staff read it in the case.
     "applications:letter": (
         "GET",
@@ -136,6 +154,7 @@ def world(db, django_user_model):
         "attachment_case": attachment.application.case.pk,
         "imdi": world.imdi.pk,
         "org": decided.organisation_id,
+        "membership": decided.organisation.memberships.filter(role="signatory").first().pk,
         "approver_role": StaffRole.objects.get(user=approver, role=Role.APPROVER).pk,
     }
     return world, people, values
