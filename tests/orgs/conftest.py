@@ -135,6 +135,19 @@ def make_user(email: str, full_name: str = "", **extra):
     )
 
 
+def invite_and_claim(actor, organisation, email: str, **options):
+    """Invite an existing, verified account and claim it through the link, as the person would:
+    the membership (invitations are never claimed without the link, tests/orgs/test_invitations_claim.py)."""
+    from django.contrib.auth import get_user_model
+
+    from tilskudd.orgs import services
+
+    invitation = services.invite(actor, organisation, email, **options)
+    person = get_user_model().objects.get(email__iexact=email)
+    [member] = services.claim_invitations(person, tokens=[invitation.token])
+    return member
+
+
 def make_grantor_staff(email: str, full_name: str = "", role: str = "caseworker"):
     """Grantor staff: ``is_staff`` (two-factor required) with a role at IMDi (made if missing)."""
     from tilskudd.casework.models import StaffRole
@@ -196,8 +209,8 @@ def people(db):
     kari_membership = services.register_organisation(kari, NOT_FOUND, details(), title="styreleder")
     organisation = kari_membership.organisation
     services.confirm_membership(staff, kari_membership.pk)
-    ola_membership = services.invite(kari, organisation, ola.email)
-    per_membership = services.invite(kari, organisation, per.email)
+    ola_membership = invite_and_claim(kari, organisation, ola.email)
+    per_membership = invite_and_claim(kari, organisation, per.email)
     assert kari_membership.role == Role.SIGNATORY
     return {
         "kari": kari,

@@ -8,7 +8,7 @@ import pytest
 from django.urls import get_resolver
 from django.utils import timezone
 
-from tests.orgs.conftest import MUNICIPALITY, details, make_user
+from tests.orgs.conftest import MUNICIPALITY, details, invite_and_claim, make_user
 from tilskudd.orgs import services
 from tilskudd.orgs.models import Delegation, Membership
 
@@ -23,7 +23,7 @@ def other(people):
     first = services.register_organisation(lise, MUNICIPALITY, details(name="Lises kommune", applicant_type="municipality"), title="rådmann")
     services.confirm_membership(staff, first.pk)
     organisation = first.organisation
-    helper = services.invite(lise, organisation, make_user("hjelper@example.no").email)
+    helper = invite_and_claim(lise, organisation, make_user("hjelper@example.no").email)
     invitation = services.invite(lise, organisation, "kommer@example.no")
     request = services.request_membership(make_user("spor@example.no"), organisation)
     delegation = services.grant_delegation(

@@ -200,6 +200,7 @@ def test_the_delegation_page_grants_lists_and_revokes(people, client, calls, mon
         kari, organisation, delegate_membership_id=people["per_membership"].pk, valid_until=timezone.localdate()
     )
     later(monkeypatch, 1)
+    client.force_login(kari)  # a day later the session has ended (8 hours idle at most)
     text = visible_text(client.get(url).content.decode())
     assert "Per Hansen" in text.split("Utløpte fullmakter")[1].split("Tilbaketrukne fullmakter")[0]
 

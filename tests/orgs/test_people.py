@@ -8,7 +8,16 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from tests.orgs.conftest import MUNICIPALITY, NOT_FOUND, VOLUNTARY, details, login_staff, make_grantor_staff, make_user
+from tests.orgs.conftest import (
+    MUNICIPALITY,
+    NOT_FOUND,
+    VOLUNTARY,
+    details,
+    invite_and_claim,
+    login_staff,
+    make_grantor_staff,
+    make_user,
+)
 from tests.web.conftest import visible_text
 from tilskudd.audit.models import AuditEvent
 from tilskudd.orgs import services
@@ -73,14 +82,17 @@ def test_inviting_an_existing_user_adds_them_confirmed_when_the_administrator_is
     anne = make_user("anne@example.no", "Anne Berg")
 
     with django_capture_on_commit_callbacks(execute=True):
-        member = services.invite(kari, organisation, "Anne@Example.no", title="Rådgiver")
+        invitation = services.invite(kari, organisation, "Anne@Example.no", title="Rådgiver")
 
-    assert isinstance(member, Membership)
-    assert member.user == anne and member.role == Role.MEMBER
-    assert member.is_confirmed and member.confirmed_by == kari and member.added_by == kari
+    # Not added at once: the link sent to the address claims it (tests/orgs/test_invitations_claim.py).
+    assert isinstance(invitation, Invitation)
+    assert not Membership.objects.filter(user=anne).exists()
     assert [message.to for message in mailoutbox] == [["anne@example.no"]]
     assert "Prøvelaget Uten Register" in mailoutbox[0].body
-    assert "membership.added" in actions(organisation)
+    [member] = services.claim_invitations(anne, tokens=[invitation.token])
+    assert member.user == anne and member.role == Role.MEMBER and member.title == "Rådgiver"
+    assert member.is_confirmed and member.confirmed_by == kari and member.added_by == kari
+    assert "invitation.claimed" in actions(organisation)
 
 
 def test_a_new_address_gets_an_invitation_by_email_and_access_on_sign_up(
@@ -154,7 +166,7 @@ def test_people_invited_by_an_unconfirmed_administrator_wait_and_are_confirmed_w
     kari, ola = make_user("kari@example.no"), make_user("ola@example.no")
     staff = make_grantor_staff("staff@imdi.example")
     first = services.register_organisation(kari, NOT_FOUND, details(), title="styreleder")
-    ola_member = services.invite(kari, first.organisation, ola.email)
+    ola_member = invite_and_claim(kari, first.organisation, ola.email)
     invitation = services.invite(kari, first.organisation, "kommer@example.no")
 
     assert not ola_member.is_confirmed
@@ -258,7 +270,7 @@ def test_removal_keeps_the_history(people):
     event = AuditEvent.objects.filter(action="membership.removed").get()
     assert event.reason == "Sluttet" and event.data["user"] == "per@example.no"
     # Per can be invited back later: a new membership, the old one stays.
-    again = services.invite(people["kari"], people["organisation"], "per@example.no")
+    again = invite_and_claim(people["kari"], people["organisation"], "per@example.no")
     assert again.pk != per_member.pk
 
 
@@ -276,7 +288,7 @@ def test_only_staff_confirm_and_rejecting_frees_the_organisation_number():
     kari, ola = make_user("kari@example.no"), make_user("ola@example.no")
     staff = make_grantor_staff("staff@imdi.example")
     first = services.register_organisation(kari, NOT_FOUND, details(counties_members=["03"]), title="styreleder")
-    added = services.invite(kari, first.organisation, ola.email)
+    added = invite_and_claim(kari, first.organisation, ola.email)
 
     with pytest.raises(services.NotAllowed):
         services.confirm_membership(kari, first.pk)
@@ -351,7 +363,7 @@ def test_a_member_sees_people_but_gets_the_reason_instead_of_the_invite_form(peo
     response = client.post(url, {"invite-email": "noen@example.no"})
     assert response.status_code == 403
     assert "Bare administratorer i organisasjonen kan gjøre dette." in visible_text(response.content.decode())
-    assert not Invitation.objects.exists()
+    assert not Invitation.objects.filter(email="noen@example.no").exists()
 
 
 def test_the_last_administrator_is_told_why_on_the_page(people, client):

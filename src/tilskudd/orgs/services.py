@@ -405,10 +405,11 @@ def invite(
     is_admin: bool = False,
     title: str = "",
     site_url: str = "",
-) -> Membership | Invitation:
-    """Add a person by e-mail: at once when they have an account, else by an invitation they claim on login.
+) -> Invitation:
+    """Invite a person by e-mail, with or without an account: the invitation is claimed only through
+    the link sent to the address, by a verified account with that address (:func:`claim_invitations`).
 
-    People invited by a confirmed administrator are confirmed at once.
+    People invited by a confirmed administrator are confirmed at once when they claim it.
     """
     address = (email or "").strip().lower()
     if not address:
@@ -419,37 +420,10 @@ def invite(
         _require(permissions.can_manage_people(actor, organisation))
         admin = permissions.membership(actor, organisation)
         user = User.objects.filter(email__iexact=address).first()
-        if user is not None:
-            if permissions.membership(user, organisation) is not None:
-                raise Refused("Personen er allerede med i organisasjonen.", "The person is already in the organisation.")
-            member = _add_member(
-                organisation,
-                user,
-                role=role,
-                administers=administers,
-                title=title.strip(),
-                added_by=actor,
-                confirmed=admin.is_confirmed,
-            )
-            record(
-                actor,
-                organisation,
-                "membership.added",
-                to_state="confirmed" if member.is_confirmed else "unconfirmed",
-                data={"membership": member.pk, "user": user.email, "role": role, "administers": administers},
-                audience=Audience.APPLICANT,
-            )
-            MembershipRequest.objects.filter(
-                user=user, organisation=organisation, status=MembershipRequest.Decision.PENDING
-            ).update(status=MembershipRequest.Decision.ACCEPTED, decided_at=timezone.now(), decided_by=actor)
-            _notify(
-                user.email,
-                f"Du er lagt til i {organisation.name} / You have been added",
-                f"{_user_label(actor)} har lagt deg til i {organisation.name} i tilskudd.\n\n"
-                f"{_user_label(actor)} has added you to {organisation.name} in tilskudd.\n",
-            )
-            return member
-
+        if user is not None and permissions.membership(user, organisation) is not None:
+            raise Refused("Personen er allerede med i organisasjonen.", "The person is already in the organisation.")
+        # An existing account is not added at once: whoever made it may not own the address. The
+        # link sent to the address, followed by a verified account with that address, claims it.
         days = int(getattr(settings, "ORG_INVITATION_DAYS", DEFAULT_INVITATION_DAYS))
         invitation = Invitation.objects.create(
             organisation=organisation,
@@ -508,13 +482,12 @@ def revoke_invitation(actor, invitation_id: int) -> Invitation:
 def claim_invitations(user, tokens: Iterable[str] | None = None) -> list[Membership]:
     """Turn the open invitations to ``user``'s e-mail address into memberships (on login and sign-up).
 
-    ``tokens``: only the invitations whose link the person has opened. Sign-up does not prove
-    that the person owns the address they typed; the link, sent to that address, does. Without
-    ``tokens`` every open invitation to the address is claimed (for callers that know the
-    address is the person's).
+    Only for an account whose address is verified (accounts.verification): nothing otherwise.
+    ``tokens``: only the invitations whose link the person has opened, which proves they read the
+    address's mail. Without ``tokens`` every open invitation to the verified address is claimed.
     """
     email = (getattr(user, "email", "") or "").strip()
-    if not email:
+    if not email or not getattr(user, "email_verified", False):
         return []
     made: list[Membership] = []
     now = timezone.now()
@@ -543,6 +516,9 @@ def claim_invitations(user, tokens: Iterable[str] | None = None) -> list[Members
                 made.append(member)
             invitation.claimed_at, invitation.claimed_by = now, user
             invitation.save(update_fields=["claimed_at", "claimed_by"])
+            MembershipRequest.objects.filter(
+                user=user, organisation=organisation, status=MembershipRequest.Decision.PENDING
+            ).update(status=MembershipRequest.Decision.ACCEPTED, decided_at=now, decided_by=invitation.invited_by)
             record(
                 user,
                 organisation,

@@ -44,3 +44,20 @@ def claim_invitations_on_login(sender, request, user, **kwargs) -> None:
 #: Sent with ``delegation`` and ``actor`` inside the transaction that revoked a delegation (*fullmakt*),
 #: so that apps above orgs (applications) void what was signed under it.
 delegation_revoked = Signal()
+
+
+def _claim_opened_invitations(sender, user, request=None, **kwargs) -> None:
+    """The address is verified now: the invitation links opened in this browser are claimed, if
+    the person verifying is the one logged in here (accounts.verification.email_verified)."""
+    if request is None or getattr(request, "user", None) is None or request.user.pk != user.pk:
+        return
+    claim_invitations_on_login(sender, request, user)
+
+
+def _connect_to_verification() -> None:
+    from tilskudd.accounts.verification import email_verified
+
+    email_verified.connect(_claim_opened_invitations, dispatch_uid="tilskudd.orgs.claim_on_verification")
+
+
+_connect_to_verification()

@@ -546,8 +546,8 @@ def people(request, pk: int):
                     messages.success(
                         request,
                         t(
-                            f"Invitasjonen er sendt til {result.email}. Personen får tilgang når hen logger inn med den adressen.",
-                            f"The invitation has been sent to {result.email}. They get access when they log in with that address.",
+                            f"Invitasjonen er sendt til {result.email}. Personen får tilgang når hen åpner lenken i e-posten og logger inn med den adressen.",
+                            f"The invitation has been sent to {result.email}. They get access when they open the link in the e-mail and log in with that address.",
                         ),
                     )
                 return redirect("orgs:people", pk=organisation.pk)
