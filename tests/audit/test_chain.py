@@ -197,3 +197,12 @@ def test_two_writers_of_one_stream_at_once_do_not_fork_it(person):
         range(1, 21)
     )
     assert chain.verify() == []
+
+
+def test_there_is_no_admin_for_audit_events():
+    from django.contrib import admin
+
+    from tilskudd.audit.models import AuditStreamHead as Head
+
+    registered = set(admin.site._registry)
+    assert AuditEvent not in registered and Head not in registered
