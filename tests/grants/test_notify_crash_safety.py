@@ -22,6 +22,8 @@ def world(casework_world, monkeypatch, settings):
     return casework_world
 
 
+# The worker commits and closes stale connections itself, as in production: no wrapping test transaction.
+@pytest.mark.django_db(transaction=True)
 def test_a_crash_right_after_publishing_cannot_lose_the_decision_emails(world):
     from django_tasks_db.models import DBTaskResult
 
