@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "axes",  # lockout after repeated failed logins
+    "csp",  # Content-Security-Policy header (django-csp); see "security headers" below
+    "ninja",  # django-ninja's own static Swagger UI for /api/v1/docs (no CDN)
     "tilskudd.accounts",
     "tilskudd.audit",
     "tilskudd.calls",
@@ -71,6 +73,8 @@ AUTH_USER_MODEL = "accounts.User"
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "tilskudd.middleware.PrivacyHeadersMiddleware",  # Permissions-Policy; no-store for logged-in people
     "django.contrib.sessions.middleware.SessionMiddleware",
     "tilskudd.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -171,6 +175,31 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+# Content-Security-Policy (django-csp 4): everything from our own origin, no inline script or
+# style, no eval (htmx runs with allowEval off, see base.html), no framing. Inline <script> and
+# style="" in our templates are caught by tests/test_production_defaults.py. data: images are the
+# Designsystemet CSS icons and Swagger UI's.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+# Browser features no page here uses (tilskudd.middleware.PrivacyHeadersMiddleware).
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), "
+    "payment=(), usb=(), browsing-topics=()"
+)
+# The admin never shows a two-factor secret (TOTP key, QR code, backup codes) of an existing device.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 LOGGING = {
     "version": 1,
@@ -181,7 +210,7 @@ LOGGING = {
 
 
 # --- background tasks, receipts and attachments ---
-# Background tasks (django-tasks with its database backend): `manage.py db_worker` runs them.
+# Background tasks (django-tasks with its database backend): `manage.py task_worker` runs them.
 # TASKS_BACKEND: "database" (default), "immediate" (run at once in the request; the default in
 # tests) or a backend's dotted path.
 _TASK_BACKENDS = {
@@ -195,11 +224,16 @@ TASKS = {"default": {"BACKEND": _TASK_BACKENDS.get(TASKS_BACKEND, TASKS_BACKEND)
 # (tilskudd.background.reap; sooner when the worker's process on this machine is gone).
 TASKS_LEASE_SECONDS = int(os.environ.get("TASKS_LEASE_SECONDS", "600"))
 
-# E-mail: printed to the console by default, SMTP by configuration (EMAIL_BACKEND=smtp).
+# E-mail: SMTP (EMAIL_HOST …) unless DEBUG is on, where it is printed to the console. With DEBUG off
+# `check --deploy` fails on a backend that does not deliver (console, file, memory, dummy): reset
+# links and receipts must never end up in a log (tilskudd/checks.py).
 EMAIL_BACKEND = {
     "console": "django.core.mail.backends.console.EmailBackend",
     "smtp": "django.core.mail.backends.smtp.EmailBackend",
-}.get(os.environ.get("EMAIL_BACKEND", "console"), os.environ.get("EMAIL_BACKEND", ""))
+}.get(
+    os.environ.get("EMAIL_BACKEND", "console" if DEBUG else "smtp"),
+    os.environ.get("EMAIL_BACKEND", ""),
+)
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")

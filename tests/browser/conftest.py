@@ -83,6 +83,8 @@ def new_page(browser, plain_http, live_server):
     def make():
         context = browser.new_context(base_url=live_server.url, locale="nb-NO", timezone_id="Europe/Oslo")
         contexts.append(context)
+        # Every Content-Security-Policy violation on the page is kept; assert_accessible fails on one.
+        context.add_init_script(CSP_WATCH)
         page = context.new_page()
         page.set_default_timeout(15_000)
         return page
@@ -97,9 +99,19 @@ def page(new_page):
     return new_page()
 
 
+CSP_WATCH = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", (e) => {
+  window.__cspViolations.push(`${e.violatedDirective}: ${e.blockedURI || "inline"} (${e.sourceFile}:${e.lineNumber})`);
+});
+"""
+
+
 def assert_accessible(page) -> None:
-    """axe-core on the page as it is now: no serious or critical violation."""
-    page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
+    """axe-core on the page as it is now: no serious or critical violation, and nothing the CSP blocked."""
+    assert page.evaluate("window.__cspViolations || []") == [], page.url
+    # Evaluated by Playwright, not as a <script> tag: the CSP allows no inline script, rightly.
+    page.evaluate(AXE.read_text(encoding="utf-8") + "\n;undefined")
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     bad = [
         f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"

@@ -63,7 +63,8 @@ def test_loading_twice_changes_nothing(calls):
     assert after == counts
 
 
-def test_command_prints_the_logins(calls, capsys):
+def test_command_prints_the_logins(calls, capsys, settings):
+    settings.DEBUG = True  # the demo commands run only in the demo (tests/test_production_defaults.py)
     call_command("load_demo")
     out = capsys.readouterr().out
     assert "prosjektleder@bergen.example" in out
@@ -105,7 +106,8 @@ def test_every_call_has_submitted_demo_applications_with_cases(calls):
     assert all(application.case_number for application in submitted)
 
 
-def test_command_prints_the_staff_logins(calls, capsys):
+def test_command_prints_the_staff_logins(calls, capsys, settings):
+    settings.DEBUG = True
     call_command("load_demo")
     out = capsys.readouterr().out
     assert "beslutter@imdi.example" in out and "vurderer2@imdi.example" in out

@@ -9,3 +9,4 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from tilskudd.accounts import signals  # noqa: F401  (when a session was logged in)
+        from tilskudd import checks  # noqa: F401  (registers the deploy checks: e-mail backend)

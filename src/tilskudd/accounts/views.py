@@ -346,7 +346,7 @@ def qr_svg(data: str) -> str:
         "QR-kode for autentiseringsappen. Nøkkelen står også som tekst under.",
         "QR code for the authenticator app. The key is also written out below.",
     )
-    attributes = {"role": "img", "aria-label": label, "style": "width:14rem;height:auto;max-width:100%"}
+    attributes = {"role": "img", "aria-label": label}  # its size is in tilskudd.css (.tilskudd-qr svg): no style="" under CSP
     image = code.make_image(image_factory=SvgPathFillImage, **attributes)
     return mark_safe(image.to_string(encoding="unicode"))
 

@@ -7,8 +7,10 @@ malformed request (422) ``{"detail": [{"loc", "msg", "type", "field",
 
 import json
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Swagger
 from ninja.errors import HttpError, ValidationError
 from ninja.parser import Parser
 
@@ -43,6 +45,9 @@ api = NinjaAPI(
     ),
     urls_namespace="api-v1",
     parser=JSONParser(),
+    # Swagger UI from django-ninja's own static files ("ninja" in INSTALLED_APPS), never a CDN, and
+    # no badge from the public validator: the docs page asks no other host (CSP connect-src 'self').
+    docs=Swagger(settings={"validatorUrl": None}),
 )
 
 
@@ -59,6 +64,20 @@ def http_error(request: HttpRequest, exc: HttpError):
             status=400,
         )
     return api.create_response(request, {"detail": str(exc), "detail_en": str(exc)}, status=exc.status_code)
+
+
+@api.exception_handler(RequestDataTooBig)
+def body_too_large(request: HttpRequest, exc: RequestDataTooBig):
+    """413 with the limit (DATA_UPLOAD_MAX_MEMORY_SIZE), in JSON like every other error of the API."""
+    limit = f"{settings.DATA_UPLOAD_MAX_MEMORY_SIZE / 1024 / 1024:.1f}".removesuffix(".0")
+    return api.create_response(
+        request,
+        {
+            "detail": f"Innholdet i forespørselen er større enn {limit.replace('.', ',')} MB, som er grensen.",
+            "detail_en": f"The request body is larger than the limit of {limit} MB.",
+        },
+        status=413,
+    )
 
 
 def _skip(loc: tuple) -> int:

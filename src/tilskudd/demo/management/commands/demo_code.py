@@ -4,11 +4,12 @@ Only with ``DEBUG=1`` (``make run``) and only for demo addresses (``@….example
 there are no demo people, and nobody reads another person's codes.
 """
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from tilskudd.demo.guard import refuse_outside_the_demo
 
 
 class Command(BaseCommand):
@@ -18,8 +19,7 @@ class Command(BaseCommand):
         parser.add_argument("email")
 
     def handle(self, *args, email: str, **options):
-        if not settings.DEBUG:
-            raise CommandError("Bare i demo (DEBUG=1). / Only in the demo (DEBUG=1).")
+        refuse_outside_the_demo()
         if not email.lower().endswith(".example"):
             raise CommandError("Bare for demobrukere (@….example). / Only for demo people (@….example).")
         user = get_user_model().objects.filter(email__iexact=email).first()

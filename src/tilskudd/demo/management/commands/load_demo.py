@@ -1,12 +1,14 @@
 from django.core.management.base import BaseCommand
 
+from tilskudd.demo.guard import refuse_outside_the_demo
 from tilskudd.demo.services import load_demo
 
 
 class Command(BaseCommand):
-    help = "Load demo organisations, people and open demo copies of the calls, and print the logins."
+    help = "Load demo organisations, people and open demo copies of the calls, and print the logins (DEBUG only)."
 
     def handle(self, *args, **options):
+        refuse_outside_the_demo()
         made = load_demo()
         self.stdout.write("")
         self.stdout.write("Demodata / demo data")
