@@ -202,7 +202,8 @@ def test_staff_without_a_device_must_set_it_up_before_any_page(client):
 
 
 def test_staff_with_a_device_must_give_the_code(client):
-    staff = make_user(email="saksbehandler@example.no", full_name="Siri Saksbehandler", is_staff=True)
+    # The admin is for site administrators only (tests/test_production_defaults.py).
+    staff = make_user(email="admin@example.no", full_name="Siri Saksbehandler", is_staff=True, is_superuser=True)
     device = add_totp(staff)
     client.force_login(staff)  # a session without the code
 
@@ -214,7 +215,8 @@ def test_staff_with_a_device_must_give_the_code(client):
 
 
 def test_staff_log_in_with_password_and_code(client):
-    staff = make_user(email="saksbehandler@example.no", full_name="Siri Saksbehandler", is_staff=True)
+    # The admin is for site administrators only (tests/test_production_defaults.py).
+    staff = make_user(email="admin@example.no", full_name="Siri Saksbehandler", is_staff=True, is_superuser=True)
     device = add_totp(staff)
 
     assert log_in(client, email=staff.email, next_url="/admin/")["Location"] == "/konto/logg-inn/kode/"

@@ -3,6 +3,11 @@
 The default admin site becomes django-otp's ``OTPAdminSite`` (as django-otp's documentation
 shows: ``admin.site.__class__ = OTPAdminSite``), so only staff whose session is verified by a
 device get in. Its login page sends people to our login, which asks for the code.
+
+Only site administrators (``is_superuser``) get in: grantor staff (``is_staff``) work in the
+casework pages, not here. What the admin may change writes an audit event (people, through
+``accounts.services.save_user_from_admin``); organisations, memberships, delegations and two-factor
+devices are read-only here (``ReadOnlyAdmin``): they change through the pages and their services.
 """
 
 from __future__ import annotations
@@ -13,17 +18,26 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.shortcuts import redirect
 from django.urls import reverse
 from django_otp.admin import OTPAdminSite
+from django_otp.plugins.otp_static import admin as otp_static_admin
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp import admin as otp_totp_admin
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tilskudd.accounts.models import User
-from tilskudd.accounts.services import normalise_email
+from tilskudd.accounts.services import normalise_email, password_set_from_admin, save_user_from_admin
 
 
 class TilskuddAdminSite(OTPAdminSite):
     site_header = "tilskudd – administrasjon"
     site_title = "tilskudd"
+
+    def has_permission(self, request):
+        # OTPAdminSite: active, staff and verified by a device; and a site administrator besides.
+        return super().has_permission(request) and request.user.is_superuser
 
     def login(self, request, extra_context=None):
         if request.user.is_authenticated:
@@ -34,6 +48,35 @@ class TilskuddAdminSite(OTPAdminSite):
 
 
 admin.site.__class__ = TilskuddAdminSite
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Look, don't touch: changes go through the pages and services, which check and log them."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+# django-otp's device admins, read-only: no secret is shown (OTP_ADMIN_HIDE_SENSITIVE_DATA) and no
+# device is made, changed or removed past the person's own security page.
+class TOTPDeviceAdmin(ReadOnlyAdmin, otp_totp_admin.TOTPDeviceAdmin):
+    pass
+
+
+class StaticDeviceAdmin(ReadOnlyAdmin, otp_static_admin.StaticDeviceAdmin):
+    pass
+
+
+for _model, _model_admin in ((TOTPDevice, TOTPDeviceAdmin), (StaticDevice, StaticDeviceAdmin)):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)
+    admin.site.register(_model, _model_admin)
 
 
 class UserCreationForm(AdminUserCreationForm):
@@ -80,3 +123,20 @@ class UserAdmin(DjangoUserAdmin):
     add_fieldsets = (
         (None, {"classes": ("wide",), "fields": ("email", "full_name", "usable_password", "password1", "password2")}),
     )
+
+    def save_model(self, request, obj, form, change):
+        save_user_from_admin(request.user, obj, created=not change, changed=form.changed_data)
+
+    def user_change_password(self, request, id, form_url=""):
+        with transaction.atomic():  # the new password and its audit event together
+            return super().user_change_password(request, id, form_url)
+
+    def log_change(self, request, obj, message):
+        entry = super().log_change(request, obj, message)
+        # Django's UserAdmin names its password view so, whatever the user model.
+        if request.resolver_match and request.resolver_match.url_name == "auth_user_password_change":
+            password_set_from_admin(request.user, obj)
+        return entry
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # a person leaves by is_active off: their applications and events keep their name

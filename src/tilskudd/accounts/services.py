@@ -271,3 +271,19 @@ def complete_login(request, user, device: Device | None = None) -> None:
     auth_login(request, user, backend=getattr(user, "backend", None) or MODEL_BACKEND)
     if device is not None:
         otp_login(request, device)
+
+
+# --- the admin site (site administrators only) --------------------------------------------------
+
+
+@transaction.atomic
+def save_user_from_admin(actor, user, *, created: bool, changed: list[str]) -> None:
+    """Save a person made or changed in the admin, and log which fields (never their values)."""
+    user.save()
+    action = "account.created_in_admin" if created else "account.changed_in_admin"
+    record(actor, user, action, data={"fields": sorted(changed)}, audience=Audience.INTERNAL)
+
+
+def password_set_from_admin(actor, user) -> None:
+    """Log that a site administrator set or disabled a person's password (inside the admin's transaction)."""
+    record(actor, user, "account.password_set_in_admin", audience=Audience.INTERNAL)

@@ -1,7 +1,9 @@
-"""Read-mostly admin for organisations and the people in them. Changes go through the pages and services."""
+"""Read-only admin for organisations and the people in them. Changes go through the pages and services,
+which check who may make them and write the audit event."""
 
 from django.contrib import admin
 
+from tilskudd.accounts.admin import ReadOnlyAdmin
 from tilskudd.orgs.models import Delegation, Invitation, Membership, MembershipRequest, Organisation
 
 
@@ -15,7 +17,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(ReadOnlyAdmin):
     list_display = ("name", "org_number", "applicant_type", "county", "registry_verified", "created_at")
     list_filter = ("applicant_type", "registry_verified", "county")
     search_fields = ("name", "org_number")
@@ -24,7 +26,7 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(ReadOnlyAdmin):
     list_display = ("user", "organisation", "role", "administers", "title", "confirmed_at", "removed_at")
     list_filter = ("role", "administers")
     search_fields = ("user__email", "user__full_name", "organisation__name", "organisation__org_number")
@@ -32,21 +34,21 @@ class MembershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(Delegation)
-class DelegationAdmin(admin.ModelAdmin):
+class DelegationAdmin(ReadOnlyAdmin):
     list_display = ("organisation", "granted_by", "delegate", "call", "valid_until", "revoked_at")
     search_fields = ("organisation__name", "delegate__email", "granted_by__email")
     raw_id_fields = ("organisation", "granted_by", "delegate", "call", "revoked_by")
 
 
 @admin.register(MembershipRequest)
-class MembershipRequestAdmin(admin.ModelAdmin):
+class MembershipRequestAdmin(ReadOnlyAdmin):
     list_display = ("user", "organisation", "status", "created_at", "decided_at")
     list_filter = ("status",)
     raw_id_fields = ("user", "organisation", "decided_by")
 
 
 @admin.register(Invitation)
-class InvitationAdmin(admin.ModelAdmin):
+class InvitationAdmin(ReadOnlyAdmin):
     list_display = ("email", "organisation", "role", "created_at", "expires_at", "claimed_at", "revoked_at")
     search_fields = ("email", "organisation__name")
     exclude = ("token",)
