@@ -75,6 +75,12 @@ MATRIX: dict[str, tuple[str, str, dict]] = {
     # accounts
     "accounts:signup": ("GET", "/konto/registrer/", {"anon": 200, **{r: 302 for r in ROLES if r != "anon"}}),
     "accounts:login": ("GET", "/konto/logg-inn/", ALL_OK),
+    "accounts:signup_done": ("GET", "/konto/registrer/sjekk-e-posten/", ALL_OK),
+    # Verified accounts have nothing to do on «Bekreft e-postadressen» and go on.
+    "accounts:email_unverified": ("GET", "/konto/e-post/bekreft/", logged_in(302)),
+    "accounts:confirm_email": ("GET", "/konto/e-post/bekreft/bad-token/", {role: 400 for role in ROLES}),
+    "accounts:confirm_email_change": ("GET", "/konto/e-post/bytt/bad-token/", {role: 400 for role in ROLES}),
+    "accounts:email_change": ("GET", "/konto/sikkerhet/e-post/", logged_in()),
     "accounts:verify": ("GET", "/konto/logg-inn/kode/", {**{role: 302 for role in ROLES}, "anon": LOGIN}),
     "accounts:logout": ("POST", "/konto/logg-ut/", {role: 302 for role in ROLES}),
     "accounts:password_reset": ("GET", "/konto/passord/glemt/", ALL_OK),
