@@ -1,4 +1,4 @@
-"""Background tasks for applications (django-tasks; run by ``manage.py db_worker``).
+"""Background tasks for applications (django-tasks; run by ``manage.py task_worker``).
 
 The backend is chosen in settings (``TASKS``): the database backend in
 production and ``make run``, the immediate backend in tests. A task takes only
