@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
@@ -137,7 +138,10 @@ def test_the_submit_form_disables_its_button(client, municipality, draft):
     sign(client, draft)
     html = client.get(f"/soknader/{draft.pk}/signer/").content.decode()
     assert 'action="/soknader/%d/send-inn/" data-submit-once' % draft.pk in html
-    assert "button.disabled = true" in html
+    assert '<script src="/static/js/submit-once.js" defer></script>' in html  # a file: the CSP allows no inline script
+    from django.contrib.staticfiles import finders
+
+    assert "button.disabled = true" in Path(finders.find("js/submit-once.js")).read_text(encoding="utf-8")
 
 
 def test_the_receipt_is_served_when_it_has_been_made(client, municipality, draft, tmp_path, settings):
