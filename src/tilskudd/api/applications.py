@@ -21,12 +21,12 @@ from django.db import IntegrityError, transaction
 from django.http import FileResponse, HttpRequest
 from django.utils import timezone
 from ninja import Header, Path, Query, Router, Schema, Status
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, StrictInt
 
 from tilskudd.api.auth import ApiTokenAuth
 from tilskudd.api.calls import CheckQuery, error
 from tilskudd.api.models import ApiToken, IdempotencyKey
-from tilskudd.api.schemas import CheckOut, ErrorOut, FindingOut, TextOut, ValidationErrorOut
+from tilskudd.api.schemas import BODY_ERRORS, CheckOut, ErrorOut, FindingOut, TextOut, ValidationErrorOut
 from tilskudd.applications import services
 from tilskudd.applications.models import Application
 from tilskudd.applications.states import STATUS_EN, Status as ApplicationStatus
@@ -37,6 +37,7 @@ from tilskudd.grants.states import DECISION_KIND_EN, DecisionKind, DecisionStatu
 from tilskudd.rules.application import Budget, Contact, JointApplication, Partner
 from tilskudd.rules.cli_check import CheckResult, ReferenceTimeError, parse_at
 from tilskudd.rules.findings import Finding, Severity
+from tilskudd.rules.schema import CALL_ID_PATTERN
 
 
 router = Router(tags=["applications / søknader"], auth=ApiTokenAuth())
@@ -74,13 +75,17 @@ class ApplicationParts(Schema):
 class ApplicationCreateIn(ApplicationParts):
     """A new draft: the call's id and any parts already known."""
 
-    call: str = Field(description="The call's id, e.g. test-minimal (GET /api/v1/calls lists them)", max_length=100)
+    call: str = Field(
+        description="The call's id, e.g. test-minimal (GET /api/v1/calls lists them)",
+        max_length=100,
+        pattern=CALL_ID_PATTERN,
+    )
 
 
 class ApplicationPatchIn(ApplicationParts):
     """Changes to a draft: the revision they are based on and the parts to replace (others stay)."""
 
-    revision: int = Field(
+    revision: StrictInt = Field(
         ge=1, le=MAX_REVISION, description="The revision the changes are based on (from the last GET or PATCH)"
     )
 
@@ -88,7 +93,9 @@ class ApplicationPatchIn(ApplicationParts):
 class SignIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    revision: int = Field(ge=1, le=MAX_REVISION, description="The revision being signed: exactly that content")
+    revision: StrictInt = Field(
+        ge=1, le=MAX_REVISION, description="The revision being signed: exactly that content"
+    )
 
 
 class WithdrawIn(Schema):
@@ -390,7 +397,11 @@ AUTH_ERRORS = {401: ErrorOut}
 # --- endpoints -------------------------------------------------------------------------
 
 
-@router.get("", response={200: list[ApplicationSummaryOut], **AUTH_ERRORS}, summary="Søknadene / the applications")
+@router.get(
+    "",
+    response={200: list[ApplicationSummaryOut], **AUTH_ERRORS, 422: ValidationErrorOut},
+    summary="Søknadene / the applications",
+)
 def list_applications(request: HttpRequest, status: ApplicationStatus | None = Query(None)):
     """The token's organisation's applications, the last changed first. ``?status=draft`` picks one status."""
     applications = Application.objects.filter(organisation=_token(request).organisation).select_related("call")
@@ -401,7 +412,7 @@ def list_applications(request: HttpRequest, status: ApplicationStatus | None = Q
 
 @router.post(
     "",
-    response={201: ApplicationOut, **AUTH_ERRORS, 400: ErrorOut, 403: ErrorOut, 422: ValidationErrorOut},
+    response={201: ApplicationOut, **AUTH_ERRORS, 403: ErrorOut, **BODY_ERRORS},
     summary="Nytt utkast / a new draft",
 )
 def create_application(request: HttpRequest, application: ApplicationCreateIn):
@@ -446,11 +457,10 @@ def application_detail(request: HttpRequest, application_id: int = Path(..., ge=
     response={
         200: ApplicationOut,
         **AUTH_ERRORS,
-        400: ErrorOut,
         403: ErrorOut,
         404: ErrorOut,
         409: ConflictOut,
-        422: ValidationErrorOut,
+        **BODY_ERRORS,
     },
     summary="Endre utkastet / change the draft",
 )
@@ -528,10 +538,10 @@ def check_application(
     response={
         200: ApplicationOut,
         **AUTH_ERRORS,
-        400: ErrorOut,
         403: ErrorOut,
         404: ErrorOut,
         409: ConflictOut,
+        **BODY_ERRORS,
         422: RefusedOut | ValidationErrorOut,
     },
     summary="Signer søknaden / sign the application",
@@ -641,8 +651,7 @@ def submit_application(
 
 @router.post(
     "/{application_id}/withdraw",
-    response={200: ApplicationOut, **AUTH_ERRORS, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut,
-              422: ValidationErrorOut},
+    response={200: ApplicationOut, **AUTH_ERRORS, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, **BODY_ERRORS},
     summary="Trekk søknaden / withdraw the application",
 )
 def withdraw_application(

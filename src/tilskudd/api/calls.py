@@ -9,17 +9,20 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Query, Router, Schema, Status
+from ninja import Path, Query, Router, Schema, Status
 from pydantic import Field
 
-from tilskudd.api.schemas import CallDetailOut, CallSummaryOut, CheckOut, ErrorOut, ValidationErrorOut
+from tilskudd.api.schemas import BODY_ERRORS, CallDetailOut, CallSummaryOut, CheckOut, ErrorOut, ValidationErrorOut
 from tilskudd.calls.models import Call
 from tilskudd.calls.services import CallMismatchError, UnknownCallError, check_application, current_call
 from tilskudd.rules.application import Application
 from tilskudd.rules.cli_check import ReferenceTimeError, parse_at, rule_ids
-from tilskudd.rules.schema import OSLO, CallDefinition
+from tilskudd.rules.schema import CALL_ID_PATTERN, OSLO, CallDefinition
 
 router = Router(tags=["calls / utlysninger"])
+
+#: A call's id in the path: one no call can have (a capital, a NUL character …) is a 422 naming ``call_id``.
+CallId = Path(..., pattern=CALL_ID_PATTERN, max_length=100, description="The call's id, e.g. test-minimal")
 
 
 def error(status: int, nb: str, en: str) -> Status:
@@ -55,10 +58,10 @@ def list_calls(request: HttpRequest):
 
 @router.get(
     "/{call_id}",
-    response={200: CallDetailOut, 404: ErrorOut},
+    response={200: CallDetailOut, 404: ErrorOut, 422: ValidationErrorOut},
     summary="Én utlysning / one call",
 )
-def call_detail(request: HttpRequest, call_id: str):
+def call_detail(request: HttpRequest, call_id: str = CallId):
     """A call's key facts, the rule ids it names, and its full definition (the call format as JSON)."""
     try:
         call = current_call(call_id)
@@ -84,16 +87,17 @@ class CheckQuery(Schema):
 
 @router.post(
     "/{call_id}/check",
-    response={200: CheckOut, 400: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut},
+    response={200: CheckOut, 404: ErrorOut, **BODY_ERRORS},
     summary="Sjekk en søknad / check an application",
 )
-def check(request: HttpRequest, call_id: str, application: Application, query: Query[CheckQuery]):
+def check(request: HttpRequest, application: Application, query: Query[CheckQuery], call_id: str = CallId):
     """Check an application (the exchange format, ``tilskudd.application/1``) against the call's current version.
 
     Returns the findings: the same JSON as ``tilskudd check --json``. ``ok`` is true when
     there are no errors. Nothing is stored. 404: no such call; 400: the body's ``call``
-    names another call, or the body is not JSON; 422: the body does not follow the format
-    (every problem with the path to the field).
+    names another call, or the body is not JSON; 413: the body is larger than 2.5 MB; 422: the
+    body does not follow the format, or the call's id cannot be one (every problem with the path
+    to the field).
     """
     try:
         at = parse_at(query.at)

@@ -100,3 +100,8 @@ class ValidationErrorOut(Schema):
     """A malformed request: every problem, with the path to the field."""
 
     detail: list[FieldErrorOut]
+
+
+#: What any operation that reads a JSON body may answer besides its own: 400 the body is not JSON,
+#: 413 the body is larger than Django's DATA_UPLOAD_MAX_MEMORY_SIZE, 422 it does not follow the schema.
+BODY_ERRORS = {400: ErrorOut, 413: ErrorOut, 422: ValidationErrorOut}

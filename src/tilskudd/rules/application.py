@@ -15,12 +15,17 @@ import datetime as dt
 from enum import Enum
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt
 
 FORMAT_VERSION = "tilskudd.application/1"
 
+#: The largest amount in any budget (a thousand billion NOK): far above any grant, far below what the
+#: database's 64-bit integers hold, so that sums of amounts never overflow either.
+MAX_NOK = 10**12
 #: Whole Norwegian kroner; strict so that 10.5 or "10" is an error, not a guess.
-Nok = Annotated[StrictInt, Field(ge=0, description="Whole NOK")]
+Nok = Annotated[StrictInt, Field(ge=0, le=MAX_NOK, description="Whole NOK")]
+#: A budget year; strict so that ``false`` or ``2030.0`` is an error, not year 0 or a guess.
+Year = Annotated[StrictInt, Field(ge=2000, le=2100, description="The budget year")]
 
 
 class ApplicantType(str, Enum):
@@ -43,7 +48,7 @@ class _Model(BaseModel):
 class VoluntaryRegistration(_Model):
     """Registration in the Register of Non-Profit Organisations (*Frivillighetsregisteret*)."""
 
-    registered: bool
+    registered: StrictBool
     registered_on: dt.date | None = None
 
 
@@ -106,7 +111,7 @@ class Partner(_Model):
     contact_person: str | None = None
     description: str | None = None
     #: Facts the call asks to be confirmed about the partner, e.g. ``no_dividend_statutes``.
-    confirmations: dict[str, bool] = Field(default_factory=dict)
+    confirmations: dict[str, StrictBool] = Field(default_factory=dict)
 
 
 class BudgetLine(_Model):
@@ -115,7 +120,7 @@ class BudgetLine(_Model):
     category: str
     description: str = ""
     amount: Nok
-    year: int | None = None
+    year: Year | None = None
 
 
 class FundingSource(_Model):
@@ -140,9 +145,9 @@ class OwnContribution(_Model):
 class Stipend(_Model):
     """Participant stipend applied for (*deltakerstønad*), counted in participant-years."""
 
-    participants_25_or_over: Annotated[StrictInt, Field(ge=0)] = 0
-    participants_under_25: Annotated[StrictInt, Field(ge=0)] = 0
-    years: Annotated[float, Field(gt=0, le=10)] = 1
+    participants_25_or_over: Annotated[StrictInt, Field(ge=0, le=1_000_000)] = 0
+    participants_under_25: Annotated[StrictInt, Field(ge=0, le=1_000_000)] = 0
+    years: Annotated[float, Field(gt=0, le=10, strict=True)] = 1
     amount_applied: Nok
 
 

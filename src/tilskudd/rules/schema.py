@@ -721,11 +721,15 @@ class Transition(_Model):
 # --- the call ------------------------------------------------------------------
 
 
+#: A call's id (``c0-2019``): lower-case letters, digits and hyphens. The API refuses other ids as input.
+CALL_ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
+
+
 class CallDefinition(_Model):
     """A call for applications (*utlysning*) as data."""
 
     format: Literal["tilskudd.call/1"] = "tilskudd.call/1"
-    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    id: str = Field(pattern=CALL_ID_PATTERN)
     version: Annotated[int, Field(ge=1)] = 1
     year: int
     title: Text
