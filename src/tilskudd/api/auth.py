@@ -46,6 +46,8 @@ PREFIX_LENGTH = len(TOKEN_PREFIX) + 8
 #: No real token is longer; anything longer is refused before hashing.
 MAX_TOKEN_LENGTH = 200
 NAME_MAX_LENGTH = 100
+#: The furthest ahead a token may expire (ten years); no expiry at all is a choice of its own (empty field).
+MAX_VALIDITY_YEARS = 10
 #: What a token looks like: the prefix and URL-safe base64 (checked before any database look-up).
 TOKEN_PATTERN = re.compile(r"tsk_[A-Za-z0-9_-]{9,}")
 
@@ -135,6 +137,21 @@ class IssuedToken:
     secret: str
 
 
+def latest_expiry(now: dt.datetime) -> dt.datetime:
+    """The latest expiry a new token may have: MAX_VALIDITY_YEARS from now (a day more for a leap day)."""
+    return now + dt.timedelta(days=366 * MAX_VALIDITY_YEARS)
+
+
+def too_far_ahead() -> TokenInputError:
+    return TokenInputError(
+        "expires_on",
+        f"Utløpsdatoen kan være høyst {MAX_VALIDITY_YEARS} år fram i tid. "
+        "La feltet stå tomt for en nøkkel uten utløpsdato.",
+        f"The expiry date can be at most {MAX_VALIDITY_YEARS} years ahead. "
+        "Leave the field empty for a token without an expiry date.",
+    )
+
+
 def new_secret() -> str:
     return TOKEN_PREFIX + secrets.token_urlsafe(32)
 
@@ -162,6 +179,8 @@ def issue_token(user, organisation, name: str, expires_at: dt.datetime | None = 
         raise TokenInputError(
             "expires_on", "Utløpsdatoen må være fram i tid.", "The expiry date must be in the future."
         )
+    if expires_at is not None and expires_at > latest_expiry(now):
+        raise too_far_ahead()
     secret = new_secret()
     with transaction.atomic():
         token = ApiToken.objects.create(

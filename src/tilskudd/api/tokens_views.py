@@ -50,6 +50,8 @@ def _expiry(value: str) -> dt.datetime | None:
         raise auth.TokenInputError(
             "expires_on", "Skriv datoen som dd.mm.åååå.", "Write the date as dd.mm.yyyy."
         ) from None
+    if day >= auth.latest_expiry(timezone.now()).astimezone(OSLO).date():  # before 9999-12-31 + 1 day overflows
+        raise auth.too_far_ahead()
     return dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0, 0), tzinfo=OSLO)
 
 
@@ -108,6 +110,7 @@ def token_list(request: HttpRequest, org_id: int) -> HttpResponse:
         "values": values,
         "issued": issued,
         "today": timezone.localdate().isoformat(),
+        "latest": (auth.latest_expiry(timezone.now()).astimezone(OSLO) - dt.timedelta(days=1)).date().isoformat(),
     }
     return render(request, "api/tokens.html", context, status=status)
 
