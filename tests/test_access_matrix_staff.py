@@ -49,6 +49,13 @@ STAFF_MATRIX: dict[str, tuple[str, str, dict]] = {
     "casework:assign": ("POST", "/saksbehandling/saker/{case}/saksbehandler/", staff(403, caseworker=302, administrator=302)),
     "casework:staff": ("GET", "/saksbehandling/tilskuddsforvaltere/{imdi}/personer/", staff(403, administrator=200)),
     "casework:remove_staff": ("POST", "/saksbehandling/tilskuddsforvaltere/{imdi}/personer/{approver_role}/fjern/", staff(403, administrator=302)),
+    "casework:revoke_staff_invitation": (
+        "POST",
+        "/saksbehandling/tilskuddsforvaltere/{imdi}/invitasjoner/999999/trekk-tilbake/",
+        staff(403, administrator=404),
+    ),
+    # The link in the e-mail that offers a role: anyone may open it; an unknown token is 404.
+    "casework:staff_invitation": ("GET", "/saksbehandling/invitasjon/no-such-token/", {role: 404 for role in ROLES}),
     "assessment:mine": ("GET", "/saksbehandling/vurderinger/", staff(municipality=200)),
     "assessment:assignment": ("GET", "/saksbehandling/vurderinger/{assignment}/", staff(404, assessor=200)),
     "assessment:summary": ("GET", "/saksbehandling/saker/{case}/vurdering/", staff(403, caseworker=200, approver=200)),

@@ -54,6 +54,41 @@ class StaffRole(models.Model):
         return f"{self.user} – {self.get_role_display()} ({self.grantor})"
 
 
+class StaffInvitation(models.Model):
+    """A role at a grantor offered to an e-mail address (*invitasjon til rolle*).
+
+    Claimed only through the link sent to the address, by a verified account with that address
+    (casework.services.claim_staff_invitation): a stranger who signed up with a future employee's
+    address gets nothing.
+    """
+
+    grantor = models.ForeignKey("orgs.Organisation", on_delete=models.CASCADE, related_name="staff_invitations")
+    email = models.EmailField("e-post")
+    role = models.CharField("rolle", max_length=20, choices=Role.choices)
+    #: Random, URL-safe; the link in the e-mail carries it.
+    token = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    claimed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.get_role_display()} ({self.grantor})"
+
+    def is_open(self, at=None) -> bool:
+        from django.utils import timezone
+
+        at = at or timezone.now()
+        return self.claimed_at is None and self.revoked_at is None and at < self.expires_at
+
+
 class ScreeningOutcome(models.TextChoices):
     NOT_SCREENED = "", "Ikke kontrollert"
     ACCEPTED = "accepted", "Godtatt til vurdering"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -17,7 +18,7 @@ from tilskudd.applications.states import STATUS_EN, Status, TransitionNotAllowed
 from tilskudd.audit.services import Audience, record
 from tilskudd.casework import scope
 from tilskudd.casework.access import RoleMissing
-from tilskudd.casework.models import ROLE_EN, Case, Role, ScreeningOutcome, StaffRole
+from tilskudd.casework.models import ROLE_EN, Case, Role, ScreeningOutcome, StaffInvitation, StaffRole
 from tilskudd.orgs.models import Membership, Organisation
 from tilskudd.rules import Application as ExchangeApplication
 from tilskudd.rules.reference.imdi import regional_office_for_county, route
@@ -314,39 +315,127 @@ def _require_administrator(user, grantor: Organisation) -> None:
         raise RoleMissing(Role.ADMINISTRATOR)
 
 
-def add_staff_role(admin_user, grantor: Organisation, email: str, role: str) -> StaffRole:
-    """Give a person who already has an account a role at ``grantor``; they must then use two-factor authentication."""
+#: How long an invitation to a role may be claimed.
+STAFF_INVITATION_DAYS = 14
+
+
+def invite_staff(admin_user, grantor: Organisation, email: str, role: str, site_url: str = "") -> StaffInvitation:
+    """Offer a role at ``grantor`` to an e-mail address, by a link sent to it.
+
+    Nobody gets the role at once, even when the address has an account: whoever made that account
+    may not own the address. The link, followed by a verified account with the address, claims it
+    (:func:`claim_staff_invitation`); then they must use two-factor authentication.
+    """
     if role not in Role.values:
         raise CaseworkRefused("Velg en rolle.", "Choose a role.")
-    email = (email or "").strip()
+    address = (email or "").strip().lower()
+    if not address:
+        raise CaseworkRefused("Skriv e-postadressen.", "Enter the e-mail address.")
     with transaction.atomic():
         _require_administrator(admin_user, grantor)
-        person = get_user_model().objects.filter(email__iexact=email).first() if email else None
-        if person is None:
+        holder = StaffRole.objects.filter(
+            user__email__iexact=address, grantor=grantor, role=role, removed_at__isnull=True
+        ).select_related("user").first()
+        if holder is not None:
             raise CaseworkRefused(
-                f"Finner ingen konto med e-postadressen «{email}». Personen må lage en konto først.",
-                f"There is no account with the e-mail address “{email}”. The person must create an account first.",
+                f"{holder.user.get_full_name()} har allerede rollen {Role(role).label.lower()} hos {grantor.name}.",
+                f"{holder.user.get_full_name()} already has the role {ROLE_EN[Role(role)].lower()} at {grantor.name}.",
             )
-        if not person.is_active:
-            raise CaseworkRefused("Kontoen er deaktivert.", "The account is deactivated.")
-        if StaffRole.objects.filter(user=person, grantor=grantor, role=role, removed_at__isnull=True).exists():
-            raise CaseworkRefused(
-                f"{person.get_full_name()} har allerede rollen {Role(role).label.lower()} hos {grantor.name}.",
-                f"{person.get_full_name()} already has the role {ROLE_EN[Role(role)].lower()} at {grantor.name}.",
-            )
-        staff_role = StaffRole.objects.create(user=person, grantor=grantor, role=role, added_by=admin_user)
-        if not person.is_staff:
-            person.is_staff = True  # grantor staff must use two-factor authentication
-            person.save(update_fields=["is_staff"])
+        invitation = StaffInvitation.objects.create(
+            grantor=grantor,
+            email=address,
+            role=role,
+            token=secrets.token_urlsafe(32),
+            invited_by=admin_user,
+            expires_at=timezone.now() + dt.timedelta(days=STAFF_INVITATION_DAYS),
+        )
         record(
             admin_user,
-            staff_role,
-            "staff_role.added",
-            to_state="active",
-            data={"user": person.email, "grantor": grantor.org_number, "role": role},
+            grantor,
+            "staff_invitation.sent",
+            to_state="open",
+            data={"invitation": invitation.pk, "email": address, "grantor": grantor.org_number, "role": role},
             audience=Audience.INTERNAL,
         )
+        base = (site_url or getattr(settings, "SITE_URL", "")).rstrip("/")
+        link = f"{base}{reverse('casework:staff_invitation', kwargs={'token': invitation.token})}"
+        inviter = admin_user.get_full_name()
+        role_nb, role_en = Role(role).label.lower(), ROLE_EN[Role(role)].lower()
+        body = (
+            f"{inviter} gir deg rollen {role_nb} hos {grantor.name} i tilskudd.\n"
+            f"Åpne lenken og logg inn (eller lag en konto) med denne e-postadressen ({address}):\n{link}\n"
+            f"Invitasjonen gjelder i {STAFF_INVITATION_DAYS} dager. Med rollen må du bruke tofaktorinnlogging.\n\n"
+            f"{inviter} gives you the role {role_en} at {grantor.name} in tilskudd.\n"
+            f"Open the link and log in (or create an account) with this e-mail address ({address}):\n{link}\n"
+            f"The invitation is valid for {STAFF_INVITATION_DAYS} days. With the role you must use two-factor login.\n"
+        )
+        subject = f"Rolle hos {grantor.name} i tilskudd / A role at {grantor.name}"
+        transaction.on_commit(lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [address]))
+    return invitation
+
+
+def claim_staff_invitation(user, token: str) -> StaffRole:
+    """Take the role offered by the link: only a verified account whose address the link was sent to."""
+    with transaction.atomic():
+        invitation = StaffInvitation.objects.select_for_update().select_related("grantor", "invited_by").filter(token=token).first()
+        if invitation is None or not invitation.is_open():
+            raise CaseworkRefused(
+                "Invitasjonen gjelder ikke lenger. Be en administrator om en ny.",
+                "The invitation is no longer valid. Ask an administrator for a new one.",
+            )
+        if not getattr(user, "is_authenticated", False) or (user.email or "").lower() != invitation.email.lower():
+            raise CaseworkRefused(
+                "Invitasjonen ble sendt til en annen e-postadresse enn den du er logget inn med.",
+                "The invitation was sent to another e-mail address than the one you are logged in with.",
+            )
+        if not user.email_verified or not user.is_active:
+            raise CaseworkRefused(
+                "Bekreft e-postadressen din først.", "Confirm your e-mail address first."
+            )
+        grantor, role = invitation.grantor, invitation.role
+        staff_role = StaffRole.objects.filter(user=user, grantor=grantor, role=role, removed_at__isnull=True).first()
+        if staff_role is None:
+            staff_role = StaffRole.objects.create(user=user, grantor=grantor, role=role, added_by=invitation.invited_by)
+            record(
+                user,
+                staff_role,
+                "staff_role.added",
+                to_state="active",
+                data={
+                    "user": user.email,
+                    "grantor": grantor.org_number,
+                    "role": role,
+                    "invited_by": invitation.invited_by.email,
+                },
+                audience=Audience.INTERNAL,
+            )
+        if not user.is_staff:
+            # Kept for the admin and older code; two-factor follows from the role itself
+            # (accounts.services.two_factor_required).
+            user.is_staff = True
+            user.save(update_fields=["is_staff"])
+        invitation.claimed_at, invitation.claimed_by = timezone.now(), user
+        invitation.save(update_fields=["claimed_at", "claimed_by"])
     return staff_role
+
+
+def revoke_staff_invitation(admin_user, invitation_id: int) -> StaffInvitation:
+    with transaction.atomic():
+        invitation = StaffInvitation.objects.select_for_update().select_related("grantor").get(pk=invitation_id)
+        _require_administrator(admin_user, invitation.grantor)
+        if invitation.is_open():
+            invitation.revoked_at = timezone.now()
+            invitation.save(update_fields=["revoked_at"])
+            record(
+                admin_user,
+                invitation.grantor,
+                "staff_invitation.revoked",
+                from_state="open",
+                to_state="revoked",
+                data={"invitation": invitation.pk, "email": invitation.email, "role": invitation.role},
+                audience=Audience.INTERNAL,
+            )
+    return invitation
 
 
 def remove_staff_role(admin_user, staff_role_id: int) -> StaffRole:

@@ -19,4 +19,10 @@ urlpatterns = [
         views.remove_staff,
         name="remove_staff",
     ),
+    path(
+        "saksbehandling/tilskuddsforvaltere/<int:org_id>/invitasjoner/<int:invitation_id>/trekk-tilbake/",
+        views.revoke_staff_invitation,
+        name="revoke_staff_invitation",
+    ),
+    path("saksbehandling/invitasjon/<str:token>/", views.staff_invitation, name="staff_invitation"),
 ]

@@ -9,10 +9,12 @@ the reason.
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import get_language
 from django.views.decorators.http import require_http_methods, require_POST
@@ -35,7 +37,7 @@ from tilskudd.casework.access import (
     staff_view,
 )
 from tilskudd.casework.forms import AcceptForm, AssignForm, CompletionForm, QueueFilterForm, RejectionForm, StaffRoleForm
-from tilskudd.casework.models import ROLE_EN, Role, ScreeningOutcome, StaffRole
+from tilskudd.casework.models import ROLE_EN, Role, ScreeningOutcome, StaffInvitation, StaffRole
 from tilskudd.orgs.models import Organisation
 from tilskudd.rules.reference import county_name
 
@@ -433,7 +435,13 @@ def _staff_context(grantor, form, **extra) -> dict[str, Any]:
         .select_related("user", "added_by")
         .order_by("user__full_name", "role")
     ]
-    return {"grantor": grantor, "people": people, "form": form, "entries": [], **extra}
+    invitations = [
+        {"invitation": invitation, "role_name": role_name(invitation.role), "until": _moment(invitation.expires_at)}
+        for invitation in StaffInvitation.objects.filter(grantor=grantor, claimed_at__isnull=True, revoked_at__isnull=True)
+        .order_by("email", "role")
+        if invitation.is_open()
+    ]
+    return {"grantor": grantor, "people": people, "invitations": invitations, "form": form, "entries": [], **extra}
 
 
 @staff_view
@@ -447,18 +455,70 @@ def staff(request, org_id: int):
     if not form.is_valid():
         return render(request, "casework/staff.html", _staff_context(grantor, form, entries=form.error_entries()), status=400)
     try:
-        added = services.add_staff_role(request.user, grantor, form.cleaned_data["email"], form.cleaned_data["role"])
+        sent = services.invite_staff(
+            request.user,
+            grantor,
+            form.cleaned_data["email"],
+            form.cleaned_data["role"],
+            site_url=request.build_absolute_uri("/").rstrip("/"),
+        )
     except services.CaseworkRefused as refused:
         entries = [("id_email", pick(refused.reason_nb, refused.reason_en))]
         return render(request, "casework/staff.html", _staff_context(grantor, form, entries=entries), status=409)
     messages.success(
         request,
         pick(
-            f"{added.user.get_full_name()} har fått rollen {Role(added.role).label.lower()}.",
-            f"{added.user.get_full_name()} now has the role {ROLE_EN[Role(added.role)].lower()}.",
+            f"Invitasjonen til rollen {Role(sent.role).label.lower()} er sendt til {sent.email}. "
+            "Personen får rollen når hen åpner lenken og logger inn med den adressen.",
+            f"The invitation to the role {ROLE_EN[Role(sent.role)].lower()} has been sent to {sent.email}. "
+            "They get the role when they open the link and log in with that address.",
         ),
     )
     return redirect("casework:staff", org_id=grantor.pk)
+
+
+@staff_view
+@require_POST
+def revoke_staff_invitation(request, org_id: int, invitation_id: int):
+    grantor = _grantor_or_404(request.user, org_id)
+    invitation = get_object_or_404(StaffInvitation, pk=invitation_id, grantor=grantor)
+    services.revoke_staff_invitation(request.user, invitation.pk)
+    messages.success(request, pick("Invitasjonen er trukket tilbake.", "The invitation has been withdrawn."))
+    return redirect("casework:staff", org_id=grantor.pk)
+
+
+@require_http_methods(["GET", "POST"])
+def staff_invitation(request, token: str):
+    """The page the e-mail offering a role links to: the role is taken here, by the invited address.
+
+    Not a staff page: the person has no role yet. Unknown links are 404.
+    """
+    invitation = StaffInvitation.objects.select_related("grantor", "invited_by").filter(token=token).first()
+    if invitation is None:
+        raise Http404("no such invitation")
+    user = request.user
+    same_address = user.is_authenticated and (user.email or "").lower() == invitation.email.lower()
+    refusal = None
+    if request.method == "POST":
+        if not same_address:
+            raise Http404("no such invitation")
+        try:
+            services.claim_staff_invitation(user, token)
+        except services.CaseworkRefused as refused:
+            refusal = pick(refused.reason_nb, refused.reason_en)
+        else:
+            return redirect("casework:dashboard")
+    here = request.get_full_path()
+    context = {
+        "invitation": invitation,
+        "role_name": role_name(invitation.role),
+        "is_open": invitation.is_open(),
+        "same_address": same_address,
+        "refusal": refusal,
+        "login_url": f"{reverse('accounts:login')}?{urlencode({'next': here})}",
+        "signup_url": f"{reverse('accounts:signup')}?{urlencode({'next': here})}",
+    }
+    return render(request, "casework/staff_invitation.html", context, status=409 if refusal else 200)
 
 
 @staff_view
