@@ -45,3 +45,55 @@ class PrivacyHeadersMiddleware:
         if user is not None and user.is_authenticated:
             add_never_cache_headers(response)
         return response
+
+
+class RefuseNulMiddleware:
+    """A NUL byte (0x00, also sent as %00) in the address, a cookie or a form field: 400 naming where.
+
+    PostgreSQL stores no NUL in text or jsonb and answers such a value with an error, so it would
+    become a 500 wherever it reached the database. No person types one; refusing it with a clear
+    400 that names the field beats stripping it silently (decisions.md, «NUL bytes»). JSON bodies
+    of the API are checked by the API itself.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        where = self._where(request)
+        if where is not None:
+            return self._refuse(request, where)
+        return self.get_response(request)
+
+    @staticmethod
+    def _where(request) -> tuple[str, str] | None:
+        """(bokmål, English) name of the first place with a NUL, or None."""
+        if "\x00" in request.path or "\x00" in request.path_info:
+            return ("adressen", "the address")
+        sources = [request.GET, request.COOKIES]
+        if request.method == "POST" and request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
+            sources.append(request.POST)
+        for source in sources:
+            for name in source:
+                values = source.getlist(name) if hasattr(source, "getlist") else [source[name]]
+                if "\x00" in name or any("\x00" in value for value in values if isinstance(value, str)):
+                    shown = name.replace("\x00", "\\x00")
+                    return (f"«{shown}»", f"“{shown}”")
+        return None
+
+    @staticmethod
+    def _refuse(request, where: tuple[str, str]):
+        from django.http import HttpResponseBadRequest, JsonResponse
+        from django.utils.html import escape
+
+        nb = f"Forespørselen har et NUL-tegn (0x00) i {where[0]}. Det kan ikke lagres; fjern det og prøv igjen."
+        en = f"The request has a NUL character (0x00) in {where[1]}. It cannot be stored; remove it and try again."
+        if request.path.startswith("/api/"):
+            return JsonResponse({"detail": en}, status=400)
+        english = translation.get_language() == "en"
+        title, text = ("Bad request", en) if english else ("Ugyldig forespørsel", nb)
+        return HttpResponseBadRequest(
+            f'<!doctype html><html lang="{"en" if english else "nb"}"><meta charset="utf-8"><title>{title}</title>'
+            f"<main><h1>{title}</h1><p>{escape(text)}</p></main></html>",
+            content_type="text/html; charset=utf-8",
+        )

@@ -77,6 +77,7 @@ MIDDLEWARE = [
     "tilskudd.middleware.PrivacyHeadersMiddleware",  # Permissions-Policy; no-store for logged-in people
     "django.contrib.sessions.middleware.SessionMiddleware",
     "tilskudd.middleware.ChosenLanguageMiddleware",
+    "tilskudd.middleware.RefuseNulMiddleware",  # a NUL byte anywhere: 400, before anything reaches the database
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

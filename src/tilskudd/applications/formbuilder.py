@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import math
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -383,7 +384,7 @@ def resolve(document: Mapping[str, Any], path: str) -> Any:
             return None
         current = current.get(name)
         if key is not None:
-            if not isinstance(current, list) or not key.isdigit() or int(key) >= len(current):
+            if not isinstance(current, list) or not _is_index(key) or int(key) >= len(current):
                 return None
             current = current[int(key)]
         if current is None:
@@ -489,13 +490,24 @@ def format_decimal(value: Any) -> str:
 _NOK_NOISE = re.compile(r"(?i)(kr\.?|nok|,-|\s|\u00a0|\u202f)")
 
 
+#: Numbers are read only up to 18 digits: every one fits the database's 64-bit integers (and
+#: Python's int() refuses more than 4300 digits). A longer one stays as typed; the checks say what is wrong.
+MAX_DIGITS = 18
+#: Row indexes (``budget.lines[3]``) up to 6 digits; a longer one names no row and is ignored.
+MAX_INDEX_DIGITS = 6
+
+
+def _is_index(key: str) -> bool:
+    return re.fullmatch(r"[0-9]{1,%d}" % MAX_INDEX_DIGITS, key) is not None
+
+
 def parse_int(raw: str) -> int | str | None:
     """'12', '12 000' → int; '' → None; anything else stays as typed (the checks say what is wrong)."""
     text = (raw or "").strip()
     if not text:
         return None
     compact = re.sub(r"[\s\u00a0\u202f]", "", text)
-    if re.fullmatch(r"-?\d+", compact):
+    if re.fullmatch(r"-?[0-9]{1,%d}" % MAX_DIGITS, compact):
         return int(compact)
     return text
 
@@ -506,9 +518,9 @@ def parse_nok(raw: str) -> int | str | None:
     if not text:
         return None
     compact = _NOK_NOISE.sub("", text)
-    if re.fullmatch(r"\d+", compact):
+    if re.fullmatch(r"[0-9]{1,%d}" % MAX_DIGITS, compact):
         return int(compact)
-    if re.fullmatch(r"\d{1,3}(\.\d{3})+", compact):
+    if re.fullmatch(r"[0-9]{1,3}(\.[0-9]{3}){1,5}", compact):
         return int(compact.replace(".", ""))
     return text
 
@@ -518,9 +530,10 @@ def parse_decimal(raw: str) -> float | str | None:
     if not text:
         return None
     try:
-        return float(text.replace(",", "."))
+        number = float(text.replace(",", "."))
     except ValueError:
         return text
+    return number if math.isfinite(number) else text  # 1e309, NaN: JSON (and PostgreSQL) have no such number
 
 
 def parse_date(raw: str) -> str | None:
@@ -1319,7 +1332,7 @@ class Posted:
         return list(self.data.keys())
 
     def indices(self, prefix: str) -> list[int]:
-        pattern = re.compile(re.escape(prefix) + r"\[(\d+)\]\.")
+        pattern = re.compile(re.escape(prefix) + r"\[([0-9]{1,%d})\]\." % MAX_INDEX_DIGITS)
         found = {int(m.group(1)) for key in self.keys() if (m := pattern.match(key))}
         return sorted(found)
 

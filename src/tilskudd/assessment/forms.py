@@ -9,6 +9,7 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 
 from tilskudd.assessment.services import Problem
+from tilskudd.rules.application import MAX_NOK
 
 NOT_APPLICABLE = "na"
 
@@ -59,16 +60,28 @@ def parse_scores(data, criteria) -> tuple[dict[str, tuple[int | None, str]], int
     amount = None
     if amount_raw:
         try:
-            amount = int(amount_raw)
+            amount = int(amount_raw) if len(amount_raw) <= 19 else None  # int() refuses more than 4300 digits
         except ValueError:
+            amount = None
+        if amount is None:
             problems.append(Problem("proposed_amount", "Foreslått beløp må være hele kroner.", "The proposed amount must be whole NOK."))
+        elif abs(amount) > MAX_NOK:  # the database holds 64-bit integers; no grant comes near
+            amount = None
+            problems.append(
+                Problem("proposed_amount", "Foreslått beløp kan være høyst 1 000 000 000 000 kr.", "The proposed amount can be at most NOK 1,000,000,000,000.")
+            )
     return scores, amount, _text(data, "comment"), problems
 
 
+def parse_id(raw: str | None) -> int:
+    """A row's id as posted; 0 (no such row) for anything but 1–18 digits, which every id column holds."""
+    raw = (raw or "").strip()
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 18 else 0
+
+
 def parse_assign(data) -> tuple[list[int], list[Problem]]:
-    try:
-        ids = [int(v) for v in data.getlist("assessors")]
-    except ValueError:
+    ids = [parse_id(v) for v in data.getlist("assessors")]
+    if 0 in ids:
         ids = []
     if not ids:
         return [], [Problem("assessors", "Velg minst én fagvurderer.", "Choose at least one assessor.")]

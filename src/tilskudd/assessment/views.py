@@ -242,7 +242,7 @@ def summary(request, case_id: int):
                     return redirect("assessment:summary", case_id=case.pk)
             elif "unassign" in request.POST:
                 form = "assign"
-                services.unassign(request.user, int(request.POST.get("unassign") or 0))
+                services.unassign(request.user, forms.parse_id(request.POST.get("unassign")))
                 messages.success(request, pick("Tildelingen er tatt tilbake.", "The assignment is taken back."))
                 return redirect("assessment:summary", case_id=case.pk)
             elif "lock" in request.POST:

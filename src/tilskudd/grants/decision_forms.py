@@ -6,14 +6,31 @@ from django import forms
 
 from tilskudd.casework.access import pick
 from tilskudd.grants.states import DECISION_KIND_EN, DecisionKind
+from tilskudd.rules.application import MAX_NOK
+
+#: Dates of a decision lie in the years a budget may name (rules.application.Year): a period ending
+#: in 9999 would give a report deadline in the year 10000, which no date holds.
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
+def _within_years(day):
+    if day is not None and not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise forms.ValidationError(
+            pick(f"Velg en dato fra år {FIRST_YEAR} til {LAST_YEAR}.", f"Choose a date from the year {FIRST_YEAR} to {LAST_YEAR}.")
+        )
+
+
+def _amount_messages(field: forms.IntegerField) -> None:
+    field.error_messages["min_value"] = pick("Beløpet kan ikke være negativt.", "The amount cannot be negative.")
+    field.error_messages["max_value"] = pick("Beløpet kan være høyst 1 000 000 000 000 kr.", "The amount can be at most NOK 1,000,000,000,000.")
 
 
 class DecisionForm(forms.Form):
     kind = forms.ChoiceField(widget=forms.RadioSelect)
-    amount = forms.IntegerField(required=False, min_value=0, widget=forms.NumberInput(attrs={"class": "ds-input", "inputmode": "numeric"}))
-    period_start = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date", "class": "ds-input"}))
-    period_end = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date", "class": "ds-input"}))
-    report_due = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date", "class": "ds-input"}))
+    amount = forms.IntegerField(required=False, min_value=0, max_value=MAX_NOK, widget=forms.NumberInput(attrs={"class": "ds-input", "inputmode": "numeric"}))
+    period_start = forms.DateField(required=False, validators=[_within_years], widget=forms.DateInput(attrs={"type": "date", "class": "ds-input"}))
+    period_end = forms.DateField(required=False, validators=[_within_years], widget=forms.DateInput(attrs={"type": "date", "class": "ds-input"}))
+    report_due = forms.DateField(required=False, validators=[_within_years], widget=forms.DateInput(attrs={"type": "date", "class": "ds-input"}))
     reasons = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4, "class": "ds-input"}))
     conditions = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple)
     extra_conditions = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3, "class": "ds-input"}))
@@ -38,9 +55,13 @@ class DecisionForm(forms.Form):
             self.fields[f"later_{year}"] = forms.IntegerField(
                 required=False,
                 min_value=0,
+                max_value=MAX_NOK,
                 label=pick(f"Tilsagn for {year} (kroner)", f"Commitment for {year} (NOK)"),
                 widget=forms.NumberInput(attrs={"class": "ds-input", "inputmode": "numeric"}),
             )
+        for name, field in self.fields.items():
+            if isinstance(field, forms.IntegerField):
+                _amount_messages(field)
 
     def later_fields(self):
         return [self[f"later_{year}"] for year in self.later_years]

@@ -1,0 +1,134 @@
+"""One world for the web-form tests (tests/web/test_form_fuzz.py, tests/web/test_bad_input.py), built once per module.
+
+The staff matrix's world (``tests/staff_world.py``: C0 and C2 with their demo applications and
+the grantors' staff), with each C0 case in another state so that every casework form shows, and
+for the applicant's pages: a draft of C0 (a municipality) and of C2 (a voluntary organisation), a
+colleague with a delegation, and the municipality's administrator.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import transaction
+from django.utils import timezone
+
+from tests.accounts.helpers import login_verified
+from tests.staff_world import C0, C2, build_world
+from tests.web.conftest import HttpsClient
+
+APPLICANT_ROLES = ("applicant", "volunteer", "orgadmin")
+STAFF_ROLES = ("caseworker", "assessor", "approver", "administrator", "municipality")
+ROLES = ("anon", *APPLICANT_ROLES, *STAFF_ROLES)
+
+
+
+def build(django_user_model):
+    from tilskudd.applications import services as applications
+    from tilskudd.applications.models import Application
+    from tilskudd.assessment.models import AssessmentLock, Assignment
+    from tilskudd.casework import services as casework
+    from tilskudd.casework.models import Role, StaffRole
+    from tilskudd.grants import services as grants
+    from tilskudd.orgs.models import Delegation, Membership
+
+    world = build_world()
+    caseworker, approver = world.staff["caseworker"], world.staff["approver"]
+    # decided: published with its letter; in_assessment: locked, its decision awaits approval;
+    # assessing: assigned to an assessor, not locked; locked: ready for a decision; fresh: to be screened.
+    decided, in_assessment, assessing, locked, fresh = world.applications[C0][:5]
+    for application in (decided, in_assessment, assessing, locked):
+        casework.accept(caseworker, application.case.pk)
+    for application in (decided, in_assessment, locked):
+        AssessmentLock.objects.create(application=application, locked_by=caseworker, locked_at=timezone.now(), total=5)
+    assignment = Assignment.objects.create(application=assessing, assessor=world.staff["assessor1"], assigned_by=caseworker)
+    published = grants.prepare_decision(caseworker, decided.pk, kind="grant", amount=100_000)
+    grants.approve(approver, published.pk)
+    grants.publish(approver, world.calls[C0], world.imdi.org_number)
+    published.refresh_from_db()
+    prepared = grants.prepare_decision(caseworker, in_assessment.pk, kind="grant", amount=50_000)
+    staff_values = {
+        "call": world.calls[C0].slug,
+        "case": fresh.case.pk,  # submitted, not yet screened: every screening form is on its page
+        "assessing_case": assessing.case.pk,
+        "locked_case": locked.case.pk,
+        "application": decided.pk,
+        "letter": published.letter.pk,
+        "assignment": assignment.pk,
+        "decision": prepared.pk,
+        "attachment": 999999,
+        "attachment_case": fresh.case.pk,
+        "imdi": world.imdi.pk,
+        "approver_role": StaffRole.objects.get(user=approver, role=Role.APPROVER).pk,
+    }
+    now = timezone.now()
+    people, values = {}, {}
+    for role, call_slug in (("applicant", C0), ("volunteer", C2)):
+        organisation = Application.objects.filter(call=world.calls[call_slug]).exclude(case_number=None).first().organisation
+        signatory = organisation.memberships.filter(role="signatory").first().user
+        draft = applications.start_draft(signatory, organisation, world.calls[call_slug])
+        colleague = django_user_model.objects.create_user(email=f"colleague-{role}@example.no", password="x" * 16, full_name="Kollega")
+        membership = Membership.objects.create(user=colleague, organisation=organisation, role="member", title="Rådgiver", confirmed_at=now)
+        delegation = Delegation.objects.create(
+            organisation=organisation, granted_by=signatory, delegate=colleague, valid_until=timezone.localdate() + dt.timedelta(days=30)
+        )
+        people[role] = signatory
+        if role == "applicant":  # and the organisation's administrator, who edits it and its people
+            people["orgadmin"] = django_user_model.objects.create_user(email="orgadmin@example.no", password="x" * 16, full_name="Admin")
+            Membership.objects.create(user=people["orgadmin"], organisation=organisation, role="administrator", title="Leder", confirmed_at=now)
+        values[role] = {
+            "call": world.calls[call_slug].slug,
+            "org": organisation.pk,
+            "org_number": organisation.org_number,
+            "new_org_number": "974760673",
+            "application": draft.pk,
+            "delegation": delegation.pk,
+            "membership": membership.pk,
+        }
+    staff_people = {
+        "caseworker": caseworker,
+        "assessor": world.staff["assessor1"],
+        "approver": approver,
+        "administrator": world.staff["administrator"],
+        "municipality": world.bergen_staff["caseworker"],
+    }
+    pending = Membership.objects.create(
+        user=django_user_model.objects.create_user(email="pending@example.no", password="x" * 16, full_name="Venter"),
+        organisation=world.imdi,
+        role="signatory",
+        title="Leder",
+    )
+    for role, person in staff_people.items():
+        people[role] = person
+        values[role] = {**values["applicant"], "membership": pending.pk, **staff_values}
+    people["anon"] = None
+    values["anon"] = values["orgadmin"] = values["applicant"]
+    return people, values
+
+
+def client_for(role, person):
+    """A client over HTTPS that answers 500 instead of raising, logged in as ``person`` (staff with two-factor)."""
+    client = HttpsClient(raise_request_exception=False)
+    if person is None:
+        return client
+    if role in APPLICANT_ROLES:
+        client.force_login(person)
+    else:
+        login_verified(client, person)
+    return client
+
+
+@pytest.fixture(scope="module")
+def form_world(django_db_setup, django_db_blocker):
+    """(people by role, path values by role), built once per module and rolled back after it."""
+    from django.contrib.auth import get_user_model
+
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            yield build(get_user_model())
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
