@@ -88,8 +88,8 @@ class RefuseNulMiddleware:
 
         nb = f"Forespørselen har et NUL-tegn (0x00) i {where[0]}. Det kan ikke lagres; fjern det og prøv igjen."
         en = f"The request has a NUL character (0x00) in {where[1]}. It cannot be stored; remove it and try again."
-        if request.path.startswith("/api/"):
-            return JsonResponse({"detail": en}, status=400)
+        if request.path.startswith("/api/"):  # the API's error shape (tilskudd.api.schemas.ErrorOut)
+            return JsonResponse({"detail": nb, "detail_en": en}, status=400, json_dumps_params={"ensure_ascii": False})
         english = translation.get_language() == "en"
         title, text = ("Bad request", en) if english else ("Ugyldig forespørsel", nb)
         return HttpResponseBadRequest(

@@ -407,7 +407,9 @@ def test_wrong_values_are_422_with_field_paths(world):
     assert fields(api.post(f"{url}/sign", {"revision": -1}))["revision"].startswith("must be at least 1")
     assert "at" in fields(api.post(f"{url}/check?at=tomorrow"))
     assert "application_id" in fields(api.get(f"{API}/{10**30}"))
-    assert "status" in fields(api.get(f"{API}?status=%00"))
+    assert "status" in fields(api.get(f"{API}?status=utkast"))
+    nul_in_query = api.get(f"{API}?status=%00")  # RefuseNulMiddleware, before the API
+    assert nul_in_query.status_code == 400 and "«status»" in nul_in_query.json()["detail"]
 
 
 def test_values_no_database_can_store_are_422(world):

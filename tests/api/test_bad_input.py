@@ -91,13 +91,44 @@ def test_an_unknown_status_filter_is_422(api, status):
 # --- ids, calls and NUL characters ------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("call_id", ["test-minimal%00", "Test_Minimal", "x" * 101, "%C3%A6"])
+@pytest.mark.parametrize("call_id", ["Test_Minimal", "x" * 101, "%C3%A6", "test%20minimal"])
 def test_a_call_id_no_call_can_have_is_422_with_the_parameter(api, call_id):
     assert fields(HttpsClient().get(f"/api/v1/calls/{call_id}")) == ["call_id"]
     checked = HttpsClient().post(
         f"/api/v1/calls/{call_id}/check", json.dumps(application_data()), content_type="application/json"
     )
     assert fields(checked) == ["call_id"]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/calls/test-minimal%00",
+        "/api/v1/calls?x=%00",
+        f"{API}/1%00",
+        f"{API}?status=draft%00",
+        "/api/v1/calls/test-minimal/check?at=2030-02-01T10:00%00",
+    ],
+)
+def test_a_nul_character_in_the_address_is_400_in_the_apis_error_shape(api, url):
+    """RefuseNulMiddleware answers before the API; every operation documents that 400 (ErrorOut)."""
+    response = api.post(url, application_data()) if url.startswith(CHECK[:30]) else api.get(url)
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("application/json")
+    error = response.json()
+    assert error["detail"].startswith("Forespørselen har et NUL-tegn (0x00)")
+    assert error["detail_en"].startswith("The request has a NUL character (0x00)")
+
+
+def test_every_operation_documents_the_400_and_every_body_the_413():
+    from tilskudd.api.api import api as ninja_api
+
+    document = json.loads(json.dumps(ninja_api.get_openapi_schema(), default=str))  # as served
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            assert "400" in operation["responses"], (method, path)
+            if "requestBody" in operation:
+                assert {"413", "422"} <= set(operation["responses"]), (method, path)
 
 
 def test_a_body_for_another_call_than_the_path_is_400(api):

@@ -26,7 +26,7 @@ from pydantic import ConfigDict, Field, StrictInt
 from tilskudd.api.auth import ApiTokenAuth
 from tilskudd.api.calls import CheckQuery, error
 from tilskudd.api.models import ApiToken, IdempotencyKey
-from tilskudd.api.schemas import BODY_ERRORS, CheckOut, ErrorOut, FindingOut, TextOut, ValidationErrorOut
+from tilskudd.api.schemas import BODY_ERRORS, REQUEST_ERRORS, CheckOut, ErrorOut, FindingOut, TextOut, ValidationErrorOut
 from tilskudd.applications import services
 from tilskudd.applications.models import Application
 from tilskudd.applications.states import STATUS_EN, Status as ApplicationStatus
@@ -391,7 +391,8 @@ def _refused(exc: services.SubmissionRefused) -> Status:
     )
 
 
-AUTH_ERRORS = {401: ErrorOut}
+#: What every operation here may answer: 401 without a working token, 400 for a NUL in the address.
+AUTH_ERRORS = {**REQUEST_ERRORS, 401: ErrorOut}
 
 
 # --- endpoints -------------------------------------------------------------------------

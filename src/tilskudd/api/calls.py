@@ -12,7 +12,7 @@ from django.utils import timezone
 from ninja import Path, Query, Router, Schema, Status
 from pydantic import Field
 
-from tilskudd.api.schemas import BODY_ERRORS, CallDetailOut, CallSummaryOut, CheckOut, ErrorOut, ValidationErrorOut
+from tilskudd.api.schemas import BODY_ERRORS, REQUEST_ERRORS, CallDetailOut, CallSummaryOut, CheckOut, ErrorOut, ValidationErrorOut
 from tilskudd.calls.models import Call
 from tilskudd.calls.services import CallMismatchError, UnknownCallError, check_application, current_call
 from tilskudd.rules.application import Application
@@ -48,7 +48,9 @@ def summary(call: Call, definition: CallDefinition, now) -> dict:
     }
 
 
-@router.get("", response=list[CallSummaryOut], summary="Utlysningene / the calls for applications")
+@router.get(
+    "", response={200: list[CallSummaryOut], **REQUEST_ERRORS}, summary="Utlysningene / the calls for applications"
+)
 def list_calls(request: HttpRequest):
     """Every loaded call, latest deadline first. ``open`` says whether its deadline has not passed."""
     now = timezone.now()
@@ -58,7 +60,7 @@ def list_calls(request: HttpRequest):
 
 @router.get(
     "/{call_id}",
-    response={200: CallDetailOut, 404: ErrorOut, 422: ValidationErrorOut},
+    response={200: CallDetailOut, **REQUEST_ERRORS, 404: ErrorOut, 422: ValidationErrorOut},
     summary="Én utlysning / one call",
 )
 def call_detail(request: HttpRequest, call_id: str = CallId):

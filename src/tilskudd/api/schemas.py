@@ -102,6 +102,10 @@ class ValidationErrorOut(Schema):
     detail: list[FieldErrorOut]
 
 
-#: What any operation that reads a JSON body may answer besides its own: 400 the body is not JSON,
-#: 413 the body is larger than Django's DATA_UPLOAD_MAX_MEMORY_SIZE, 422 it does not follow the schema.
-BODY_ERRORS = {400: ErrorOut, 413: ErrorOut, 422: ValidationErrorOut}
+#: What any operation may answer: 400 when the address, a query parameter or a cookie has a NUL
+#: character (tilskudd.middleware.RefuseNulMiddleware answers before the API sees the request).
+REQUEST_ERRORS = {400: ErrorOut}
+#: What any operation that reads a JSON body may answer besides its own: 400 the body is not JSON (or
+#: as REQUEST_ERRORS), 413 it is larger than Django's DATA_UPLOAD_MAX_MEMORY_SIZE, 422 it does not
+#: follow the schema.
+BODY_ERRORS = {**REQUEST_ERRORS, 413: ErrorOut, 422: ValidationErrorOut}
