@@ -101,6 +101,7 @@ def test_submission_after_the_deadline_is_refused_with_a_clear_message(client, m
     client.force_login(municipality.signatory)
     assert sign(client, draft).status_code == 302
     freeze_now(oslo(2019, 2, 28, 12, 0, 1))
+    client.force_login(municipality.signatory)  # eight days later: the session has ended (8 hours idle)
     text = review_text(client, draft)
     assert "Søknadsfristen gikk ut 28.02.2019 kl. 12:00" in text
     assert "Send inn søknaden" not in text
