@@ -293,6 +293,13 @@ def test_a_change_to_a_person_in_the_admin_writes_an_audit_event(client, site_ad
     assert client.get(f"/admin/accounts/user/{kari.pk}/delete/").status_code == 403  # deactivate instead
 
 
+def test_django_groups_and_permissions_are_not_offered_in_the_admin(client, site_admin):
+    # They would grant nothing: roles are StaffRole and memberships, and only site administrators get in.
+    assert client.get("/admin/auth/group/").status_code == 404
+    page = client.get(f"/admin/accounts/user/{site_admin.pk}/change/").content.decode()
+    assert 'name="groups"' not in page and 'name="user_permissions"' not in page
+
+
 def test_two_factor_secrets_are_not_readable_in_the_admin(client, site_admin):
     from django_otp.plugins.otp_static.models import StaticDevice
 

@@ -16,6 +16,7 @@ from urllib.parse import urlencode
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -78,6 +79,10 @@ for _model, _model_admin in ((TOTPDevice, TOTPDeviceAdmin), (StaticDevice, Stati
         admin.site.unregister(_model)
     admin.site.register(_model, _model_admin)
 
+# Django's groups grant nothing in tilskudd (see UserAdmin below): no page to edit them.
+if admin.site.is_registered(Group):
+    admin.site.unregister(Group)
+
 
 class UserCreationForm(AdminUserCreationForm):
     class Meta:
@@ -110,13 +115,16 @@ class UserAdmin(DjangoUserAdmin):
     ordering = ("email",)
     list_display = ("email", "full_name", "is_staff", "is_active", "last_login")
     list_filter = ("is_staff", "is_superuser", "is_active")
+    filter_horizontal = ()
     search_fields = ("email", "full_name")
     fieldsets = (
         (None, {"fields": ("email", "password")}),
         ("Person", {"fields": ("full_name", "phone", "preferred_language")}),
         (
             "Tilganger",
-            {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
+            # Django's groups and permissions grant nothing here (roles are casework.StaffRole and
+            # organisation memberships; only site administrators enter the admin), so they are not offered.
+            {"fields": ("is_active", "is_staff", "is_superuser")},
         ),
         ("Datoer", {"fields": ("last_login", "date_joined")}),
     )
