@@ -1,0 +1,295 @@
+"""Every web form, sent with what a careless person or a script might type: never a 500 (issue #8, point 9).
+
+The test GETs every page of the access matrices (``tests/test_access_matrix.py`` and
+``tests/test_access_matrix_staff.py``) as each kind of person who may open it, reads every
+``<form>`` on the page (its action, the names of its inputs, selects, textareas and buttons, and
+the values the page filled in), and sends each form back many times with Hypothesis: a few fields
+replaced by huge or negative integers, NUL bytes, far-off dates, long or odd Unicode text or
+nothing, sometimes with extra fields. The answer must be below 500 every time: a form error, a
+400, a 403/404/409 or a redirect. Each sending is rolled back, so every example starts from the
+same world. The JSON API (``/api/v1/``) has its own fuzz test in ``tests/api``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from urllib.parse import urlsplit
+
+from django.db import transaction
+from django.urls import Resolver404, resolve
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+
+from tests.test_access_matrix import MATRIX
+from tests.test_access_matrix_staff import STAFF_MATRIX
+from tests.web.form_world import ROLES, client_for, form_world  # noqa: F401 (the fixture)
+
+#: Pages not read for forms: files, not HTML.
+NOT_HTML = (".pdf", ".csv", ".xlsx")
+#: Forms not sent: logging out ends the session the other forms need (it has no fields to fuzz).
+NOT_SENT = {"accounts:logout"}
+
+#: Values that broke or could break a form: beyond the database's integers, far-off dates, NUL bytes.
+NASTY = [
+    "",
+    " ",
+    "0",
+    "-1",
+    "2147483648",
+    "-2147483649",
+    "9223372036854775807",
+    "9223372036854775808",
+    "-9223372036854775809",
+    "99999999999999999999999999999999",
+    "1e309",
+    "NaN",
+    "-Infinity",
+    "1,5",
+    "12 345",
+    "１２３",
+    "9999-12-31",
+    "0001-01-01",
+    "31.12.9999",
+    "2025-02-30",
+    "\x00",
+    "a\x00b",
+    "%00",
+    "<script>alert(1)</script>",
+    "' OR 1=1 --",
+    "9" * 5000,
+    "x" * 5000,
+    "ø" * 3000,
+    "\ud7ff\U0010ffff",
+]
+
+values = st.one_of(
+    st.sampled_from(NASTY),
+    st.integers(min_value=-(10**40), max_value=10**40).map(str),
+    st.text(max_size=40),
+    st.dates(min_value=dt.date(1, 1, 1), max_value=dt.date(9999, 12, 31)).map(
+        lambda day: day.isoformat() if day.day % 2 else day.strftime("%d.%m.%Y")
+    ),
+)
+
+
+@dataclass
+class Form:
+    method: str
+    action: str
+    fields: dict[str, list[str]] = field(default_factory=dict)  # name → the values the page filled in
+    buttons: list[tuple[str, str]] = field(default_factory=list)  # named submit buttons (name, value)
+
+
+class _Forms(HTMLParser):
+    """The forms of a page; a button with ``formaction`` sends its form elsewhere: a form of its own."""
+
+    def __init__(self, page: str):
+        super().__init__(convert_charrefs=True)
+        self.page = page
+        self.forms: list[Form] = []
+        self.elsewhere: list[tuple[Form, str, tuple[str, str]]] = []
+        self.current: Form | None = None
+        self.select: str | None = None
+        self.textarea: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        a = {k: v or "" for k, v in attrs}
+        if tag == "form":
+            self.current = Form(a.get("method", "get").lower(), a.get("action") or self.page)
+            self.forms.append(self.current)
+            if a.get("hx-post"):  # htmx sends the same fields elsewhere (the application form's preview)
+                self.elsewhere.append((self.current, a["hx-post"], None))
+            return
+        form = self.current
+        name = a.get("name")
+        if form is None or not name:
+            if tag == "option" and form is not None and self.select and "selected" in a:
+                form.fields[self.select] = [a.get("value", "")]
+            return
+        if tag == "input":
+            kind = a.get("type", "text").lower()
+            if kind == "file":
+                return
+            if kind in ("checkbox", "radio"):
+                form.fields.setdefault(name, [])
+                if "checked" in a:
+                    form.fields[name].append(a.get("value", "on"))
+            elif kind == "submit":
+                self._button(form, name, a)
+            else:
+                form.fields.setdefault(name, []).append(a.get("value", ""))
+        elif tag == "button" and a.get("type", "submit") == "submit":
+            self._button(form, name, a)
+        elif tag == "select":
+            self.select = name
+            form.fields.setdefault(name, [])
+        elif tag == "option" and self.select and "selected" in a:
+            form.fields[self.select] = [a.get("value", "")]
+        elif tag == "textarea":
+            self.textarea = name
+            form.fields[name] = [""]
+
+    def _button(self, form, name, a):
+        if a.get("formaction"):
+            self.elsewhere.append((form, a["formaction"], (name, a.get("value", ""))))
+        else:
+            form.buttons.append((name, a.get("value", "")))
+
+    def handle_data(self, data):
+        if self.current is not None and self.textarea:
+            self.current.fields[self.textarea] = [self.current.fields[self.textarea][0] + data]
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.current = None
+        elif tag == "select":
+            self.select = None
+        elif tag == "textarea":
+            self.textarea = None
+
+
+def forms_on(page: str, html: str) -> list[Form]:
+    parser = _Forms(page)
+    parser.feed(html)
+    found = list(parser.forms)
+    for form, action, button in parser.elsewhere:
+        found.append(Form("post", action, {k: list(v) for k, v in form.fields.items()}, [button] if button else []))
+    return found
+
+
+def route_name(path: str) -> str | None:
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return None
+    return match.view_name
+
+
+#: Pages of the other objects of the world, in the states where more forms show.
+EXTRA_PAGES = {
+    "assessment summary before the lock": ("GET", "/saksbehandling/saker/{assessing_case}/vurdering/", None),
+    "case in assessment": ("GET", "/saksbehandling/saker/{assessing_case}/", None),
+    "decision of a locked case": ("GET", "/saksbehandling/saker/{locked_case}/vedtak/", None),
+}
+
+
+def _pages(role_values):
+    for name, (method, template, _expected) in {**MATRIX, **STAFF_MATRIX, **EXTRA_PAGES}.items():
+        if name.startswith("api-v1:") or template.endswith(NOT_HTML):
+            continue
+        try:
+            yield name, method, template.format(**role_values)
+        except KeyError:
+            continue
+
+
+def _targets(client, role_values) -> dict[tuple[str, str], Form]:
+    """(method, path) → a form that is sent there, with every field name any page gives it."""
+    targets: dict[tuple[str, str], Form] = {}
+
+    def add(form: Form):
+        path = urlsplit(form.action).path
+        name = route_name(path)
+        if name is None or name.startswith("api-v1:") or name in NOT_SENT:
+            return
+        known = targets.setdefault((form.method, path), Form(form.method, path))
+        for key, filled in form.fields.items():
+            known.fields.setdefault(key, filled)
+        for button in form.buttons:
+            if button not in known.buttons:
+                known.buttons.append(button)
+
+    for _name, method, path in _pages(role_values):
+        if method == "POST":
+            add(Form("post", path))  # POST-only routes are sent even when no page shows their form
+            continue
+        response = client.get(path)
+        if response.status_code == 405:  # POST only: its form is on another page (or sent by htmx)
+            add(Form("post", path))
+        if response.status_code == 200 and response.get("Content-Type", "").startswith("text/html"):
+            for form in forms_on(path, response.content.decode()):
+                add(form)
+    return targets
+
+
+EXTRA_NAMES = st.sampled_from(["amount", "year", "revision", "_add", "_remove", "_next", "row", "index", "frame", "deadline", "expires"])
+
+
+@st.composite
+def submissions(draw, form: Form):
+    """The page's own values with one field (mostly) or a few replaced, a button pressed, extra fields."""
+    data = {name: list(filled) for name, filled in form.fields.items() if name != "csrfmiddlewaretoken"}
+    names = sorted(data)
+    if names:
+        count = draw(st.sampled_from([1, 1, 1, 2, 3, 6]))
+        for name in draw(st.lists(st.sampled_from(names), unique=True, min_size=1, max_size=min(count, len(names)))):
+            data[name] = draw(st.lists(values, min_size=0, max_size=2)) if draw(st.integers(0, 9)) == 0 else [draw(values)]
+    if form.buttons and draw(st.booleans()):
+        name, value = draw(st.sampled_from(form.buttons))
+        data[name] = [value if draw(st.booleans()) else draw(values)]
+    for name, value in draw(st.dictionaries(st.one_of(EXTRA_NAMES, st.text(min_size=1, max_size=12)), values, max_size=2)).items():
+        data.setdefault(name, [value])
+    return data
+
+
+FUZZ = settings(
+    max_examples=12,
+    derandomize=True,
+    deadline=None,
+    database=None,
+    phases=[Phase.generate],
+    suppress_health_check=list(HealthCheck),
+)
+
+
+def _send(client, form: Form, data) -> int:
+    """The status of the answer, or of the page it redirects to (a saved value must show again)."""
+    with transaction.atomic():
+        if form.method == "post":
+            status = client.post(form.action, data, follow=True).status_code
+        else:
+            status = client.get(form.action, data).status_code
+        transaction.set_rollback(True)  # every example starts from the same world
+    return status
+
+
+def _fuzz(client, role, form: Form) -> str | None:
+    @FUZZ
+    @given(data=submissions(form))
+    def check(data):
+        status = _send(client, form, data)
+        assert status < 500, f"{role} {form.method.upper()} {form.action} {data!r}: {status}"
+
+    try:
+        check()
+    except AssertionError as error:
+        return str(error)[:1500]
+    return None
+
+
+def test_no_web_form_answers_500(db, form_world):
+    people, values_of = form_world
+    clients = {role: client_for(role, people[role]) for role in ROLES}
+    # Every form each person sees; one form (same address, same fields) is sent by one person who may.
+    seen: dict[tuple[str, str, frozenset], list[tuple[str, Form]]] = {}
+    for role in ROLES:
+        for (method, path), form in sorted(_targets(clients[role], values_of[role]).items()):
+            seen.setdefault((method, path, frozenset(form.fields)), []).append((role, form))
+    failures: list[str] = []
+    sent: set[str] = set()
+    for (method, _path, _fields), candidates in seen.items():
+        answers = {role: (_send(clients[role], form, {}) if method == "post" else 200) for role, form in candidates}
+        allowed = [(role, form) for role, form in candidates if answers[role] not in (403, 404, 405)]
+        # A 404 for everyone (an example id no one has) is still sent: the refusal must hold for any input.
+        hidden = [(role, form) for role, form in candidates if answers[role] == 404]
+        for role, form in (allowed or hidden)[:1]:
+            sent.add(route_name(form.action))
+            failure = _fuzz(clients[role], role, form)
+            if failure:
+                failures.append(failure)
+    assert failures == [], "\n".join(failures)
+    # Every form-taking route of the matrices was sent.
+    posted = {name for name, (method, _t, _e) in {**MATRIX, **STAFF_MATRIX}.items() if method == "POST" and not name.startswith("api-v1:")}
+    assert posted - NOT_SENT - sent == set()
