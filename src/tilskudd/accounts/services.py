@@ -41,10 +41,6 @@ def normalise_email(value: str | None) -> str:
     return (value or "").strip().lower()
 
 
-def email_taken(email: str) -> bool:
-    return get_user_model().objects.filter(email__iexact=normalise_email(email)).exists()
-
-
 @transaction.atomic
 def register(*, full_name: str, email: str, password: str):
     """Create a person's account (*registrering*), not yet verified: the caller
