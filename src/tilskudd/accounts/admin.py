@@ -113,12 +113,14 @@ class UserAdmin(DjangoUserAdmin):
     form = UserEditForm
     add_form = UserCreationForm
     ordering = ("email",)
-    list_display = ("email", "full_name", "is_staff", "is_active", "last_login")
+    list_display = ("email", "full_name", "email_verified_at", "is_staff", "is_active", "last_login")
+    # Verified only by the link sent to the address (accounts.verification), never by hand.
+    readonly_fields = ("email_verified_at",)
     list_filter = ("is_staff", "is_superuser", "is_active")
     filter_horizontal = ()
     search_fields = ("email", "full_name")
     fieldsets = (
-        (None, {"fields": ("email", "password")}),
+        (None, {"fields": ("email", "email_verified_at", "password")}),
         ("Person", {"fields": ("full_name", "phone", "preferred_language")}),
         (
             "Tilganger",
