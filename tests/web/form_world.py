@@ -28,6 +28,7 @@ def build(django_user_model):
     from tilskudd.applications import services as applications
     from tilskudd.applications.models import Application
     from tilskudd.assessment.models import AssessmentLock, Assignment
+    from tilskudd.assessment import services as assessment
     from tilskudd.casework import services as casework
     from tilskudd.casework.models import Role, StaffRole
     from tilskudd.grants import services as grants
@@ -36,13 +37,14 @@ def build(django_user_model):
     world = build_world()
     caseworker, approver = world.staff["caseworker"], world.staff["approver"]
     # decided: published with its letter; in_assessment: locked, its decision awaits approval;
-    # assessing: assigned to an assessor, not locked; locked: ready for a decision; fresh: to be screened.
+    # assessing: assigned to an assessor who declared, not locked; locked: ready for a decision; fresh: to be screened.
     decided, in_assessment, assessing, locked, fresh = world.applications[C0][:5]
     for application in (decided, in_assessment, assessing, locked):
         casework.accept(caseworker, application.case.pk)
     for application in (decided, in_assessment, locked):
         AssessmentLock.objects.create(application=application, locked_by=caseworker, locked_at=timezone.now(), total=5)
     assignment = Assignment.objects.create(application=assessing, assessor=world.staff["assessor1"], assigned_by=caseworker)
+    assessment.declare(world.staff["assessor1"], assignment.pk, False)  # not disqualified: the scoring form shows
     published = grants.prepare_decision(caseworker, decided.pk, kind="grant", amount=100_000)
     grants.approve(approver, published.pk)
     grants.publish(approver, world.calls[C0], world.imdi.org_number)

@@ -80,6 +80,8 @@ class Form:
     action: str
     fields: dict[str, list[str]] = field(default_factory=dict)  # name → the values the page filled in
     buttons: list[tuple[str, str]] = field(default_factory=list)  # named submit buttons (name, value)
+    numbers: set[str] = field(default_factory=set)  # fields for a number (type=number, inputmode=numeric)
+    dates: set[str] = field(default_factory=set)  # date fields
 
 
 class _Forms(HTMLParser):
@@ -120,6 +122,10 @@ class _Forms(HTMLParser):
                 self._button(form, name, a)
             else:
                 form.fields.setdefault(name, []).append(a.get("value", ""))
+                if kind == "number" or a.get("inputmode") == "numeric":
+                    form.numbers.add(name)
+                elif kind == "date":
+                    form.dates.add(name)
         elif tag == "button" and a.get("type", "submit") == "submit":
             self._button(form, name, a)
         elif tag == "select":
@@ -155,7 +161,8 @@ def forms_on(page: str, html: str) -> list[Form]:
     parser.feed(html)
     found = list(parser.forms)
     for form, action, button in parser.elsewhere:
-        found.append(Form("post", action, {k: list(v) for k, v in form.fields.items()}, [button] if button else []))
+        fields = {k: list(v) for k, v in form.fields.items()}
+        found.append(Form("post", action, fields, [button] if button else [], set(form.numbers), set(form.dates)))
     return found
 
 
@@ -200,6 +207,8 @@ def _targets(client, role_values) -> dict[tuple[str, str], Form]:
         for button in form.buttons:
             if button not in known.buttons:
                 known.buttons.append(button)
+        known.numbers |= form.numbers
+        known.dates |= form.dates
 
     for _name, method, path in _pages(role_values):
         if method == "POST":
@@ -255,6 +264,26 @@ def _send(client, form: Form, data) -> int:
     return status
 
 
+#: Sent in every number field and every date field, one at a time, before the random examples:
+#: the values that broke forms (a number no database column holds, more digits than int() reads,
+#: a date whose next year does not exist).
+SWEEP_NUMBERS = ("9223372036854775808", "-9223372036854775809", "9" * 5000)
+SWEEP_DATES = ("9999-12-31", "0001-01-01")
+
+
+def _sweep(client, role, form: Form) -> list[str]:
+    failures = []
+    for names, sweep in ((form.numbers, SWEEP_NUMBERS), (form.dates, SWEEP_DATES)):
+        for name in sorted(names):
+            for value in sweep:
+                data = {key: list(filled) for key, filled in form.fields.items()}
+                data[name] = [value]
+                status = _send(client, form, data)
+                if status >= 500:
+                    failures.append(f"{role} {form.method.upper()} {form.action} {name}={value[:30]!r}: {status}")
+    return failures
+
+
 def _fuzz(client, role, form: Form) -> str | None:
     @FUZZ
     @given(data=submissions(form))
@@ -286,6 +315,7 @@ def test_no_web_form_answers_500(db, form_world):
         hidden = [(role, form) for role, form in candidates if answers[role] == 404]
         for role, form in (allowed or hidden)[:1]:
             sent.add(route_name(form.action))
+            failures.extend(_sweep(clients[role], role, form))
             failure = _fuzz(clients[role], role, form)
             if failure:
                 failures.append(failure)
