@@ -534,22 +534,14 @@ def people(request, pk: int):
             except services.Refused as error:
                 refusal = error
             else:
-                if isinstance(result, Membership):
-                    messages.success(
-                        request,
-                        t(
-                            f"{result.user.get_full_name()} er lagt til.",
-                            f"{result.user.get_full_name()} has been added.",
-                        ),
-                    )
-                else:
-                    messages.success(
-                        request,
-                        t(
-                            f"Invitasjonen er sendt til {result.email}. Personen får tilgang når hen åpner lenken i e-posten og logger inn med den adressen.",
-                            f"The invitation has been sent to {result.email}. They get access when they open the link in the e-mail and log in with that address.",
-                        ),
-                    )
+                # Always an invitation: nobody is added before they follow the link (services.invite).
+                messages.success(
+                    request,
+                    t(
+                        f"Invitasjonen er sendt til {result.email}. Personen får tilgang når hen åpner lenken i e-posten og logger inn med den adressen.",
+                        f"The invitation has been sent to {result.email}. They get access when they open the link in the e-mail and log in with that address.",
+                    ),
+                )
                 return redirect("orgs:people", pk=organisation.pk)
     active = (
         organisation.memberships.filter(removed_at__isnull=True)
