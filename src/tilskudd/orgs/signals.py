@@ -1,4 +1,5 @@
-"""Open invitations become memberships when the invited person logs in (also right after sign-up).
+"""Open invitations become memberships when the invited person logs in, or verifies the address
+while logged in, with an account whose address is verified (accounts.verification).
 
 Only invitations whose link the person opened in this browser session are claimed: signing up
 does not prove that the person owns the e-mail address, the link sent to it does. The invitation
