@@ -158,6 +158,13 @@ def test_a_nul_character_in_the_call_of_a_new_draft_is_422(api):
     assert fields(api.post(API, {"call": "test-minimal\x00"})) == ["call"]
 
 
+def test_a_number_of_five_thousand_digits_is_400_not_json(api):
+    body = '{"call": "test-minimal", "budget": {"amount_applied": ' + "9" * 5000 + "}}"
+    for response in (api.post(API, body), api.post(CHECK, body)):
+        assert response.status_code == 400
+        assert response.json()["detail_en"] == "The request body is not valid JSON (a number has too many digits)."
+
+
 # --- a body too large -----------------------------------------------------------------------------
 
 

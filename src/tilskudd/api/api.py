@@ -33,6 +33,8 @@ class JSONParser(Parser):
             raise BodyNotJSON(f"{exc.msg} at line {exc.lineno}, column {exc.colno}") from exc
         except RecursionError as exc:
             raise BodyNotJSON("nested too deeply") from exc
+        except ValueError as exc:  # an integer of more than 4300 digits (sys.set_int_max_str_digits)
+            raise BodyNotJSON("a number has too many digits") from exc
 
 
 api = NinjaAPI(
