@@ -165,6 +165,16 @@ def test_a_number_of_five_thousand_digits_is_400_not_json(api):
         assert response.json()["detail_en"] == "The request body is not valid JSON (a number has too many digits)."
 
 
+@pytest.mark.parametrize("at", ["9999-12-31T23:59:59-12:00", "0001-01-01T00:00:00+14:00", "1999-12-31T23:59", "2101-01-01T00:00"])
+def test_a_reference_time_outside_the_years_2000_to_2100_is_422_naming_at(api, at):
+    from urllib.parse import quote
+
+    draft = create(api)
+    for url in (f"/api/v1/calls/test-minimal/check?at={quote(at)}", f"{API}/{draft['id']}/check?at={quote(at)}"):
+        response = api.post(url, application_data() if "calls" in url else None)
+        assert problems(response) == [("at", f"'{at}' lies outside the years 2000–2100. Choose a time within them.")]
+
+
 # --- a body too large -----------------------------------------------------------------------------
 
 

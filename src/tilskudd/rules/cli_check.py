@@ -51,11 +51,21 @@ class ApplicationInputError(ValueError):
         super().__init__("; ".join(problem.text("en") for problem in problems))
 
 
-class ReferenceTimeError(ValueError):
-    """A reference time (``--at``) that is not an ISO date-time."""
+#: The years a reference time may lie in; outside them an offset could move it past what dates hold.
+AT_YEARS = (2000, 2100)
 
-    def __init__(self, value: str):
+
+class ReferenceTimeError(ValueError):
+    """A reference time (``--at``) that is not an ISO date-time, or lies outside AT_YEARS."""
+
+    def __init__(self, value: str, out_of_range: bool = False):
         self.value = value
+        if out_of_range:
+            first, last = AT_YEARS
+            self.message_nb = f"«{value}» ligger utenfor årene {first}–{last}. Velg et tidspunkt innenfor dem."
+            self.message_en = f"'{value}' lies outside the years {first}–{last}. Choose a time within them."
+            super().__init__(self.message_en)
+            return
         self.message_nb = (
             f"«{value}» er ikke et gyldig tidspunkt. Skriv dato og klokkeslett som 2030-02-28T12:00 "
             "(norsk tid) eller med tidssone, som 2030-02-28T11:00:00+00:00."
@@ -85,6 +95,8 @@ def parse_at(value: str | None, now: dt.datetime | None = None) -> dt.datetime:
         at = dt.datetime.fromisoformat(text)
     except ValueError:
         raise ReferenceTimeError(value) from None
+    if not AT_YEARS[0] <= at.year <= AT_YEARS[1]:  # 9999-12-31T23:59-12:00 overflowed into a 500
+        raise ReferenceTimeError(value, out_of_range=True)
     if at.tzinfo is None:
         at = at.replace(tzinfo=OSLO)
     return at
