@@ -18,6 +18,7 @@ from tests.api.conftest import HttpsClient
 from tests.api.test_applications_api import API, ENOUGH, Api, create, issue, join, make_organisation, make_person
 from tests.api.test_tokens import logged_in, org, page_url  # noqa: F401 (org is a fixture)
 from tests.cli.conftest import MINIMAL, application_data
+from tests.conftest import ROOT
 from tests.web.conftest import visible_text
 from tilskudd.api.models import ApiToken
 
@@ -81,6 +82,20 @@ def test_a_yes_or_no_that_is_not_true_or_false_is_422(api, value):
     partner = {"kind": "social_entrepreneur", "name": "Gründer AS", "confirmations": {"no_dividend_statutes": value}}
     created = api.post(API, {"call": "test-minimal", "partners": [partner]})
     assert fields(created) == ["partners[0].confirmations.no_dividend_statutes"]
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01", "1799-12-31", "2101-01-01"])
+def test_a_founding_or_registration_date_outside_1800_to_2100_is_422(db, day):
+    from tilskudd.calls.services import load_call_files
+
+    load_call_files([ROOT / "calls" / "nasjonale-ressurssentre-2026.yaml"])  # C4 checks the organisation's age
+    applicant = {"org_number": "964338531", "applicant_type": "voluntary_organisation", "founded_on": day}
+    applicant["voluntary_register"] = {"registered": True, "registered_on": day}
+    data = application_data(call="nasjonale-ressurssentre-2026", applicant=applicant)
+    response = HttpsClient().post(
+        "/api/v1/calls/nasjonale-ressurssentre-2026/check", json.dumps(data), content_type="application/json"
+    )
+    assert sorted(fields(response)) == ["applicant.founded_on", "applicant.voluntary_register.registered_on"]
 
 
 @pytest.mark.parametrize("status", ["true", "1", "utkast"])

@@ -24,6 +24,9 @@ FORMAT_VERSION = "tilskudd.application/1"
 MAX_NOK = 10**12
 #: Whole Norwegian kroner; strict so that 10.5 or "10" is an error, not a guess.
 Nok = Annotated[StrictInt, Field(ge=0, le=MAX_NOK, description="Whole NOK")]
+#: A date in the application (founded, registered): within 1800–2100, so that date arithmetic on it
+#: (an organisation's age, C4-R02) cannot overflow; 9999-12-31 plus two years was a 500.
+Date = Annotated[dt.date, Field(ge=dt.date(1800, 1, 1), le=dt.date(2100, 12, 31))]
 #: A budget year; strict so that ``false`` or ``2030.0`` is an error, not year 0 or a guess.
 Year = Annotated[StrictInt, Field(ge=2000, le=2100, description="The budget year")]
 
@@ -49,7 +52,7 @@ class VoluntaryRegistration(_Model):
     """Registration in the Register of Non-Profit Organisations (*Frivillighetsregisteret*)."""
 
     registered: StrictBool
-    registered_on: dt.date | None = None
+    registered_on: Date | None = None
 
 
 class CountyPresence(_Model):
@@ -75,7 +78,7 @@ class Applicant(_Model):
     bank_account: str | None = Field(default=None, description="Bank account, 11 digits (MOD11)")
     county: str | None = Field(default=None, description="County number of the applicant's seat (routing)")
     municipality_number: str | None = None
-    founded_on: dt.date | None = None
+    founded_on: Date | None = None
     voluntary_register: VoluntaryRegistration | None = None
     counties: CountyPresence = Field(default_factory=CountyPresence)
 
