@@ -25,9 +25,13 @@ from hypothesis import HealthCheck, settings
 from tests.api.conftest import HttpsClient
 from tests.api.test_applications_api import API, ENOUGH, Api, create, issue, join, make_organisation, make_person
 from tests.cli.conftest import MINIMAL
+from tests.conftest import ROOT
 
 #: Over HTTPS: plain HTTP is redirected (SECURE_SSL_REDIRECT); testserver is the test host Django allows.
 BASE_URL = "https://testserver"
+REAL_CALLS = sorted((ROOT / "calls").glob("*.yaml"))
+#: The calls requests are aimed at: the minimal one and every real one.
+CALL_IDS = ["test-minimal", *(path.stem for path in REAL_CALLS)]
 EXAMPLES = int(os.environ.get("ST_EXAMPLES", "20"))
 
 CONFIG = {
@@ -52,10 +56,11 @@ CONFIG = {
 
 @pytest.fixture
 def organisation_token(db) -> str:
-    """A working token of a municipality whose rådmann signs and administers; the minimal call loaded."""
+    """A working token of a municipality whose rådmann signs and administers; the minimal call and the
+    real calls loaded (their rules read more of an application: dates, partners, stipends …)."""
     from tilskudd.calls.services import load_call_files
 
-    load_call_files([MINIMAL])
+    load_call_files([MINIMAL, *REAL_CALLS])
     organisation = make_organisation()
     person = make_person("radmann@a.example", "Rita Rådmann")
     join(person, organisation, "signatory", administers=True, title="kommunedirektør")
@@ -82,9 +87,9 @@ def applications(organisation_token):
 
 
 def aim_at_existing(case, applications: list[int]) -> None:
-    """Half of the valid requests go to the call and applications that exist, not only to 404s.
+    """Half of the valid requests go to calls and applications that exist, not only to 404s.
 
-    Only positive cases change (an odd id becomes an existing one, a call id of odd length the loaded
+    Only positive cases change (an odd id becomes an existing one, a call id of odd length a loaded
     call), so a request the document calls invalid stays as generated.
     """
     if case.meta is None or not case.meta.generation.mode.is_positive:
@@ -95,9 +100,9 @@ def aim_at_existing(case, applications: list[int]) -> None:
         parameters["application_id"] = applications[number // 2 % len(applications)]
     call = parameters.get("call_id")
     if isinstance(call, str) and len(call) % 2 == 1:
-        parameters["call_id"] = "test-minimal"
+        parameters["call_id"] = CALL_IDS[len(call) // 2 % len(CALL_IDS)]
     if isinstance(case.body, dict) and isinstance(case.body.get("call"), str) and len(case.body["call"]) % 2 == 1:
-        case.body["call"] = "test-minimal"
+        case.body["call"] = CALL_IDS[len(case.body["call"]) // 2 % len(CALL_IDS)]
 
 
 def _document() -> dict:
