@@ -12,6 +12,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from tilskudd.orgs.models import LinkInvitation
+
 
 class Role(models.TextChoices):
     CASEWORKER = "caseworker", "Saksbehandler"  # screens, prepares allocation and decisions
@@ -54,7 +56,7 @@ class StaffRole(models.Model):
         return f"{self.user} – {self.get_role_display()} ({self.grantor})"
 
 
-class StaffInvitation(models.Model):
+class StaffInvitation(LinkInvitation):
     """A role at a grantor offered to an e-mail address (*invitasjon til rolle*).
 
     Claimed only through the link sent to the address, by a verified account with that address
@@ -63,30 +65,13 @@ class StaffInvitation(models.Model):
     """
 
     grantor = models.ForeignKey("orgs.Organisation", on_delete=models.CASCADE, related_name="staff_invitations")
-    email = models.EmailField("e-post")
     role = models.CharField("rolle", max_length=20, choices=Role.choices)
-    #: Random, URL-safe; the link in the e-mail carries it.
-    token = models.CharField(max_length=64, unique=True)
-    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-    expires_at = models.DateTimeField()
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    claimed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    revoked_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
-        ordering = ["-created_at"]
+    class Meta(LinkInvitation.Meta):
+        pass
 
     def __str__(self) -> str:
         return f"{self.email} → {self.get_role_display()} ({self.grantor})"
-
-    def is_open(self, at=None) -> bool:
-        from django.utils import timezone
-
-        at = at or timezone.now()
-        return self.claimed_at is None and self.revoked_at is None and at < self.expires_at
 
 
 class ScreeningOutcome(models.TextChoices):

@@ -242,19 +242,15 @@ class MembershipRequest(models.Model):
         return f"{self.user} → {self.organisation} ({self.status})"
 
 
-class Invitation(models.Model):
-    """An invitation to an e-mail address without an account, claimed when that address logs in."""
+class LinkInvitation(models.Model):
+    """What every invitation by e-mailed link has: the address, the token its link carries, who
+    invited, until when, and whether it was claimed (by whom) or revoked. Claimed only through the
+    link, by a verified account with that address (the organisation's and the grantor's alike)."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="invitations")
     email = models.EmailField("e-post")
-    role = models.CharField("rolle", max_length=20, choices=Role.choices, default=Role.MEMBER)
-    administers = models.BooleanField(default=False)
-    title = models.CharField("stilling", max_length=100, blank=True)
     #: Random, URL-safe; the link in the e-mail carries it.
     token = models.CharField(max_length=64, unique=True)
     invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    #: Whether the person who invited was a confirmed administrator then (the new member is confirmed at once).
-    inviter_confirmed = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
     claimed_at = models.DateTimeField(null=True, blank=True)
@@ -264,11 +260,26 @@ class Invitation(models.Model):
     revoked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        abstract = True
         ordering = ["-created_at"]
-
-    def __str__(self) -> str:
-        return f"{self.email} → {self.organisation}"
 
     def is_open(self, at: dt.datetime | None = None) -> bool:
         at = at or timezone.now()
         return self.claimed_at is None and self.revoked_at is None and at < self.expires_at
+
+
+class Invitation(LinkInvitation):
+    """An invitation to join an organisation, sent to an e-mail address."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="invitations")
+    role = models.CharField("rolle", max_length=20, choices=Role.choices, default=Role.MEMBER)
+    administers = models.BooleanField(default=False)
+    title = models.CharField("stilling", max_length=100, blank=True)
+    #: Whether the person who invited was a confirmed administrator then (the new member is confirmed at once).
+    inviter_confirmed = models.BooleanField(default=False)
+
+    class Meta(LinkInvitation.Meta):
+        pass
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.organisation}"
