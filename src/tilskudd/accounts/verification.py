@@ -199,14 +199,27 @@ def verified_by_password_reset(user) -> None:
 def request_email_change(user, new_email: str, site_url: str) -> None:
     """Send a link to ``new_email``; the address changes when it is followed. The old address is told.
 
-    :class:`EmailInUse` if another account has the new address (the person changing is logged in
-    and has given their password, so saying so tells a stranger nothing).
+    If another account has the new address, the page says the same as otherwise (anyone can make
+    an account, so saying «taken» would let a stranger find out who has one, as at sign-up); that
+    address is told instead, and nothing changes.
     """
     new = normalise_email(new_email)
     if new == normalise_email(user.email):
         return
     if get_user_model().objects.filter(email__iexact=new).exclude(pk=user.pk).exists():
-        raise EmailInUse
+        record(user, user, "account.email_change_refused", data={"to": new}, audience=Audience.INTERNAL)
+        _send(
+            new,
+            "Noen ville bruke e-postadressen din i tilskudd / Someone tried to use your e-mail address",
+            "Hei,\n\n"
+            "noen med en annen konto i tilskudd har bedt om å bytte til denne e-postadressen. "
+            "Adressen har allerede en konto, så ingenting er endret. Du trenger ikke gjøre noe.\n\n"
+            "---\n\n"
+            "Hello,\n\n"
+            "someone with another account in tilskudd asked to change to this e-mail address. "
+            "The address already has an account, so nothing was changed. You need not do anything.\n",
+        )
+        return
     link = _url(site_url, "accounts:confirm_email_change", make_token(user, CHANGE, new_email=new))
     record(user, user, "account.email_change_requested", data={"from": user.email, "to": new}, audience=Audience.APPLICANT)
     _send(
