@@ -64,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
     if isinstance(translated, int):
         return translated
 
-    from django.core.management import ManagementUtility
+    from django.core.management import ManagementUtility  # noqa: PLC0415
 
     try:
         ManagementUtility(["tilskudd", *translated]).execute()

@@ -83,8 +83,8 @@ class RefuseNulMiddleware:
 
     @staticmethod
     def _refuse(request, where: tuple[str, str]):
-        from django.http import HttpResponseBadRequest, JsonResponse
-        from django.utils.html import escape
+        from django.http import HttpResponseBadRequest, JsonResponse  # noqa: PLC0415
+        from django.utils.html import escape  # noqa: PLC0415
 
         nb = f"Forespørselen har et NUL-tegn (0x00) i {where[0]}. Det kan ikke lagres; fjern det og prøv igjen."
         en = f"The request has a NUL character (0x00) in {where[1]}. It cannot be stored; remove it and try again."

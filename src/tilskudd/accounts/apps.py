@@ -8,5 +8,5 @@ class AccountsConfig(AppConfig):
     verbose_name = "Brukere"
 
     def ready(self) -> None:
-        from tilskudd.accounts import signals  # noqa: F401  (when a session was logged in)
-        from tilskudd import checks  # noqa: F401  (registers the deploy checks: e-mail backend)
+        from tilskudd import checks  # noqa: F401, PLC0415  (registers the deploy checks: e-mail backend)
+        from tilskudd.accounts import signals  # noqa: F401, PLC0415  (when a session was logged in)

@@ -91,7 +91,7 @@ class SignUpForm(DesignsystemetMixin, forms.Form):
         if password1 and password2 and password1 != password2:
             self.add_error("password2", ValidationError(PASSWORD_MISMATCH, code="password_mismatch"))
         elif password1:
-            from tilskudd.accounts.models import User
+            from tilskudd.accounts.models import User  # noqa: PLC0415
 
             candidate = User(email=cleaned.get("email") or "", full_name=cleaned.get("full_name") or "")
             try:

@@ -10,7 +10,7 @@ from django.utils import timezone
 class UserManager(BaseUserManager):
     use_in_migrations = True
 
-    def _create(self, email: str, password: str | None, **extra) -> "User":
+    def _create(self, email: str, password: str | None, **extra) -> User:
         if not email:
             raise ValueError("An e-mail address is required.")
         user = self.model(email=self.normalize_email(email).lower(), **extra)
@@ -18,7 +18,7 @@ class UserManager(BaseUserManager):
         user.save(using=self._db)
         return user
 
-    def create_user(self, email: str, password: str | None = None, *, email_verified: bool = True, **extra) -> "User":
+    def create_user(self, email: str, password: str | None = None, *, email_verified: bool = True, **extra) -> User:
         """An account. Accounts made by code (operators, the demo, tests) count as verified; sign-up
         (:func:`tilskudd.accounts.services.register`) passes ``email_verified=False``, since there a
         stranger types the address (docs/decisions.md, «E-mail verification»)."""
@@ -28,7 +28,7 @@ class UserManager(BaseUserManager):
             extra.setdefault("email_verified_at", timezone.now())
         return self._create(email, password, **extra)
 
-    def create_superuser(self, email: str, password: str | None = None, **extra) -> "User":
+    def create_superuser(self, email: str, password: str | None = None, **extra) -> User:
         extra["is_staff"] = True
         extra["is_superuser"] = True
         extra.setdefault("email_verified_at", timezone.now())

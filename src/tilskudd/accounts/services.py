@@ -87,9 +87,9 @@ def client_ip(request) -> str | None:
 
 def lockout_ends(request, credentials: dict | None = None) -> dt.datetime | None:
     """When a locked-out e-mail address may try again from this address (the last failure + cool-off)."""
-    from axes.helpers import get_cool_off
-    from axes.models import AccessAttempt
-    from django.db.models import Max
+    from axes.helpers import get_cool_off  # noqa: PLC0415
+    from axes.models import AccessAttempt  # noqa: PLC0415
+    from django.db.models import Max  # noqa: PLC0415
 
     cool_off = get_cool_off(request)
     latest = AccessAttempt.objects.filter(
@@ -102,7 +102,7 @@ def lockout_ends(request, credentials: dict | None = None) -> dt.datetime | None
 
 def unlock(email: str) -> None:
     """Forget failed logins for an address, e.g. after its owner has made a new password by e-mail."""
-    from axes.utils import reset
+    from axes.utils import reset  # noqa: PLC0415
 
     reset(username=normalise_email(email))
 

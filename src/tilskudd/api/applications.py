@@ -26,11 +26,19 @@ from pydantic import ConfigDict, Field, StrictInt
 from tilskudd.api.auth import ApiTokenAuth
 from tilskudd.api.calls import CheckQuery, error
 from tilskudd.api.models import ApiToken, IdempotencyKey
-from tilskudd.api.schemas import BODY_ERRORS, REQUEST_ERRORS, CheckOut, ErrorOut, FindingOut, TextOut, ValidationErrorOut
+from tilskudd.api.schemas import (
+    BODY_ERRORS,
+    REQUEST_ERRORS,
+    CheckOut,
+    ErrorOut,
+    FindingOut,
+    TextOut,
+    ValidationErrorOut,
+)
 from tilskudd.applications import services
 from tilskudd.applications.models import Application
-from tilskudd.applications.states import STATUS_EN, Status as ApplicationStatus
-from tilskudd.applications.states import TransitionNotAllowed
+from tilskudd.applications.states import STATUS_EN, TransitionNotAllowed
+from tilskudd.applications.states import Status as ApplicationStatus
 from tilskudd.calls.services import UnknownCallError, current_call
 from tilskudd.grants.models import Decision
 from tilskudd.grants.states import DECISION_KIND_EN, DecisionKind, DecisionStatus
@@ -38,7 +46,6 @@ from tilskudd.rules.application import Budget, Contact, JointApplication, Partne
 from tilskudd.rules.cli_check import CheckResult, ReferenceTimeError, parse_at
 from tilskudd.rules.findings import Finding, Severity
 from tilskudd.rules.schema import CALL_ID_PATTERN
-
 
 router = Router(tags=["applications / søknader"], auth=ApiTokenAuth())
 

@@ -12,7 +12,15 @@ from django.utils import timezone
 from ninja import Path, Query, Router, Schema, Status
 from pydantic import Field
 
-from tilskudd.api.schemas import BODY_ERRORS, REQUEST_ERRORS, CallDetailOut, CallSummaryOut, CheckOut, ErrorOut, ValidationErrorOut
+from tilskudd.api.schemas import (
+    BODY_ERRORS,
+    REQUEST_ERRORS,
+    CallDetailOut,
+    CallSummaryOut,
+    CheckOut,
+    ErrorOut,
+    ValidationErrorOut,
+)
 from tilskudd.calls.models import Call
 from tilskudd.calls.services import CallMismatchError, UnknownCallError, check_application, current_call
 from tilskudd.rules.application import Application

@@ -8,4 +8,4 @@ class ApplicationsConfig(AppConfig):
     verbose_name = "Søknader"
 
     def ready(self) -> None:
-        from tilskudd.applications import receivers  # noqa: F401 - connects the receivers
+        from tilskudd.applications import receivers  # noqa: F401, PLC0415  - connects the receivers

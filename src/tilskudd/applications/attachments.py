@@ -28,8 +28,9 @@ import re
 import tempfile
 import unicodedata
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import IO, Iterator
+from typing import IO
 
 import filetype
 from django.conf import settings
@@ -389,7 +390,7 @@ def _scan(stream: IO[bytes]) -> virus_scan.ScanResult:
 def _delete_file(name: str) -> None:
     try:
         Attachment._meta.get_field("file").storage.delete(name)
-    except Exception:  # noqa: BLE001 - a left-over file is harmless; log it and go on
+    except Exception:  # a left-over file is harmless; log it and go on
         logger.exception("Could not delete stored file %s", name)
 
 

@@ -53,7 +53,7 @@ class Application(models.Model):
     def is_editable(self) -> bool:
         return self.status in EDITABLE
 
-    def active_signature(self) -> "Signature | None":
+    def active_signature(self) -> Signature | None:
         return self.signatures.filter(voided_at__isnull=True).order_by("-signed_at").first()
 
 
@@ -83,7 +83,7 @@ class CaseNumberCounter(models.Model):
     last = models.PositiveIntegerField(default=0)
 
 
-def attachment_path(instance: "Attachment", filename: str) -> str:
+def attachment_path(instance: Attachment, filename: str) -> str:
     return f"applications/{instance.application_id}/{instance.sha256[:2]}/{instance.sha256}"
 
 

@@ -111,7 +111,7 @@ def queue_receipt(application_id: int) -> None:
 
     try:
         make_receipt.enqueue(application_id)
-    except Exception:  # noqa: BLE001 - the submission is safe; the receipt can be made later
+    except Exception:  # the submission is safe; the receipt can be made later
         logger.exception(
             "Could not queue the receipt for application %s; run receipts.queue_missing_receipts() later",
             application_id,

@@ -51,7 +51,7 @@ class AssessmentError(Exception):
         super().__init__("; ".join(p.en for p in problems))
 
     @classmethod
-    def of(cls, nb: str, en: str, field: str = "") -> "AssessmentError":
+    def of(cls, nb: str, en: str, field: str = "") -> AssessmentError:
         return cls(Problem(field, nb, en))
 
     @property

@@ -13,11 +13,11 @@ the call file.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Iterable, Union
 
-from tilskudd.rules.messages import APPLICANT_TYPE_NAMES, PARTNER_FIELD_NAMES, PRESENCE_NAMES
+from tilskudd.rules.messages import PARTNER_FIELD_NAMES, PRESENCE_NAMES
 from tilskudd.rules.messages import nok as _nok_nb
 from tilskudd.rules.messages import nok_en as _nok_en
 from tilskudd.rules.reference import g_on
@@ -65,7 +65,7 @@ class Link:
         return self.text
 
 
-Part = Union[str, Moment, Link]
+Part = str | Moment | Link
 
 
 @dataclass(frozen=True)
@@ -140,7 +140,7 @@ class Block:
     heading: str
     lines: tuple[Line, ...] = ()
     tables: tuple[Table, ...] = ()
-    children: tuple["Block", ...] = ()
+    children: tuple[Block, ...] = ()
     intro: str = ""
 
     def all_lines(self) -> list[Line]:

@@ -17,9 +17,9 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import get_language
 
+from tilskudd.calls.presentation import pick as _pick_language
 from tilskudd.casework import scope
 from tilskudd.casework.models import ROLE_EN, Case, Role
-from tilskudd.calls.presentation import pick as _pick_language
 
 
 class RoleMissing(Exception):

@@ -8,4 +8,4 @@ class CaseworkConfig(AppConfig):
     verbose_name = "Saksbehandling"
 
     def ready(self) -> None:
-        from tilskudd.casework import signals  # noqa: F401 - connects the submission receiver
+        from tilskudd.casework import signals  # noqa: F401, PLC0415  - connects the submission receiver

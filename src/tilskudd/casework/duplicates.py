@@ -15,8 +15,8 @@ the project title and the amount applied for — nothing else of it.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable
 
 from tilskudd.applications.models import Application
 from tilskudd.applications.states import Status

@@ -36,7 +36,14 @@ from tilskudd.casework.access import (
     readable_case_or_404,
     staff_view,
 )
-from tilskudd.casework.forms import AcceptForm, AssignForm, CompletionForm, QueueFilterForm, RejectionForm, StaffRoleForm
+from tilskudd.casework.forms import (
+    AcceptForm,
+    AssignForm,
+    CompletionForm,
+    QueueFilterForm,
+    RejectionForm,
+    StaffRoleForm,
+)
 from tilskudd.casework.models import ROLE_EN, Role, ScreeningOutcome, StaffInvitation, StaffRole
 from tilskudd.orgs.models import Organisation
 from tilskudd.rules.reference import county_name

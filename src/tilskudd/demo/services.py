@@ -9,8 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from tilskudd.calls.models import Call
-from tilskudd.casework.models import Role
 from tilskudd.calls.services import LoadResult, load_call
+from tilskudd.casework.models import Role
 from tilskudd.demo import casework
 from tilskudd.demo.data import DEMO_CALL_DAYS_OPEN, DEMO_PASSWORD, ORGANISATIONS, STAFF, DemoPerson
 from tilskudd.orgs.models import Membership, Organisation

@@ -59,7 +59,7 @@ class DecisionForm(forms.Form):
                 label=pick(f"Tilsagn for {year} (kroner)", f"Commitment for {year} (NOK)"),
                 widget=forms.NumberInput(attrs={"class": "ds-input", "inputmode": "numeric"}),
             )
-        for name, field in self.fields.items():
+        for field in self.fields.values():
             if isinstance(field, forms.IntegerField):
                 _amount_messages(field)
 

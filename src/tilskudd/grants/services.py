@@ -500,7 +500,7 @@ def publish(user, call, grantor_org_number: str) -> list[Decision]:
         for document in stored:
             try:
                 document.file.storage.delete(document.file.name)
-            except Exception:  # noqa: BLE001 - best effort: the transaction is rolled back anyway
+            except Exception:  # best effort: the transaction is rolled back anyway
                 logger.exception("Could not remove the letter file %s", document.file.name)
         raise
     return published
@@ -523,5 +523,5 @@ def _queue_notifications(decision_ids: list[int]) -> None:
     for decision_id in decision_ids:
         try:
             notify_decision.enqueue(decision_id)
-        except Exception:  # noqa: BLE001 - the decision is published; the e-mail can be sent later
+        except Exception:  # the decision is published; the e-mail can be sent later
             logger.exception("Could not queue the e-mail for decision %s", decision_id)

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -24,7 +25,6 @@ from django.utils import timezone
 from tilskudd.audit.services import Audience, record
 from tilskudd.calls.models import Call
 from tilskudd.orgs import brreg, permissions
-from tilskudd.orgs.signals import delegation_revoked
 from tilskudd.orgs.models import (
     Delegation,
     Invitation,
@@ -34,6 +34,7 @@ from tilskudd.orgs.models import (
     Role,
     administrators_q,
 )
+from tilskudd.orgs.signals import delegation_revoked
 from tilskudd.rules.application import ApplicantType
 from tilskudd.rules.reference import county_codes
 from tilskudd.rules.validators import digits_only, is_valid_bank_account, is_valid_org_number
@@ -724,7 +725,7 @@ def unconfirmed_memberships(staff=None):
 
     With ``staff``: only those of organisations that apply to that person's grantor.
     """
-    from django.db.models import Case, IntegerField, When
+    from django.db.models import Case, IntegerField, When  # noqa: PLC0415
 
     waiting = list(
         Membership.objects.filter(removed_at__isnull=True, confirmed_at__isnull=True)

@@ -25,14 +25,14 @@ def claim_invitations_on_login(sender, request, user, **kwargs) -> None:
     tokens = list(session.get(INVITATION_TOKENS, [])) if session is not None else []
     if not tokens:
         return
-    from tilskudd.orgs.services import claim_invitations
+    from tilskudd.orgs.services import claim_invitations  # noqa: PLC0415
 
     made = claim_invitations(user, tokens=tokens)
     if made and hasattr(request, "_messages"):
-        from django.contrib import messages
-        from django.utils.translation import get_language
+        from django.contrib import messages  # noqa: PLC0415
+        from django.utils.translation import get_language  # noqa: PLC0415
 
-        from tilskudd.calls.presentation import pick
+        from tilskudd.calls.presentation import pick  # noqa: PLC0415
 
         names = ", ".join(member.organisation.name for member in made)
         messages.success(
@@ -56,7 +56,7 @@ def _claim_opened_invitations(sender, user, request=None, **kwargs) -> None:
 
 
 def _connect_to_verification() -> None:
-    from tilskudd.accounts.verification import email_verified
+    from tilskudd.accounts.verification import email_verified  # noqa: PLC0415
 
     email_verified.connect(_claim_opened_invitations, dispatch_uid="tilskudd.orgs.claim_on_verification")
 

@@ -12,7 +12,6 @@ from functools import wraps
 from urllib.parse import urlencode
 
 from django.conf import settings
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponseRedirect

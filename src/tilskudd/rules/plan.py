@@ -495,7 +495,7 @@ class _Labels:
 
     def __init__(self, call: CallDefinition, paths: list[str]):
         self.by_path: dict[str, Text] = {}
-        for field, path in zip(call.fields, paths):
+        for field, path in zip(call.fields, paths, strict=True):
             self.by_path.setdefault(path, field.label)
 
     def __call__(self, path: str) -> Text:
@@ -697,7 +697,7 @@ class CallPlan:
         self.area_ids_sorted = sorted(self.area_ids)
         # the form and the checks, and the areas their conditions name
         labels = _Labels(call, paths)
-        self.fields = [_FieldSpec(field, path) for field, path in zip(call.fields, paths)]
+        self.fields = [_FieldSpec(field, path) for field, path in zip(call.fields, paths, strict=True)]
         self.checks = []
         for check in call.checks:
             areas, rest = compile_condition(check.when) if check.when else (None, None)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from enum import Enum
 from fractions import Fraction
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, field_validator, model_validator
@@ -134,7 +134,7 @@ class Deadline(_Model):
         return value
 
     @model_validator(mode="after")
-    def _zoned(self) -> "Deadline":
+    def _zoned(self) -> Deadline:
         at = self.at
         if isinstance(at, dt.datetime):
             if at.tzinfo is None:
@@ -244,7 +244,7 @@ class Area(_Model):
     #: Minimum weighted score (on the criteria's scale) for any grant in this area (C0-R15).
     quality_threshold: float | None = None
     #: Area-specific assessment criteria; when empty the call's criteria apply.
-    criteria: list["Criterion"] = Field(default_factory=list)
+    criteria: list[Criterion] = Field(default_factory=list)
     #: Who assesses besides the grantor (C0-R22: Kompetanse Norge).
     co_assessors: list[str] = Field(default_factory=list)
 
@@ -261,7 +261,7 @@ class Areas(_Model):
     items: list[Area] = Field(min_length=1)
 
     @model_validator(mode="after")
-    def _unique(self) -> "Areas":
+    def _unique(self) -> Areas:
         ids = [area.id for area in self.items]
         duplicates = sorted({area_id for area_id in ids if ids.count(area_id) > 1})
         if duplicates:
@@ -291,7 +291,7 @@ class Condition(_Model):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
     @model_validator(mode="after")
-    def _complete(self) -> "Condition":
+    def _complete(self) -> Condition:
         if self.field is None and (self.equals is not None or self.in_ is not None or self.truthy is not None):
             raise ValueError("equals, in and truthy need a field")
         if self.field is not None and self.equals is None and self.in_ is None and self.truthy is None:
@@ -362,7 +362,7 @@ class FormField(_Model):
         return f"answers.{self.id}"
 
     @model_validator(mode="after")
-    def _consistent(self) -> "FormField":
+    def _consistent(self) -> FormField:
         if (self.required or self.required_when) and not self.rule:
             raise ValueError(f"field '{self.id}' is required but names no rule id")
         if self.type in (FieldType.CHOICE, FieldType.MULTICHOICE) and not self.choices:
@@ -479,17 +479,7 @@ class ConfirmationCheck(_Check):
 
 
 Check = Annotated[
-    Union[
-        RangeCheck,
-        PartnerCheck,
-        AttachmentCheck,
-        AmountCheck,
-        BudgetTotalCheck,
-        OwnContributionCheck,
-        FundingSourcesCheck,
-        StipendCapCheck,
-        ConfirmationCheck,
-    ],
+    RangeCheck | PartnerCheck | AttachmentCheck | AmountCheck | BudgetTotalCheck | OwnContributionCheck | FundingSourcesCheck | StipendCapCheck | ConfirmationCheck,
     Field(discriminator="kind"),
 ]
 
@@ -514,7 +504,7 @@ class BudgetRules(_Model):
     notes: list[Note] = Field(default_factory=list)
 
     @model_validator(mode="after")
-    def _unique(self) -> "BudgetRules":
+    def _unique(self) -> BudgetRules:
         ids = [category.id for category in self.categories]
         if len(ids) != len(set(ids)):
             raise ValueError("cost category ids must be unique")
@@ -631,7 +621,7 @@ class ComplaintRight(_Model):
     decided_by: Text | None = None
 
     @model_validator(mode="after")
-    def _deadline(self) -> "ComplaintRight":
+    def _deadline(self) -> ComplaintRight:
         if self.allowed and not self.deadline_weeks:
             raise ValueError("a complaint right needs deadline_weeks")
         return self
@@ -765,7 +755,7 @@ class CallDefinition(_Model):
     readings: list[Reading] = Field(default_factory=list)
 
     @model_validator(mode="after")
-    def _references(self) -> "CallDefinition":
+    def _references(self) -> CallDefinition:
         problems: list[str] = []
         section_ids = {section.id for section in self.sections}
         field_ids = [field.id for field in self.fields]

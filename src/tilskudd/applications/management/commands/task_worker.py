@@ -25,7 +25,7 @@ logger = logging.getLogger(__name__)
 def reap_quietly() -> None:
     try:
         background.reap()
-    except Exception:  # noqa: BLE001 - the worker goes on; the next round tries again
+    except Exception:  # the worker goes on; the next round tries again
         logger.exception("Reaping background tasks failed")
 
 
