@@ -14,12 +14,19 @@ CALLS_DIR = ROOT / "calls"
 SPEC_DIR = Path(os.environ.get("TILSKUDD_SPEC_DIR") or ROOT.parent / "shared" / "spec")
 
 
+def spec_absent(name: str) -> str:
+    """Why a test that compares the project with ``SPEC_DIR / name`` is skipped; "" when the file is there."""
+    path = SPEC_DIR / name
+    if path.is_file():
+        return ""
+    return f"{path} is absent (the specification is not part of the repository; set TILSKUDD_SPEC_DIR)"
+
+
 def spec_file(name: str) -> Path:
     """``SPEC_DIR / name``; skips the calling test when the specification is not beside the project."""
-    path = SPEC_DIR / name
-    if not path.is_file():
-        pytest.skip(f"{path} is absent (the specification is not part of the repository; set TILSKUDD_SPEC_DIR)")
-    return path
+    if reason := spec_absent(name):
+        pytest.skip(reason)
+    return SPEC_DIR / name
 
 
 @pytest.fixture

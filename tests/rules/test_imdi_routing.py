@@ -110,7 +110,7 @@ def test_every_office_of_the_call_is_in_the_table_and_covers_every_area(c0):
         assert set(office.contacts) == expected, office.office
 
 
-@pytest.mark.skipif(not C0_SEED.exists(), reason="the seed text is not available")
+@pytest.mark.skipif(not C0_SEED.exists(), reason=f"{C0_SEED} is absent (the seed texts are not part of the repository)")
 def test_every_contact_is_as_printed_in_the_call_text(c0):
     text = re.sub(r"\s+", " ", C0_SEED.read_text(encoding="utf-8"))
     contacts = [c for office in c0.routing.offices for c in office.contacts.values()]
