@@ -39,15 +39,15 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 
-from tilskudd.audit.services import Audience, record
+from tilskudd.audit.services import Audience, AuditAction, record
 
 logger = logging.getLogger(__name__)
 
 #: Runs of one task that may end with a dead worker before the reaper gives up on it.
 MAX_RUNS = 5
 
-REQUEUED_ACTION = "task.requeued"
-ABANDONED_ACTION = "task.abandoned"
+REQUEUED_ACTION = AuditAction.TASK_REQUEUED
+ABANDONED_ACTION = AuditAction.TASK_ABANDONED
 
 _HOST_CHARS = 40  # worker ids are at most 64 characters (django-tasks-db)
 

@@ -211,7 +211,7 @@ def test_create_check_fix_sign_submit_and_retry(world, client):
     assert (without_key.json()["created"], without_key.json()["case_number"]) == (False, first["case_number"])
 
     assert CaseNumberCounter.objects.get().last == 1
-    assert AuditEvent.objects.filter(subject_id=str(application_id), action="application.submit").count() == 1
+    assert AuditEvent.objects.filter(subject_id=str(application_id), action="application.submitted").count() == 1
     listed = api.get(API).json()
     assert [(item["id"], item["status"], item["case_number"]) for item in listed] == [
         (application_id, "submitted", first["case_number"])
@@ -340,7 +340,7 @@ def test_submitted_application_cannot_be_changed_and_can_be_withdrawn(world):
     withdrawn = api.post(f"{url}/withdraw", {"reason": "Prosjektet er avlyst."})
     assert withdrawn.status_code == 200
     assert (withdrawn.json()["status"], withdrawn.json()["status_text"]["en"]) == ("withdrawn", "Withdrawn")
-    event = AuditEvent.objects.get(subject_id=str(draft["id"]), action="application.withdraw")
+    event = AuditEvent.objects.get(subject_id=str(draft["id"]), action="application.withdrawn")
     assert event.reason == "Prosjektet er avlyst." and event.actor == world["radmann"]
 
 
@@ -554,4 +554,4 @@ def test_two_parallel_submissions_make_one_case_number(world):
     assert len({body["case_number"] for _, body in answers}) == 1
     assert sorted(body["created"] for _, body in answers) == [False, True]
     assert CaseNumberCounter.objects.get().last == 1
-    assert AuditEvent.objects.filter(subject_id=str(draft["id"]), action="application.submit").count() == 1
+    assert AuditEvent.objects.filter(subject_id=str(draft["id"]), action="application.submitted").count() == 1

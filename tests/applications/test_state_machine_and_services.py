@@ -111,7 +111,7 @@ def test_sign_then_submit_gives_a_case_number_locks_and_audits(world):
     with pytest.raises(services.NotAllowed):
         services.save_draft(world["member"], application.pk, {"areas": ["1"]}, application.revision)
     actions = list(AuditEvent.objects.filter(subject_type="application", subject_id=str(application.pk)).values_list("action", flat=True))
-    assert actions == ["application.created", "draft.saved", "application.signed", "application.submit"]
+    assert actions == ["application.created", "draft.saved", "application.signed", "application.submitted"]
 
 
 def test_submitting_twice_makes_one_submission(world):
@@ -121,7 +121,7 @@ def test_submitting_twice_makes_one_submission(world):
     second = services.submit(world["member"], application.pk)
     assert (first.created, second.created) == (True, False)
     assert first.application.case_number == second.application.case_number
-    assert AuditEvent.objects.filter(action="application.submit").count() == 1
+    assert AuditEvent.objects.filter(action="application.submitted").count() == 1
 
 
 def test_an_edit_after_signing_voids_the_signature(world):
@@ -187,7 +187,7 @@ def test_withdraw_after_submission(world):
     services.sign(world["signatory"], application.pk, application.revision)
     services.submit(world["member"], application.pk)
     services.withdraw(world["member"], application.pk, reason="Prosjektet er avlyst")
-    event = AuditEvent.objects.get(action="application.withdraw")
+    event = AuditEvent.objects.get(action="application.withdrawn")
     assert (event.from_state, event.to_state, event.reason) == ("submitted", "withdrawn", "Prosjektet er avlyst")
     with pytest.raises(services.NotAllowed):
         services.withdraw(world["member"], application.pk)

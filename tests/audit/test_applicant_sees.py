@@ -145,7 +145,7 @@ def test_the_applicant_sees_no_casework_until_the_decision_is_published(
     assert "Avslått" in seen["application"]
     assert '"status": "refused"' in seen["api"] and '"kind": "refusal"' in seen["api"]
     assert seen["e-mail"], "the applicant is told of the decision by e-mail"
-    outcome = AuditEvent.objects.get(subject_type="application", subject_id=str(application.pk), action="application.refuse")
+    outcome = AuditEvent.objects.get(subject_type="application", subject_id=str(application.pk), action="application.refused")
     assert outcome.audience == Audience.APPLICANT and outcome.data["kind"] == "refusal"
 
     # The grantor's caseworker still sees the whole case history.
@@ -162,5 +162,5 @@ def test_internal_events_are_marked_internal_where_they_are_written(casework_wor
     events = AuditEvent.objects.filter(reason=SCREENING_NOTE)
     assert events.exists()
     assert set(events.values_list("audience", flat=True)) == {Audience.INTERNAL}
-    accepted = AuditEvent.objects.get(subject_type="application", subject_id=str(application.pk), action="application.accept")
+    accepted = AuditEvent.objects.get(subject_type="application", subject_id=str(application.pk), action="application.accepted")
     assert accepted.audience == Audience.APPLICANT and accepted.reason == ""

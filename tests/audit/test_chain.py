@@ -9,7 +9,7 @@ from django.db import connection
 from tests.cli.conftest import run  # noqa: F401 - the ``tilskudd …`` runner fixture
 from tilskudd.audit import chain
 from tilskudd.audit.models import AuditEvent, AuditStreamHead
-from tilskudd.audit.services import Audience, record
+from tilskudd.audit.services import Audience, AuditAction, record
 
 
 @pytest.fixture
@@ -21,11 +21,11 @@ def person(django_user_model):
 def stream_of_three(db, person):
     """Three events on one subject, and one on another (a second stream)."""
     events = [
-        record(person, person, "account.registered", audience=Audience.APPLICANT),
-        record(person, person, "account.two_factor_enabled", reason="Første gang", audience=Audience.APPLICANT),
-        record(person, person, "account.backup_codes_renewed", data={"n": (1, 2)}, audience=Audience.APPLICANT),
+        record(person, person, AuditAction.ACCOUNT_REGISTERED, audience=Audience.APPLICANT),
+        record(person, person, AuditAction.ACCOUNT_TWO_FACTOR_ENABLED, reason="Første gang", audience=Audience.APPLICANT),
+        record(person, person, AuditAction.ACCOUNT_BACKUP_CODES_RENEWED, data={"n": (1, 2)}, audience=Audience.APPLICANT),
     ]
-    other = record(None, events[0], "some.internal", audience=Audience.INTERNAL)
+    other = record(None, events[0], AuditAction.TASK_REQUEUED, audience=Audience.INTERNAL)
     return events, other
 
 
@@ -59,7 +59,7 @@ def test_events_of_one_subject_are_numbered_and_chained(stream_of_three, person)
 
 def test_every_writer_must_say_who_may_read_the_event(db, person):
     with pytest.raises(TypeError):
-        record(person, person, "account.registered")  # no audience
+        record(person, person, AuditAction.ACCOUNT_REGISTERED)  # no audience
 
 
 def test_verify_says_a_whole_trail_is_whole(stream_of_three, run):  # noqa: F811
@@ -129,7 +129,7 @@ def test_verify_reports_an_inserted_event_even_with_a_correct_hash(stream_of_thr
 def test_verify_reports_an_event_inserted_in_a_stream_of_its_own(stream_of_three):
     sql(
         "INSERT INTO audit_auditevent (at, subject_type, subject_id, action, from_state, to_state, reason, data,"
-        " audience, stream, sequence, prev_hash, hash) VALUES (CURRENT_TIMESTAMP, 'application', '999', 'application.grant',"
+        " audience, stream, sequence, prev_hash, hash) VALUES (CURRENT_TIMESTAMP, 'application', '999', 'application.granted',"
         " '', '', '', '{}', 'applicant', 'application:999', 1, '', 'abc')"
     )
     [finding] = chain.verify()
@@ -180,7 +180,7 @@ def test_two_writers_of_one_stream_at_once_do_not_fork_it(person):
             start.wait()
             for i in range(5):
                 with transaction.atomic():
-                    record(None, person, f"test.write_{n}_{i}", audience=Audience.INTERNAL)
+                    record(None, person, AuditAction.ACCOUNT_CHANGED_IN_ADMIN, data={"write": f"{n}_{i}"}, audience=Audience.INTERNAL)
         except Exception as error:  # noqa: BLE001 - reported below
             errors.append(error)
         finally:

@@ -34,9 +34,9 @@ def test_accept_moves_the_application_into_assessment_once(casework_world):
     assert (case.screening, case.screened_by, case.screening_note) == (ScreeningOutcome.ACCEPTED, caseworker, "Komplett.")
     assert case.screened_at is not None
     services.accept(caseworker, case.pk)  # a double click changes nothing and writes nothing
-    assert _actions(case.application).count("application.accept") == 1
+    assert _actions(case.application).count("application.accepted") == 1
     assert _actions(case).count("case.accepted") == 1
-    event = history(case.application).get(action="application.accept")
+    event = history(case.application).get(action="application.accepted")
     assert (event.from_state, event.to_state, event.actor) == (Status.SUBMITTED, Status.IN_ASSESSMENT, caseworker)
 
 
@@ -73,7 +73,7 @@ def test_request_completion_reopens_and_emails_the_confirmed_members(
     assert application.reopened_until == until and application.reopened_message == "Budsjettet mangler lønnskostnader."
     case.refresh_from_db()
     assert case.screening == ScreeningOutcome.COMPLETION_REQUESTED
-    event = history(application).get(action="application.reopen")
+    event = history(application).get(action="application.reopened")
     assert (event.from_state, event.to_state, event.reason) == (Status.SUBMITTED, Status.REOPENED, "Budsjettet mangler lønnskostnader.")
     assert len(mailoutbox) == 1
     mail = mailoutbox[0]

@@ -26,7 +26,7 @@ from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from tilskudd.audit.services import Audience, record
+from tilskudd.audit.services import Audience, AuditAction, record
 
 #: How many backup codes a person gets at a time.
 BACKUP_CODE_COUNT = 10
@@ -48,7 +48,7 @@ def register(*, full_name: str, email: str, password: str):
     user = get_user_model().objects.create_user(
         email=normalise_email(email), password=password, full_name=full_name.strip(), email_verified=False
     )
-    record(user, user, "account.registered", audience=Audience.APPLICANT)
+    record(user, user, AuditAction.ACCOUNT_REGISTERED, audience=Audience.APPLICANT)
     return user
 
 
@@ -210,7 +210,7 @@ def confirm_two_factor(request, device: TOTPDevice, code: str) -> list[str] | Co
     TOTPDevice.objects.filter(user=user, confirmed=False).delete()
     codes = _new_backup_codes(user)
     otp_login(request, device)
-    record(user, user, "account.two_factor_enabled", audience=Audience.APPLICANT)
+    record(user, user, AuditAction.ACCOUNT_TWO_FACTOR_ENABLED, audience=Audience.APPLICANT)
     return codes
 
 
@@ -218,7 +218,7 @@ def confirm_two_factor(request, device: TOTPDevice, code: str) -> list[str] | Co
 def renew_backup_codes(user) -> list[str]:
     """New backup codes; the old ones stop working."""
     codes = _new_backup_codes(user)
-    record(user, user, "account.backup_codes_renewed", audience=Audience.APPLICANT)
+    record(user, user, AuditAction.ACCOUNT_BACKUP_CODES_RENEWED, audience=Audience.APPLICANT)
     return codes
 
 
@@ -231,7 +231,7 @@ def remove_two_factor(user) -> None:
     """Turn two-factor authentication off (the caller has checked a current code)."""
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
-    record(user, user, "account.two_factor_removed", audience=Audience.APPLICANT)
+    record(user, user, AuditAction.ACCOUNT_TWO_FACTOR_REMOVED, audience=Audience.APPLICANT)
 
 
 # --- the two login steps ----------------------------------------------------------------------
@@ -276,10 +276,10 @@ def complete_login(request, user, device: Device | None = None) -> None:
 def save_user_from_admin(actor, user, *, created: bool, changed: list[str]) -> None:
     """Save a person made or changed in the admin, and log which fields (never their values)."""
     user.save()
-    action = "account.created_in_admin" if created else "account.changed_in_admin"
+    action = AuditAction.ACCOUNT_CREATED_IN_ADMIN if created else AuditAction.ACCOUNT_CHANGED_IN_ADMIN
     record(actor, user, action, data={"fields": sorted(changed)}, audience=Audience.INTERNAL)
 
 
 def password_set_from_admin(actor, user) -> None:
     """Log that a site administrator set or disabled a person's password (inside the admin's transaction)."""
-    record(actor, user, "account.password_set_in_admin", audience=Audience.INTERNAL)
+    record(actor, user, AuditAction.ACCOUNT_PASSWORD_SET_IN_ADMIN, audience=Audience.INTERNAL)

@@ -34,7 +34,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from tilskudd.accounts import ratelimit
 from tilskudd.accounts.services import normalise_email
-from tilskudd.audit.services import Audience, record
+from tilskudd.audit.services import Audience, AuditAction, record
 
 logger = logging.getLogger(__name__)
 
@@ -160,7 +160,7 @@ def sign_up(*, full_name: str, email: str, password: str, site_url: str):
         if existing.is_active:
             _tell_address_taken(existing, site_url)
         # System bookkeeping (no actor): the owner is told by e-mail.
-        record(None, existing, "account.signup_for_taken_address", audience=Audience.INTERNAL)
+        record(None, existing, AuditAction.ACCOUNT_SIGNUP_FOR_TAKEN_ADDRESS, audience=Audience.INTERNAL)
         return None
     user = register(full_name=full_name, email=address, password=password)
     send_verification(user, site_url)
@@ -172,7 +172,7 @@ def _mark_verified(user) -> bool:
         return False
     user.email_verified_at = timezone.now()
     user.save(update_fields=["email_verified_at"])
-    record(user, user, "account.email_verified", data={"email": user.email}, audience=Audience.APPLICANT)
+    record(user, user, AuditAction.ACCOUNT_EMAIL_VERIFIED, data={"email": user.email}, audience=Audience.APPLICANT)
     return True
 
 
@@ -207,7 +207,7 @@ def request_email_change(user, new_email: str, site_url: str) -> None:
     if new == normalise_email(user.email):
         return
     if get_user_model().objects.filter(email__iexact=new).exclude(pk=user.pk).exists():
-        record(user, user, "account.email_change_refused", data={"to": new}, audience=Audience.INTERNAL)
+        record(user, user, AuditAction.ACCOUNT_EMAIL_CHANGE_REFUSED, data={"to": new}, audience=Audience.INTERNAL)
         _send(
             new,
             "Noen ville bruke e-postadressen din i tilskudd / Someone tried to use your e-mail address",
@@ -221,7 +221,7 @@ def request_email_change(user, new_email: str, site_url: str) -> None:
         )
         return
     link = _url(site_url, "accounts:confirm_email_change", make_token(user, CHANGE, new_email=new))
-    record(user, user, "account.email_change_requested", data={"from": user.email, "to": new}, audience=Audience.APPLICANT)
+    record(user, user, AuditAction.ACCOUNT_EMAIL_CHANGE_REQUESTED, data={"from": user.email, "to": new}, audience=Audience.APPLICANT)
     _send(
         new,
         "Bekreft den nye e-postadressen din i tilskudd / Confirm your new e-mail address",
@@ -265,6 +265,6 @@ def confirm_email_change(token: str, request=None):
         user.email = new
         user.email_verified_at = timezone.now()
         user.save(update_fields=["email", "email_verified_at"])
-        record(user, user, "account.email_changed", data={"from": old, "to": new}, audience=Audience.APPLICANT)
+        record(user, user, AuditAction.ACCOUNT_EMAIL_CHANGED, data={"from": old, "to": new}, audience=Audience.APPLICANT)
     email_verified.send(sender=confirm_email_change, user=user, request=request)
     return user

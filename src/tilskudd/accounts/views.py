@@ -35,7 +35,7 @@ from tilskudd.accounts.forms import (
     SignUpForm,
 )
 from tilskudd.accounts.texts import bi, now_text
-from tilskudd.audit.services import Audience, record
+from tilskudd.audit.services import Audience, AuditAction, record
 
 BACKUP_CODES_SESSION_KEY = "accounts_new_backup_codes"
 #: Where to go once the address is verified (the ``next`` of the sign-up).
@@ -317,7 +317,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
         services.unlock(form.user.email)
         # The link came to the address, so following it proves the address too.
         verification.verified_by_password_reset(form.user)
-        record(form.user, form.user, "account.password_reset", audience=Audience.APPLICANT)
+        record(form.user, form.user, AuditAction.ACCOUNT_PASSWORD_RESET, audience=Audience.APPLICANT)
         return response
 
 

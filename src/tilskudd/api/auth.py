@@ -37,7 +37,7 @@ from ninja.security import HttpBearer
 
 from tilskudd.api.models import ApiToken
 from tilskudd.applications.permissions import ALLOWED, Permission, membership
-from tilskudd.audit.services import Audience, record
+from tilskudd.audit.services import Audience, AuditAction, record
 from tilskudd.orgs.models import Membership
 
 TOKEN_PREFIX = "tsk_"
@@ -194,7 +194,7 @@ def issue_token(user, organisation, name: str, expires_at: dt.datetime | None = 
         record(
             user,
             organisation,
-            "api_token.created",
+            AuditAction.API_TOKEN_CREATED,
             data={
                 "token": token.pk,
                 "name": token.name,
@@ -228,7 +228,7 @@ def revoke_token(user, token_id: int, organisation) -> ApiToken:
         record(
             user,
             organisation,
-            "api_token.revoked",
+            AuditAction.API_TOKEN_REVOKED,
             data={"token": token.pk, "name": token.name, "prefix": token.prefix},
             audience=Audience.APPLICANT,
         )

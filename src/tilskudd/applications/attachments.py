@@ -41,7 +41,7 @@ from django.utils.text import get_valid_filename
 
 from tilskudd.applications import permissions, services, virus_scan
 from tilskudd.applications.models import Application, Attachment
-from tilskudd.audit.services import Audience, record
+from tilskudd.audit.services import Audience, AuditAction, record
 
 logger = logging.getLogger(__name__)
 
@@ -344,7 +344,7 @@ def add_attachment(user, application_id: int, kind: str, uploaded_file) -> Attac
             record(
                 user,
                 application,
-                "attachment.added",
+                AuditAction.ATTACHMENT_ADDED,
                 data={
                     "attachment": attachment.pk,
                     "kind": kind,
@@ -408,7 +408,7 @@ def remove_attachment(user, attachment_id: int) -> None:
         record(
             user,
             application,
-            "attachment.removed",
+            AuditAction.ATTACHMENT_REMOVED,
             data={
                 "attachment": attachment.pk,
                 "kind": attachment.kind,

@@ -42,7 +42,7 @@ from django.utils import timezone
 
 from tilskudd.applications.models import Application, Document, Signature
 from tilskudd.audit.models import AuditEvent
-from tilskudd.audit.services import Audience, record
+from tilskudd.audit.services import Audience, AuditAction, record
 from tilskudd.rules import Application as ExchangeApplication
 from tilskudd.rules.engine import is_empty, resolve
 from tilskudd.rules.messages import nok
@@ -51,9 +51,9 @@ from tilskudd.rules.schema import CallDefinition, FieldType, FormField
 
 logger = logging.getLogger(__name__)
 
-SENT_ACTION = "receipt.sent"
-CREATED_ACTION = "receipt.created"
-REQUEUED_ACTION = "receipt.requeued"  # a retried submission found its receipt missing and queued it again
+SENT_ACTION = AuditAction.RECEIPT_SENT
+CREATED_ACTION = AuditAction.RECEIPT_CREATED
+REQUEUED_ACTION = AuditAction.RECEIPT_REQUEUED  # a retried submission found its receipt missing and queued it again
 
 FONT_DIR = Path(__file__).resolve().parent.parent / "static" / "vendor" / "inter"
 

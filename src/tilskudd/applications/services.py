@@ -17,8 +17,8 @@ from pydantic import ValidationError
 from tilskudd.applications import permissions
 from tilskudd.applications.models import Application, CaseNumberCounter, Signature
 from tilskudd.applications.signals import application_submitted
-from tilskudd.applications.states import EDITABLE, Status, check_transition
-from tilskudd.audit.services import Audience, record
+from tilskudd.applications.states import EDITABLE, Status, audit_action, check_transition
+from tilskudd.audit.services import Audience, AuditAction, record
 from tilskudd.calls.models import Call
 from tilskudd.rules import Application as ExchangeApplication
 from tilskudd.rules import Finding, evaluate
@@ -115,7 +115,7 @@ def start_draft(user, organisation, call: Call) -> Application:
             created_by=user,
             updated_by=user,
         )
-        record(user, application, "application.created", to_state=Status.DRAFT, data={"call": call.slug}, audience=Audience.APPLICANT)
+        record(user, application, AuditAction.APPLICATION_CREATED, to_state=Status.DRAFT, data={"call": call.slug}, audience=Audience.APPLICANT)
     return application
 
 
@@ -144,7 +144,7 @@ def save_draft(user, application_id: int, changes: dict[str, Any], based_on_revi
         application.updated_by = user
         application.save()
         _void_signatures(application, "Søknaden ble endret etter signering.")
-        record(user, application, "draft.saved", data={"changed": changed, "revision": application.revision}, audience=Audience.APPLICANT)
+        record(user, application, AuditAction.DRAFT_SAVED, data={"changed": changed, "revision": application.revision}, audience=Audience.APPLICANT)
     return application
 
 
@@ -174,7 +174,7 @@ def void_signatures_of_delegation(actor, delegation) -> int:
         record(
             actor,
             signature.application,
-            "signature.voided",
+            AuditAction.SIGNATURE_VOIDED,
             reason="Fullmakten signaturen ble gitt under, er trukket tilbake.",
             data={"signature": signature.pk, "delegation": delegation.pk},
             audience=Audience.APPLICANT,
@@ -224,7 +224,7 @@ def sign(user, application_id: int, revision: int) -> Signature:
         record(
             user,
             application,
-            "application.signed",
+            AuditAction.APPLICATION_SIGNED,
             data={"hash": signature.content_hash, "capacity": kind, "delegation": delegation.pk if delegation else None},
             audience=Audience.APPLICANT,
         )
@@ -299,7 +299,7 @@ def submit(user, application_id: int) -> SubmitResult:
         record(
             user,
             application,
-            f"application.{action}",
+            audit_action(action),
             from_state=previous,
             to_state=Status.SUBMITTED,
             data={"hash": digest, "case_number": application.case_number, "signature": signature.pk},
@@ -359,5 +359,5 @@ def withdraw(user, application_id: int, reason: str = "") -> Application:
         previous = application.status
         application.status = Status.WITHDRAWN
         application.save(update_fields=["status", "updated_at"])
-        record(user, application, f"application.{action}", from_state=previous, to_state=Status.WITHDRAWN, reason=reason, audience=Audience.APPLICANT)
+        record(user, application, audit_action(action), from_state=previous, to_state=Status.WITHDRAWN, reason=reason, audience=Audience.APPLICANT)
     return application

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from django.db import models
 
+from tilskudd.audit.actions import AuditAction
+
 
 class Status(models.TextChoices):
     DRAFT = "draft", "Utkast"
@@ -50,6 +52,17 @@ TRANSITIONS: dict[tuple[str, str], str] = {
     (Status.IN_ASSESSMENT, Status.REJECTED): "reject",
 }
 
+#: The audit event each move writes (``record(..., audit_action(move), ...)``).
+MOVE_ACTIONS: dict[str, AuditAction] = {
+    "submit": AuditAction.APPLICATION_SUBMITTED,
+    "withdraw": AuditAction.APPLICATION_WITHDRAWN,
+    "reopen": AuditAction.APPLICATION_REOPENED,
+    "accept": AuditAction.APPLICATION_ACCEPTED,
+    "grant": AuditAction.APPLICATION_GRANTED,
+    "refuse": AuditAction.APPLICATION_REFUSED,
+    "reject": AuditAction.APPLICATION_REJECTED,
+}
+
 EDITABLE = frozenset({Status.DRAFT, Status.REOPENED})
 #: Submitted at least once and not withdrawn: the grantor's caseload.
 IN_CASEWORK = frozenset({Status.SUBMITTED, Status.REOPENED, Status.IN_ASSESSMENT, Status.GRANTED, Status.REFUSED, Status.REJECTED})
@@ -79,3 +92,8 @@ def check_transition(current: str, target: str) -> str:
         return TRANSITIONS[(current, target)]
     except KeyError:
         raise TransitionNotAllowed(current, target) from None
+
+
+def audit_action(move: str) -> AuditAction:
+    """The audit event a move (a value of TRANSITIONS) writes."""
+    return MOVE_ACTIONS[move]

@@ -25,7 +25,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from tilskudd.applications import formbuilder, permissions, receipts, services
 from tilskudd.applications.models import Application, Attachment, Document
 from tilskudd.applications.states import DECIDED, STATUS_EN, Status
-from tilskudd.audit.services import Audience
+from tilskudd.audit.services import Audience, AuditAction
 from tilskudd.audit.services import history as audit_history
 from tilskudd.calls import presentation
 from tilskudd.calls.models import Call
@@ -671,20 +671,20 @@ PART_NAMES = {
 }
 
 ACTION_NAMES = {
-    "application.created": ("Utkastet ble laget", "The draft was made"),
-    "draft.saved": ("Utkastet ble lagret", "The draft was saved"),
-    "application.signed": ("Søknaden ble signert", "The application was signed"),
-    "application.submit": ("Søknaden ble sendt inn", "The application was submitted"),
-    "application.withdraw": ("Søknaden ble trukket", "The application was withdrawn"),
-    "application.reopen": ("Søknaden ble åpnet for komplettering", "The application was reopened for completion"),
-    "application.accept": ("Søknaden ble tatt til vurdering", "The application was taken into assessment"),
-    "application.grant": ("Vedtak: søknaden ble innvilget", "Decision: the application was granted"),
-    "application.refuse": ("Vedtak: søknaden ble avslått", "Decision: the application was refused"),
-    "application.reject": ("Vedtak: søknaden ble avvist", "Decision: the application was rejected"),
-    "attachment.added": ("Et vedlegg ble lastet opp", "An attachment was uploaded"),
-    "attachment.removed": ("Et vedlegg ble fjernet", "An attachment was removed"),
-    "receipt.created": ("Kvitteringen ble laget", "The receipt was made"),
-    "receipt.sent": ("Kvitteringen ble sendt på e-post", "The receipt was sent by e-mail"),
+    AuditAction.APPLICATION_CREATED: ("Utkastet ble laget", "The draft was made"),
+    AuditAction.DRAFT_SAVED: ("Utkastet ble lagret", "The draft was saved"),
+    AuditAction.APPLICATION_SIGNED: ("Søknaden ble signert", "The application was signed"),
+    AuditAction.APPLICATION_SUBMITTED: ("Søknaden ble sendt inn", "The application was submitted"),
+    AuditAction.APPLICATION_WITHDRAWN: ("Søknaden ble trukket", "The application was withdrawn"),
+    AuditAction.APPLICATION_REOPENED: ("Søknaden ble åpnet for komplettering", "The application was reopened for completion"),
+    AuditAction.APPLICATION_ACCEPTED: ("Søknaden ble tatt til vurdering", "The application was taken into assessment"),
+    AuditAction.APPLICATION_GRANTED: ("Vedtak: søknaden ble innvilget", "Decision: the application was granted"),
+    AuditAction.APPLICATION_REFUSED: ("Vedtak: søknaden ble avslått", "Decision: the application was refused"),
+    AuditAction.APPLICATION_REJECTED: ("Vedtak: søknaden ble avvist", "Decision: the application was rejected"),
+    AuditAction.ATTACHMENT_ADDED: ("Et vedlegg ble lastet opp", "An attachment was uploaded"),
+    AuditAction.ATTACHMENT_REMOVED: ("Et vedlegg ble fjernet", "An attachment was removed"),
+    AuditAction.RECEIPT_CREATED: ("Kvitteringen ble laget", "The receipt was made"),
+    AuditAction.RECEIPT_SENT: ("Kvitteringen ble sendt på e-post", "The receipt was sent by e-mail"),
 }
 
 
@@ -704,7 +704,7 @@ def _event_details(event) -> list[str]:
         details.append(_pick(f"Saksnummer {data['case_number']}", f"Case number {data['case_number']}"))
     if data.get("filename"):
         details.append(str(data["filename"]))
-    if event.action == "application.grant" and data.get("amount") is not None:
+    if event.action == AuditAction.APPLICATION_GRANTED and data.get("amount") is not None:
         from tilskudd.rules.messages import nok  # noqa: PLC0415
 
         details.append(_pick("Beløp: ", "Amount: ") + nok(data["amount"]))

@@ -30,7 +30,7 @@ from tilskudd.applications.models import Application
 from tilskudd.applications.states import Status
 from tilskudd.assessment import scoring
 from tilskudd.assessment.models import AssessmentLock, Assignment, Score
-from tilskudd.audit.services import Audience, record
+from tilskudd.audit.services import Audience, AuditAction, record
 from tilskudd.casework import scope
 from tilskudd.casework.access import RoleMissing
 from tilskudd.casework.models import Case, Role, StaffRole
@@ -180,7 +180,7 @@ def assign(user, case_id: int, assessor_ids) -> list[Assignment]:
                 application=application, assessor=allowed[assessor_id], defaults={"assigned_by": user}
             )
             if created:
-                record(user, assignment, "assessment.assigned", data={"case": case.pk, "assessor": assessor_id}, audience=Audience.INTERNAL)
+                record(user, assignment, AuditAction.ASSESSMENT_ASSIGNED, data={"case": case.pk, "assessor": assessor_id}, audience=Audience.INTERNAL)
             assignments.append(assignment)
         return assignments
 
@@ -199,7 +199,7 @@ def unassign(user, assignment_id: int) -> None:
                 "Fagvurdereren har begynt å vurdere; tildelingen kan ikke tas tilbake.",
                 "The assessor has started scoring; the assignment cannot be taken back.",
             )
-        record(user, assignment, "assessment.unassigned", data={"case": case.pk, "assessor": assignment.assessor_id}, audience=Audience.INTERNAL)
+        record(user, assignment, AuditAction.ASSESSMENT_UNASSIGNED, data={"case": case.pk, "assessor": assignment.assessor_id}, audience=Audience.INTERNAL)
         assignment.delete()
 
 
@@ -225,7 +225,7 @@ def declare(user, assignment_id: int, disqualified: bool, reason: str = "") -> A
         record(
             user,
             assignment,
-            "assessment.declared",
+            AuditAction.ASSESSMENT_DECLARED,
             from_state="undeclared",
             to_state="disqualified" if disqualified else "not_disqualified",
             reason=assignment.disqualification_reason,
@@ -324,7 +324,7 @@ def save_scores(
         record(
             user,
             assignment,
-            "assessment.scored",
+            AuditAction.ASSESSMENT_SCORED,
             data={
                 "scores": {cid: value for cid, (value, _) in scores.items()},
                 "proposed_amount": proposed_amount,
@@ -354,7 +354,7 @@ def complete(user, assignment_id: int) -> Assignment:
             )
         assignment.completed_at = timezone.now()
         assignment.save(update_fields=["completed_at"])
-        record(user, assignment, "assessment.completed", from_state="scoring", to_state="completed", audience=Audience.INTERNAL)
+        record(user, assignment, AuditAction.ASSESSMENT_COMPLETED, from_state="scoring", to_state="completed", audience=Audience.INTERNAL)
         return assignment
 
 
@@ -438,7 +438,7 @@ def lock(user, case_id: int, moderated: dict[str, Any] | None, note: str) -> Ass
         record(
             user,
             result,
-            "assessment.locked",
+            AuditAction.ASSESSMENT_LOCKED,
             to_state="locked",
             reason=result.note,
             data={"case": case.pk, "total": str(total) if total is not None else None, "moderated": result.moderated_scores},

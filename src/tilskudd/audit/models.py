@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from tilskudd.audit.actions import AuditAction
+
 
 class Audience(models.TextChoices):
     """Who may read an event, decided where it is written (X-R06).
@@ -28,8 +30,9 @@ class AuditEvent(models.Model):
     #: What kind of thing changed, e.g. ``application`` or ``organisation``, and its id.
     subject_type = models.CharField(max_length=50)
     subject_id = models.CharField(max_length=50)
-    #: What happened, e.g. ``application.submitted`` or ``draft.saved``.
-    action = models.CharField(max_length=80)
+    #: What happened, e.g. ``application.submitted`` or ``draft.saved``: a member of ``AuditAction``
+    #: (``tilskudd.audit.actions``, the one list of what can happen).
+    action = models.CharField(max_length=80, choices=AuditAction.choices)
     from_state = models.CharField(max_length=40, blank=True)
     to_state = models.CharField(max_length=40, blank=True)
     reason = models.TextField("begrunnelse", blank=True)

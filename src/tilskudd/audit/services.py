@@ -8,15 +8,16 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from tilskudd.audit import chain
+from tilskudd.audit.actions import AuditAction
 from tilskudd.audit.models import Audience, AuditEvent, AuditStreamHead
 
-__all__ = ["Audience", "history", "record"]
+__all__ = ["Audience", "AuditAction", "history", "record"]
 
 
 def record(
     actor,
     subject: models.Model,
-    action: str,
+    action: AuditAction,
     *,
     from_state: str = "",
     to_state: str = "",
@@ -29,13 +30,18 @@ def record(
 
     The event is chained to the one before it in the subject's stream (``tilskudd.audit.chain``): the
     stream is locked, its head read, the event written with its hash and the head moved on.
+
+    ``action`` is a member of ``AuditAction`` (``tilskudd.audit.actions``), never a plain string: the
+    list of what can happen is kept in one place (TypeError otherwise).
     """
+    if not isinstance(action, AuditAction):
+        raise TypeError(f"record() takes an AuditAction member, not {action!r} (see tilskudd.audit.actions).")
     event = AuditEvent(
         audience=Audience(audience).value,
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         subject_type=subject._meta.model_name,
         subject_id=str(subject.pk),
-        action=action,
+        action=action.value,
         from_state=str(from_state),
         to_state=str(to_state),
         reason=reason,

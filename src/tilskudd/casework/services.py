@@ -14,8 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tilskudd.applications.models import Application
-from tilskudd.applications.states import STATUS_EN, Status, TransitionNotAllowed, check_transition
-from tilskudd.audit.services import Audience, record
+from tilskudd.applications.states import STATUS_EN, Status, TransitionNotAllowed, audit_action, check_transition
+from tilskudd.audit.services import Audience, AuditAction, record
 from tilskudd.casework import scope
 from tilskudd.casework.access import RoleMissing
 from tilskudd.casework.models import ROLE_EN, Case, Role, ScreeningOutcome, StaffInvitation, StaffRole
@@ -40,13 +40,13 @@ def open_case(application: Application) -> Case:
     existing = Case.objects.filter(application=application).first()
     if existing is not None:
         if existing.screening == ScreeningOutcome.COMPLETION_REQUESTED:
-            record(application.submitted_by, existing, "case.completed", data={"hash": application.submitted_hash}, audience=Audience.INTERNAL)
+            record(application.submitted_by, existing, AuditAction.CASE_COMPLETED, data={"hash": application.submitted_hash}, audience=Audience.INTERNAL)
         return existing
     number, name = grantor_of(application)
     case = Case(application=application, grantor_org_number=number, grantor_name=name)
     _route(case, application)
     case.save()
-    record(None, case, "case.opened", data={"grantor": number, "office": case.office, "contact": case.contact_name}, audience=Audience.INTERNAL)
+    record(None, case, AuditAction.CASE_OPENED, data={"grantor": number, "office": case.office, "contact": case.contact_name}, audience=Audience.INTERNAL)
     return case
 
 
@@ -137,10 +137,10 @@ def accept(user, case_id: int, note: str = "") -> Case:
         _screened(case, user, ScreeningOutcome.ACCEPTED, note.strip())
         # The screening note is the grantor's own (on the case event below), not the applicant's.
         record(
-            user, application, f"application.{action}", from_state=previous, to_state=Status.IN_ASSESSMENT,
+            user, application, audit_action(action), from_state=previous, to_state=Status.IN_ASSESSMENT,
             audience=Audience.APPLICANT,
         )
-        record(user, case, "case.accepted", reason=note.strip(), data={"screening": ScreeningOutcome.ACCEPTED}, audience=Audience.INTERNAL)
+        record(user, case, AuditAction.CASE_ACCEPTED, reason=note.strip(), data={"screening": ScreeningOutcome.ACCEPTED}, audience=Audience.INTERNAL)
     return case
 
 
@@ -172,7 +172,7 @@ def request_completion(user, case_id: int, message: str, deadline: dt.datetime) 
         record(
             user,
             application,
-            f"application.{action}",
+            audit_action(action),
             from_state=previous,
             to_state=Status.REOPENED,
             reason=message,
@@ -182,7 +182,7 @@ def request_completion(user, case_id: int, message: str, deadline: dt.datetime) 
         record(
             user,
             case,
-            "case.completion_requested",
+            AuditAction.CASE_COMPLETION_REQUESTED,
             reason=message,
             data={"screening": ScreeningOutcome.COMPLETION_REQUESTED, "reopened_until": deadline.isoformat()},
             audience=Audience.INTERNAL,
@@ -261,7 +261,7 @@ def propose_rejection(user, case_id: int, reasons: str) -> Case:
                 f"En søknad med status «{nb}» kan ikke avvises.", f"An application that is “{en}” cannot be rejected."
             ) from None
         _screened(case, user, ScreeningOutcome.REJECTION_PROPOSED, reasons)
-        record(user, case, "case.rejection_proposed", reason=reasons, data={"screening": ScreeningOutcome.REJECTION_PROPOSED}, audience=Audience.INTERNAL)
+        record(user, case, AuditAction.CASE_REJECTION_PROPOSED, reason=reasons, data={"screening": ScreeningOutcome.REJECTION_PROPOSED}, audience=Audience.INTERNAL)
         try:
             grant_services.prepare_decision(user, application.pk, kind="rejection", reasons=reasons)
         except grant_services.DecisionRefused as refused:
@@ -289,7 +289,7 @@ def assign_caseworker(user, case_id: int, caseworker) -> Case:
         record(
             user,
             case,
-            "case.assigned",
+            AuditAction.CASE_ASSIGNED,
             data={
                 "caseworker": caseworker.get_full_name() if caseworker else "",
                 "previous": previous.get_full_name() if previous else "",
@@ -352,7 +352,7 @@ def invite_staff(admin_user, grantor: Organisation, email: str, role: str, site_
         record(
             admin_user,
             grantor,
-            "staff_invitation.sent",
+            AuditAction.STAFF_INVITATION_SENT,
             to_state="open",
             data={"invitation": invitation.pk, "email": address, "grantor": grantor.org_number, "role": role},
             audience=Audience.INTERNAL,
@@ -399,7 +399,7 @@ def claim_staff_invitation(user, token: str) -> StaffRole:
             record(
                 user,
                 staff_role,
-                "staff_role.added",
+                AuditAction.STAFF_ROLE_ADDED,
                 to_state="active",
                 data={
                     "user": user.email,
@@ -429,7 +429,7 @@ def revoke_staff_invitation(admin_user, invitation_id: int) -> StaffInvitation:
             record(
                 admin_user,
                 invitation.grantor,
-                "staff_invitation.revoked",
+                AuditAction.STAFF_INVITATION_REVOKED,
                 from_state="open",
                 to_state="revoked",
                 data={"invitation": invitation.pk, "email": invitation.email, "role": invitation.role},
@@ -457,7 +457,7 @@ def remove_staff_role(admin_user, staff_role_id: int) -> StaffRole:
         record(
             admin_user,
             staff_role,
-            "staff_role.removed",
+            AuditAction.STAFF_ROLE_REMOVED,
             from_state="active",
             to_state="removed",
             data={"user": staff_role.user.email, "grantor": staff_role.grantor.org_number, "role": staff_role.role},

@@ -23,6 +23,7 @@ from tilskudd.applications import formbuilder
 from tilskudd.applications.models import Attachment
 from tilskudd.applications.states import AFTER_SUBMISSION, STATUS_EN, Status
 from tilskudd.applications.views import ACTION_NAMES as APPLICATION_ACTIONS
+from tilskudd.audit.actions import AuditAction
 from tilskudd.audit.services import history as audit_history
 from tilskudd.calls import presentation
 from tilskudd.casework import duplicates, scope, services
@@ -49,16 +50,16 @@ from tilskudd.orgs.models import Organisation
 from tilskudd.rules.reference import county_name
 
 CASE_ACTIONS = {
-    "case.opened": ("Saken ble opprettet og fordelt", "The case was opened and routed"),
-    "case.accepted": ("Søknaden ble godtatt til vurdering", "The application was accepted for assessment"),
-    "case.completion_requested": ("Søkeren ble bedt om å komplettere", "The applicant was asked to complete"),
-    "case.completed": ("Søkeren kompletterte og sendte inn på nytt", "The applicant completed and resubmitted"),
-    "case.rejection_proposed": ("Avvisning ble foreslått", "Rejection was proposed"),
-    "case.assigned": ("Saksbehandler ble endret", "The caseworker was changed"),
-    "application.accept": ("Søknaden fikk status «til vurdering»", "The application went into assessment"),
-    "application.reject": ("Søknaden ble avvist", "The application was rejected"),
-    "application.grant": ("Søknaden ble innvilget", "The application was granted"),
-    "application.refuse": ("Søknaden ble avslått", "The application was refused"),
+    AuditAction.CASE_OPENED: ("Saken ble opprettet og fordelt", "The case was opened and routed"),
+    AuditAction.CASE_ACCEPTED: ("Søknaden ble godtatt til vurdering", "The application was accepted for assessment"),
+    AuditAction.CASE_COMPLETION_REQUESTED: ("Søkeren ble bedt om å komplettere", "The applicant was asked to complete"),
+    AuditAction.CASE_COMPLETED: ("Søkeren kompletterte og sendte inn på nytt", "The applicant completed and resubmitted"),
+    AuditAction.CASE_REJECTION_PROPOSED: ("Avvisning ble foreslått", "Rejection was proposed"),
+    AuditAction.CASE_ASSIGNED: ("Saksbehandler ble endret", "The caseworker was changed"),
+    AuditAction.APPLICATION_ACCEPTED: ("Søknaden fikk status «til vurdering»", "The application went into assessment"),
+    AuditAction.APPLICATION_REJECTED: ("Søknaden ble avvist", "The application was rejected"),
+    AuditAction.APPLICATION_GRANTED: ("Søknaden ble innvilget", "The application was granted"),
+    AuditAction.APPLICATION_REFUSED: ("Søknaden ble avslått", "The application was refused"),
 }
 
 
@@ -209,9 +210,9 @@ def _event_details(event) -> list[str]:
         details.append(pick("Frist: ", "Deadline: ") + _moment(moment))
     if data.get("case_number"):
         details.append(pick(f"Saksnummer {data['case_number']}", f"Case number {data['case_number']}"))
-    if event.action == "case.assigned":
+    if event.action == AuditAction.CASE_ASSIGNED:
         details.append(data.get("caseworker") or pick("Ingen saksbehandler", "No caseworker"))
-    if event.action == "case.opened":
+    if event.action == AuditAction.CASE_OPENED:
         where = ", ".join(v for v in (data.get("office"), data.get("contact")) if v)
         if where:
             details.append(where)
@@ -245,7 +246,7 @@ def _completed(case) -> bool:
     return (
         case.screening == ScreeningOutcome.COMPLETION_REQUESTED
         and case.application.status == Status.SUBMITTED
-        and audit_history(case).filter(action="case.completed").exists()
+        and audit_history(case).filter(action=AuditAction.CASE_COMPLETED).exists()
     )
 
 

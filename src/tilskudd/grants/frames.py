@@ -27,7 +27,7 @@ from django.db import transaction
 
 from tilskudd.applications.models import Application
 from tilskudd.applications.states import Status
-from tilskudd.audit.services import Audience, record
+from tilskudd.audit.services import Audience, AuditAction, record
 from tilskudd.casework import scope
 from tilskudd.casework.access import RoleMissing
 from tilskudd.casework.models import Role
@@ -290,7 +290,7 @@ def ensure_frames(call) -> list[Frame]:
                 defaults={"amount": amount},
             )
             if created:
-                record(None, frame, "frame.created", to_state=str(amount), data={"call": call.slug, "area": area, "year": definition.year, "amount": amount, "from": "call file"}, audience=Audience.INTERNAL)
+                record(None, frame, AuditAction.FRAME_CREATED, to_state=str(amount), data={"call": call.slug, "area": area, "year": definition.year, "amount": amount, "from": "call file"}, audience=Audience.INTERNAL)
                 made.append(frame)
     return made
 
@@ -336,7 +336,7 @@ def set_frame(user, call, grantor_org_number: str, area: str, year: int, amount:
         frame.amount, frame.set_by = amount, user
         frame.save()
         record(
-            user, frame, "frame.set", from_state="" if before is None else str(before), to_state=str(amount),
+            user, frame, AuditAction.FRAME_SET, from_state="" if before is None else str(before), to_state=str(amount),
             data={"call": call.slug, "grantor": grantor_org_number, "area": area, "year": year, "amount": amount},
             audience=Audience.INTERNAL,
         )
@@ -438,7 +438,7 @@ def _write_line(user, application, grantor, year, amount, explanation_nb, explan
     line.explanation_en = explanation_en or _default_explanation(amount, year, application.call.year)[1]
     line.save()
     record(
-        user, application, "allocation.set", from_state="" if before is None else str(before), to_state=str(amount),
+        user, application, AuditAction.ALLOCATION_SET, from_state="" if before is None else str(before), to_state=str(amount),
         reason=line.explanation_nb, data={"year": year, "amount": amount, "source": source, "grantor": grantor},
         audience=Audience.INTERNAL,
     )
@@ -548,13 +548,13 @@ def apply_proposal(user, call, grantor_org_number: str) -> ProposalResult:
             line.save()
             written += 1
             record(
-                user, application, "allocation.proposed", from_state="" if before is None else str(before),
+                user, application, AuditAction.ALLOCATION_PROPOSED, from_state="" if before is None else str(before),
                 to_state=str(proposal.amount), reason=proposal.explanation_nb,
                 data={"year": year, "amount": proposal.amount, "reason": proposal.reason, "grantor": grantor_org_number},
                 audience=Audience.INTERNAL,
             )
         record(
-            user, call, "allocation.assistant_run",
+            user, call, AuditAction.ALLOCATION_ASSISTANT_RUN,
             data={"grantor": grantor_org_number, "year": year, "written": written, "kept": kept,
                   "total": sum(p.amount for p in proposals)},
             audience=Audience.INTERNAL,

@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from tilskudd.applications import states as application_states
 from tilskudd.applications.models import Application, Document
-from tilskudd.audit.services import Audience, record
+from tilskudd.audit.services import Audience, AuditAction, record
 from tilskudd.casework import scope
 from tilskudd.casework.access import RoleMissing
 from tilskudd.casework.models import Case, Role
@@ -311,13 +311,13 @@ def prepare_decision(
         record(
             user,
             decision,
-            "decision.prepared",
+            AuditAction.DECISION_PREPARED,
             to_state=DecisionStatus.PREPARED,
             reason=reasons,
             data=_summary(decision),
             audience=Audience.INTERNAL,
         )
-        record(user, application, "decision.prepared", reason=reasons, data={"decision": decision.pk, **_summary(decision)}, audience=Audience.INTERNAL)
+        record(user, application, AuditAction.DECISION_PREPARED, reason=reasons, data={"decision": decision.pk, **_summary(decision)}, audience=Audience.INTERNAL)
     return decision
 
 
@@ -364,7 +364,7 @@ def approve(user, decision_id: int) -> Decision:
         decision.approved_by = user
         decision.approved_at = timezone.now()
         decision.save(update_fields=["status", "approved_by", "approved_at"])
-        record(user, decision, "decision.approved", from_state=before, to_state=decision.status, data=_summary(decision), audience=Audience.INTERNAL)
+        record(user, decision, AuditAction.DECISION_APPROVED, from_state=before, to_state=decision.status, data=_summary(decision), audience=Audience.INTERNAL)
     return decision
 
 
@@ -384,7 +384,7 @@ def return_decision(user, decision_id: int, reason: str) -> Decision:
         decision.status = DecisionStatus.RETURNED
         decision.returned_reason = reason
         decision.save(update_fields=["status", "returned_reason"])
-        record(user, decision, "decision.returned", from_state=before, to_state=decision.status, reason=reason, audience=Audience.INTERNAL)
+        record(user, decision, AuditAction.DECISION_RETURNED, from_state=before, to_state=decision.status, reason=reason, audience=Audience.INTERNAL)
     return decision
 
 
@@ -405,7 +405,7 @@ def cancel(user, decision_id: int, reason: str = "") -> Decision:
                     _set_allocation(
                         user, application, year, 0, "Vedtaket om tilskudd ble avbrutt.", "The grant decision was cancelled."
                     )
-        record(user, decision, "decision.cancelled", from_state=before, to_state=decision.status, reason=reason, audience=Audience.INTERNAL)
+        record(user, decision, AuditAction.DECISION_CANCELLED, from_state=before, to_state=decision.status, reason=reason, audience=Audience.INTERNAL)
     return decision
 
 
@@ -471,7 +471,7 @@ def publish(user, call, grantor_org_number: str) -> list[Decision]:
                 record(
                     user,
                     decision,
-                    "decision.published",
+                    AuditAction.DECISION_PUBLISHED,
                     from_state=DecisionStatus.APPROVED,
                     to_state=DecisionStatus.PUBLISHED,
                     data={"letter": document.pk, "sha256": document.sha256},
@@ -480,7 +480,7 @@ def publish(user, call, grantor_org_number: str) -> list[Decision]:
                 record(
                     user,
                     application,
-                    f"application.{application_states.check_transition(before, target)}",
+                    application_states.audit_action(application_states.check_transition(before, target)),
                     from_state=before,
                     to_state=target,
                     data={"decision": decision.pk, "kind": decision.kind, "amount": decision.amount, "letter": document.pk},
@@ -491,7 +491,7 @@ def publish(user, call, grantor_org_number: str) -> list[Decision]:
                 record(
                     user,
                     call,
-                    "decisions.published",
+                    AuditAction.CALL_DECISIONS_PUBLISHED,
                     data={"grantor": grantor_org_number, "decisions": [d.pk for d in published]},
                     audience=Audience.INTERNAL,
                 )

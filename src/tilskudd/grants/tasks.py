@@ -20,7 +20,7 @@ from django.urls import reverse
 from django_tasks import task
 
 from tilskudd.audit.models import AuditEvent
-from tilskudd.audit.services import Audience, record
+from tilskudd.audit.services import Audience, AuditAction, record
 from tilskudd.grants.models import Decision
 from tilskudd.grants.states import DECISION_KIND_EN, DecisionKind, DecisionStatus
 from tilskudd.orgs.models import Membership
@@ -28,7 +28,7 @@ from tilskudd.rules.messages import nok
 
 logger = logging.getLogger(__name__)
 
-NOTIFIED_ACTION = "decision.notified"
+NOTIFIED_ACTION = AuditAction.DECISION_NOTIFIED
 
 
 def recipients(decision: Decision) -> list[str]:

@@ -22,7 +22,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from tilskudd.audit.services import Audience, record
+from tilskudd.audit.services import Audience, AuditAction, record
 from tilskudd.calls.models import Call
 from tilskudd.orgs import brreg, permissions
 from tilskudd.orgs.models import (
@@ -260,7 +260,7 @@ def register_organisation(
         record(
             user,
             organisation,
-            "organisation.reclaimed" if reclaimed else "organisation.registered",
+            AuditAction.ORGANISATION_RECLAIMED if reclaimed else AuditAction.ORGANISATION_REGISTERED,
             to_state="verified" if values["registry_verified"] else "unverified",
             data={"org_number": number, "registry_verified": values["registry_verified"]},
             audience=Audience.APPLICANT,
@@ -268,7 +268,7 @@ def register_organisation(
         record(
             user,
             organisation,
-            "membership.created",
+            AuditAction.MEMBERSHIP_CREATED,
             to_state="unconfirmed",
             data={"membership": member.pk, "user": user.email, "role": role, "administers": administers, "title": title},
             audience=Audience.APPLICANT,
@@ -295,7 +295,7 @@ def request_membership(user, organisation: Organisation, *, title: str = "", mes
         record(
             user,
             organisation,
-            "membership.requested",
+            AuditAction.MEMBERSHIP_REQUESTED,
             to_state="pending",
             data={"request": request.pk, "user": user.email, "title": request.title},
             audience=Audience.APPLICANT,
@@ -355,7 +355,7 @@ def accept_request(actor, request_id: int, *, can_sign: bool = False, is_admin: 
         record(
             actor,
             organisation,
-            "membership.request_accepted",
+            AuditAction.MEMBERSHIP_REQUEST_ACCEPTED,
             from_state="pending",
             to_state="confirmed" if member.is_confirmed else "unconfirmed",
             data={"request": request.pk, "membership": member.pk, "user": request.user.email, "role": member.role},
@@ -381,7 +381,7 @@ def decline_request(actor, request_id: int) -> MembershipRequest:
         record(
             actor,
             request.organisation,
-            "membership.request_declined",
+            AuditAction.MEMBERSHIP_REQUEST_DECLINED,
             from_state="pending",
             to_state="declined",
             data={"request": request.pk, "user": request.user.email},
@@ -440,7 +440,7 @@ def invite(
         record(
             actor,
             organisation,
-            "invitation.sent",
+            AuditAction.INVITATION_SENT,
             to_state="open",
             data={"invitation": invitation.pk, "email": address, "role": role, "administers": administers},
             audience=Audience.APPLICANT,
@@ -471,7 +471,7 @@ def revoke_invitation(actor, invitation_id: int) -> Invitation:
             record(
                 actor,
                 invitation.organisation,
-                "invitation.revoked",
+                AuditAction.INVITATION_REVOKED,
                 from_state="open",
                 to_state="revoked",
                 data={"invitation": invitation.pk, "email": invitation.email},
@@ -523,7 +523,7 @@ def claim_invitations(user, tokens: Iterable[str] | None = None) -> list[Members
             record(
                 user,
                 organisation,
-                "invitation.claimed",
+                AuditAction.INVITATION_CLAIMED,
                 from_state="open",
                 to_state="confirmed" if member.is_confirmed else "unconfirmed",
                 data={"invitation": invitation.pk, "membership": member.pk, "user": user.email, "role": member.role},
@@ -554,7 +554,7 @@ def _revoke_delegations(actor, organisation: Organisation, delegations, reason: 
         record(
             actor,
             organisation,
-            "delegation.revoked",
+            AuditAction.DELEGATION_REVOKED,
             from_state="active",
             to_state="revoked",
             reason=reason,
@@ -582,7 +582,7 @@ def change_role(actor, membership_id: int, *, can_sign: bool, is_admin: bool, ti
             record(
                 actor,
                 target.organisation,
-                "membership.role_changed",
+                AuditAction.MEMBERSHIP_ROLE_CHANGED,
                 from_state=before["role"],
                 to_state=after["role"],
                 data={"membership": target.pk, "user": target.user.email, "before": before, "after": after},
@@ -610,7 +610,7 @@ def remove_member(actor, membership_id: int, *, reason: str = "") -> Membership:
         record(
             actor,
             target.organisation,
-            "membership.left" if target.user_id == actor.pk else "membership.removed",
+            AuditAction.MEMBERSHIP_LEFT if target.user_id == actor.pk else AuditAction.MEMBERSHIP_REMOVED,
             from_state=target.role,
             to_state="removed",
             reason=reason,
@@ -674,7 +674,7 @@ def grant_delegation(
         record(
             actor,
             organisation,
-            "delegation.granted",
+            AuditAction.DELEGATION_GRANTED,
             to_state="active",
             data={
                 "delegation": delegation.pk,
@@ -706,7 +706,7 @@ def revoke_delegation(actor, delegation_id: int, *, reason: str = "") -> Delegat
         record(
             actor,
             delegation.organisation,
-            "delegation.revoked",
+            AuditAction.DELEGATION_REVOKED,
             from_state="active",
             to_state="revoked",
             reason=reason,
@@ -770,7 +770,7 @@ def confirm_membership(staff, membership_id: int) -> Membership:
             record(
                 staff,
                 target.organisation,
-                "membership.confirmed",
+                AuditAction.MEMBERSHIP_CONFIRMED,
                 from_state="unconfirmed",
                 to_state="confirmed",
                 data={"membership": member.pk, "user": member.user.email, "with": target.user.email},
@@ -808,7 +808,7 @@ def reject_membership(staff, membership_id: int, *, reason: str = "") -> Members
             record(
                 staff,
                 target.organisation,
-                "membership.rejected",
+                AuditAction.MEMBERSHIP_REJECTED,
                 from_state="unconfirmed",
                 to_state="removed",
                 reason=reason,
@@ -854,7 +854,7 @@ def update_organisation(actor, organisation_id: int, changes: dict[str, Any]) ->
             changed[key] = [_json(old), _json(value)]
         if changed:
             organisation.save()
-            record(actor, organisation, "organisation.updated", data={"changed": changed}, audience=Audience.APPLICANT)
+            record(actor, organisation, AuditAction.ORGANISATION_UPDATED, data={"changed": changed}, audience=Audience.APPLICANT)
     return organisation
 
 
@@ -891,7 +891,7 @@ def refresh_from_registry(actor, organisation_id: int) -> RefreshOutcome:
             record(
                 actor,
                 organisation,
-                "organisation.registry_deleted" if entity is not None else "organisation.registry_not_found",
+                AuditAction.ORGANISATION_REGISTRY_DELETED if entity is not None else AuditAction.ORGANISATION_REGISTRY_NOT_FOUND,
                 from_state="verified" if was else "unverified",
                 to_state="unverified",
                 audience=Audience.APPLICANT,
@@ -911,7 +911,7 @@ def refresh_from_registry(actor, organisation_id: int) -> RefreshOutcome:
         record(
             actor,
             organisation,
-            "organisation.registry_refreshed",
+            AuditAction.ORGANISATION_REGISTRY_REFRESHED,
             from_state="verified" if was else "unverified",
             to_state="verified",
             data={"changed": changed},

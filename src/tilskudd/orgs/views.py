@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.views.decorators.http import require_POST
 
-from tilskudd.audit.services import Audience, history
+from tilskudd.audit.services import Audience, AuditAction, history
 from tilskudd.calls.presentation import pick
 from tilskudd.orgs import brreg, forms, permissions, services
 from tilskudd.orgs.brreg import ORG_FORM_NAMES
@@ -199,27 +199,27 @@ def registry_facts(entity: brreg.RegistryEntity) -> list[tuple[str, str]]:
 
 
 EVENT_LABELS = {
-    "organisation.registered": ("Organisasjonen ble registrert", "The organisation was registered"),
-    "organisation.reclaimed": ("Organisasjonen ble registrert på nytt", "The organisation was registered again"),
-    "organisation.updated": ("Opplysningene ble endret", "The details were changed"),
-    "organisation.registry_refreshed": ("Oppdatert fra Enhetsregisteret", "Updated from Enhetsregisteret"),
-    "organisation.registry_not_found": ("Ikke funnet i Enhetsregisteret", "Not found in Enhetsregisteret"),
-    "organisation.registry_deleted": ("Slettet i Enhetsregisteret", "Deleted in Enhetsregisteret"),
-    "membership.created": ("Første person registrert", "First person registered"),
-    "membership.requested": ("Forespørsel om tilgang", "Request to join"),
-    "membership.request_accepted": ("Forespørsel godtatt", "Request accepted"),
-    "membership.request_declined": ("Forespørsel avslått", "Request declined"),
-    "membership.added": ("Person lagt til", "Person added"),
-    "membership.role_changed": ("Rolle endret", "Role changed"),
-    "membership.removed": ("Person fjernet", "Person removed"),
-    "membership.left": ("Person gikk ut", "Person left"),
-    "membership.confirmed": ("Tilgang bekreftet av tilskuddsforvalteren", "Access confirmed by the grantor"),
-    "membership.rejected": ("Tilgang avvist av tilskuddsforvalteren", "Access rejected by the grantor"),
-    "invitation.sent": ("Invitasjon sendt", "Invitation sent"),
-    "invitation.claimed": ("Invitasjon tatt imot", "Invitation accepted"),
-    "invitation.revoked": ("Invitasjon trukket tilbake", "Invitation withdrawn"),
-    "delegation.granted": ("Fullmakt gitt", "Delegation granted"),
-    "delegation.revoked": ("Fullmakt trukket tilbake", "Delegation revoked"),
+    AuditAction.ORGANISATION_REGISTERED: ("Organisasjonen ble registrert", "The organisation was registered"),
+    AuditAction.ORGANISATION_RECLAIMED: ("Organisasjonen ble registrert på nytt", "The organisation was registered again"),
+    AuditAction.ORGANISATION_UPDATED: ("Opplysningene ble endret", "The details were changed"),
+    AuditAction.ORGANISATION_REGISTRY_REFRESHED: ("Oppdatert fra Enhetsregisteret", "Updated from Enhetsregisteret"),
+    AuditAction.ORGANISATION_REGISTRY_NOT_FOUND: ("Ikke funnet i Enhetsregisteret", "Not found in Enhetsregisteret"),
+    AuditAction.ORGANISATION_REGISTRY_DELETED: ("Slettet i Enhetsregisteret", "Deleted in Enhetsregisteret"),
+    AuditAction.MEMBERSHIP_CREATED: ("Første person registrert", "First person registered"),
+    AuditAction.MEMBERSHIP_REQUESTED: ("Forespørsel om tilgang", "Request to join"),
+    AuditAction.MEMBERSHIP_REQUEST_ACCEPTED: ("Forespørsel godtatt", "Request accepted"),
+    AuditAction.MEMBERSHIP_REQUEST_DECLINED: ("Forespørsel avslått", "Request declined"),
+    AuditAction.MEMBERSHIP_ADDED: ("Person lagt til", "Person added"),
+    AuditAction.MEMBERSHIP_ROLE_CHANGED: ("Rolle endret", "Role changed"),
+    AuditAction.MEMBERSHIP_REMOVED: ("Person fjernet", "Person removed"),
+    AuditAction.MEMBERSHIP_LEFT: ("Person gikk ut", "Person left"),
+    AuditAction.MEMBERSHIP_CONFIRMED: ("Tilgang bekreftet av tilskuddsforvalteren", "Access confirmed by the grantor"),
+    AuditAction.MEMBERSHIP_REJECTED: ("Tilgang avvist av tilskuddsforvalteren", "Access rejected by the grantor"),
+    AuditAction.INVITATION_SENT: ("Invitasjon sendt", "Invitation sent"),
+    AuditAction.INVITATION_CLAIMED: ("Invitasjon tatt imot", "Invitation accepted"),
+    AuditAction.INVITATION_REVOKED: ("Invitasjon trukket tilbake", "Invitation withdrawn"),
+    AuditAction.DELEGATION_GRANTED: ("Fullmakt gitt", "Delegation granted"),
+    AuditAction.DELEGATION_REVOKED: ("Fullmakt trukket tilbake", "Delegation revoked"),
 }
 
 

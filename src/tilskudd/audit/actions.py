@@ -1,0 +1,134 @@
+"""Every action the audit trail records: one list of what can happen (see docs/audit.md).
+
+``record()`` takes only a member of ``AuditAction``; the stored value (``AuditEvent.action``) is the
+member's string, ``<subject>.<what happened>`` in the past tense, e.g. ``application.submitted``. The
+subject is what the event is about (``draft.saved`` is written to the application's stream). Readers
+(history pages, idempotence checks) compare with the members too, so a spelling lives here only.
+
+A new kind of event is a new member here (and, if people see it, a label where the history page
+words it). Renaming a member's value needs a migration that renames the stored rows and re-chains
+their streams, as ``0006_action_enum`` did for ``RENAMED`` below.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class AuditAction(models.TextChoices):
+    # --- accounts (the person's own stream) ---
+    ACCOUNT_REGISTERED = "account.registered"
+    ACCOUNT_EMAIL_VERIFIED = "account.email_verified"
+    ACCOUNT_EMAIL_CHANGE_REQUESTED = "account.email_change_requested"
+    ACCOUNT_EMAIL_CHANGE_REFUSED = "account.email_change_refused"
+    ACCOUNT_EMAIL_CHANGED = "account.email_changed"
+    ACCOUNT_SIGNUP_FOR_TAKEN_ADDRESS = "account.signup_for_taken_address"
+    ACCOUNT_TWO_FACTOR_ENABLED = "account.two_factor_enabled"
+    ACCOUNT_TWO_FACTOR_REMOVED = "account.two_factor_removed"
+    ACCOUNT_BACKUP_CODES_RENEWED = "account.backup_codes_renewed"
+    ACCOUNT_PASSWORD_RESET = "account.password_reset"
+    ACCOUNT_CREATED_IN_ADMIN = "account.created_in_admin"
+    ACCOUNT_CHANGED_IN_ADMIN = "account.changed_in_admin"
+    ACCOUNT_PASSWORD_SET_IN_ADMIN = "account.password_set_in_admin"
+
+    # --- organisations (the organisation's stream) ---
+    ORGANISATION_REGISTERED = "organisation.registered"
+    ORGANISATION_RECLAIMED = "organisation.reclaimed"
+    ORGANISATION_UPDATED = "organisation.updated"
+    ORGANISATION_REGISTRY_REFRESHED = "organisation.registry_refreshed"
+    ORGANISATION_REGISTRY_NOT_FOUND = "organisation.registry_not_found"
+    ORGANISATION_REGISTRY_DELETED = "organisation.registry_deleted"
+    MEMBERSHIP_CREATED = "membership.created"
+    #: No longer written (inviting an address with an account added it at once until c91579a); old rows keep it.
+    MEMBERSHIP_ADDED = "membership.added"
+    MEMBERSHIP_REQUESTED = "membership.requested"
+    MEMBERSHIP_REQUEST_ACCEPTED = "membership.request_accepted"
+    MEMBERSHIP_REQUEST_DECLINED = "membership.request_declined"
+    MEMBERSHIP_ROLE_CHANGED = "membership.role_changed"
+    MEMBERSHIP_REMOVED = "membership.removed"
+    MEMBERSHIP_LEFT = "membership.left"
+    MEMBERSHIP_CONFIRMED = "membership.confirmed"
+    MEMBERSHIP_REJECTED = "membership.rejected"
+    INVITATION_SENT = "invitation.sent"
+    INVITATION_CLAIMED = "invitation.claimed"
+    INVITATION_REVOKED = "invitation.revoked"
+    DELEGATION_GRANTED = "delegation.granted"
+    DELEGATION_REVOKED = "delegation.revoked"
+    API_TOKEN_CREATED = "api_token.created"
+    API_TOKEN_REVOKED = "api_token.revoked"
+
+    # --- the grantor's staff (the grantor's and the role's streams) ---
+    STAFF_INVITATION_SENT = "staff_invitation.sent"
+    STAFF_INVITATION_REVOKED = "staff_invitation.revoked"
+    STAFF_ROLE_ADDED = "staff_role.added"
+    STAFF_ROLE_REMOVED = "staff_role.removed"
+
+    # --- applications (the application's stream); the state machine's moves are in applications.states ---
+    APPLICATION_CREATED = "application.created"
+    DRAFT_SAVED = "draft.saved"
+    ATTACHMENT_ADDED = "attachment.added"
+    ATTACHMENT_REMOVED = "attachment.removed"
+    APPLICATION_SIGNED = "application.signed"
+    SIGNATURE_VOIDED = "signature.voided"
+    APPLICATION_SUBMITTED = "application.submitted"
+    APPLICATION_WITHDRAWN = "application.withdrawn"
+    APPLICATION_REOPENED = "application.reopened"
+    APPLICATION_ACCEPTED = "application.accepted"
+    APPLICATION_GRANTED = "application.granted"
+    APPLICATION_REFUSED = "application.refused"
+    APPLICATION_REJECTED = "application.rejected"
+    RECEIPT_CREATED = "receipt.created"
+    RECEIPT_SENT = "receipt.sent"
+    #: A retried submission found its receipt missing and queued it again.
+    RECEIPT_REQUEUED = "receipt.requeued"
+
+    # --- casework (the case's stream) ---
+    CASE_OPENED = "case.opened"
+    CASE_ACCEPTED = "case.accepted"
+    CASE_COMPLETION_REQUESTED = "case.completion_requested"
+    CASE_COMPLETED = "case.completed"
+    CASE_REJECTION_PROPOSED = "case.rejection_proposed"
+    CASE_ASSIGNED = "case.assigned"
+
+    # --- assessment (the assignment's and the result's streams) ---
+    ASSESSMENT_ASSIGNED = "assessment.assigned"
+    ASSESSMENT_UNASSIGNED = "assessment.unassigned"
+    ASSESSMENT_DECLARED = "assessment.declared"
+    ASSESSMENT_SCORED = "assessment.scored"
+    ASSESSMENT_COMPLETED = "assessment.completed"
+    ASSESSMENT_LOCKED = "assessment.locked"
+
+    # --- frames and allocation ---
+    FRAME_CREATED = "frame.created"
+    FRAME_SET = "frame.set"
+    ALLOCATION_SET = "allocation.set"
+    ALLOCATION_PROPOSED = "allocation.proposed"
+    #: The allocation assistant ran over a call (the call's stream; one ALLOCATION_PROPOSED per application).
+    ALLOCATION_ASSISTANT_RUN = "allocation.assistant_run"
+
+    # --- decisions (the decision's stream; the batch on the call's) ---
+    DECISION_PREPARED = "decision.prepared"
+    DECISION_APPROVED = "decision.approved"
+    DECISION_RETURNED = "decision.returned"
+    DECISION_CANCELLED = "decision.cancelled"
+    DECISION_PUBLISHED = "decision.published"
+    #: The decisions of one grantor in a call were published together (the call's stream).
+    CALL_DECISIONS_PUBLISHED = "call.decisions_published"
+    DECISION_NOTIFIED = "decision.notified"
+
+    # --- background tasks (the task row's stream) ---
+    TASK_REQUEUED = "task.requeued"
+    TASK_ABANDONED = "task.abandoned"
+
+
+#: Spellings written before the enum, and what they are now (migration 0006_action_enum renamed the rows).
+RENAMED: dict[str, AuditAction] = {
+    "application.submit": AuditAction.APPLICATION_SUBMITTED,
+    "application.withdraw": AuditAction.APPLICATION_WITHDRAWN,
+    "application.reopen": AuditAction.APPLICATION_REOPENED,
+    "application.accept": AuditAction.APPLICATION_ACCEPTED,
+    "application.grant": AuditAction.APPLICATION_GRANTED,
+    "application.refuse": AuditAction.APPLICATION_REFUSED,
+    "application.reject": AuditAction.APPLICATION_REJECTED,
+    "decisions.published": AuditAction.CALL_DECISIONS_PUBLISHED,
+}
