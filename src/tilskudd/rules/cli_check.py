@@ -279,7 +279,11 @@ def format_result(result: CheckResult, title: str = "", language: str = "nb") ->
     at = result.at.astimezone(OSLO)
     when = f"{at:%d.%m.%Y} kl. {at:%H:%M:%S}" if not english else f"{at:%Y-%m-%d %H:%M:%S}"
     lines = [
-        (f"Call: {result.call} (version {result.version})" if english else f"Utlysning: {result.call} (versjon {result.version})")
+        (
+            f"Call: {result.call} (version {result.version})"
+            if english
+            else f"Utlysning: {result.call} (versjon {result.version})"
+        )
         + (f" – {title}" if title else ""),
         (f"Checked at: {when} (Oslo time)" if english else f"Sjekket per: {when} (norsk tid)"),
     ]

@@ -143,8 +143,7 @@ def too_few_counties(minimum: int, best: int, kinds: list[str]) -> Message:
     nb = " eller ".join(PRESENCE_NAMES[k][0] for k in kinds)
     en = " or ".join(PRESENCE_NAMES[k][1] for k in kinds)
     return Message(
-        f"Organisasjonen må være nasjonal: den må ha {nb} i minst {minimum} fylker. "
-        f"Søknaden viser høyst {best}.",
+        f"Organisasjonen må være nasjonal: den må ha {nb} i minst {minimum} fylker. Søknaden viser høyst {best}.",
         f"The organisation must be national: it must have {en} in at least {minimum} counties. "
         f"The application shows at most {best}.",
     )

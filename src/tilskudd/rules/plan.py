@@ -620,9 +620,7 @@ def _compile_partner(check: PartnerCheck, make, own: msg.Message | None) -> Chec
                 if partner.confirmations.get(key) is not True:
                     out.append(make(text, f"partners[{index}].confirmations.{key}"))
             if allowed and partner.org_form and partner.org_form.upper() not in allowed:
-                out.append(
-                    make(msg.partner_org_form(label, partner.org_form, allowed), f"partners[{index}].org_form")
-                )
+                out.append(make(msg.partner_org_form(label, partner.org_form, allowed), f"partners[{index}].org_form"))
 
     return run_partner
 
@@ -716,9 +714,7 @@ class CallPlan:
         steps = self._steps.get(areas)
         if steps is None:
             fields = tuple(step for step in (spec.step(areas) for spec in self.fields) if step is not None)
-            checks = tuple(
-                (rest, run) for when, rest, run in self.checks if when is None or not when.isdisjoint(areas)
-            )
+            checks = tuple((rest, run) for when, rest, run in self.checks if when is None or not when.isdisjoint(areas))
             # At most 2 ** len(condition_areas) entries: the key is a subset of those areas.
             steps = self._steps[areas] = (fields, checks)
         return steps

@@ -479,7 +479,15 @@ class ConfirmationCheck(_Check):
 
 
 Check = Annotated[
-    RangeCheck | PartnerCheck | AttachmentCheck | AmountCheck | BudgetTotalCheck | OwnContributionCheck | FundingSourcesCheck | StipendCapCheck | ConfirmationCheck,
+    RangeCheck
+    | PartnerCheck
+    | AttachmentCheck
+    | AmountCheck
+    | BudgetTotalCheck
+    | OwnContributionCheck
+    | FundingSourcesCheck
+    | StipendCapCheck
+    | ConfirmationCheck,
     Field(discriminator="kind"),
 ]
 
