@@ -3,7 +3,7 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: install install-dev system-deps run test bench clean
+.PHONY: install install-dev system-deps run test gates bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,10 @@ run: install
 test: install-dev
 	./scripts/browser-deps
 	./scripts/test
+
+# lint, format, layers, types (a ratchet), migrations: scripts/test runs them first too
+gates: install-dev
+	./scripts/gates
 
 bench: install-dev
 	$(BIN)/python bench/rule_engine.py
