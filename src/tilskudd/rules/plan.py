@@ -855,6 +855,7 @@ class CallPlan:
             self._joint(application, out)
 
     def _minimum_age(self, founded: dt.date | None, at: dt.datetime, out: Out) -> None:
+        assert self.minimum_age is not None  # called only when the call has the rule
         rule, years = self.minimum_age.rule, self.minimum_age.years
         if founded is None:
             if not self.founding_date_asked:
@@ -866,6 +867,7 @@ class CallPlan:
 
     def _national_presence(self, application: Application, out: Out) -> None:
         rule = self.national_presence
+        assert rule is not None  # called only when the call has the rule
         presence = application.applicant.counties
         known = county_codes()
         best = 0
@@ -888,6 +890,7 @@ class CallPlan:
 
     def _joint(self, application: Application, out: Out) -> None:
         joint, rule = application.joint, self.joint
+        assert joint is not None  # called only for a joint application
         if rule is None or not rule.allowed:
             out.append(finding(rule.rule if rule else self.applicant_types.rule, msg.joint_not_allowed(), "joint"))
             return
@@ -899,6 +902,7 @@ class CallPlan:
 
     def _areas(self, application: Application, out: Out) -> None:
         areas, chosen = self.areas, application.areas
+        assert areas is not None  # called only when the call has areas
         if not chosen:
             out.append(finding(areas.rule, msg.area_missing(areas.label), "areas"))
             return
