@@ -14,6 +14,7 @@ from django.db.migrations.executor import MigrationExecutor
 from tilskudd.applications.states import TRANSITIONS, audit_action
 from tilskudd.audit import chain
 from tilskudd.audit.actions import RENAMED, AuditAction
+from tilskudd.audit.models import AuditEvent, AuditStreamHead
 from tilskudd.audit.services import Audience, record
 
 BEFORE = [("audit", "0005_append_only")]
@@ -37,8 +38,12 @@ def test_record_refuses_a_plain_string(db, person):
 
 def test_every_move_of_the_application_has_an_action():
     assert {audit_action(move) for move in TRANSITIONS.values()} == {
-        AuditAction.APPLICATION_SUBMITTED, AuditAction.APPLICATION_WITHDRAWN, AuditAction.APPLICATION_REOPENED,
-        AuditAction.APPLICATION_ACCEPTED, AuditAction.APPLICATION_GRANTED, AuditAction.APPLICATION_REFUSED,
+        AuditAction.APPLICATION_SUBMITTED,
+        AuditAction.APPLICATION_WITHDRAWN,
+        AuditAction.APPLICATION_REOPENED,
+        AuditAction.APPLICATION_ACCEPTED,
+        AuditAction.APPLICATION_GRANTED,
+        AuditAction.APPLICATION_REFUSED,
         AuditAction.APPLICATION_REJECTED,
     }
 
@@ -66,8 +71,14 @@ class _Writer:
         head = self.Head.objects.filter(stream=stream).first()
         self.at += dt.timedelta(minutes=1)
         event = self.Event(
-            at=self.at, subject_type=subject_type, subject_id=subject_id, action=action, data={"n": 1},
-            audience="applicant", stream=stream, sequence=head.sequence + 1 if head else 1,
+            at=self.at,
+            subject_type=subject_type,
+            subject_id=subject_id,
+            action=action,
+            data={"n": 1},
+            audience="applicant",
+            stream=stream,
+            sequence=head.sequence + 1 if head else 1,
             prev_hash=(head.hash if head else "") if prev_hash is None else prev_hash,
         )
         event.hash = chain.compute_hash(event)
@@ -89,8 +100,6 @@ def _migrate(target):
 
 
 def _streams():
-    from tilskudd.audit.models import AuditEvent, AuditStreamHead
-
     events = {e.pk: (e.stream, e.sequence, e.action, e.hash) for e in AuditEvent.objects.all()}
     heads = {h.stream: (h.sequence, h.hash) for h in AuditStreamHead.objects.all()}
     return events, heads
@@ -118,11 +127,13 @@ def test_the_migration_renames_the_stray_spellings_and_rechains_their_streams(ca
 
     _migrate(AFTER)
 
-    from tilskudd.audit.models import AuditEvent, AuditStreamHead
-
     first = list(AuditEvent.objects.filter(stream="application:1").order_by("sequence"))
     assert [e.action for e in first] == [
-        "application.created", "draft.saved", "application.submitted", "receipt.created", "application.accepted",
+        "application.created",
+        "draft.saved",
+        "application.submitted",
+        "receipt.created",
+        "application.accepted",
     ]
     assert first[0].hash == submitted[0].hash and first[1].hash == submitted[1].hash  # before the first rename
     assert first[2].hash != submitted[2].hash and first[4].hash != submitted[4].hash
@@ -139,7 +150,8 @@ def test_the_migration_renames_the_stray_spellings_and_rechains_their_streams(ca
     # Reversible: the old spellings come back and the chains still hold.
     _migrate(BEFORE)
     assert [e.action for e in AuditEvent.objects.filter(stream="application:1").order_by("sequence")][2::2] == [
-        "application.submit", "application.accept",
+        "application.submit",
+        "application.accept",
     ]
     assert [(f.stream, f.kind) for f in chain.verify()] == [("application:2", "inserted")]
 
@@ -153,8 +165,14 @@ def _leaf():
 @pytest.mark.django_db(transaction=True)
 def test_after_the_migration_audit_verify_reports_nothing(capsys):
     writer = _Writer(_migrate(BEFORE))
-    for action in ("application.created", "application.submit", "application.reopen", "application.submit",
-                   "application.accept", "application.grant"):
+    for action in (
+        "application.created",
+        "application.submit",
+        "application.reopen",
+        "application.submit",
+        "application.accept",
+        "application.grant",
+    ):
         writer.write("application", "5", action)
     writer.write("application", "6", "application.withdraw")
     writer.write("call", "1", "decisions.published")

@@ -44,7 +44,9 @@ def _rename(apps, schema_editor, mapping: dict[str, str]) -> None:
     AuditEvent = apps.get_model("audit", "AuditEvent")
     AuditStreamHead = apps.get_model("audit", "AuditStreamHead")
     db = schema_editor.connection.alias
-    streams = sorted(set(AuditEvent.objects.using(db).filter(action__in=list(mapping)).values_list("stream", flat=True)))
+    streams = sorted(
+        set(AuditEvent.objects.using(db).filter(action__in=list(mapping)).values_list("stream", flat=True))
+    )
     if not streams:
         return
     _triggers(schema_editor, enable=False)  # a failure rolls the DISABLE back with the rest (DDL is transactional)
@@ -73,16 +75,101 @@ def backward(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('audit', '0005_append_only'),
+        ("audit", "0005_append_only"),
     ]
 
     operations = [
         migrations.RunPython(forward, backward),
         migrations.AlterField(
-            model_name='auditevent',
-            name='action',
-            field=models.CharField(choices=[('account.registered', 'Account Registered'), ('account.email_verified', 'Account Email Verified'), ('account.email_change_requested', 'Account Email Change Requested'), ('account.email_change_refused', 'Account Email Change Refused'), ('account.email_changed', 'Account Email Changed'), ('account.signup_for_taken_address', 'Account Signup For Taken Address'), ('account.two_factor_enabled', 'Account Two Factor Enabled'), ('account.two_factor_removed', 'Account Two Factor Removed'), ('account.backup_codes_renewed', 'Account Backup Codes Renewed'), ('account.password_reset', 'Account Password Reset'), ('account.created_in_admin', 'Account Created In Admin'), ('account.changed_in_admin', 'Account Changed In Admin'), ('account.password_set_in_admin', 'Account Password Set In Admin'), ('organisation.registered', 'Organisation Registered'), ('organisation.reclaimed', 'Organisation Reclaimed'), ('organisation.updated', 'Organisation Updated'), ('organisation.registry_refreshed', 'Organisation Registry Refreshed'), ('organisation.registry_not_found', 'Organisation Registry Not Found'), ('organisation.registry_deleted', 'Organisation Registry Deleted'), ('membership.created', 'Membership Created'), ('membership.added', 'Membership Added'), ('membership.requested', 'Membership Requested'), ('membership.request_accepted', 'Membership Request Accepted'), ('membership.request_declined', 'Membership Request Declined'), ('membership.role_changed', 'Membership Role Changed'), ('membership.removed', 'Membership Removed'), ('membership.left', 'Membership Left'), ('membership.confirmed', 'Membership Confirmed'), ('membership.rejected', 'Membership Rejected'), ('invitation.sent', 'Invitation Sent'), ('invitation.claimed', 'Invitation Claimed'), ('invitation.revoked', 'Invitation Revoked'), ('delegation.granted', 'Delegation Granted'), ('delegation.revoked', 'Delegation Revoked'), ('api_token.created', 'Api Token Created'), ('api_token.revoked', 'Api Token Revoked'), ('staff_invitation.sent', 'Staff Invitation Sent'), ('staff_invitation.revoked', 'Staff Invitation Revoked'), ('staff_role.added', 'Staff Role Added'), ('staff_role.removed', 'Staff Role Removed'), ('application.created', 'Application Created'), ('draft.saved', 'Draft Saved'), ('attachment.added', 'Attachment Added'), ('attachment.removed', 'Attachment Removed'), ('application.signed', 'Application Signed'), ('signature.voided', 'Signature Voided'), ('application.submitted', 'Application Submitted'), ('application.withdrawn', 'Application Withdrawn'), ('application.reopened', 'Application Reopened'), ('application.accepted', 'Application Accepted'), ('application.granted', 'Application Granted'), ('application.refused', 'Application Refused'), ('application.rejected', 'Application Rejected'), ('receipt.created', 'Receipt Created'), ('receipt.sent', 'Receipt Sent'), ('receipt.requeued', 'Receipt Requeued'), ('case.opened', 'Case Opened'), ('case.accepted', 'Case Accepted'), ('case.completion_requested', 'Case Completion Requested'), ('case.completed', 'Case Completed'), ('case.rejection_proposed', 'Case Rejection Proposed'), ('case.assigned', 'Case Assigned'), ('assessment.assigned', 'Assessment Assigned'), ('assessment.unassigned', 'Assessment Unassigned'), ('assessment.declared', 'Assessment Declared'), ('assessment.scored', 'Assessment Scored'), ('assessment.completed', 'Assessment Completed'), ('assessment.locked', 'Assessment Locked'), ('frame.created', 'Frame Created'), ('frame.set', 'Frame Set'), ('allocation.set', 'Allocation Set'), ('allocation.proposed', 'Allocation Proposed'), ('allocation.assistant_run', 'Allocation Assistant Run'), ('decision.prepared', 'Decision Prepared'), ('decision.approved', 'Decision Approved'), ('decision.returned', 'Decision Returned'), ('decision.cancelled', 'Decision Cancelled'), ('decision.published', 'Decision Published'), ('call.decisions_published', 'Call Decisions Published'), ('decision.notified', 'Decision Notified'), ('task.requeued', 'Task Requeued'), ('task.abandoned', 'Task Abandoned')], max_length=80),
+            model_name="auditevent",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("account.registered", "Account Registered"),
+                    ("account.email_verified", "Account Email Verified"),
+                    ("account.email_change_requested", "Account Email Change Requested"),
+                    ("account.email_change_refused", "Account Email Change Refused"),
+                    ("account.email_changed", "Account Email Changed"),
+                    ("account.signup_for_taken_address", "Account Signup For Taken Address"),
+                    ("account.two_factor_enabled", "Account Two Factor Enabled"),
+                    ("account.two_factor_removed", "Account Two Factor Removed"),
+                    ("account.backup_codes_renewed", "Account Backup Codes Renewed"),
+                    ("account.password_reset", "Account Password Reset"),
+                    ("account.created_in_admin", "Account Created In Admin"),
+                    ("account.changed_in_admin", "Account Changed In Admin"),
+                    ("account.password_set_in_admin", "Account Password Set In Admin"),
+                    ("organisation.registered", "Organisation Registered"),
+                    ("organisation.reclaimed", "Organisation Reclaimed"),
+                    ("organisation.updated", "Organisation Updated"),
+                    ("organisation.registry_refreshed", "Organisation Registry Refreshed"),
+                    ("organisation.registry_not_found", "Organisation Registry Not Found"),
+                    ("organisation.registry_deleted", "Organisation Registry Deleted"),
+                    ("membership.created", "Membership Created"),
+                    ("membership.added", "Membership Added"),
+                    ("membership.requested", "Membership Requested"),
+                    ("membership.request_accepted", "Membership Request Accepted"),
+                    ("membership.request_declined", "Membership Request Declined"),
+                    ("membership.role_changed", "Membership Role Changed"),
+                    ("membership.removed", "Membership Removed"),
+                    ("membership.left", "Membership Left"),
+                    ("membership.confirmed", "Membership Confirmed"),
+                    ("membership.rejected", "Membership Rejected"),
+                    ("invitation.sent", "Invitation Sent"),
+                    ("invitation.claimed", "Invitation Claimed"),
+                    ("invitation.revoked", "Invitation Revoked"),
+                    ("delegation.granted", "Delegation Granted"),
+                    ("delegation.revoked", "Delegation Revoked"),
+                    ("api_token.created", "Api Token Created"),
+                    ("api_token.revoked", "Api Token Revoked"),
+                    ("staff_invitation.sent", "Staff Invitation Sent"),
+                    ("staff_invitation.revoked", "Staff Invitation Revoked"),
+                    ("staff_role.added", "Staff Role Added"),
+                    ("staff_role.removed", "Staff Role Removed"),
+                    ("application.created", "Application Created"),
+                    ("draft.saved", "Draft Saved"),
+                    ("attachment.added", "Attachment Added"),
+                    ("attachment.removed", "Attachment Removed"),
+                    ("application.signed", "Application Signed"),
+                    ("signature.voided", "Signature Voided"),
+                    ("application.submitted", "Application Submitted"),
+                    ("application.withdrawn", "Application Withdrawn"),
+                    ("application.reopened", "Application Reopened"),
+                    ("application.accepted", "Application Accepted"),
+                    ("application.granted", "Application Granted"),
+                    ("application.refused", "Application Refused"),
+                    ("application.rejected", "Application Rejected"),
+                    ("receipt.created", "Receipt Created"),
+                    ("receipt.sent", "Receipt Sent"),
+                    ("receipt.requeued", "Receipt Requeued"),
+                    ("case.opened", "Case Opened"),
+                    ("case.accepted", "Case Accepted"),
+                    ("case.completion_requested", "Case Completion Requested"),
+                    ("case.completed", "Case Completed"),
+                    ("case.rejection_proposed", "Case Rejection Proposed"),
+                    ("case.assigned", "Case Assigned"),
+                    ("assessment.assigned", "Assessment Assigned"),
+                    ("assessment.unassigned", "Assessment Unassigned"),
+                    ("assessment.declared", "Assessment Declared"),
+                    ("assessment.scored", "Assessment Scored"),
+                    ("assessment.completed", "Assessment Completed"),
+                    ("assessment.locked", "Assessment Locked"),
+                    ("frame.created", "Frame Created"),
+                    ("frame.set", "Frame Set"),
+                    ("allocation.set", "Allocation Set"),
+                    ("allocation.proposed", "Allocation Proposed"),
+                    ("allocation.assistant_run", "Allocation Assistant Run"),
+                    ("decision.prepared", "Decision Prepared"),
+                    ("decision.approved", "Decision Approved"),
+                    ("decision.returned", "Decision Returned"),
+                    ("decision.cancelled", "Decision Cancelled"),
+                    ("decision.published", "Decision Published"),
+                    ("call.decisions_published", "Call Decisions Published"),
+                    ("decision.notified", "Decision Notified"),
+                    ("task.requeued", "Task Requeued"),
+                    ("task.abandoned", "Task Abandoned"),
+                ],
+                max_length=80,
+            ),
         ),
     ]
