@@ -3,7 +3,7 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: install install-dev system-deps run test gates bench clean
+.PHONY: install install-dev system-deps run test test-fast gates bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,10 @@ test: install-dev
 # lint, format, layers, types (a ratchet), migrations: scripts/test runs them first too
 gates: install-dev
 	./scripts/gates
+
+# The fast lane for development: SQLite only, without the browser tests (CI runs everything).
+test-fast: install-dev
+	env -u DATABASE_URL $(BIN)/python -m pytest -n "$${TEST_WORKERS:-2}" -m "not browser"
 
 bench: install-dev
 	$(BIN)/python bench/rule_engine.py

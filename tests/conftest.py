@@ -48,3 +48,10 @@ def casework_world(db):
     from tests.staff_world import build_world
 
     return build_world()
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark the browser tests, so the fast lane for development can leave them out (-m "not browser")."""
+    for item in items:
+        if "/tests/browser/" in str(item.path):
+            item.add_marker(pytest.mark.browser)
