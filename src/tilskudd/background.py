@@ -176,7 +176,9 @@ def reap(*, lease_for: dt.timedelta | None = None, now: dt.datetime | None = Non
                 row.finished_at = now
                 row.return_value = None
                 row.exception_class_path = f"{WorkerLost.__module__}.{WorkerLost.__qualname__}"
-                row.traceback = f"{WorkerLost.__name__}: {why}; its worker stopped {len(row.worker_ids)} times, not run again"
+                row.traceback = (
+                    f"{WorkerLost.__name__}: {why}; its worker stopped {len(row.worker_ids)} times, not run again"
+                )
                 row.save(update_fields=["status", "finished_at", "return_value", "exception_class_path", "traceback"])
                 record(None, row, ABANDONED_ACTION, data=data, audience=Audience.INTERNAL)
                 logger.error("Task %s (%s) given up: %s, %s runs", row.pk, row.task_path, why, len(row.worker_ids))

@@ -71,7 +71,10 @@ class RefuseNulMiddleware:
         if "\x00" in request.path or "\x00" in request.path_info:
             return ("adressen", "the address")
         sources = [request.GET, request.COOKIES]
-        if request.method == "POST" and request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        if request.method == "POST" and request.content_type in (
+            "application/x-www-form-urlencoded",
+            "multipart/form-data",
+        ):
             sources.append(request.POST)
         for source in sources:
             for name in source:

@@ -150,9 +150,7 @@ class CodeForm(DesignsystemetMixin, forms.Form):
     code = forms.CharField(
         label=bi("Kode", "Code"),
         max_length=20,
-        widget=forms.TextInput(
-            attrs={"autocomplete": "one-time-code", "spellcheck": "false", "autocapitalize": "off"}
-        ),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "spellcheck": "false", "autocapitalize": "off"}),
         error_messages={"required": bi("Skriv koden.", "Enter the code.")},
     )
 

@@ -123,7 +123,10 @@ def send_verification(user, site_url: str) -> None:
 def _password_reset_link(user, site_url: str) -> str:
     path = reverse(
         "accounts:password_reset_confirm",
-        kwargs={"uidb64": urlsafe_base64_encode(force_bytes(user.pk)), "token": default_token_generator.make_token(user)},
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
     )
     return f"{site_url.rstrip('/')}{path}"
 
@@ -221,7 +224,13 @@ def request_email_change(user, new_email: str, site_url: str) -> None:
         )
         return
     link = _url(site_url, "accounts:confirm_email_change", make_token(user, CHANGE, new_email=new))
-    record(user, user, AuditAction.ACCOUNT_EMAIL_CHANGE_REQUESTED, data={"from": user.email, "to": new}, audience=Audience.APPLICANT)
+    record(
+        user,
+        user,
+        AuditAction.ACCOUNT_EMAIL_CHANGE_REQUESTED,
+        data={"from": user.email, "to": new},
+        audience=Audience.APPLICANT,
+    )
     _send(
         new,
         "Bekreft den nye e-postadressen din i tilskudd / Confirm your new e-mail address",
@@ -265,6 +274,8 @@ def confirm_email_change(token: str, request=None):
         user.email = new
         user.email_verified_at = timezone.now()
         user.save(update_fields=["email", "email_verified_at"])
-        record(user, user, AuditAction.ACCOUNT_EMAIL_CHANGED, data={"from": old, "to": new}, audience=Audience.APPLICANT)
+        record(
+            user, user, AuditAction.ACCOUNT_EMAIL_CHANGED, data={"from": old, "to": new}, audience=Audience.APPLICANT
+        )
     email_verified.send(sender=confirm_email_change, user=user, request=request)
     return user

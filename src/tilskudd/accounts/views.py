@@ -90,7 +90,9 @@ def signup(request):
 @never_cache
 def signup_done(request):
     """«Sjekk e-posten din»: the same after every sign-up, whether the address was free or not."""
-    return render(request, "accounts/signup_done.html", {"email": request.session.get(SIGNED_UP_ADDRESS_SESSION_KEY, "")})
+    return render(
+        request, "accounts/signup_done.html", {"email": request.session.get(SIGNED_UP_ADDRESS_SESSION_KEY, "")}
+    )
 
 
 def _site_url(request) -> str:
@@ -346,7 +348,10 @@ def qr_svg(data: str) -> str:
         "QR-kode for autentiseringsappen. Nøkkelen står også som tekst under.",
         "QR code for the authenticator app. The key is also written out below.",
     )
-    attributes = {"role": "img", "aria-label": label}  # its size is in tilskudd.css (.tilskudd-qr svg): no style="" under CSP
+    attributes = {
+        "role": "img",
+        "aria-label": label,
+    }  # its size is in tilskudd.css (.tilskudd-qr svg): no style="" under CSP
     image = code.make_image(image_factory=SvgPathFillImage, **attributes)
     return mark_safe(image.to_string(encoding="unicode"))
 
@@ -455,4 +460,6 @@ def two_factor_remove(request):
             if check.retry_at
             else now_text("Koden er feil eller brukt før.", "The code is wrong or already used."),
         )
-    return render(request, "accounts/two_factor_remove.html", {"form": form, "required": services.two_factor_required(user)})
+    return render(
+        request, "accounts/two_factor_remove.html", {"form": form, "required": services.two_factor_required(user)}
+    )

@@ -100,9 +100,7 @@ class ApplicationPatchIn(ApplicationParts):
 class SignIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    revision: StrictInt = Field(
-        ge=1, le=MAX_REVISION, description="The revision being signed: exactly that content"
-    )
+    revision: StrictInt = Field(ge=1, le=MAX_REVISION, description="The revision being signed: exactly that content")
 
 
 class WithdrawIn(Schema):
@@ -516,7 +514,9 @@ def application_letter(request: HttpRequest, application_id: int = Path(..., ge=
             "The application has no published decision with a letter yet.",
         )
     letter = decision.letter
-    response = FileResponse(letter.file.open("rb"), content_type="application/pdf", filename=letter.file.name.rsplit("/", 1)[-1])
+    response = FileResponse(
+        letter.file.open("rb"), content_type="application/pdf", filename=letter.file.name.rsplit("/", 1)[-1]
+    )
     response["X-Content-Type-Options"] = "nosniff"
     return response
 
@@ -526,9 +526,7 @@ def application_letter(request: HttpRequest, application_id: int = Path(..., ge=
     response={200: CheckOut, **AUTH_ERRORS, 404: ErrorOut, 422: ValidationErrorOut},
     summary="Sjekk søknaden / check the application",
 )
-def check_application(
-    request: HttpRequest, query: Query[CheckQuery], application_id: int = Path(..., ge=1, le=MAX_ID)
-):
+def check_application(request: HttpRequest, query: Query[CheckQuery], application_id: int = Path(..., ge=1, le=MAX_ID)):
     """Run the rule engine on the application as stored: the same JSON as ``POST /api/v1/calls/{id}/check``
     and ``tilskudd check --json``. ``ok`` is true when there are no errors. Nothing is stored."""
     application = _own(request, application_id)

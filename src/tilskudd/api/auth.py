@@ -258,9 +258,12 @@ def token_state(token: ApiToken, now: dt.datetime | None = None) -> TokenState:
     if token.is_expired(now):
         return TokenState("expired", "Utløpt", "Expired")
     creator = token.created_by
-    still_member = getattr(creator, "is_active", False) and Membership.objects.filter(
-        user=creator, organisation_id=token.organisation_id, removed_at__isnull=True
-    ).exists()
+    still_member = (
+        getattr(creator, "is_active", False)
+        and Membership.objects.filter(
+            user=creator, organisation_id=token.organisation_id, removed_at__isnull=True
+        ).exists()
+    )
     if not still_member:
         return TokenState(
             "creator_left", "Virker ikke: personen er ikke lenger med", "Not working: the person has left"

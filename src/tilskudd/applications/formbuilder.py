@@ -76,10 +76,16 @@ STIPEND_PARTS: dict[str, tuple[str, Text, Text | None]] = {
             en="How many years each participant gets the stipend. Half a year is 0.5. Left empty, one year is counted.",
         ),
     ),
-    "amount_applied": ("money", Text(nb="Beløp det søkes om til stønad", en="Amount applied for towards the stipend"), None),
+    "amount_applied": (
+        "money",
+        Text(nb="Beløp det søkes om til stønad", en="Amount applied for towards the stipend"),
+        None,
+    ),
 }
 
-PARTNER_FIELD_LABELS = {name: Text(nb=nb[:1].upper() + nb[1:], en=en[:1].upper() + en[1:]) for name, (nb, en) in PARTNER_FIELD_NAMES.items()}
+PARTNER_FIELD_LABELS = {
+    name: Text(nb=nb[:1].upper() + nb[1:], en=en[:1].upper() + en[1:]) for name, (nb, en) in PARTNER_FIELD_NAMES.items()
+}
 
 
 # --- what the templates receive ----------------------------------------------------
@@ -639,7 +645,11 @@ class _Builder:
         stipend_checks = [c for c in call.checks if isinstance(c, StipendCapCheck)]
         stipend_applies = bool(stipend_checks) and any(holds(c.when, document) for c in stipend_checks)
         applicant_section = next(
-            (s.id for s in call.sections if any(f.section == s.id and f.value_path.startswith("applicant.") for f in call.fields)),
+            (
+                s.id
+                for s in call.sections
+                if any(f.section == s.id and f.value_path.startswith("applicant.") for f in call.fields)
+            ),
             call.sections[0].id,
         )
         for section_def in call.sections:
@@ -784,8 +794,7 @@ class _Builder:
     def options(self, item: Input, choices: list[tuple[str, Text]], selected: list[Any]) -> list[Option]:
         chosen = {str(v) for v in selected if v is not None}
         return [
-            Option(value, label, value in chosen, f"{item.id}-{index}")
-            for index, (value, label) in enumerate(choices)
+            Option(value, label, value in chosen, f"{item.id}-{index}") for index, (value, label) in enumerate(choices)
         ]
 
     # -- read-only profile data --
@@ -830,9 +839,7 @@ class _Builder:
             "areas",
             "radio" if single else "checkboxes",
             areas.label,
-            help=None
-            if single
-            else Text(nb="Du kan velge ett eller flere.", en="You can choose one or more."),
+            help=None if single else Text(nb="Du kan velge ett eller flere.", en="You can choose one or more."),
             required=True,
             live=True,
         )
@@ -865,11 +872,24 @@ class _Builder:
         values = resolve(self.ctx.document, path)
         values = values if isinstance(values, list) else []
         widget = Widget(
-            "rows", html_id(path), path, label, help, required, rule, form_field, role=role, add_label=add_label,
+            "rows",
+            html_id(path),
+            path,
+            label,
+            help,
+            required,
+            rule,
+            form_field,
+            role=role,
+            add_label=add_label,
             columns=[c[2] for c in columns],
         )
         self.register(path, widget)
-        count = len(values) + max(1, self.ctx.extra_rows.get(path, 1)) if values else max(1, self.ctx.extra_rows.get(path, 1))
+        count = (
+            len(values) + max(1, self.ctx.extra_rows.get(path, 1))
+            if values
+            else max(1, self.ctx.extra_rows.get(path, 1))
+        )
         for index in range(count):
             value = values[index] if index < len(values) and isinstance(values[index], Mapping) else {}
             row_path = f"{path}[{index}]"
@@ -958,7 +978,10 @@ class _Builder:
             names_en = ", ".join(c.label.en or c.label.nb for c in asked)
             help_text = _join_help(
                 help_text,
-                Text(nb=f"Utlysningen krever: {names_nb}. Ett skjema per partner.", en=f"The call requires: {names_en}. One entry per partner."),
+                Text(
+                    nb=f"Utlysningen krever: {names_nb}. Ett skjema per partner.",
+                    en=f"The call requires: {names_en}. One entry per partner.",
+                ),
             )
 
         def extra(row: Row, value: Mapping[str, Any]) -> None:
@@ -1003,7 +1026,14 @@ class _Builder:
                 ("org_number", "text", PARTNER_FIELD_LABELS["org_number"]),
                 ("org_form", "text", PARTNER_FIELD_LABELS["org_form"]),
                 ("contact_person", "text", PARTNER_FIELD_LABELS["contact_person"]),
-                ("description", "textarea", Text(nb="Beskrivelse av partneren og rollen i prosjektet", en="About the partner and its role in the project")),
+                (
+                    "description",
+                    "textarea",
+                    Text(
+                        nb="Beskrivelse av partneren og rollen i prosjektet",
+                        en="About the partner and its role in the project",
+                    ),
+                ),
             ],
             Text(nb="Legg til en partner til", en="Add another partner"),
             row_title=lambda i, v: Text(nb=f"Partner {i + 1}", en=f"Partner {i + 1}"),
@@ -1014,14 +1044,21 @@ class _Builder:
 
     def budget_widget(self, form_field: FormField) -> Widget:
         categories = [
-            (c.id, c.label if c.eligible else Text(nb=f"{c.label.nb} (dekkes ikke)", en=f"{c.label.get('en')} (not covered)"))
+            (
+                c.id,
+                c.label
+                if c.eligible
+                else Text(nb=f"{c.label.nb} (dekkes ikke)", en=f"{c.label.get('en')} (not covered)"),
+            )
             for c in self.ctx.call.budget.categories
         ]
 
         def extra(row: Row, value: Mapping[str, Any]) -> None:
             category = row.inputs[0]
             category.kind = "select"
-            category.options = self.options(category, [("", Text(nb="Velg", en="Choose"))] + categories, [value.get("category") or ""])
+            category.options = self.options(
+                category, [("", Text(nb="Velg", en="Choose"))] + categories, [value.get("category") or ""]
+            )
             row.inputs[3].kind = "number"
             row.inputs[3].inputmode = "numeric"
             row.inputs[3].value = "" if value.get("year") is None else str(value.get("year"))
@@ -1063,13 +1100,19 @@ class _Builder:
             form_field.label if form_field else Text(nb="Finansieringskilder", en="Funding sources"),
             _join_help(
                 form_field.help if form_field else None,
-                Text(nb="Hvor kommer pengene fra? Ta med tilskuddet dere søker om her.", en="Where does the money come from? Include the grant you apply for here."),
+                Text(
+                    nb="Hvor kommer pengene fra? Ta med tilskuddet dere søker om her.",
+                    en="Where does the money come from? Include the grant you apply for here.",
+                ),
             ),
             bool(form_field and is_required(form_field, self.ctx.document)),
             form_field.rule if form_field else None,
             form_field,
             "funding_sources",
-            [("name", "text", Text(nb="Kilde", en="Source")), ("amount", "money", Text(nb="Beløp (kr)", en="Amount (NOK)"))],
+            [
+                ("name", "text", Text(nb="Kilde", en="Source")),
+                ("amount", "money", Text(nb="Beløp (kr)", en="Amount (NOK)")),
+            ],
             Text(nb="Legg til en finansieringskilde", en="Add a funding source"),
             row_title=lambda i, v: Text(nb=f"Kilde {i + 1}", en=f"Source {i + 1}"),
             new_title=Text(nb="Ny finansieringskilde", en="New funding source"),
@@ -1086,7 +1129,10 @@ class _Builder:
             form_field.label if form_field else Text(nb="Egenandel", en="Own contribution"),
             form_field.help if form_field else None,
             bool(form_field and is_required(form_field, self.ctx.document))
-            or any(isinstance(c, OwnContributionCheck) and c.min_amount > 0 and holds(c.when, self.ctx.document) for c in self.ctx.call.checks),
+            or any(
+                isinstance(c, OwnContributionCheck) and c.min_amount > 0 and holds(c.when, self.ctx.document)
+                for c in self.ctx.call.checks
+            ),
             form_field.rule if form_field else None,
             form_field,
             role="own_contribution",
@@ -1098,9 +1144,17 @@ class _Builder:
                 "in_kind_amount",
                 "money",
                 Text(nb="Egeninnsats regnet i kroner (kr)", en="Contribution in kind, in NOK"),
-                Text(nb="For eksempel arbeidstid, regnet om til kroner.", en="For example working hours, converted to kroner."),
+                Text(
+                    nb="For eksempel arbeidstid, regnet om til kroner.",
+                    en="For example working hours, converted to kroner.",
+                ),
             ),
-            ("description", "textarea", Text(nb="Hva består egenandelen av?", en="What does the own contribution consist of?"), None),
+            (
+                "description",
+                "textarea",
+                Text(nb="Hva består egenandelen av?", en="What does the own contribution consist of?"),
+                None,
+            ),
         ]
         for key, kind, label, help_text in parts:
             sub = f"{path}.{key}"
@@ -1153,7 +1207,10 @@ class _Builder:
             html_id("joint.enabled"),
             "joint.enabled",
             "radio",
-            Text(nb="Søker dere sammen med andre kommuner (felles søknad)?", en="Are you applying together with other municipalities (joint application)?"),
+            Text(
+                nb="Søker dere sammen med andre kommuner (felles søknad)?",
+                en="Are you applying together with other municipalities (joint application)?",
+            ),
             help=Text(
                 nb="Dere som søker her, er hovedsøker: dere har prosjektansvaret, signerer og sender inn.",
                 en="You, who apply here, are the lead applicant: you carry the project responsibility, sign and submit.",
@@ -1163,19 +1220,33 @@ class _Builder:
         toggle.options = self.options(toggle, [("true", YES), ("false", NO)], ["true" if joint else "false"])
         self.register("joint.lead_org_number", toggle)
         if not joint:
-            widget = Widget("rows", html_id("joint"), "joint", Text(nb="Felles søknad", en="Joint application"), rule=rule, role="joint", toggle=toggle)
+            widget = Widget(
+                "rows",
+                html_id("joint"),
+                "joint",
+                Text(nb="Felles søknad", en="Joint application"),
+                rule=rule,
+                role="joint",
+                toggle=toggle,
+            )
             self.register("joint", widget)
             self.mark("joint")
             return widget
         widget = self.rows_widget(
             "joint.members",
             Text(nb="Kommunene dere søker sammen med", en="The municipalities you apply with"),
-            Text(nb="Organisasjonsnummer og navn på hver av de andre kommunene.", en="Organisation number and name of each of the other municipalities."),
+            Text(
+                nb="Organisasjonsnummer og navn på hver av de andre kommunene.",
+                en="Organisation number and name of each of the other municipalities.",
+            ),
             True,
             rule,
             None,
             "joint",
-            [("org_number", "text", Text(nb="Organisasjonsnummer", en="Organisation number")), ("name", "text", Text(nb="Navn", en="Name"))],
+            [
+                ("org_number", "text", Text(nb="Organisasjonsnummer", en="Organisation number")),
+                ("name", "text", Text(nb="Navn", en="Name")),
+            ],
             Text(nb="Legg til en kommune til", en="Add another municipality"),
             row_title=lambda i, v: Text(nb=f"Kommune {i + 1}", en=f"Municipality {i + 1}"),
             new_title=Text(nb="Ny kommune", en="New municipality"),
@@ -1191,11 +1262,22 @@ class _Builder:
     ) -> Widget:
         path = f"attachments[{kind}]"
         required = required or any(
-            isinstance(c, AttachmentCheck) and c.attachment_kind == kind and c.severity == "error" and holds(c.when, self.ctx.document)
+            isinstance(c, AttachmentCheck)
+            and c.attachment_kind == kind
+            and c.severity == "error"
+            and holds(c.when, self.ctx.document)
             for c in self.ctx.call.checks
         )
         widget = Widget(
-            "attachment", html_id(path), path, label, help, required, rule, form_field, uploads=list(self.ctx.uploads.get(kind, [])),
+            "attachment",
+            html_id(path),
+            path,
+            label,
+            help,
+            required,
+            rule,
+            form_field,
+            uploads=list(self.ctx.uploads.get(kind, [])),
         )
         widget.role = kind
         return self.register(path, widget)
@@ -1224,16 +1306,34 @@ def build_form(
 
 def finding_messages(findings: Iterable[Any]) -> list[Message]:
     """Engine findings (``rules.Finding``) as messages."""
-    return [Message(f.rule_id, f.severity.value if hasattr(f.severity, "value") else str(f.severity), f.message_nb, f.message_en, f.field) for f in findings]
+    return [
+        Message(
+            f.rule_id,
+            f.severity.value if hasattr(f.severity, "value") else str(f.severity),
+            f.message_nb,
+            f.message_en,
+            f.field,
+        )
+        for f in findings
+    ]
 
 
 FORMAT_RULE = "X-R03"
 
 _FORMAT_TEXTS: dict[str, tuple[str, str]] = {
     "missing": ("Må fylles ut.", "Required."),
-    "int_type": ("Må være et helt tall. Beløp skrives i hele kroner.", "Must be a whole number. Amounts are in whole kroner."),
-    "int_parsing": ("Må være et helt tall. Beløp skrives i hele kroner.", "Must be a whole number. Amounts are in whole kroner."),
-    "int_from_float": ("Må være et helt tall. Beløp skrives i hele kroner.", "Must be a whole number. Amounts are in whole kroner."),
+    "int_type": (
+        "Må være et helt tall. Beløp skrives i hele kroner.",
+        "Must be a whole number. Amounts are in whole kroner.",
+    ),
+    "int_parsing": (
+        "Må være et helt tall. Beløp skrives i hele kroner.",
+        "Must be a whole number. Amounts are in whole kroner.",
+    ),
+    "int_from_float": (
+        "Må være et helt tall. Beløp skrives i hele kroner.",
+        "Must be a whole number. Amounts are in whole kroner.",
+    ),
     "float_parsing": ("Må være et tall, for eksempel 1 eller 0,5.", "Must be a number, for example 1 or 0.5."),
     "float_type": ("Må være et tall, for eksempel 1 eller 0,5.", "Must be a number, for example 1 or 0.5."),
     "string_type": ("Må være tekst.", "Must be text."),
@@ -1242,7 +1342,10 @@ _FORMAT_TEXTS: dict[str, tuple[str, str]] = {
     "too_short": ("Legg til minst én.", "Add at least one."),
     "list_type": ("Må være en liste.", "Must be a list."),
     "dict_type": ("Har feil form.", "Has the wrong shape."),
-    "date_from_datetime_parsing": ("Må være en dato, for eksempel 31.12.2019.", "Must be a date, for example 2019-12-31."),
+    "date_from_datetime_parsing": (
+        "Må være en dato, for eksempel 31.12.2019.",
+        "Must be a date, for example 2019-12-31.",
+    ),
     "date_parsing": ("Må være en dato, for eksempel 31.12.2019.", "Must be a date, for example 2019-12-31."),
     "date_type": ("Må være en dato, for eksempel 31.12.2019.", "Must be a date, for example 2019-12-31."),
     "extra_forbidden": ("Dette feltet hører ikke hjemme her.", "This field does not belong here."),
@@ -1539,7 +1642,8 @@ def _partners(call: CallDefinition, posted: Posted, remove: str | None) -> list[
         check = checks.get(partner.get("kind", ""))
         if check and check.require_confirmations:
             partner["confirmations"] = {
-                key: posted.get(f"partners[{index}].confirmations.{key}") == "true" for key in check.require_confirmations
+                key: posted.get(f"partners[{index}].confirmations.{key}") == "true"
+                for key in check.require_confirmations
             }
         partners.append(partner)
     return partners

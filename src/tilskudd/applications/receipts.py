@@ -101,7 +101,9 @@ def ensure_receipt(application: Application) -> bool:
     if background.pending(make_receipt, application.pk):
         return False
     queue_receipt_with_submission(application.pk)
-    record(None, application, REQUEUED_ACTION, data={"case_number": application.case_number}, audience=Audience.INTERNAL)
+    record(
+        None, application, REQUEUED_ACTION, data={"case_number": application.case_number}, audience=Audience.INTERNAL
+    )
     return True
 
 
@@ -218,7 +220,13 @@ def send_receipt(document: Document) -> bool:
         with document.file.open("rb") as stored:
             message.attach(receipt_filename(application), stored.read(), "application/pdf")
         message.send(fail_silently=False)
-        record(None, application, SENT_ACTION, data={"document": document.pk, "to": recipients}, audience=Audience.APPLICANT)
+        record(
+            None,
+            application,
+            SENT_ACTION,
+            data={"document": document.pk, "to": recipients},
+            audience=Audience.APPLICANT,
+        )
     return True
 
 
@@ -242,9 +250,9 @@ def receipt_recipients(application: Application) -> list[str]:
 
 
 def _load(application_id: int) -> Application:
-    return Application.objects.select_related(
-        "organisation", "call", "call_version", "submitted_by"
-    ).get(pk=application_id)
+    return Application.objects.select_related("organisation", "call", "call_version", "submitted_by").get(
+        pk=application_id
+    )
 
 
 # --- the PDF -----------------------------------------------------------------------

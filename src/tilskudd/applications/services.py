@@ -115,7 +115,14 @@ def start_draft(user, organisation, call: Call) -> Application:
             created_by=user,
             updated_by=user,
         )
-        record(user, application, AuditAction.APPLICATION_CREATED, to_state=Status.DRAFT, data={"call": call.slug}, audience=Audience.APPLICANT)
+        record(
+            user,
+            application,
+            AuditAction.APPLICATION_CREATED,
+            to_state=Status.DRAFT,
+            data={"call": call.slug},
+            audience=Audience.APPLICANT,
+        )
     return application
 
 
@@ -144,7 +151,13 @@ def save_draft(user, application_id: int, changes: dict[str, Any], based_on_revi
         application.updated_by = user
         application.save()
         _void_signatures(application, "Søknaden ble endret etter signering.")
-        record(user, application, AuditAction.DRAFT_SAVED, data={"changed": changed, "revision": application.revision}, audience=Audience.APPLICANT)
+        record(
+            user,
+            application,
+            AuditAction.DRAFT_SAVED,
+            data={"changed": changed, "revision": application.revision},
+            audience=Audience.APPLICANT,
+        )
     return application
 
 
@@ -225,7 +238,11 @@ def sign(user, application_id: int, revision: int) -> Signature:
             user,
             application,
             AuditAction.APPLICATION_SIGNED,
-            data={"hash": signature.content_hash, "capacity": kind, "delegation": delegation.pk if delegation else None},
+            data={
+                "hash": signature.content_hash,
+                "capacity": kind,
+                "delegation": delegation.pk if delegation else None,
+            },
             audience=Audience.APPLICANT,
         )
     return signature
@@ -247,8 +264,8 @@ def submit(user, application_id: int) -> SubmitResult:
     and the receipt is queued.
     """
     with transaction.atomic():
-        application = Application.objects.select_for_update().select_related("call", "organisation").get(
-            pk=application_id
+        application = (
+            Application.objects.select_for_update().select_related("call", "organisation").get(pk=application_id)
         )
         if application.status == Status.SUBMITTED and permissions.can_view(user, application):
             _ensure_after_submission(application)
@@ -359,5 +376,13 @@ def withdraw(user, application_id: int, reason: str = "") -> Application:
         previous = application.status
         application.status = Status.WITHDRAWN
         application.save(update_fields=["status", "updated_at"])
-        record(user, application, audit_action(action), from_state=previous, to_state=Status.WITHDRAWN, reason=reason, audience=Audience.APPLICANT)
+        record(
+            user,
+            application,
+            audit_action(action),
+            from_state=previous,
+            to_state=Status.WITHDRAWN,
+            reason=reason,
+            audience=Audience.APPLICANT,
+        )
     return application

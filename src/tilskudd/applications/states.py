@@ -65,7 +65,9 @@ MOVE_ACTIONS: dict[str, AuditAction] = {
 
 EDITABLE = frozenset({Status.DRAFT, Status.REOPENED})
 #: Submitted at least once and not withdrawn: the grantor's caseload.
-IN_CASEWORK = frozenset({Status.SUBMITTED, Status.REOPENED, Status.IN_ASSESSMENT, Status.GRANTED, Status.REFUSED, Status.REJECTED})
+IN_CASEWORK = frozenset(
+    {Status.SUBMITTED, Status.REOPENED, Status.IN_ASSESSMENT, Status.GRANTED, Status.REFUSED, Status.REJECTED}
+)
 #: The statuses after submission, in the order of a case's life (queues and overviews show them so).
 AFTER_SUBMISSION = (
     Status.SUBMITTED,

@@ -40,9 +40,7 @@ def _pick(nb: str, en: str) -> str:
 
 def _application(request, pk: int) -> Application:
     """The application if the person may see it; 404 otherwise (also for other organisations)."""
-    application = get_object_or_404(
-        Application.objects.select_related("organisation", "call", "call_version"), pk=pk
-    )
+    application = get_object_or_404(Application.objects.select_related("organisation", "call", "call_version"), pk=pk)
     if not permissions.can_view(request.user, application):
         raise Http404("No such application.")
     return application
@@ -166,7 +164,10 @@ def next_step(application: Application, now: dt.datetime, *, can_submit: bool | 
     if application.status == Status.WITHDRAWN:
         return _pick("Trukket – ingen ting mer å gjøre", "Withdrawn – nothing more to do")
     if application.status == Status.IN_ASSESSMENT:
-        return _pick("Til vurdering – dere får brev når vedtaket er gjort", "In assessment – you get a letter when the decision is made")
+        return _pick(
+            "Til vurdering – dere får brev når vedtaket er gjort",
+            "In assessment – you get a letter when the decision is made",
+        )
     if application.status in (Status.GRANTED, Status.REFUSED, Status.REJECTED):
         return _pick("Vedtak er gjort – les brevet", "A decision is made – read the letter")
     if application.status == Status.REOPENED and application.reopened_until:
@@ -175,7 +176,10 @@ def next_step(application: Application, now: dt.datetime, *, can_submit: bool | 
             return _pick(
                 f"Fristen for komplettering gikk ut {until}.", f"The deadline for completion passed on {until}."
             )
-        return _pick(f"Åpnet for komplettering – send inn igjen før {until}", f"Reopened for completion – submit again before {until}")
+        return _pick(
+            f"Åpnet for komplettering – send inn igjen før {until}",
+            f"Reopened for completion – submit again before {until}",
+        )
     if now > application.call.deadline:
         return _pick(
             f"Søknadsfristen gikk ut {deadline}. Søknaden kan ikke sendes inn.",
@@ -188,7 +192,11 @@ def next_step(application: Application, now: dt.datetime, *, can_submit: bool | 
         can_submit = services.check(application).can_submit
     if can_submit:
         return _pick("Venter på signatur", "Waiting for signature")
-    prefix = _pick("Åpnet for komplettering – ", "Reopened for completion – ") if application.status == Status.REOPENED else ""
+    prefix = (
+        _pick("Åpnet for komplettering – ", "Reopened for completion – ")
+        if application.status == Status.REOPENED
+        else ""
+    )
     return prefix + _pick(f"Fullfør og send inn før {deadline}", f"Complete and submit before {deadline}")
 
 
@@ -200,7 +208,11 @@ def completion_notice(application: Application) -> str:
     if application.status != Status.REOPENED or not application.reopened_until:
         return ""
     case = getattr(application, "case", None)
-    grantor = case.grantor_name if case is not None and case.grantor_name else application.call_version.parsed().grantor.name.nb
+    grantor = (
+        case.grantor_name
+        if case is not None and case.grantor_name
+        else application.call_version.parsed().grantor.name.nb
+    )
     until_nb = presentation.format_datetime(application.reopened_until, "nb").text
     until_en = presentation.format_datetime(application.reopened_until, "en").text
     message = application.reopened_message.strip()
@@ -234,7 +246,9 @@ def published_decision(application: Application) -> dict[str, Any] | None:
         "partial": kind == DecisionKind.GRANT and applied and decision.amount < applied,
         "applied": nok(applied),
         "published_at": deadline_text(decision.published_at) if decision.published_at else "",
-        "letter_url": reverse("applications:letter", args=[application.pk, decision.letter_id]) if decision.letter_id else "",
+        "letter_url": reverse("applications:letter", args=[application.pk, decision.letter_id])
+        if decision.letter_id
+        else "",
     }
 
 
@@ -262,7 +276,9 @@ def start(request, slug: str):
     }
     if context["closed"] or not memberships:
         return render(request, "applications/start.html", context)
-    allowed_types = ((call.current_version.definition.get("eligibility") or {}).get("applicant_types") or {}).get("allowed") or []
+    allowed_types = ((call.current_version.definition.get("eligibility") or {}).get("applicant_types") or {}).get(
+        "allowed"
+    ) or []
     choices = []
     for member in memberships:
         organisation = member.organisation
@@ -280,10 +296,14 @@ def start(request, slug: str):
     context["choices"] = choices
     context["allowed_types"] = presentation.applicant_types_text(allowed_types, get_language())
     if request.method == "POST":
-        chosen = request.POST.get("organisation") or (str(memberships[0].organisation_id) if len(memberships) == 1 else "")
+        chosen = request.POST.get("organisation") or (
+            str(memberships[0].organisation_id) if len(memberships) == 1 else ""
+        )
         member = next((m for m in memberships if str(m.organisation_id) == chosen), None)
         if member is None:
-            context["choice_error"] = _pick("Velg hvilken organisasjon som søker.", "Choose which organisation applies.")
+            context["choice_error"] = _pick(
+                "Velg hvilken organisasjon som søker.", "Choose which organisation applies."
+            )
             return render(request, "applications/start.html", context, status=400)
         try:
             application = services.start_draft(request.user, member.organisation, call)
@@ -291,7 +311,11 @@ def start(request, slug: str):
             context["choice_error"] = _pick(refused.permission.reason_nb, refused.permission.reason_en)
             return render(request, "applications/start.html", context, status=403)
         messages.success(
-            request, _pick("Utkastet er laget. Det lagres hver gang du trykker «Lagre».", "The draft is made. It is saved each time you press “Save”.")
+            request,
+            _pick(
+                "Utkastet er laget. Det lagres hver gang du trykker «Lagre».",
+                "The draft is made. It is saved each time you press “Save”.",
+            ),
         )
         return redirect("applications:form", pk=application.pk)
     return render(request, "applications/start.html", context)
@@ -318,7 +342,9 @@ def _form_context(request, application: Application, document: dict[str, Any], *
         "closed": now > application.call.deadline,
         "organisation_url": organisation_url(application.organisation),
         "status_name": status_name(application.status),
-        "state": signature_state(application) if not extra.get("stale") else {"signature": None, "voided": None, "changed": False},
+        "state": signature_state(application)
+        if not extra.get("stale")
+        else {"signature": None, "voided": None, "changed": False},
         "language": get_language(),
         **_casework_context(application),
     }
@@ -438,7 +464,10 @@ def attachments(request, pk: int):
             attachment = get_object_or_404(Attachment, pk=remove, application=application)
             anchor = formbuilder.html_id(f"attachments[{attachment.kind}]")
             attachment_service.remove_attachment(request.user, attachment.pk)
-            messages.success(request, _pick(f"«{attachment.original_name}» er fjernet.", f"“{attachment.original_name}” was removed."))
+            messages.success(
+                request,
+                _pick(f"«{attachment.original_name}» er fjernet.", f"“{attachment.original_name}” was removed."),
+            )
         elif kind:
             uploaded = request.FILES.get(f"file-{kind}")
             if uploaded is None:
@@ -446,7 +475,10 @@ def attachments(request, pk: int):
             else:
                 attachment = attachment_service.add_attachment(request.user, application.pk, kind, uploaded)
                 messages.success(
-                    request, _pick(f"«{attachment.original_name}» er lastet opp.", f"“{attachment.original_name}” was uploaded.")
+                    request,
+                    _pick(
+                        f"«{attachment.original_name}» er lastet opp.", f"“{attachment.original_name}” was uploaded."
+                    ),
                 )
     except attachment_service.AttachmentRefused as refused:
         messages.error(request, _pick(refused.reason_nb, refused.reason_en))
@@ -544,7 +576,10 @@ def review(request, pk: int):
     except services.SubmissionRefused as refused:
         context = _review_context(request, application, refusal=(refused.reason_nb, refused.reason_en))
         return render(request, "applications/review.html", context, status=409)
-    messages.success(request, _pick("Søknaden er signert. Nå kan den sendes inn.", "The application is signed. It can now be submitted."))
+    messages.success(
+        request,
+        _pick("Søknaden er signert. Nå kan den sendes inn.", "The application is signed. It can now be submitted."),
+    )
     return redirect("applications:review", pk=application.pk)
 
 
@@ -556,7 +591,9 @@ def submit(request, pk: int):
     try:
         result = services.submit(request.user, application.pk)
     except services.NotAllowed as refused:
-        context = _review_context(request, application, refusal=(refused.permission.reason_nb, refused.permission.reason_en))
+        context = _review_context(
+            request, application, refusal=(refused.permission.reason_nb, refused.permission.reason_en)
+        )
         return render(request, "applications/review.html", context, status=403)
     except services.SubmissionRefused as refused:
         findings = formbuilder.finding_messages(refused.findings)
@@ -615,7 +652,9 @@ def letter_pdf(request, pk: int, document_id: int):
     if decision is None or not decision.letter.file:
         raise Http404("No such letter.")
     name = decision.letter.file.name.rsplit("/", 1)[-1]
-    return FileResponse(decision.letter.file.open("rb"), as_attachment=False, filename=name, content_type="application/pdf")
+    return FileResponse(
+        decision.letter.file.open("rb"), as_attachment=False, filename=name, content_type="application/pdf"
+    )
 
 
 # --- withdraw ----------------------------------------------------------------------------------
@@ -676,7 +715,10 @@ ACTION_NAMES = {
     AuditAction.APPLICATION_SIGNED: ("Søknaden ble signert", "The application was signed"),
     AuditAction.APPLICATION_SUBMITTED: ("Søknaden ble sendt inn", "The application was submitted"),
     AuditAction.APPLICATION_WITHDRAWN: ("Søknaden ble trukket", "The application was withdrawn"),
-    AuditAction.APPLICATION_REOPENED: ("Søknaden ble åpnet for komplettering", "The application was reopened for completion"),
+    AuditAction.APPLICATION_REOPENED: (
+        "Søknaden ble åpnet for komplettering",
+        "The application was reopened for completion",
+    ),
     AuditAction.APPLICATION_ACCEPTED: ("Søknaden ble tatt til vurdering", "The application was taken into assessment"),
     AuditAction.APPLICATION_GRANTED: ("Vedtak: søknaden ble innvilget", "Decision: the application was granted"),
     AuditAction.APPLICATION_REFUSED: ("Vedtak: søknaden ble avslått", "Decision: the application was refused"),
@@ -698,7 +740,10 @@ def _event_details(event) -> list[str]:
     if data.get("revision"):
         details.append(_pick(f"Versjon {data['revision']}", f"Revision {data['revision']}"))
     if data.get("capacity"):
-        capacity = {"signatory": _pick("med signaturrett", "as signatory"), "delegate": _pick("med fullmakt", "by delegation")}
+        capacity = {
+            "signatory": _pick("med signaturrett", "as signatory"),
+            "delegate": _pick("med fullmakt", "by delegation"),
+        }
         details.append(capacity.get(data["capacity"], data["capacity"]))
     if data.get("case_number"):
         details.append(_pick(f"Saksnummer {data['case_number']}", f"Case number {data['case_number']}"))
@@ -731,7 +776,12 @@ def history(request, pk: int):
                 "details": _event_details(event),
             }
         )
-    context = {"application": application, "call": application.call, "events": events, "status_name": status_name(application.status)}
+    context = {
+        "application": application,
+        "call": application.call,
+        "events": events,
+        "status_name": status_name(application.status),
+    }
     return render(request, "applications/history.html", context)
 
 
@@ -744,7 +794,9 @@ def my_page(request):
     now = timezone.now()
     language = get_language()
     open_calls = list(
-        Call.objects.select_related("current_version").filter(current_version__isnull=False, deadline__gt=now).order_by("deadline")
+        Call.objects.select_related("current_version")
+        .filter(current_version__isnull=False, deadline__gt=now)
+        .order_by("deadline")
     )
     groups = []
     for member in _memberships(request.user):
@@ -758,18 +810,25 @@ def my_page(request):
         )
         for application in applications:
             documents = [
-                {"label": _pick("Kvittering (PDF)", "Receipt (PDF)"), "url": reverse("applications:receipt", args=[application.pk])}
+                {
+                    "label": _pick("Kvittering (PDF)", "Receipt (PDF)"),
+                    "url": reverse("applications:receipt", args=[application.pk]),
+                }
                 for document in application.documents.all()
                 if document.kind == Document.Kind.RECEIPT
             ]
             decision_info = published_decision(application) if application.status in DECIDED else None
             if decision_info and decision_info["letter_url"]:
-                documents.append({"label": _pick("Vedtaksbrev (PDF)", "Decision letter (PDF)"), "url": decision_info["letter_url"]})
+                documents.append(
+                    {"label": _pick("Vedtaksbrev (PDF)", "Decision letter (PDF)"), "url": decision_info["letter_url"]}
+                )
             rows.append(
                 {
                     "application": application,
                     "title": application.title or _pick("Uten tittel", "Untitled"),
-                    "call_title": presentation.pick(language, application.call.title_nb, application.call.title_en or application.call.title_nb),
+                    "call_title": presentation.pick(
+                        language, application.call.title_nb, application.call.title_en or application.call.title_nb
+                    ),
                     "status": status_name(application.status),
                     "status_code": application.status,
                     "deadline": presentation.format_datetime(application.call.deadline, language),
@@ -784,7 +843,9 @@ def my_page(request):
             )
         can_apply = []
         for call in open_calls:
-            allowed = ((call.current_version.definition.get("eligibility") or {}).get("applicant_types") or {}).get("allowed") or []
+            allowed = ((call.current_version.definition.get("eligibility") or {}).get("applicant_types") or {}).get(
+                "allowed"
+            ) or []
             allow_list = (call.current_version.definition.get("eligibility") or {}).get("allow_list") or {}
             if allowed and organisation.applicant_type not in allowed:
                 continue
@@ -801,7 +862,10 @@ def my_page(request):
             {
                 "organisation": organisation,
                 "membership": member,
-                "role": _pick(Role(member.role).label, {"member": "Member", "signatory": "Signatory", "administrator": "Administrator"}[member.role]),
+                "role": _pick(
+                    Role(member.role).label,
+                    {"member": "Member", "signatory": "Signatory", "administrator": "Administrator"}[member.role],
+                ),
                 "applications": rows,
                 "open_calls": can_apply,
                 "organisation_url": organisation_url(organisation, "profile"),

@@ -23,9 +23,21 @@ def parse_declaration(data) -> tuple[bool | None, str, list[Problem]]:
     choice = data.get("disqualified")
     reason = _text(data, "disqualification_reason")
     if choice not in ("no", "yes"):
-        return None, reason, [Problem("disqualified", "Velg om du er habil eller inhabil.", "Choose whether you are disqualified or not.")]
+        return (
+            None,
+            reason,
+            [
+                Problem(
+                    "disqualified", "Velg om du er habil eller inhabil.", "Choose whether you are disqualified or not."
+                )
+            ],
+        )
     if choice == "yes" and not reason:
-        return True, reason, [Problem("disqualification_reason", "Skriv hvorfor du er inhabil.", "Write why you are disqualified.")]
+        return (
+            True,
+            reason,
+            [Problem("disqualification_reason", "Skriv hvorfor du er inhabil.", "Write why you are disqualified.")],
+        )
     return choice == "yes", reason, []
 
 
@@ -44,7 +56,11 @@ def parse_scores(data, criteria) -> tuple[dict[str, tuple[int | None, str]], int
         if raw in (None, ""):
             if reason:
                 problems.append(
-                    Problem(criterion.id, f"Velg en verdi eller «ikke relevant» for «{label_nb}».", f"Choose a value or “not applicable” for “{label_en}”.")
+                    Problem(
+                        criterion.id,
+                        f"Velg en verdi eller «ikke relevant» for «{label_nb}».",
+                        f"Choose a value or “not applicable” for “{label_en}”.",
+                    )
                 )
             continue
         if raw == NOT_APPLICABLE:
@@ -53,7 +69,9 @@ def parse_scores(data, criteria) -> tuple[dict[str, tuple[int | None, str]], int
             try:
                 value = int(raw)
             except ValueError:
-                problems.append(Problem(criterion.id, f"Ugyldig verdi for «{label_nb}».", f"Invalid value for “{label_en}”."))
+                problems.append(
+                    Problem(criterion.id, f"Ugyldig verdi for «{label_nb}».", f"Invalid value for “{label_en}”.")
+                )
                 continue
         scores[criterion.id] = (value, reason)
     amount_raw = _text(data, "proposed_amount").replace(" ", "").replace("\u00a0", "")
@@ -64,11 +82,19 @@ def parse_scores(data, criteria) -> tuple[dict[str, tuple[int | None, str]], int
         except ValueError:
             amount = None
         if amount is None:
-            problems.append(Problem("proposed_amount", "Foreslått beløp må være hele kroner.", "The proposed amount must be whole NOK."))
+            problems.append(
+                Problem(
+                    "proposed_amount", "Foreslått beløp må være hele kroner.", "The proposed amount must be whole NOK."
+                )
+            )
         elif abs(amount) > MAX_NOK:  # the database holds 64-bit integers; no grant comes near
             amount = None
             problems.append(
-                Problem("proposed_amount", "Foreslått beløp kan være høyst 1 000 000 000 000 kr.", "The proposed amount can be at most NOK 1,000,000,000,000.")
+                Problem(
+                    "proposed_amount",
+                    "Foreslått beløp kan være høyst 1 000 000 000 000 kr.",
+                    "The proposed amount can be at most NOK 1,000,000,000,000.",
+                )
             )
     return scores, amount, _text(data, "comment"), problems
 

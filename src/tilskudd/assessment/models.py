@@ -30,9 +30,7 @@ class Assignment(models.Model):
 
     class Meta:
         ordering = ["assigned_at", "id"]
-        constraints = [
-            models.UniqueConstraint(fields=["application", "assessor"], name="one_assignment_per_assessor")
-        ]
+        constraints = [models.UniqueConstraint(fields=["application", "assessor"], name="one_assignment_per_assessor")]
 
 
 class Score(models.Model):

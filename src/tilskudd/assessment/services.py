@@ -67,7 +67,9 @@ class NotAssigned(AssessmentError):
     """The assignment is not the person's (pages answer 404)."""
 
     def __init__(self):
-        super().__init__(Problem("", "Denne vurderingen er ikke tildelt deg.", "This assessment is not assigned to you."))
+        super().__init__(
+            Problem("", "Denne vurderingen er ikke tildelt deg.", "This assessment is not assigned to you.")
+        )
 
 
 # --- what the call asks -------------------------------------------------------------------------------------------
@@ -127,9 +129,7 @@ def _refuse_if_locked(application: Application) -> None:
 
 def _in_assessment(application: Application) -> None:
     if application.status != Status.IN_ASSESSMENT:
-        raise AssessmentError.of(
-            "Søknaden er ikke til vurdering.", "The application is not in assessment."
-        )
+        raise AssessmentError.of("Søknaden er ikke til vurdering.", "The application is not in assessment.")
 
 
 def _own_assignment(user, assignment_id: int, *, for_update: bool = True) -> Assignment:
@@ -180,7 +180,13 @@ def assign(user, case_id: int, assessor_ids) -> list[Assignment]:
                 application=application, assessor=allowed[assessor_id], defaults={"assigned_by": user}
             )
             if created:
-                record(user, assignment, AuditAction.ASSESSMENT_ASSIGNED, data={"case": case.pk, "assessor": assessor_id}, audience=Audience.INTERNAL)
+                record(
+                    user,
+                    assignment,
+                    AuditAction.ASSESSMENT_ASSIGNED,
+                    data={"case": case.pk, "assessor": assessor_id},
+                    audience=Audience.INTERNAL,
+                )
             assignments.append(assignment)
         return assignments
 
@@ -188,7 +194,9 @@ def assign(user, case_id: int, assessor_ids) -> list[Assignment]:
 def unassign(user, assignment_id: int) -> None:
     """Take an assignment back while nothing is scored."""
     with transaction.atomic():
-        assignment = Assignment.objects.select_for_update().select_related("application").filter(pk=assignment_id).first()
+        assignment = (
+            Assignment.objects.select_for_update().select_related("application").filter(pk=assignment_id).first()
+        )
         if assignment is None:
             raise AssessmentError.of("Tildelingen finnes ikke.", "No such assignment.")
         case = _case(assignment.application)
@@ -199,7 +207,13 @@ def unassign(user, assignment_id: int) -> None:
                 "Fagvurdereren har begynt å vurdere; tildelingen kan ikke tas tilbake.",
                 "The assessor has started scoring; the assignment cannot be taken back.",
             )
-        record(user, assignment, AuditAction.ASSESSMENT_UNASSIGNED, data={"case": case.pk, "assessor": assignment.assessor_id}, audience=Audience.INTERNAL)
+        record(
+            user,
+            assignment,
+            AuditAction.ASSESSMENT_UNASSIGNED,
+            data={"case": case.pk, "assessor": assignment.assessor_id},
+            audience=Audience.INTERNAL,
+        )
         assignment.delete()
 
 
@@ -284,7 +298,11 @@ def score_problems(
     if proposed_amount is not None:
         if isinstance(proposed_amount, bool) or not isinstance(proposed_amount, int) or proposed_amount < 0:
             problems.append(
-                Problem("proposed_amount", "Foreslått beløp må være hele kroner, 0 eller mer.", "The proposed amount must be whole NOK, 0 or more.")
+                Problem(
+                    "proposed_amount",
+                    "Foreslått beløp må være hele kroner, 0 eller mer.",
+                    "The proposed amount must be whole NOK, 0 or more.",
+                )
             )
         elif applied and proposed_amount > applied:
             problems.append(
@@ -354,7 +372,14 @@ def complete(user, assignment_id: int) -> Assignment:
             )
         assignment.completed_at = timezone.now()
         assignment.save(update_fields=["completed_at"])
-        record(user, assignment, AuditAction.ASSESSMENT_COMPLETED, from_state="scoring", to_state="completed", audience=Audience.INTERNAL)
+        record(
+            user,
+            assignment,
+            AuditAction.ASSESSMENT_COMPLETED,
+            from_state="scoring",
+            to_state="completed",
+            audience=Audience.INTERNAL,
+        )
         return assignment
 
 
@@ -441,7 +466,11 @@ def lock(user, case_id: int, moderated: dict[str, Any] | None, note: str) -> Ass
             AuditAction.ASSESSMENT_LOCKED,
             to_state="locked",
             reason=result.note,
-            data={"case": case.pk, "total": str(total) if total is not None else None, "moderated": result.moderated_scores},
+            data={
+                "case": case.pk,
+                "total": str(total) if total is not None else None,
+                "moderated": result.moderated_scores,
+            },
             audience=Audience.INTERNAL,
         )
         return result

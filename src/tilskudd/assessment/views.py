@@ -53,7 +53,14 @@ def mine(request):
     for assignment in assignments:
         locked = hasattr(assignment.application, "assessment_lock")
         state = services.state_of(assignment, locked=locked)
-        rows.append({"assignment": assignment, "application": assignment.application, "state": state, "state_text": services.STATE_TEXT[state]})
+        rows.append(
+            {
+                "assignment": assignment,
+                "application": assignment.application,
+                "state": state,
+                "state_text": services.STATE_TEXT[state],
+            }
+        )
     return render(request, "assessment/mine.html", {**SECTION, "rows": rows, "is_assessor": bool(grantors)})
 
 
@@ -132,9 +139,13 @@ def _anchor(field: str, criteria) -> str:
 @staff_view
 @require_http_methods(["GET", "POST"])
 def assignment(request, assignment_id: int):
-    found = Assignment.objects.select_related("application", "application__case", "application__call", "application__organisation").filter(
-        pk=assignment_id, assessor=request.user
-    ).first()
+    found = (
+        Assignment.objects.select_related(
+            "application", "application__case", "application__call", "application__organisation"
+        )
+        .filter(pk=assignment_id, assessor=request.user)
+        .first()
+    )
     if found is None:
         raise Http404("no such assignment")
     case = case_or_404(request.user, found.application.case.pk, Role.ASSESSOR)
@@ -150,9 +161,15 @@ def assignment(request, assignment_id: int):
                     services.declare(request.user, found.pk, disqualified, reason)
                     messages.success(
                         request,
-                        pick("Erklæringen er lagret. Du er inhabil og skal ikke vurdere søknaden.", "Your declaration is saved. You are disqualified and will not assess the application.")
+                        pick(
+                            "Erklæringen er lagret. Du er inhabil og skal ikke vurdere søknaden.",
+                            "Your declaration is saved. You are disqualified and will not assess the application.",
+                        )
                         if disqualified
-                        else pick("Erklæringen er lagret. Du kan nå vurdere søknaden.", "Your declaration is saved. You can now assess the application."),
+                        else pick(
+                            "Erklæringen er lagret. Du kan nå vurdere søknaden.",
+                            "Your declaration is saved. You can now assess the application.",
+                        ),
                     )
                     return redirect("assessment:assignment", assignment_id=found.pk)
             elif "score" in request.POST:
@@ -198,7 +215,9 @@ def assignment(request, assignment_id: int):
         "rows": _criteria_rows(criteria, stored, posted if problems else None, by_field),
         "stored": [(c, stored.get(c.id)) for c in criteria],
         "amount_applied": services.amount_applied(application),
-        "proposed_amount": (posted.get("proposed_amount", "") if posted is not None and problems else found.proposed_amount),
+        "proposed_amount": (
+            posted.get("proposed_amount", "") if posted is not None and problems else found.proposed_amount
+        ),
         "comment": (posted.get("comment", "") if posted is not None and problems else found.comment),
         "declaration": {
             "choice": request.POST.get("disqualified", "") if request.method == "POST" else "",
@@ -238,7 +257,9 @@ def summary(request, case_id: int):
                 ids, problems = forms.parse_assign(request.POST)
                 if not problems:
                     made = services.assign(request.user, case.pk, ids)
-                    messages.success(request, pick(f"{len(made)} fagvurderer(e) er tildelt.", f"{len(made)} assessor(s) assigned."))
+                    messages.success(
+                        request, pick(f"{len(made)} fagvurderer(e) er tildelt.", f"{len(made)} assessor(s) assigned.")
+                    )
                     return redirect("assessment:summary", case_id=case.pk)
             elif "unassign" in request.POST:
                 form = "assign"
@@ -255,13 +276,21 @@ def summary(request, case_id: int):
             else:
                 problems = [Problem("", "Ukjent handling.", "Unknown action.")]
         except (ValueError, AssessmentError) as error:
-            problems = error.problems if isinstance(error, AssessmentError) else [Problem("", "Ugyldig forespørsel.", "Invalid request.")]
+            problems = (
+                error.problems
+                if isinstance(error, AssessmentError)
+                else [Problem("", "Ugyldig forespørsel.", "Invalid request.")]
+            )
             if form == "lock":
                 known = {c.id for c in criteria}
-                problems = [Problem(f"moderated_{p.field}" if p.field in known else p.field, p.nb, p.en) for p in problems]
+                problems = [
+                    Problem(f"moderated_{p.field}" if p.field in known else p.field, p.nb, p.en) for p in problems
+                ]
     result = services.summary(application)
     error_summary, by_field = _errors(problems)
-    error_summary = [(f"id_{field}" if field else f"{form or 'assessment'}-form", text) for field, text in error_summary]
+    error_summary = [
+        (f"id_{field}" if field else f"{form or 'assessment'}-form", text) for field, text in error_summary
+    ]
     disagreements = {}
     amount_disagreement = None
     for found in result["disagreements"]:
@@ -298,7 +327,9 @@ def summary(request, case_id: int):
         "disagreement_count": len(result["disagreements"]),
         "lock": lock,
         "is_caseworker": is_caseworker,
-        "may_lock": lock is None and application.status == "in_assessment" and any(r["counted"] for r in result["assessors"]),
+        "may_lock": lock is None
+        and application.status == "in_assessment"
+        and any(r["counted"] for r in result["assessors"]),
         "waiting_for_completion": lock is None and not any(r["counted"] for r in result["assessors"]),
         "candidates": [p for p in services.assessors_of(case.grantor_org_number) if p.pk not in assigned_ids],
         "disqualified": [row for row in result["assessors"] if row["state"] == "disqualified"],

@@ -102,24 +102,35 @@ def _check_stream(stream: str, events, head) -> Finding | None:
     for event in events:
         nb, en = _event_words(event)
         if not stream or not event.hash:
-            return Finding(stream, event.pk, "inserted", f"{nb} står utenfor kjeden (ingen hash).",
-                           f"{en} is outside the chain (no hash).")
+            return Finding(
+                stream,
+                event.pk,
+                "inserted",
+                f"{nb} står utenfor kjeden (ingen hash).",
+                f"{en} is outside the chain (no hash).",
+            )
         if event.sequence > expected:
             missing = f"{expected}" if event.sequence == expected + 1 else f"{expected}–{event.sequence - 1}"
             return Finding(
-                stream, event.pk, "deleted",
+                stream,
+                event.pk,
+                "deleted",
                 f"Slettet: hendelse nr. {missing} i {stream} mangler (før hendelse {event.pk}).",
                 f"Deleted: event no. {missing} in {stream} is missing (before event {event.pk}).",
             )
         if event.sequence < expected or event.prev_hash != prev_hash:
             return Finding(
-                stream, event.pk, "inserted",
+                stream,
+                event.pk,
+                "inserted",
                 f"Satt inn: {nb} peker ikke på hendelsen før seg i kjeden.",
                 f"Inserted: {en} does not point to the event before it in the chain.",
             )
         if compute_hash(event) != event.hash:
             return Finding(
-                stream, event.pk, "edited",
+                stream,
+                event.pk,
+                "edited",
                 f"Endret: {nb} er endret etter at den ble skrevet (hashen stemmer ikke).",
                 f"Edited: {en} was changed after it was written (the hash does not match).",
             )
@@ -128,20 +139,34 @@ def _check_stream(stream: str, events, head) -> Finding | None:
         if last is None:
             return None
         nb, en = _event_words(last)
-        return Finding(stream, last.pk, "inserted", f"Satt inn: strømmen {stream} har ingen registrert siste hendelse ({nb}).",
-                       f"Inserted: the stream {stream} has no recorded last event ({en}).")
+        return Finding(
+            stream,
+            last.pk,
+            "inserted",
+            f"Satt inn: strømmen {stream} har ingen registrert siste hendelse ({nb}).",
+            f"Inserted: the stream {stream} has no recorded last event ({en}).",
+        )
     last_sequence = last.sequence if last else 0
     if head.sequence > last_sequence:
-        missing = f"{last_sequence + 1}" if head.sequence == last_sequence + 1 else f"{last_sequence + 1}–{head.sequence}"
+        missing = (
+            f"{last_sequence + 1}" if head.sequence == last_sequence + 1 else f"{last_sequence + 1}–{head.sequence}"
+        )
         return Finding(
-            stream, None, "deleted",
+            stream,
+            None,
+            "deleted",
             f"Slettet: hendelse nr. {missing} i {stream} mangler (den siste var nr. {head.sequence}).",
             f"Deleted: event no. {missing} in {stream} is missing (the last one was no. {head.sequence}).",
         )
     if head.sequence < last_sequence or head.hash != last.hash:
         nb, en = _event_words(last)
-        return Finding(stream, last.pk, "inserted", f"Satt inn: {nb} er ikke skrevet av systemet (etter strømmens siste).",
-                       f"Inserted: {en} was not written by the system (after the stream's last).")
+        return Finding(
+            stream,
+            last.pk,
+            "inserted",
+            f"Satt inn: {nb} er ikke skrevet av systemet (etter strømmens siste).",
+            f"Inserted: {en} was not written by the system (after the stream's last).",
+        )
     return None
 
 

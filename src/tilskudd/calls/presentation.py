@@ -204,9 +204,7 @@ class CallCard:
 
 NBSP = "\u00a0"
 
-MONTHS_EN = (
-    "January February March April May June July August September October November December"
-).split()
+MONTHS_EN = ("January February March April May June July August September October November December").split()
 
 APPLICANT_TYPE_PLURALS = {
     "municipality": ("kommuner", "municipalities"),
@@ -447,9 +445,10 @@ def describe_condition(
         return ""
     parts: list[str] = []
     if condition.areas and not skip_areas:
-        parts.append(pick(language, "søknaden gjelder ", "the application is for ") + areas_words(
-            call, condition.areas, language
-        ))
+        parts.append(
+            pick(language, "søknaden gjelder ", "the application is for ")
+            + areas_words(call, condition.areas, language)
+        )
     if condition.field:
         target = _field_at(call, condition.field)
         label = path_words(call, condition.field, language)
@@ -540,9 +539,11 @@ def describe_check(check, call: CallDefinition, language: str | None, *, skip_ar
         low = format_nok(check.min, language) if check.min is not None else None
         high = format_nok(check.max, language) if check.max is not None else None
         per_year = pick(language, " per år", " a year") if check.per_year else ""
-        sentence = pick(
-            language, "Prosjektets samlede budsjett kan være ", "The project's total budget may be "
-        ) + _bounds(low, high, language) + per_year
+        sentence = (
+            pick(language, "Prosjektets samlede budsjett kan være ", "The project's total budget may be ")
+            + _bounds(low, high, language)
+            + per_year
+        )
     elif isinstance(check, OwnContributionCheck):
         sentence = pick(
             language,
@@ -565,7 +566,9 @@ def describe_check(check, call: CallDefinition, language: str | None, *, skip_ar
         count = (
             pick(language, "minst én finansieringskilde", "at least one funding source")
             if check.min_count == 1
-            else pick(language, f"minst {check.min_count} finansieringskilder", f"at least {check.min_count} funding sources")
+            else pick(
+                language, f"minst {check.min_count} finansieringskilder", f"at least {check.min_count} funding sources"
+            )
         )
         sentence = pick(
             language,
@@ -687,7 +690,9 @@ def _purpose_block(call: CallDefinition, language: str | None) -> Block | None:
     if call.circular:
         lines.append(Line(phrase(call.circular), term=pick(language, "Rundskriv", "Circular")))
     if call.source:
-        source: Part = Link(call.source, call.source) if call.source.startswith(("http://", "https://")) else call.source
+        source: Part = (
+            Link(call.source, call.source) if call.source.startswith(("http://", "https://")) else call.source
+        )
         lines.append(Line(phrase(source), term=pick(language, "Utlysningsteksten", "The call text")))
     if not lines:
         return None
@@ -761,9 +766,7 @@ def _frame_block(call: CallDefinition, language: str | None) -> Block:
         rows = []
         for area_id, amount in frame.area_amounts.items():
             area = call.area(area_id)
-            share = (
-                format_percent(100 * amount / frame.amount, language) if frame.amount else "–"
-            )
+            share = format_percent(100 * amount / frame.amount, language) if frame.amount else "–"
             rows.append(
                 Row(
                     (
@@ -1000,9 +1003,7 @@ def _areas_block(call: CallDefinition, language: str | None) -> Block | None:
         return None
     label = text_in(areas.label, language)
     heading = (
-        pick(language, "Prioriterte områder", "Priority areas")
-        if areas.label.nb == "Prioritert område"
-        else label
+        pick(language, "Prioriterte områder", "Priority areas") if areas.label.nb == "Prioritert område" else label
     )
     selection = (
         pick(
@@ -1082,9 +1083,7 @@ def _areas_block(call: CallDefinition, language: str | None) -> Block | None:
                     language,
                 ),
             )
-        children.append(
-            Block(f"omrade-{area.id}", text_in(area.title, language), tuple(lines), tables)
-        )
+        children.append(Block(f"omrade-{area.id}", text_in(area.title, language), tuple(lines), tables))
     return Block("omrader", heading, (Line(phrase(selection), (areas.rule,)),), (), tuple(children))
 
 
@@ -1131,9 +1130,7 @@ def _content_block(call: CallDefinition, language: str | None) -> Block:
             )
         )
     other = [
-        check
-        for check in call.checks
-        if not isinstance(check, BUDGET_CHECKS) and not (check.when and check.when.areas)
+        check for check in call.checks if not isinstance(check, BUDGET_CHECKS) and not (check.when and check.when.areas)
     ]
     if other:
         children.append(
@@ -1226,11 +1223,11 @@ def _assessment_block(call: CallDefinition, language: str | None) -> Block:
             )
         )
     if assessment.grant_size:
-        lines.append(_note_line(assessment.grant_size, language, term=pick(language, "Tilskuddets størrelse", "Grant size")))
+        lines.append(
+            _note_line(assessment.grant_size, language, term=pick(language, "Tilskuddets størrelse", "Grant size"))
+        )
     lines += [_note_line(note, language) for note in assessment.notes]
-    table = _criteria_table(
-        assessment.criteria, pick(language, "Vurderingskriterier", "Assessment criteria"), language
-    )
+    table = _criteria_table(assessment.criteria, pick(language, "Vurderingskriterier", "Assessment criteria"), language)
     return Block(
         "vurdering", pick(language, "Slik vurderer vi søknadene", "How we assess applications"), tuple(lines), (table,)
     )
@@ -1256,7 +1253,9 @@ def _signing_block(call: CallDefinition, language: str | None) -> Block:
     sentence += "."
     lines = [Line(phrase(sentence), (signing.rule,))]
     if not signing.delegation_allowed:
-        lines.append(Line(phrase(pick(language, "Dette kan ikke delegeres.", "This cannot be delegated.")), (signing.rule,)))
+        lines.append(
+            Line(phrase(pick(language, "Dette kan ikke delegeres.", "This cannot be delegated.")), (signing.rule,))
+        )
     return Block("signering", pick(language, "Signering", "Signing"), tuple(lines))
 
 
@@ -1269,7 +1268,9 @@ def _payment_block(call: CallDefinition, language: str | None) -> Block:
             "The grant is paid after the grantee has accepted the conditions in the grant letter",
         )
         if payment.trigger is PaymentTrigger.ON_ACCEPTANCE
-        else pick(language, "Tilskuddet betales ut når vedtaket er gjort", "The grant is paid once the decision is made")
+        else pick(
+            language, "Tilskuddet betales ut når vedtaket er gjort", "The grant is paid once the decision is made"
+        )
     )
     terms = (
         pick(language, ", i én utbetaling", ", in one payment")
@@ -1334,11 +1335,7 @@ def _reporting_block(call: CallDefinition, language: str | None) -> Block:
             details.append(phrase(pick(language, f"Godkjennes av {approvers}.", f"Approved by the {approvers}.")))
         if duty.areas:
             details.append(
-                phrase(
-                    pick(language, "Gjelder bare ", "Only for ")
-                    + areas_words(call, duty.areas, language)
-                    + "."
-                )
+                phrase(pick(language, "Gjelder bare ", "Only for ") + areas_words(call, duty.areas, language) + ".")
             )
         if duty.personal_data:
             details.append(
@@ -1449,9 +1446,7 @@ def _after_grant_block(call: CallDefinition, language: str | None) -> Block:
                 ),
                 (carry.rule,),
             )
-        children.append(
-            Block("overforing", pick(language, "Ubrukte midler", "Unused funds"), (line,))
-        )
+        children.append(Block("overforing", pick(language, "Ubrukte midler", "Unused funds"), (line,)))
     if call.repayment:
         repayment = call.repayment
         lines = [Line(phrase(text_in(repayment.text, language)), (repayment.rule,))]
@@ -1473,7 +1468,9 @@ def _after_grant_block(call: CallDefinition, language: str | None) -> Block:
             details = ()
             if condition.areas:
                 details = (
-                    phrase(pick(language, "Gjelder ", "Applies to ") + areas_words(call, condition.areas, language) + "."),
+                    phrase(
+                        pick(language, "Gjelder ", "Applies to ") + areas_words(call, condition.areas, language) + "."
+                    ),
                 )
             lines.append(Line(phrase(text_in(condition.text, language)), (condition.rule,), details))
         children.append(
@@ -1505,9 +1502,7 @@ def complaint_words(right, language: str | None) -> Phrase:
             text_in(right.sent_to, language)
         )
     if right.decided_by:
-        words += pick(language, " Klagen avgjøres av ", " Decided by ") + _sentence(
-            text_in(right.decided_by, language)
-        )
+        words += pick(language, " Klagen avgjøres av ", " Decided by ") + _sentence(text_in(right.decided_by, language))
     return phrase(words)
 
 
@@ -1537,8 +1532,9 @@ def _complaints_block(call: CallDefinition, language: str | None) -> Block:
         tuple(rows),
     )
     lines = []
-    allowed_rules = _rules(*(getattr(complaints, k).rule for k in ("allocation", "refusal", "rejection")
-                             if getattr(complaints, k).allowed))
+    allowed_rules = _rules(
+        *(getattr(complaints, k).rule for k in ("allocation", "refusal", "rejection") if getattr(complaints, k).allowed)
+    )
     for kind, body in complaints.decided_by_grantor_kind.items():
         lines.append(
             Line(
@@ -1611,7 +1607,10 @@ def _contact_block(call: CallDefinition, language: str | None) -> Block | None:
                     covers = areas_words(call, ids, language) if known else f"{label} {key}"
                 phone, email = _contact_link(contact, language)
                 rows.append(
-                    Row((phrase(office.office), phrase(upper_first(covers)), phrase(contact.name), phone, email), (routing.rule,))
+                    Row(
+                        (phrase(office.office), phrase(upper_first(covers)), phrase(contact.name), phone, email),
+                        (routing.rule,),
+                    )
                 )
         tables.append(
             Table(

@@ -90,7 +90,9 @@ class NotAssignedToYou(RoleMissing):
     def __init__(self):
         super().__init__(*READING_ROLES)
         self.reason_nb = "Som fagvurderer ser du bare søknadene du er satt til å vurdere. Se «Mine vurderinger»."
-        self.reason_en = "As an assessor you see only the applications you are assigned to assess. See «My assessments»."
+        self.reason_en = (
+            "As an assessor you see only the applications you are assigned to assess. See «My assessments»."
+        )
 
 
 def readable_case_or_404(user, case_id: int) -> Case:

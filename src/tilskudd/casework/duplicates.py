@@ -92,7 +92,12 @@ def flags_for_call(call, cases: Iterable[Case] | None = None) -> dict[int, Dupli
         if case.pk not in wanted:
             continue
         others = [
-            OtherCase(other.grantor_name, other.application.case_number or "", _title(other.application), _amount(other.application))
+            OtherCase(
+                other.grantor_name,
+                other.application.case_number or "",
+                _title(other.application),
+                _amount(other.application),
+            )
             for other in by_organisation[case.application.organisation_id]
             if other.pk != case.pk and other.grantor_org_number != case.grantor_org_number
         ]

@@ -32,7 +32,9 @@ class BilingualForm(forms.Form):
         for name, form_field in self.fields.items():
             if name in self.labels:
                 form_field.label = pick(*self.labels[name])
-            form_field.error_messages["required"] = pick(f"Fyll ut «{form_field.label}».", f"Fill in “{form_field.label}”.")
+            form_field.error_messages["required"] = pick(
+                f"Fyll ut «{form_field.label}».", f"Fill in “{form_field.label}”."
+            )
             form_field.error_messages["invalid"] = pick("Sjekk det du skrev.", "Check what you typed.")
             if isinstance(form_field, forms.DateField):
                 form_field.error_messages["invalid"] = pick(
@@ -56,7 +58,10 @@ class QueueFilterForm(BilingualForm):
     """The queue's filters (GET). Every field is optional; an invalid value is ignored with a message."""
 
     labels = {
-        "q": ("Søk (saksnummer, organisasjon, organisasjonsnummer eller tittel)", "Search (case number, organisation, organisation number or title)"),
+        "q": (
+            "Søk (saksnummer, organisasjon, organisasjonsnummer eller tittel)",
+            "Search (case number, organisation, organisation number or title)",
+        ),
         "area": ("Prioritert område / delmål", "Priority area / sub-goal"),
         "status": ("Status", "Status"),
         "county": ("Søkerens fylke", "Applicant's county"),
@@ -96,7 +101,9 @@ class QueueFilterForm(BilingualForm):
             self.fields[name].error_messages["invalid"] = pick(
                 "Skriv et helt beløp i kroner.", "Enter a whole amount in NOK."
             )
-            self.fields[name].error_messages["min_value"] = pick("Beløpet kan ikke være negativt.", "The amount cannot be negative.")
+            self.fields[name].error_messages["min_value"] = pick(
+                "Beløpet kan ikke være negativt.", "The amount cannot be negative."
+            )
         if len(grantors) < 2:
             del self.fields["grantor"]
         if not show_flagged:
@@ -177,7 +184,10 @@ class AssignForm(BilingualForm):
 
 
 class StaffRoleForm(BilingualForm):
-    labels = {"email": ("E-postadressen personen logger inn med", "The e-mail address the person logs in with"), "role": ("Rolle", "Role")}
+    labels = {
+        "email": ("E-postadressen personen logger inn med", "The e-mail address the person logs in with"),
+        "role": ("Rolle", "Role"),
+    }
     email = forms.EmailField(max_length=254)
     role = forms.ChoiceField()
 

@@ -53,7 +53,9 @@ def calls(user):
     numbers = grantor_numbers(user)
     if not numbers:
         return Call.objects.none()
-    local = [call.pk for call in Call.objects.exclude(grantor_org_number__in=numbers) if call_grantors_of(call) & numbers]
+    local = [
+        call.pk for call in Call.objects.exclude(grantor_org_number__in=numbers) if call_grantors_of(call) & numbers
+    ]
     by_case = Q(pk__in=Case.objects.filter(grantor_org_number__in=numbers).values("application__call"))
     return Call.objects.filter(Q(grantor_org_number__in=numbers) | Q(pk__in=local) | by_case).distinct()
 
@@ -94,7 +96,9 @@ def organisation_grantors(organisation) -> set[str] | None:
     from tilskudd.applications.models import Application  # noqa: PLC0415 - casework builds on applications
     from tilskudd.casework.services import grantor_of  # noqa: PLC0415 - services import this module
 
-    numbers = set(Case.objects.filter(application__organisation=organisation).values_list("grantor_org_number", flat=True))
+    numbers = set(
+        Case.objects.filter(application__organisation=organisation).values_list("grantor_org_number", flat=True)
+    )
     drafts = Application.objects.filter(organisation=organisation, case__isnull=True).select_related("call_version")
     for application in drafts:
         numbers.add(grantor_of(application)[0])

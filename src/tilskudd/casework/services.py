@@ -40,13 +40,25 @@ def open_case(application: Application) -> Case:
     existing = Case.objects.filter(application=application).first()
     if existing is not None:
         if existing.screening == ScreeningOutcome.COMPLETION_REQUESTED:
-            record(application.submitted_by, existing, AuditAction.CASE_COMPLETED, data={"hash": application.submitted_hash}, audience=Audience.INTERNAL)
+            record(
+                application.submitted_by,
+                existing,
+                AuditAction.CASE_COMPLETED,
+                data={"hash": application.submitted_hash},
+                audience=Audience.INTERNAL,
+            )
         return existing
     number, name = grantor_of(application)
     case = Case(application=application, grantor_org_number=number, grantor_name=name)
     _route(case, application)
     case.save()
-    record(None, case, AuditAction.CASE_OPENED, data={"grantor": number, "office": case.office, "contact": case.contact_name}, audience=Audience.INTERNAL)
+    record(
+        None,
+        case,
+        AuditAction.CASE_OPENED,
+        data={"grantor": number, "office": case.office, "contact": case.contact_name},
+        audience=Audience.INTERNAL,
+    )
     return case
 
 
@@ -88,9 +100,9 @@ def _locked_case(user, case_id: int, *wanted: str) -> tuple[Case, Application]:
     if case is None or not scope.can_see_case(user, case, *wanted):
         raise RoleMissing(*wanted)
     application = (
-        Application.objects.select_for_update().select_related("organisation", "call", "call_version").get(
-            pk=case.application_id
-        )
+        Application.objects.select_for_update()
+        .select_related("organisation", "call", "call_version")
+        .get(pk=case.application_id)
     )
     return case, application
 
@@ -137,10 +149,21 @@ def accept(user, case_id: int, note: str = "") -> Case:
         _screened(case, user, ScreeningOutcome.ACCEPTED, note.strip())
         # The screening note is the grantor's own (on the case event below), not the applicant's.
         record(
-            user, application, audit_action(action), from_state=previous, to_state=Status.IN_ASSESSMENT,
+            user,
+            application,
+            audit_action(action),
+            from_state=previous,
+            to_state=Status.IN_ASSESSMENT,
             audience=Audience.APPLICANT,
         )
-        record(user, case, AuditAction.CASE_ACCEPTED, reason=note.strip(), data={"screening": ScreeningOutcome.ACCEPTED}, audience=Audience.INTERNAL)
+        record(
+            user,
+            case,
+            AuditAction.CASE_ACCEPTED,
+            reason=note.strip(),
+            data={"screening": ScreeningOutcome.ACCEPTED},
+            audience=Audience.INTERNAL,
+        )
     return case
 
 
@@ -150,7 +173,9 @@ def request_completion(user, case_id: int, message: str, deadline: dt.datetime) 
     if not message:
         raise CaseworkRefused("Skriv hva søkeren må komplettere.", "Write what the applicant must complete.")
     if deadline is None or timezone.is_naive(deadline):
-        raise CaseworkRefused("Fristen for komplettering mangler tidssone.", "The completion deadline has no time zone.")
+        raise CaseworkRefused(
+            "Fristen for komplettering mangler tidssone.", "The completion deadline has no time zone."
+        )
     if deadline <= timezone.now():
         raise CaseworkRefused(
             "Fristen for komplettering må være fram i tid.", "The completion deadline must be in the future."
@@ -261,7 +286,14 @@ def propose_rejection(user, case_id: int, reasons: str) -> Case:
                 f"En søknad med status «{nb}» kan ikke avvises.", f"An application that is “{en}” cannot be rejected."
             ) from None
         _screened(case, user, ScreeningOutcome.REJECTION_PROPOSED, reasons)
-        record(user, case, AuditAction.CASE_REJECTION_PROPOSED, reason=reasons, data={"screening": ScreeningOutcome.REJECTION_PROPOSED}, audience=Audience.INTERNAL)
+        record(
+            user,
+            case,
+            AuditAction.CASE_REJECTION_PROPOSED,
+            reason=reasons,
+            data={"screening": ScreeningOutcome.REJECTION_PROPOSED},
+            audience=Audience.INTERNAL,
+        )
         try:
             grant_services.prepare_decision(user, application.pk, kind="rejection", reasons=reasons)
         except grant_services.DecisionRefused as refused:
@@ -302,12 +334,16 @@ def assign_caseworker(user, case_id: int, caseworker) -> Case:
 def caseworkers(grantor_org_number: str):
     """The people who hold the caseworker role at the grantor."""
     User = get_user_model()
-    return User.objects.filter(
-        staff_roles__grantor__org_number=grantor_org_number,
-        staff_roles__role=Role.CASEWORKER,
-        staff_roles__removed_at__isnull=True,
-        is_active=True,
-    ).distinct().order_by("full_name")
+    return (
+        User.objects.filter(
+            staff_roles__grantor__org_number=grantor_org_number,
+            staff_roles__role=Role.CASEWORKER,
+            staff_roles__removed_at__isnull=True,
+            is_active=True,
+        )
+        .distinct()
+        .order_by("full_name")
+    )
 
 
 def _require_administrator(user, grantor: Organisation) -> None:
@@ -333,9 +369,11 @@ def invite_staff(admin_user, grantor: Organisation, email: str, role: str, site_
         raise CaseworkRefused("Skriv e-postadressen.", "Enter the e-mail address.")
     with transaction.atomic():
         _require_administrator(admin_user, grantor)
-        holder = StaffRole.objects.filter(
-            user__email__iexact=address, grantor=grantor, role=role, removed_at__isnull=True
-        ).select_related("user").first()
+        holder = (
+            StaffRole.objects.filter(user__email__iexact=address, grantor=grantor, role=role, removed_at__isnull=True)
+            .select_related("user")
+            .first()
+        )
         if holder is not None:
             raise CaseworkRefused(
                 f"{holder.user.get_full_name()} har allerede rollen {Role(role).label.lower()} hos {grantor.name}.",
@@ -377,7 +415,12 @@ def invite_staff(admin_user, grantor: Organisation, email: str, role: str, site_
 def claim_staff_invitation(user, token: str) -> StaffRole:
     """Take the role offered by the link: only a verified account whose address the link was sent to."""
     with transaction.atomic():
-        invitation = StaffInvitation.objects.select_for_update().select_related("grantor", "invited_by").filter(token=token).first()
+        invitation = (
+            StaffInvitation.objects.select_for_update()
+            .select_related("grantor", "invited_by")
+            .filter(token=token)
+            .first()
+        )
         if invitation is None or not invitation.is_open():
             raise CaseworkRefused(
                 "Invitasjonen gjelder ikke lenger. Be en administrator om en ny.",
@@ -389,9 +432,7 @@ def claim_staff_invitation(user, token: str) -> StaffRole:
                 "The invitation was sent to another e-mail address than the one you are logged in with.",
             )
         if not user.email_verified or not user.is_active:
-            raise CaseworkRefused(
-                "Bekreft e-postadressen din først.", "Confirm your e-mail address first."
-            )
+            raise CaseworkRefused("Bekreft e-postadressen din først.", "Confirm your e-mail address first.")
         grantor, role = invitation.grantor, invitation.role
         staff_role = StaffRole.objects.filter(user=user, grantor=grantor, role=role, removed_at__isnull=True).first()
         if staff_role is None:
@@ -445,9 +486,14 @@ def remove_staff_role(admin_user, staff_role_id: int) -> StaffRole:
         _require_administrator(admin_user, staff_role.grantor)
         if staff_role.removed_at is not None:
             return staff_role
-        if staff_role.role == Role.ADMINISTRATOR and not StaffRole.objects.filter(
-            grantor=staff_role.grantor, role=Role.ADMINISTRATOR, removed_at__isnull=True
-        ).exclude(pk=staff_role.pk).exists():
+        if (
+            staff_role.role == Role.ADMINISTRATOR
+            and not StaffRole.objects.filter(
+                grantor=staff_role.grantor, role=Role.ADMINISTRATOR, removed_at__isnull=True
+            )
+            .exclude(pk=staff_role.pk)
+            .exists()
+        ):
             raise CaseworkRefused(
                 f"{staff_role.grantor.name} må ha minst én administrator.",
                 f"{staff_role.grantor.name} must have at least one administrator.",
@@ -565,9 +611,8 @@ def offices(user, call) -> list[str]:
 def status_counts(user, call) -> dict[str, int]:
     """Application status → number of cases of ``call`` at the person's grantors."""
     counts: dict[str, int] = {}
-    for status in (
-        Case.objects.filter(application__call=call, grantor_org_number__in=scope.grantor_numbers(user))
-        .values_list("application__status", flat=True)
-    ):
+    for status in Case.objects.filter(
+        application__call=call, grantor_org_number__in=scope.grantor_numbers(user)
+    ).values_list("application__status", flat=True):
         counts[status] = counts.get(status, 0) + 1
     return counts

@@ -53,7 +53,10 @@ CASE_ACTIONS = {
     AuditAction.CASE_OPENED: ("Saken ble opprettet og fordelt", "The case was opened and routed"),
     AuditAction.CASE_ACCEPTED: ("Søknaden ble godtatt til vurdering", "The application was accepted for assessment"),
     AuditAction.CASE_COMPLETION_REQUESTED: ("Søkeren ble bedt om å komplettere", "The applicant was asked to complete"),
-    AuditAction.CASE_COMPLETED: ("Søkeren kompletterte og sendte inn på nytt", "The applicant completed and resubmitted"),
+    AuditAction.CASE_COMPLETED: (
+        "Søkeren kompletterte og sendte inn på nytt",
+        "The applicant completed and resubmitted",
+    ),
     AuditAction.CASE_REJECTION_PROPOSED: ("Avvisning ble foreslått", "Rejection was proposed"),
     AuditAction.CASE_ASSIGNED: ("Saksbehandler ble endret", "The caseworker was changed"),
     AuditAction.APPLICATION_ACCEPTED: ("Søknaden fikk status «til vurdering»", "The application went into assessment"),
@@ -129,7 +132,9 @@ def _grantor_choices(user, call) -> list[tuple[str, str]]:
 def queue(request, slug: str):
     """The call's cases of the person's grantors, with filters and a search box (GET, works without JS)."""
     call = call_or_404(request.user, slug)
-    if not any(scope.has_role(request.user, number, *READING_ROLES) for number, _name in _grantor_choices(request.user, call)):
+    if not any(
+        scope.has_role(request.user, number, *READING_ROLES) for number, _name in _grantor_choices(request.user, call)
+    ):
         raise NotAssignedToYou()
     definition = call.definition
     show_flagged = duplicates.has_local_grantors(call)
@@ -194,7 +199,9 @@ def _findings(application, definition) -> list[dict[str, str]]:
                 "rule_id": finding.get("rule_id", ""),
                 "severity": finding.get("severity", ""),
                 "is_error": finding.get("severity") == "error",
-                "message": pick(finding.get("message_nb", ""), finding.get("message_en") or finding.get("message_nb", "")),
+                "message": pick(
+                    finding.get("message_nb", ""), finding.get("message_en") or finding.get("message_nb", "")
+                ),
                 "field": presentation.path_words(definition, field, language) if field else "",
                 "path": field,
             }
@@ -223,9 +230,7 @@ def _event_details(event) -> list[str]:
 
 def _history(case) -> list[dict[str, Any]]:
     english = presentation.is_english(get_language())
-    events = sorted(
-        [*audit_history(case.application), *audit_history(case)], key=lambda e: (e.at, e.pk), reverse=True
-    )
+    events = sorted([*audit_history(case.application), *audit_history(case)], key=lambda e: (e.at, e.pk), reverse=True)
     shown = []
     for event in events:
         name = CASE_ACTIONS.get(event.action) or APPLICATION_ACTIONS.get(event.action)
@@ -276,7 +281,9 @@ def _case_context(request, case, **extra) -> dict[str, Any]:
         "flag": duplicates.flag_for(case),
         "attachments": list(application.attachment_files.all()),
         "amount_applied": services.application_amount(application),
-        "county": county_name(services.application_county(application)) if services.application_county(application) else "",
+        "county": county_name(services.application_county(application))
+        if services.application_county(application)
+        else "",
         "is_caseworker": is_caseworker,
         "may_accept": is_caseworker and status == Status.SUBMITTED,
         "may_request_completion": is_caseworker and status == Status.SUBMITTED,
@@ -445,8 +452,9 @@ def _staff_context(grantor, form, **extra) -> dict[str, Any]:
     ]
     invitations = [
         {"invitation": invitation, "role_name": role_name(invitation.role), "until": _moment(invitation.expires_at)}
-        for invitation in StaffInvitation.objects.filter(grantor=grantor, claimed_at__isnull=True, revoked_at__isnull=True)
-        .order_by("email", "role")
+        for invitation in StaffInvitation.objects.filter(
+            grantor=grantor, claimed_at__isnull=True, revoked_at__isnull=True
+        ).order_by("email", "role")
         if invitation.is_open()
     ]
     return {"grantor": grantor, "people": people, "invitations": invitations, "form": form, "entries": [], **extra}
@@ -461,7 +469,9 @@ def staff(request, org_id: int):
         return render(request, "casework/staff.html", _staff_context(grantor, StaffRoleForm()))
     form = StaffRoleForm(request.POST)
     if not form.is_valid():
-        return render(request, "casework/staff.html", _staff_context(grantor, form, entries=form.error_entries()), status=400)
+        return render(
+            request, "casework/staff.html", _staff_context(grantor, form, entries=form.error_entries()), status=400
+        )
     try:
         sent = services.invite_staff(
             request.user,
@@ -538,7 +548,9 @@ def remove_staff(request, org_id: int, role_id: int):
         services.remove_staff_role(request.user, staff_role.pk)
     except services.CaseworkRefused as refused:
         entries = [("", pick(refused.reason_nb, refused.reason_en))]
-        return render(request, "casework/staff.html", _staff_context(grantor, StaffRoleForm(), entries=entries), status=409)
+        return render(
+            request, "casework/staff.html", _staff_context(grantor, StaffRoleForm(), entries=entries), status=409
+        )
     messages.success(
         request,
         pick(

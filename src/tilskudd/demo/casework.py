@@ -52,7 +52,9 @@ class DemoStaff:
 
 
 STAFF = (
-    DemoStaff("saksbehandler@imdi.example", "Siri Saksbehandler", IMDI_ORG_NUMBER, (Role.CASEWORKER,), "seniorrådgiver"),
+    DemoStaff(
+        "saksbehandler@imdi.example", "Siri Saksbehandler", IMDI_ORG_NUMBER, (Role.CASEWORKER,), "seniorrådgiver"
+    ),
     DemoStaff("vurderer1@imdi.example", "Vidar Vurderer", IMDI_ORG_NUMBER, (Role.ASSESSOR,), "rådgiver"),
     DemoStaff("vurderer2@imdi.example", "Vera Vurderer", IMDI_ORG_NUMBER, (Role.ASSESSOR,), "rådgiver"),
     DemoStaff("beslutter@imdi.example", "Bjørn Beslutter", IMDI_ORG_NUMBER, (Role.APPROVER,), "avdelingsdirektør"),

@@ -261,7 +261,9 @@ def _solve(items: list[Item], capacity: dict[str, int]) -> dict[int, int]:
     # Otherwise a second pass keeps the best sum and prefers lower ids.
     if not minimum_items:
         greedy = _greedy(items, capacity)
-        if _quality_sum(items, greedy) >= _quality_sum(items, {it.application_id: round(first[i]) for i, it in enumerate(items)}):
+        if _quality_sum(items, greedy) >= _quality_sum(
+            items, {it.application_id: round(first[i]) for i, it in enumerate(items)}
+        ):
             return _repair(items, greedy, capacity)
     # Second pass: keep the best sum (less a rounding tolerance), prefer lower ids.
     tolerance = max(0.5, best * 1e-9)

@@ -101,10 +101,7 @@ def _rows(call, grantor: str, usage: frames.Usage) -> list[Row]:
         .select_related("organisation", "call_version", "call", "case")
         .order_by("case_number")
     )
-    locks = {
-        lock.application_id: lock
-        for lock in AssessmentLock.objects.filter(application__in=applications)
-    }
+    locks = {lock.application_id: lock for lock in AssessmentLock.objects.filter(application__in=applications)}
     lines = {
         line.application_id: line
         for line in AllocationLine.objects.filter(application__in=applications, year=definition.year)
@@ -131,7 +128,9 @@ def _rows(call, grantor: str, usage: frames.Usage) -> list[Row]:
     return rows
 
 
-def _render(request, call, grantor, grantors, errors=(), status=200, line_form_for=None, line_form=None, frame_form=None):
+def _render(
+    request, call, grantor, grantors, errors=(), status=200, line_form_for=None, line_form=None, frame_form=None
+):
     definition = call.definition
     frames.ensure_frames(call)
     usage = frames.usage(call, grantor)
@@ -239,7 +238,9 @@ def set_line(request, slug, application_id):
             source=AllocationLine.Source.CASEWORKER,
         )
     except frames.AllocationRefused as refused:
-        return _render(request, call, grantor, grantors, [(refused.reason_nb, refused.reason_en)], 400, application.pk, form)
+        return _render(
+            request, call, grantor, grantors, [(refused.reason_nb, refused.reason_en)], 400, application.pk, form
+        )
     messages.success(
         request,
         pick(
@@ -262,7 +263,9 @@ def set_frame(request, slug):
         return _render(request, call, grantor, grantors, form_errors(form), 400, frame_form=form)
     data = form.cleaned_data
     try:
-        frame = frames.set_frame(request.user, call, data["grantor"] or "", data["area"] or "", data["year"], data["amount"])
+        frame = frames.set_frame(
+            request.user, call, data["grantor"] or "", data["area"] or "", data["year"], data["amount"]
+        )
     except frames.AllocationRefused as refused:
         return _render(request, call, grantor, grantors, [(refused.reason_nb, refused.reason_en)], 400, frame_form=form)
     messages.success(

@@ -16,21 +16,37 @@ FIRST_YEAR, LAST_YEAR = 2000, 2100
 def _within_years(day):
     if day is not None and not FIRST_YEAR <= day.year <= LAST_YEAR:
         raise forms.ValidationError(
-            pick(f"Velg en dato fra år {FIRST_YEAR} til {LAST_YEAR}.", f"Choose a date from the year {FIRST_YEAR} to {LAST_YEAR}.")
+            pick(
+                f"Velg en dato fra år {FIRST_YEAR} til {LAST_YEAR}.",
+                f"Choose a date from the year {FIRST_YEAR} to {LAST_YEAR}.",
+            )
         )
 
 
 def _amount_messages(field: forms.IntegerField) -> None:
     field.error_messages["min_value"] = pick("Beløpet kan ikke være negativt.", "The amount cannot be negative.")
-    field.error_messages["max_value"] = pick("Beløpet kan være høyst 1 000 000 000 000 kr.", "The amount can be at most NOK 1,000,000,000,000.")
+    field.error_messages["max_value"] = pick(
+        "Beløpet kan være høyst 1 000 000 000 000 kr.", "The amount can be at most NOK 1,000,000,000,000."
+    )
 
 
 class DecisionForm(forms.Form):
     kind = forms.ChoiceField(widget=forms.RadioSelect)
-    amount = forms.IntegerField(required=False, min_value=0, max_value=MAX_NOK, widget=forms.NumberInput(attrs={"class": "ds-input", "inputmode": "numeric"}))
-    period_start = forms.DateField(required=False, validators=[_within_years], widget=forms.DateInput(attrs={"type": "date", "class": "ds-input"}))
-    period_end = forms.DateField(required=False, validators=[_within_years], widget=forms.DateInput(attrs={"type": "date", "class": "ds-input"}))
-    report_due = forms.DateField(required=False, validators=[_within_years], widget=forms.DateInput(attrs={"type": "date", "class": "ds-input"}))
+    amount = forms.IntegerField(
+        required=False,
+        min_value=0,
+        max_value=MAX_NOK,
+        widget=forms.NumberInput(attrs={"class": "ds-input", "inputmode": "numeric"}),
+    )
+    period_start = forms.DateField(
+        required=False, validators=[_within_years], widget=forms.DateInput(attrs={"type": "date", "class": "ds-input"})
+    )
+    period_end = forms.DateField(
+        required=False, validators=[_within_years], widget=forms.DateInput(attrs={"type": "date", "class": "ds-input"})
+    )
+    report_due = forms.DateField(
+        required=False, validators=[_within_years], widget=forms.DateInput(attrs={"type": "date", "class": "ds-input"})
+    )
     reasons = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4, "class": "ds-input"}))
     conditions = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple)
     extra_conditions = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3, "class": "ds-input"}))
@@ -49,7 +65,9 @@ class DecisionForm(forms.Form):
         )
         self.fields["reasons"].label = pick("Begrunnelse (står i brevet)", "Reasons (shown in the letter)")
         self.fields["conditions"].label = pick("Vilkår fra utlysningen", "Conditions from the call")
-        self.fields["conditions"].choices = [(c.id, pick(c.text.nb, c.text.en or c.text.nb)) for c in definition.grant_conditions]
+        self.fields["conditions"].choices = [
+            (c.id, pick(c.text.nb, c.text.en or c.text.nb)) for c in definition.grant_conditions
+        ]
         self.fields["extra_conditions"].label = pick("Andre vilkår", "Other conditions")
         for year in later_years:
             self.fields[f"later_{year}"] = forms.IntegerField(

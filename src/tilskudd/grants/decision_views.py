@@ -110,7 +110,9 @@ def prepare(request, case_id: int):
             else:
                 messages.success(
                     request,
-                    pick("Vedtaket er laget og venter på godkjenning.", "The decision is prepared and awaits approval."),
+                    pick(
+                        "Vedtaket er laget og venter på godkjenning.", "The decision is prepared and awaits approval."
+                    ),
                 )
                 return redirect("grants:decision", decision_id=decision.pk)
         else:
@@ -153,7 +155,9 @@ def approvals(request):
         raise RoleMissing(Role.APPROVER)
     waiting = (
         Decision.objects.filter(status=DecisionStatus.PREPARED, application__case__grantor_org_number__in=numbers)
-        .select_related("application", "application__organisation", "application__call", "application__case", "prepared_by")
+        .select_related(
+            "application", "application__organisation", "application__call", "application__case", "prepared_by"
+        )
         .order_by("prepared_at")
     )
     ready = (
@@ -168,7 +172,10 @@ def approvals(request):
         "ready": [
             {
                 "slug": r["application__call__slug"],
-                "title": pick(r["application__call__title_nb"], r["application__call__title_en"] or r["application__call__title_nb"]),
+                "title": pick(
+                    r["application__call__title_nb"],
+                    r["application__call__title_en"] or r["application__call__title_nb"],
+                ),
                 "count": r["count"],
             }
             for r in ready
@@ -178,7 +185,11 @@ def approvals(request):
 
 
 def _decision_or_404(user, decision_id: int) -> Decision:
-    decision = Decision.objects.select_related("application", "application__case", "prepared_by", "approved_by").filter(pk=decision_id).first()
+    decision = (
+        Decision.objects.select_related("application", "application__case", "prepared_by", "approved_by")
+        .filter(pk=decision_id)
+        .first()
+    )
     if decision is None or not hasattr(decision.application, "case"):
         raise Http404("no such decision")
     case_or_404(user, decision.application.case.pk, Role.CASEWORKER, Role.APPROVER)
@@ -200,7 +211,12 @@ def decision(request, decision_id: int):
             elif "return" in request.POST:
                 return_form = ReturnForm(request.POST)
                 services.return_decision(request.user, item.pk, request.POST.get("reason", ""))
-                messages.success(request, pick("Vedtaket er sendt tilbake til saksbehandleren.", "The decision is returned to the caseworker."))
+                messages.success(
+                    request,
+                    pick(
+                        "Vedtaket er sendt tilbake til saksbehandleren.", "The decision is returned to the caseworker."
+                    ),
+                )
             elif "cancel" in request.POST:
                 services.cancel(request.user, item.pk)
                 messages.success(request, pick("Vedtaket er avbrutt.", "The decision is cancelled."))
@@ -233,7 +249,9 @@ def decision(request, decision_id: int):
         "own_and_approver": is_approver and own and item.status == DecisionStatus.PREPARED,
         "can_return": is_approver and item.status in (DecisionStatus.PREPARED, DecisionStatus.APPROVED),
         "can_cancel": is_caseworker and item.status == DecisionStatus.PREPARED,
-        "publish_url": reverse("grants:publish", args=[item.application.call.slug]) if is_approver and item.status == DecisionStatus.APPROVED else "",
+        "publish_url": reverse("grants:publish", args=[item.application.call.slug])
+        if is_approver and item.status == DecisionStatus.APPROVED
+        else "",
     }
     return render(request, "grants/decision.html", context, status=400 if errors else 200)
 

@@ -106,7 +106,12 @@ def _short(name: str) -> str:
 
 
 def _grantor_names(definition) -> dict[str, tuple[str, str]]:
-    names = {definition.grantor.org_number: (definition.grantor.name.nb, definition.grantor.name.en or definition.grantor.name.nb)}
+    names = {
+        definition.grantor.org_number: (
+            definition.grantor.name.nb,
+            definition.grantor.name.en or definition.grantor.name.nb,
+        )
+    }
     if definition.local_grantors:
         for grantor in definition.local_grantors.municipalities:
             names[grantor.org_number] = (grantor.name.nb, grantor.name.en or grantor.name.nb)
@@ -156,12 +161,22 @@ def cap_of(application: Application) -> Cap:
         if isinstance(check, AmountCheck):
             if check.max is not None and check.max < cap:
                 cap = check.max
-                reasons.append((f"høyst {allocation.kr(check.max)} kr per søker, {check.rule}", f"at most NOK {allocation.kr_en(check.max)} per applicant, {check.rule}"))
+                reasons.append(
+                    (
+                        f"høyst {allocation.kr(check.max)} kr per søker, {check.rule}",
+                        f"at most NOK {allocation.kr_en(check.max)} per applicant, {check.rule}",
+                    )
+                )
             if check.min:
                 minimum, minimum_rule = max(minimum, check.min), check.rule
         elif isinstance(check, BudgetTotalCheck) and check.max is not None and check.max < cap:
             cap = check.max
-            reasons.append((f"høyst {allocation.kr(check.max)} kr per år, {check.rule}", f"at most NOK {allocation.kr_en(check.max)} a year, {check.rule}"))
+            reasons.append(
+                (
+                    f"høyst {allocation.kr(check.max)} kr per år, {check.rule}",
+                    f"at most NOK {allocation.kr_en(check.max)} a year, {check.rule}",
+                )
+            )
         elif isinstance(check, StipendCapCheck) and exchange.budget.stipend is not None:
             stipend = exchange.budget.stipend
             most = stipend_cap(check, definition, stipend)
@@ -169,10 +184,12 @@ def cap_of(application: Application) -> Cap:
                 cut = applied - (stipend.amount_applied - most)
                 if cut < cap:
                     cap = max(cut, 0)
-                    reasons.append((
-                        f"stønaden er høyst {allocation.kr(most)} kr for disse deltakerne, {check.rule}",
-                        f"the stipend is at most NOK {allocation.kr_en(most)} for these participants, {check.rule}",
-                    ))
+                    reasons.append(
+                        (
+                            f"stønaden er høyst {allocation.kr(most)} kr for disse deltakerne, {check.rule}",
+                            f"the stipend is at most NOK {allocation.kr_en(most)} for these participants, {check.rule}",
+                        )
+                    )
     return Cap(
         max(cap, 0),
         minimum,
@@ -214,37 +231,57 @@ def limits(call, year: int, frames: list[Frame] | None = None) -> list[Limit]:
         if frame.grantor_org_number == "" and local is not None and not frame.area:
             share = local.share_percent
             own_nb, own_en = (_short(name) for name in names[own])
-            found.append(Limit(
-                f"share:{own}:{year}", frame, frame.amount * (100 - share) // 100,
-                f"{own_nb}s andel ({100 - share} %) av ordningens ramme for {year}",
-                f"{own_en}'s share ({100 - share} %) of the scheme's frame for {year}",
-                frozenset({own}),
-            ))
-            found.append(Limit(
-                f"share:local:{year}", frame, frame.amount * share // 100,
-                f"kommunenes andel ({share} %) av ordningens ramme for {year}",
-                f"the municipalities' share ({share} %) of the scheme's frame for {year}",
-                frozenset(g.org_number for g in local.municipalities),
-            ))
+            found.append(
+                Limit(
+                    f"share:{own}:{year}",
+                    frame,
+                    frame.amount * (100 - share) // 100,
+                    f"{own_nb}s andel ({100 - share} %) av ordningens ramme for {year}",
+                    f"{own_en}'s share ({100 - share} %) of the scheme's frame for {year}",
+                    frozenset({own}),
+                )
+            )
+            found.append(
+                Limit(
+                    f"share:local:{year}",
+                    frame,
+                    frame.amount * share // 100,
+                    f"kommunenes andel ({share} %) av ordningens ramme for {year}",
+                    f"the municipalities' share ({share} %) of the scheme's frame for {year}",
+                    frozenset(g.org_number for g in local.municipalities),
+                )
+            )
             continue
         if frame.grantor_org_number == "":
             label_nb = f"ordningens ramme for {where_nb} {year}" if frame.area else f"ordningens ramme for {year}"
             label_en = f"the scheme's frame for {where_en} {year}" if frame.area else f"the scheme's frame for {year}"
-            found.append(Limit(f"scheme:{frame.area}:{year}", frame, frame.amount, label_nb, label_en, None, frame.area))
+            found.append(
+                Limit(f"scheme:{frame.area}:{year}", frame, frame.amount, label_nb, label_en, None, frame.area)
+            )
             continue
         grantor_nb, grantor_en = names.get(frame.grantor_org_number, (frame.grantor_org_number,) * 2)
         whose_nb = "" if local is None else f" hos {grantor_nb}"
         whose_en = "" if local is None else f" at {grantor_en}"
         if frame.area:
-            label_nb, label_en = f"rammen for {where_nb}{whose_nb} i {year}", f"the frame for {where_en}{whose_en} in {year}"
+            label_nb, label_en = (
+                f"rammen for {where_nb}{whose_nb} i {year}",
+                f"the frame for {where_en}{whose_en} in {year}",
+            )
         elif local is None:
             label_nb, label_en = f"rammen for hele utlysningen i {year}", f"the frame for the whole call in {year}"
         else:
             label_nb, label_en = f"rammen til {grantor_nb} i {year}", f"the frame of {grantor_en} in {year}"
-        found.append(Limit(
-            f"{frame.grantor_org_number}:{frame.area}:{year}", frame, frame.amount, label_nb, label_en,
-            frozenset({frame.grantor_org_number}), frame.area,
-        ))
+        found.append(
+            Limit(
+                f"{frame.grantor_org_number}:{frame.area}:{year}",
+                frame,
+                frame.amount,
+                label_nb,
+                label_en,
+                frozenset({frame.grantor_org_number}),
+                frame.area,
+            )
+        )
     return found
 
 
@@ -260,7 +297,9 @@ def _counted_lines(call, year: int):
     """(application id, grantor, area, amount) of every counting line in ``call`` for ``year``."""
     rows = AllocationLine.objects.filter(
         application__call=call, year=year, application__status__in=COUNTING
-    ).values_list("application_id", "application__case__grantor_org_number", "application__submitted_content__areas", "amount")
+    ).values_list(
+        "application_id", "application__case__grantor_org_number", "application__submitted_content__areas", "amount"
+    )
     found = []
     for app_id, grantor, areas, amount in rows:
         area = str(areas[0]) if isinstance(areas, list) and areas else ""
@@ -269,7 +308,9 @@ def _counted_lines(call, year: int):
 
 
 def _used(limit: Limit, lines, without: set[int] = frozenset()) -> int:
-    return sum(amount for app_id, grantor, area, amount in lines if app_id not in without and limit.counts(grantor, area))
+    return sum(
+        amount for app_id, grantor, area, amount in lines if app_id not in without and limit.counts(grantor, area)
+    )
 
 
 # --- frames ----------------------------------------------------------------------------
@@ -286,11 +327,27 @@ def ensure_frames(call) -> list[Frame]:
     with transaction.atomic():
         for area, amount in wanted:
             frame, created = Frame.objects.get_or_create(
-                call=call, grantor_org_number=definition.grantor.org_number, area=area, year=definition.year,
+                call=call,
+                grantor_org_number=definition.grantor.org_number,
+                area=area,
+                year=definition.year,
                 defaults={"amount": amount},
             )
             if created:
-                record(None, frame, AuditAction.FRAME_CREATED, to_state=str(amount), data={"call": call.slug, "area": area, "year": definition.year, "amount": amount, "from": "call file"}, audience=Audience.INTERNAL)
+                record(
+                    None,
+                    frame,
+                    AuditAction.FRAME_CREATED,
+                    to_state=str(amount),
+                    data={
+                        "call": call.slug,
+                        "area": area,
+                        "year": definition.year,
+                        "amount": amount,
+                        "from": "call file",
+                    },
+                    audience=Audience.INTERNAL,
+                )
                 made.append(frame)
     return made
 
@@ -301,7 +358,9 @@ def set_frame(user, call, grantor_org_number: str, area: str, year: int, amount:
     own = definition.grantor.org_number
     deciding = own if grantor_org_number == "" else grantor_org_number
     if grantor_org_number and grantor_org_number not in definition.grantor_org_numbers():
-        raise AllocationRefused("Denne tilskuddsforvalteren er ikke med i utlysningen.", "This grantor takes no part in the call.")
+        raise AllocationRefused(
+            "Denne tilskuddsforvalteren er ikke med i utlysningen.", "This grantor takes no part in the call."
+        )
     if not scope.has_role(user, deciding, *FRAME_ROLES):
         raise RoleMissing(*FRAME_ROLES)
     area = area or ""
@@ -310,19 +369,27 @@ def set_frame(user, call, grantor_org_number: str, area: str, year: int, amount:
     try:
         amount, year = int(amount), int(year)
     except (TypeError, ValueError):
-        raise AllocationRefused("Rammen må være et helt kronebeløp.", "The frame must be a whole amount in NOK.") from None
+        raise AllocationRefused(
+            "Rammen må være et helt kronebeløp.", "The frame must be a whole amount in NOK."
+        ) from None
     if amount < 0:
         raise AllocationRefused("Rammen kan ikke være negativ.", "The frame cannot be negative.")
     if year < definition.year:
-        raise AllocationRefused(f"Rammen må gjelde {definition.year} eller senere.", f"The frame must be for {definition.year} or later.")
+        raise AllocationRefused(
+            f"Rammen må gjelde {definition.year} eller senere.", f"The frame must be for {definition.year} or later."
+        )
     with transaction.atomic():
-        frame = Frame.objects.select_for_update().filter(
-            call=call, grantor_org_number=grantor_org_number, area=area, year=year
-        ).first()
+        frame = (
+            Frame.objects.select_for_update()
+            .filter(call=call, grantor_org_number=grantor_org_number, area=area, year=year)
+            .first()
+        )
         before = frame.amount if frame else None
         if frame is None:
             frame = Frame(call=call, grantor_org_number=grantor_org_number, area=area, year=year, amount=amount)
-        candidate = Frame(pk=frame.pk or -1, call=call, grantor_org_number=grantor_org_number, area=area, year=year, amount=amount)
+        candidate = Frame(
+            pk=frame.pk or -1, call=call, grantor_org_number=grantor_org_number, area=area, year=year, amount=amount
+        )
         lines = _counted_lines(call, year)
         for limit in limits(call, year, [candidate]):
             used = _used(limit, lines)
@@ -336,7 +403,11 @@ def set_frame(user, call, grantor_org_number: str, area: str, year: int, amount:
         frame.amount, frame.set_by = amount, user
         frame.save()
         record(
-            user, frame, AuditAction.FRAME_SET, from_state="" if before is None else str(before), to_state=str(amount),
+            user,
+            frame,
+            AuditAction.FRAME_SET,
+            from_state="" if before is None else str(before),
+            to_state=str(amount),
             data={"call": call.slug, "grantor": grantor_org_number, "area": area, "year": year, "amount": amount},
             audience=Audience.INTERNAL,
         )
@@ -351,7 +422,9 @@ def _check_amount(application: Application, year: int, amount: int, cap: Cap | N
     try:
         amount, year = int(amount), int(year)
     except (TypeError, ValueError):
-        raise AllocationRefused("Beløpet må være et helt kronebeløp.", "The amount must be a whole amount in NOK.") from None
+        raise AllocationRefused(
+            "Beløpet må være et helt kronebeløp.", "The amount must be a whole amount in NOK."
+        ) from None
     if amount < 0:
         raise AllocationRefused("Beløpet kan ikke være negativt.", "The amount cannot be negative.")
     applied = applied_of(application)
@@ -361,12 +434,15 @@ def _check_amount(application: Application, year: int, amount: int, cap: Cap | N
             f"The amount cannot be more than the amount applied for (NOK {allocation.kr_en(applied)}).",
         )
     if year < definition.year:
-        raise AllocationRefused(f"Året må være {definition.year} eller senere.", f"The year must be {definition.year} or later.")
+        raise AllocationRefused(
+            f"Året må være {definition.year} eller senere.", f"The year must be {definition.year} or later."
+        )
     if year > definition.year and amount:
         multi = definition.multi_year
         if not multi.allowed:
             raise AllocationRefused(
-                f"Utlysningen gir ikke tilskudd over flere år ({multi.rule}).", f"The call gives no multi-year grants ({multi.rule})."
+                f"Utlysningen gir ikke tilskudd over flere år ({multi.rule}).",
+                f"The call gives no multi-year grants ({multi.rule}).",
             )
         if multi.max_years and year >= definition.year + multi.max_years:
             raise AllocationRefused(
@@ -438,8 +514,13 @@ def _write_line(user, application, grantor, year, amount, explanation_nb, explan
     line.explanation_en = explanation_en or _default_explanation(amount, year, application.call.year)[1]
     line.save()
     record(
-        user, application, AuditAction.ALLOCATION_SET, from_state="" if before is None else str(before), to_state=str(amount),
-        reason=line.explanation_nb, data={"year": year, "amount": amount, "source": source, "grantor": grantor},
+        user,
+        application,
+        AuditAction.ALLOCATION_SET,
+        from_state="" if before is None else str(before),
+        to_state=str(amount),
+        reason=line.explanation_nb,
+        data={"year": year, "amount": amount, "source": source, "grantor": grantor},
         audience=Audience.INTERNAL,
     )
     return line
@@ -451,7 +532,10 @@ def _default_explanation(amount: int, year: int, call_year: int) -> tuple[str, s
             f"Tilsagn for {year}: {allocation.kr(amount)} kr, med forbehold om bevilgning.",
             f"Commitment for {year}: NOK {allocation.kr_en(amount)}, subject to appropriation.",
         )
-    return (f"Satt av saksbehandler: {allocation.kr(amount)} kr.", f"Set by the caseworker: NOK {allocation.kr_en(amount)}.")
+    return (
+        f"Satt av saksbehandler: {allocation.kr(amount)} kr.",
+        f"Set by the caseworker: NOK {allocation.kr_en(amount)}.",
+    )
 
 
 # --- the assistant ----------------------------------------------------------------------------
@@ -507,7 +591,9 @@ def apply_proposal(user, call, grantor_org_number: str) -> ProposalResult:
     """Run the assistant over ``grantor_org_number``'s applications in assessment in ``call``; write its lines."""
     definition = call.definition
     if grantor_org_number not in scope.call_grantors_of(call):
-        raise AllocationRefused("Denne tilskuddsforvalteren er ikke med i utlysningen.", "This grantor takes no part in the call.")
+        raise AllocationRefused(
+            "Denne tilskuddsforvalteren er ikke med i utlysningen.", "This grantor takes no part in the call."
+        )
     if not scope.has_role(user, grantor_org_number, Role.CASEWORKER):
         raise RoleMissing(Role.CASEWORKER)
     ensure_frames(call)
@@ -524,7 +610,9 @@ def apply_proposal(user, call, grantor_org_number: str) -> ProposalResult:
         relevant = [l for l in limits(call, year) if any(l.counts(grantor_org_number, areas[pk]) for pk in ours)]
         _lock([l.frame for l in relevant])
         lines = _counted_lines(call, year)
-        existing = {line.application_id: line for line in AllocationLine.objects.filter(application__in=ours, year=year)}
+        existing = {
+            line.application_id: line for line in AllocationLine.objects.filter(application__in=ours, year=year)
+        }
         specs = [
             allocation.FrameSpec(l.key, max(l.amount - _used(l, lines, without=ours), 0), l.label_nb, l.label_en)
             for l in relevant
@@ -548,15 +636,31 @@ def apply_proposal(user, call, grantor_org_number: str) -> ProposalResult:
             line.save()
             written += 1
             record(
-                user, application, AuditAction.ALLOCATION_PROPOSED, from_state="" if before is None else str(before),
-                to_state=str(proposal.amount), reason=proposal.explanation_nb,
-                data={"year": year, "amount": proposal.amount, "reason": proposal.reason, "grantor": grantor_org_number},
+                user,
+                application,
+                AuditAction.ALLOCATION_PROPOSED,
+                from_state="" if before is None else str(before),
+                to_state=str(proposal.amount),
+                reason=proposal.explanation_nb,
+                data={
+                    "year": year,
+                    "amount": proposal.amount,
+                    "reason": proposal.reason,
+                    "grantor": grantor_org_number,
+                },
                 audience=Audience.INTERNAL,
             )
         record(
-            user, call, AuditAction.ALLOCATION_ASSISTANT_RUN,
-            data={"grantor": grantor_org_number, "year": year, "written": written, "kept": kept,
-                  "total": sum(p.amount for p in proposals)},
+            user,
+            call,
+            AuditAction.ALLOCATION_ASSISTANT_RUN,
+            data={
+                "grantor": grantor_org_number,
+                "year": year,
+                "written": written,
+                "kept": kept,
+                "total": sum(p.amount for p in proposals),
+            },
             audience=Audience.INTERNAL,
         )
     return ProposalResult(proposals, written, kept)
@@ -608,7 +712,9 @@ def usage(call, grantor_org_number: str) -> Usage:
     )
     facts = {a.pk: (a.case.grantor_org_number if hasattr(a, "case") else "", area_of(a), applied_of(a)) for a in apps}
     lines_by_year: dict[int, dict[int, int]] = defaultdict(dict)
-    for app_id, line_year, amount in AllocationLine.objects.filter(application__in=facts).values_list("application_id", "year", "amount"):
+    for app_id, line_year, amount in AllocationLine.objects.filter(application__in=facts).values_list(
+        "application_id", "year", "amount"
+    ):
         lines_by_year[line_year][app_id] = amount
     granted: dict[int, dict[int, int]] = defaultdict(dict)
     for app_id, amount, later in Decision.objects.filter(
@@ -621,7 +727,12 @@ def usage(call, grantor_org_number: str) -> Usage:
     def row(key, label_nb, label_en, row_year, frame, counts) -> UsageRow:
         chosen = [pk for pk, (g, a, _) in facts.items() if counts(g, a)]
         return UsageRow(
-            key, label_nb, label_en, row_year, "", frame,
+            key,
+            label_nb,
+            label_en,
+            row_year,
+            "",
+            frame,
             applied=sum(facts[pk][2] for pk in chosen) if row_year == year else 0,
             proposed=sum(lines_by_year[row_year].get(pk, 0) for pk in chosen),
             granted=sum(granted[row_year].get(pk, 0) for pk in chosen),
@@ -633,22 +744,31 @@ def usage(call, grantor_org_number: str) -> Usage:
     whole = next((l for l in own_limits if l.grantors == frozenset({grantor_org_number}) and not l.area), None)
     names = _grantor_names(definition)
     grantor_nb, grantor_en = names.get(grantor_org_number, (grantor_org_number,) * 2)
-    found.rows.append(row(
-        "whole", whole.label_nb if whole else f"Hele utlysningen hos {grantor_nb} i {year}",
-        whole.label_en if whole else f"The whole call at {grantor_en} in {year}", year,
-        whole.amount if whole else None, mine,
-    ))
+    found.rows.append(
+        row(
+            "whole",
+            whole.label_nb if whole else f"Hele utlysningen hos {grantor_nb} i {year}",
+            whole.label_en if whole else f"The whole call at {grantor_en} in {year}",
+            year,
+            whole.amount if whole else None,
+            mine,
+        )
+    )
     for limit in own_limits:
         if limit is whole or (limit.area and limit.grantors == frozenset({grantor_org_number})):
             continue
         found.rows.append(row(limit.key, limit.label_nb, limit.label_en, year, limit.amount, limit.counts))
     if definition.areas:
         for area in definition.areas.items:
-            area_limit = next((l for l in own_limits if l.area == area.id and l.grantors == frozenset({grantor_org_number})), None)
+            area_limit = next(
+                (l for l in own_limits if l.area == area.id and l.grantors == frozenset({grantor_org_number})), None
+            )
             nb, en = area_name(definition, area.id)
             r = row(
-                f"area:{area.id}", area_limit.label_nb if area_limit else f"{nb[0].upper()}{nb[1:]} i {year}",
-                area_limit.label_en if area_limit else f"{en[0].upper()}{en[1:]} in {year}", year,
+                f"area:{area.id}",
+                area_limit.label_nb if area_limit else f"{nb[0].upper()}{nb[1:]} i {year}",
+                area_limit.label_en if area_limit else f"{en[0].upper()}{en[1:]} in {year}",
+                year,
                 area_limit.amount if area_limit else None,
                 lambda g, a, area_id=area.id: g == grantor_org_number and a == area_id,
             )
@@ -658,11 +778,16 @@ def usage(call, grantor_org_number: str) -> Usage:
         later_limit = next(
             (l for l in limits(call, later) if l.grantors == frozenset({grantor_org_number}) and not l.area), None
         )
-        found.rows.append(row(
-            f"later:{later}", f"Tilsagn for {later} (med forbehold om bevilgning)",
-            f"Commitments for {later} (subject to appropriation)", later,
-            later_limit.amount if later_limit else None, mine,
-        ))
+        found.rows.append(
+            row(
+                f"later:{later}",
+                f"Tilsagn for {later} (med forbehold om bevilgning)",
+                f"Commitments for {later} (subject to appropriation)",
+                later,
+                later_limit.amount if later_limit else None,
+                mine,
+            )
+        )
         for pk, amount in lines_by_year[later].items():
             if facts.get(pk, ("",))[0] == grantor_org_number:
                 found.commitments.setdefault(pk, {})[later] = amount

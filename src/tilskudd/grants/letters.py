@@ -79,7 +79,9 @@ def grantor_of_decision(decision: Decision, definition: CallDefinition) -> dict[
     }
 
 
-def complaint_facts(definition: CallDefinition, kind: DecisionKind, grantor_kind: str, grantor_name: str) -> dict[str, Any]:
+def complaint_facts(
+    definition: CallDefinition, kind: DecisionKind, grantor_kind: str, grantor_name: str
+) -> dict[str, Any]:
     """The complaint right for a decision of ``kind`` by a grantor of ``grantor_kind``, and the letter's text."""
     right: ComplaintRight = getattr(definition.complaints, COMPLAINT_KEY[kind])
     by_kind = definition.complaints.decided_by_grantor_kind
@@ -236,7 +238,7 @@ def letter_facts(decision: Decision, *, today: dt.date | None = None) -> dict[st
     if kind != DecisionKind.GRANT:
         return facts
     later = sorted((int(year), int(amount)) for year, amount in (decision.later_years or {}).items() if int(amount))
-    last_year = (decision.period_end.year if decision.period_end else max([definition.year, *[y for y, _ in later]]))
+    last_year = decision.period_end.year if decision.period_end else max([definition.year, *[y for y, _ in later]])
     conditions_by_id = {c.id: c for c in definition.grant_conditions}
     multi = definition.multi_year
     facts.update(

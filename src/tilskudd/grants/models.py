@@ -28,7 +28,9 @@ class Frame(models.Model):
     area = models.CharField(max_length=60, blank=True)
     year = models.PositiveIntegerField()
     amount = models.BigIntegerField("ramme (NOK)")
-    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -44,7 +46,9 @@ class AllocationLine(models.Model):
         ASSISTANT = "assistant", "Forslag fra fordelingsassistenten"
         CASEWORKER = "caseworker", "Satt av saksbehandler"
 
-    application = models.ForeignKey("applications.Application", on_delete=models.CASCADE, related_name="allocation_lines")
+    application = models.ForeignKey(
+        "applications.Application", on_delete=models.CASCADE, related_name="allocation_lines"
+    )
     year = models.PositiveIntegerField()
     amount = models.BigIntegerField("beløp (NOK)")
     #: Why this amount, in plain bokmål and English (from the assistant or the caseworker).

@@ -173,8 +173,14 @@ def load(call, grantors) -> Facts:
     ).values_list("application_id", "amount", "later_years"):
         granted[app_id] = (amount, {_int(year): _int(value) for year, value in (later or {}).items()})
     quality = dict(AssessmentLock.objects.filter(application_id__in=ids).values_list("application_id", "total"))
-    return Facts(call=call, grantors=grantors, applications=applications, allocation=dict(allocation),
-                 granted=granted, quality=quality)
+    return Facts(
+        call=call,
+        grantors=grantors,
+        applications=applications,
+        allocation=dict(allocation),
+        granted=granted,
+        quality=quality,
+    )
 
 
 def _facts(call, grantors, facts: Facts | None) -> Facts:
@@ -197,7 +203,9 @@ def status_counts(call, grantors, facts: Facts | None = None) -> list[StatusCoun
     counted: dict[str, int] = defaultdict(int)
     for row in facts.applications:
         counted[row.status] += 1
-    return [StatusCount(s.value, Text(nb=s.label, en=STATUS_EN[s]), counted[s.value]) for s in AFTER_SUBMISSION]  # never drafts
+    return [
+        StatusCount(s.value, Text(nb=s.label, en=STATUS_EN[s]), counted[s.value]) for s in AFTER_SUBMISSION
+    ]  # never drafts
 
 
 # --- amounts per area and per county ------------------------------------------
@@ -363,7 +371,11 @@ def _frame_labels(call, frame, titles: dict[str, Text]) -> tuple[Text, Text]:
     'Hele utlysningen (2019)'; another grantor's frame is prefixed with its name.
     """
     if frame.area:
-        kind = call.definition.areas.label if call.current_version_id and call.definition.areas else Text(nb="Område", en="Area")
+        kind = (
+            call.definition.areas.label
+            if call.current_version_id and call.definition.areas
+            else Text(nb="Område", en="Area")
+        )
         short = Text(nb=f"{kind.nb} {frame.area}", en=f"{kind.en or kind.nb} {frame.area}")
         title = titles.get(frame.area)
         full = Text(nb=f"{short.nb}: {title.nb}", en=f"{short.en}: {title.en or title.nb}") if title else short
@@ -613,11 +625,7 @@ def frame_chart(frames: list[FrameUse], language: str | None) -> Chart | None:
             if use.percent_used is not None
             else ""
         )
-        sentences.append(
-            f"{label}: "
-            + ", ".join(f"{bar.label.lower()} {bar.value_text}" for bar in bars)
-            + used
-        )
+        sentences.append(f"{label}: " + ", ".join(f"{bar.label.lower()} {bar.value_text}" for bar in bars) + used)
         y = top + len(names) * _BAR_STEP + _GROUP_GAP
     title = pick(language, "Bruk av rammene. ", "Frame use. ") + ". ".join(sentences) + "."
     return Chart(title=title, width=CHART_WIDTH, height=y, groups=tuple(groups))

@@ -55,7 +55,12 @@ class DecisionRefused(Exception):
 
 def reasons_of(error: Exception) -> tuple[str, str]:
     """(bokmål, English) of a refusal: ours, RoleMissing, or the frame's FrameExceeded (whatever it names them)."""
-    for nb_name, en_name in (("reason_nb", "reason_en"), ("message_nb", "message_en"), ("nb", "en"), ("text_nb", "text_en")):
+    for nb_name, en_name in (
+        ("reason_nb", "reason_en"),
+        ("message_nb", "message_en"),
+        ("nb", "en"),
+        ("text_nb", "text_en"),
+    ):
         nb, en = getattr(error, nb_name, None), getattr(error, en_name, None)
         if isinstance(nb, str) and nb:
             return nb, en if isinstance(en, str) and en else nb
@@ -71,7 +76,9 @@ def reasons_of(error: Exception) -> tuple[str, str]:
 def _case(application: Application) -> Case:
     case = Case.objects.filter(application=application).first()
     if case is None:
-        raise DecisionRefused("Søknaden har ingen sak hos en tilskuddsforvalter.", "The application has no case at a grantor.")
+        raise DecisionRefused(
+            "Søknaden har ingen sak hos en tilskuddsforvalter.", "The application has no case at a grantor."
+        )
     return case
 
 
@@ -247,7 +254,8 @@ def prepare_decision(
                 later, value = int(key), int(value or 0)
                 if later <= year:
                     raise DecisionRefused(
-                        f"Tilsagn for senere år må gjelde år etter {year}.", f"Commitments must be for years after {year}."
+                        f"Tilsagn for senere år må gjelde år etter {year}.",
+                        f"Commitments must be for years after {year}.",
                     )
                 if value < 0:
                     raise DecisionRefused("Tilsagn kan ikke være negative.", "Commitments cannot be negative.")
@@ -317,7 +325,14 @@ def prepare_decision(
             data=_summary(decision),
             audience=Audience.INTERNAL,
         )
-        record(user, application, AuditAction.DECISION_PREPARED, reason=reasons, data={"decision": decision.pk, **_summary(decision)}, audience=Audience.INTERNAL)
+        record(
+            user,
+            application,
+            AuditAction.DECISION_PREPARED,
+            reason=reasons,
+            data={"decision": decision.pk, **_summary(decision)},
+            audience=Audience.INTERNAL,
+        )
     return decision
 
 
@@ -364,7 +379,15 @@ def approve(user, decision_id: int) -> Decision:
         decision.approved_by = user
         decision.approved_at = timezone.now()
         decision.save(update_fields=["status", "approved_by", "approved_at"])
-        record(user, decision, AuditAction.DECISION_APPROVED, from_state=before, to_state=decision.status, data=_summary(decision), audience=Audience.INTERNAL)
+        record(
+            user,
+            decision,
+            AuditAction.DECISION_APPROVED,
+            from_state=before,
+            to_state=decision.status,
+            data=_summary(decision),
+            audience=Audience.INTERNAL,
+        )
     return decision
 
 
@@ -376,15 +399,21 @@ def return_decision(user, decision_id: int, reason: str) -> Decision:
         case = _case(decision.application)
         _require(user, case, Role.APPROVER)
         if not reason:
-            raise DecisionRefused(
-                "Skriv hvorfor vedtaket sendes tilbake.", "Write why the decision is returned."
-            )
+            raise DecisionRefused("Skriv hvorfor vedtaket sendes tilbake.", "Write why the decision is returned.")
         before = decision.status
         _move(decision, DecisionStatus.RETURNED)
         decision.status = DecisionStatus.RETURNED
         decision.returned_reason = reason
         decision.save(update_fields=["status", "returned_reason"])
-        record(user, decision, AuditAction.DECISION_RETURNED, from_state=before, to_state=decision.status, reason=reason, audience=Audience.INTERNAL)
+        record(
+            user,
+            decision,
+            AuditAction.DECISION_RETURNED,
+            from_state=before,
+            to_state=decision.status,
+            reason=reason,
+            audience=Audience.INTERNAL,
+        )
     return decision
 
 
@@ -403,9 +432,22 @@ def cancel(user, decision_id: int, reason: str = "") -> Decision:
             for year in sorted({call_year(application), *map(int, decision.later_years or {})}):
                 if AllocationLine.objects.filter(application=application, year=year, amount__gt=0).exists():
                     _set_allocation(
-                        user, application, year, 0, "Vedtaket om tilskudd ble avbrutt.", "The grant decision was cancelled."
+                        user,
+                        application,
+                        year,
+                        0,
+                        "Vedtaket om tilskudd ble avbrutt.",
+                        "The grant decision was cancelled.",
                     )
-        record(user, decision, AuditAction.DECISION_CANCELLED, from_state=before, to_state=decision.status, reason=reason, audience=Audience.INTERNAL)
+        record(
+            user,
+            decision,
+            AuditAction.DECISION_CANCELLED,
+            from_state=before,
+            to_state=decision.status,
+            reason=reason,
+            audience=Audience.INTERNAL,
+        )
     return decision
 
 
@@ -432,7 +474,9 @@ def publish(user, call, grantor_org_number: str) -> list[Decision]:
     """
     from tilskudd.grants import letters  # noqa: PLC0415 - letters imports services' helpers
 
-    if not scope.has_role(user, grantor_org_number, Role.APPROVER) or grantor_org_number not in scope.call_grantors_of(call):
+    if not scope.has_role(user, grantor_org_number, Role.APPROVER) or grantor_org_number not in scope.call_grantors_of(
+        call
+    ):
         raise RoleMissing(Role.APPROVER)
     published: list[Decision] = []
     stored: list[Document] = []
@@ -483,7 +527,12 @@ def publish(user, call, grantor_org_number: str) -> list[Decision]:
                     application_states.audit_action(application_states.check_transition(before, target)),
                     from_state=before,
                     to_state=target,
-                    data={"decision": decision.pk, "kind": decision.kind, "amount": decision.amount, "letter": document.pk},
+                    data={
+                        "decision": decision.pk,
+                        "kind": decision.kind,
+                        "amount": decision.amount,
+                        "letter": document.pk,
+                    },
                     audience=Audience.APPLICANT,
                 )
                 published.append(decision)
@@ -513,7 +562,9 @@ def _queue_notifications_with_publication(decision_ids: list[int]) -> None:
 
     for decision_id in decision_ids:
         background.enqueue_in_transaction(
-            notify_decision, decision_id, after_commit=lambda decision_id=decision_id: _queue_notifications([decision_id])
+            notify_decision,
+            decision_id,
+            after_commit=lambda decision_id=decision_id: _queue_notifications([decision_id]),
         )
 
 

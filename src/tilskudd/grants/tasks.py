@@ -54,7 +54,9 @@ def send_notification(decision_id: int) -> bool:
         )
         if decision.status != DecisionStatus.PUBLISHED:
             return False
-        if AuditEvent.objects.filter(subject_type="decision", subject_id=str(decision.pk), action=NOTIFIED_ACTION).exists():
+        if AuditEvent.objects.filter(
+            subject_type="decision", subject_id=str(decision.pk), action=NOTIFIED_ACTION
+        ).exists():
             return False
         to = recipients(decision)
         if not to:

@@ -49,9 +49,7 @@ class BilingualForm(forms.Form):
             if name in self.required:
                 field.error_messages["required"] = self.t(*self.required[name])
             else:
-                field.error_messages["required"] = self.t(
-                    f"Fyll ut «{field.label}».", f"Fill in “{field.label}”."
-                )
+                field.error_messages["required"] = self.t(f"Fyll ut «{field.label}».", f"Fill in “{field.label}”.")
             field.error_messages.setdefault("invalid", self.t("Sjekk det du skrev.", "Check what you typed."))
             if isinstance(field, forms.DateField):
                 field.error_messages["invalid"] = self.t(
@@ -88,7 +86,12 @@ def org_form_choices(language: str) -> list[tuple[str, str]]:
 class OrgNumberForm(BilingualForm):
     org_number = forms.CharField(max_length=20)
     labels = {"org_number": ("Organisasjonsnummer", "Organisation number")}
-    helps = {"org_number": ("9 siffer. Du kan skrive mellomrom, for eksempel 974 760 673.", "9 digits. Spaces are fine, for example 974 760 673.")}
+    helps = {
+        "org_number": (
+            "9 siffer. Du kan skrive mellomrom, for eksempel 974 760 673.",
+            "9 digits. Spaces are fine, for example 974 760 673.",
+        )
+    }
     required = {"org_number": ("Skriv organisasjonsnummeret.", "Enter the organisation number.")}
 
     def __init__(self, *args, **kwargs):
@@ -174,7 +177,10 @@ class OrganisationDetailsForm(BilingualForm):
     }
     required = {
         "name": ("Skriv navnet på organisasjonen.", "Enter the organisation's name."),
-        "applicant_type": ("Velg hva slags søker organisasjonen er.", "Choose what kind of applicant the organisation is."),
+        "applicant_type": (
+            "Velg hva slags søker organisasjonen er.",
+            "Choose what kind of applicant the organisation is.",
+        ),
         "county": ("Velg fylket.", "Choose the county."),
         "bank_account": ("Skriv kontonummeret.", "Enter the bank account number."),
         "email": ("Skriv e-postadressen til organisasjonen.", "Enter the organisation's e-mail address."),
@@ -234,13 +240,17 @@ class OrganisationDetailsForm(BilingualForm):
     def clean_municipality_number(self) -> str:
         value = self.cleaned_data["municipality_number"].strip()
         if value and (len(value) != 4 or not value.isdigit()):
-            raise forms.ValidationError(self.t("Kommunenummeret har 4 siffer.", "The municipality number has 4 digits."))
+            raise forms.ValidationError(
+                self.t("Kommunenummeret har 4 siffer.", "The municipality number has 4 digits.")
+            )
         return value
 
     def clean_bank_account(self) -> str:
         digits = digits_only(self.cleaned_data["bank_account"])
         if len(digits) != 11 or not digits.isdigit():
-            raise forms.ValidationError(self.t("Kontonummeret har 11 siffer.", "The bank account number has 11 digits."))
+            raise forms.ValidationError(
+                self.t("Kontonummeret har 11 siffer.", "The bank account number has 11 digits.")
+            )
         if not is_valid_bank_account(digits):
             raise forms.ValidationError(
                 self.t(

@@ -33,9 +33,7 @@ from tilskudd.rules.application import ApplicantType
 class Organisation(models.Model):
     org_number = models.CharField("organisasjonsnummer", max_length=9, unique=True)
     name = models.CharField("navn", max_length=300)
-    applicant_type = models.CharField(
-        "søkertype", max_length=40, choices=[(t.value, t.value) for t in ApplicantType]
-    )
+    applicant_type = models.CharField("søkertype", max_length=40, choices=[(t.value, t.value) for t in ApplicantType])
     org_form = models.CharField("organisasjonsform", max_length=10, blank=True)
     address = models.CharField("adresse", max_length=300, blank=True)
     postal_code = models.CharField("postnummer", max_length=4, blank=True)

@@ -87,7 +87,9 @@ def can_change_member(user, target: Membership) -> Permission:
     if not allowed:
         return allowed
     if target.removed_at is not None:
-        return Permission(False, "Personen er ikke lenger med i organisasjonen.", "The person has left the organisation.")
+        return Permission(
+            False, "Personen er ikke lenger med i organisasjonen.", "The person has left the organisation."
+        )
     return ALLOWED
 
 

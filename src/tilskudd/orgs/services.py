@@ -270,7 +270,13 @@ def register_organisation(
             organisation,
             AuditAction.MEMBERSHIP_CREATED,
             to_state="unconfirmed",
-            data={"membership": member.pk, "user": user.email, "role": role, "administers": administers, "title": title},
+            data={
+                "membership": member.pk,
+                "user": user.email,
+                "role": role,
+                "administers": administers,
+                "title": title,
+            },
             audience=Audience.APPLICANT,
         )
     return member
@@ -331,7 +337,9 @@ def _add_member(
 def accept_request(actor, request_id: int, *, can_sign: bool = False, is_admin: bool = False, title: str | None = None):
     """An administrator lets the person in. Confirmed at once when the administrator is confirmed."""
     with transaction.atomic():
-        request = MembershipRequest.objects.select_for_update().select_related("organisation", "user").get(pk=request_id)
+        request = (
+            MembershipRequest.objects.select_for_update().select_related("organisation", "user").get(pk=request_id)
+        )
         organisation = request.organisation
         _require(permissions.can_manage_people(actor, organisation))
         if request.status != MembershipRequest.Decision.PENDING:
@@ -371,7 +379,9 @@ def accept_request(actor, request_id: int, *, can_sign: bool = False, is_admin: 
 
 def decline_request(actor, request_id: int) -> MembershipRequest:
     with transaction.atomic():
-        request = MembershipRequest.objects.select_for_update().select_related("organisation", "user").get(pk=request_id)
+        request = (
+            MembershipRequest.objects.select_for_update().select_related("organisation", "user").get(pk=request_id)
+        )
         _require(permissions.can_manage_people(actor, request.organisation))
         if request.status != MembershipRequest.Decision.PENDING:
             raise Refused("Forespørselen er allerede besvart.", "The request has already been answered.")
@@ -697,8 +707,8 @@ def grant_delegation(
 
 def revoke_delegation(actor, delegation_id: int, *, reason: str = "") -> Delegation:
     with transaction.atomic():
-        delegation = Delegation.objects.select_for_update().select_related("organisation", "delegate").get(
-            pk=delegation_id
+        delegation = (
+            Delegation.objects.select_for_update().select_related("organisation", "delegate").get(pk=delegation_id)
         )
         _require(permissions.can_revoke_delegation(actor, delegation))
         delegation.revoked_at, delegation.revoked_by = timezone.now(), actor
@@ -854,7 +864,13 @@ def update_organisation(actor, organisation_id: int, changes: dict[str, Any]) ->
             changed[key] = [_json(old), _json(value)]
         if changed:
             organisation.save()
-            record(actor, organisation, AuditAction.ORGANISATION_UPDATED, data={"changed": changed}, audience=Audience.APPLICANT)
+            record(
+                actor,
+                organisation,
+                AuditAction.ORGANISATION_UPDATED,
+                data={"changed": changed},
+                audience=Audience.APPLICANT,
+            )
     return organisation
 
 
@@ -891,7 +907,9 @@ def refresh_from_registry(actor, organisation_id: int) -> RefreshOutcome:
             record(
                 actor,
                 organisation,
-                AuditAction.ORGANISATION_REGISTRY_DELETED if entity is not None else AuditAction.ORGANISATION_REGISTRY_NOT_FOUND,
+                AuditAction.ORGANISATION_REGISTRY_DELETED
+                if entity is not None
+                else AuditAction.ORGANISATION_REGISTRY_NOT_FOUND,
                 from_state="verified" if was else "unverified",
                 to_state="unverified",
                 audience=Audience.APPLICANT,

@@ -36,7 +36,8 @@ def claim_invitations_on_login(sender, request, user, **kwargs) -> None:
 
         names = ", ".join(member.organisation.name for member in made)
         messages.success(
-            request, pick(get_language(), f"Du har fått tilgang til {names}.", f"You have been given access to {names}.")
+            request,
+            pick(get_language(), f"Du har fått tilgang til {names}.", f"You have been given access to {names}."),
         )
     if made:
         logger.info("claimed %d invitation(s) for user %s", len(made), user.pk)

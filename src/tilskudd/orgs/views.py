@@ -162,7 +162,11 @@ def _facts(organisation: Organisation) -> list[tuple[tuple[str, ...], str, str]]
             t("Fylker med hovedaktivitet", "Counties with main activity"),
             _counties(organisation.counties_activity),
         ),
-        (("counties_members",), t("Fylker med medlemmer", "Counties with members"), _counties(organisation.counties_members)),
+        (
+            ("counties_members",),
+            t("Fylker med medlemmer", "Counties with members"),
+            _counties(organisation.counties_members),
+        ),
         (
             ("counties_branches",),
             t("Fylker med regionale eller lokale ledd", "Counties with branches"),
@@ -185,8 +189,14 @@ def registry_facts(entity: brreg.RegistryEntity) -> list[tuple[str, str]]:
     facts = [
         (t("Navn", "Name"), entity.name),
         (t("Organisasjonsform", "Organisation form"), org_form_label(entity.org_form) or entity.org_form_description),
-        (t("Type søker", "Type of applicant"), applicant_type_label(entity.applicant_type.value) if entity.applicant_type else ""),
-        (t("Adresse", "Address"), ", ".join(p for p in (address.street, f"{address.postal_code} {address.city}".strip()) if p)),
+        (
+            t("Type søker", "Type of applicant"),
+            applicant_type_label(entity.applicant_type.value) if entity.applicant_type else "",
+        ),
+        (
+            t("Adresse", "Address"),
+            ", ".join(p for p in (address.street, f"{address.postal_code} {address.city}".strip()) if p),
+        ),
         (t("Kommunenummer", "Municipality number"), address.municipality_number),
         (t("Fylke", "County"), county_name(entity.county) if entity.county else ""),
         (t("Stiftelsesdato", "Date founded"), _date(entity.founded_on)),
@@ -200,7 +210,10 @@ def registry_facts(entity: brreg.RegistryEntity) -> list[tuple[str, str]]:
 
 EVENT_LABELS = {
     AuditAction.ORGANISATION_REGISTERED: ("Organisasjonen ble registrert", "The organisation was registered"),
-    AuditAction.ORGANISATION_RECLAIMED: ("Organisasjonen ble registrert på nytt", "The organisation was registered again"),
+    AuditAction.ORGANISATION_RECLAIMED: (
+        "Organisasjonen ble registrert på nytt",
+        "The organisation was registered again",
+    ),
     AuditAction.ORGANISATION_UPDATED: ("Opplysningene ble endret", "The details were changed"),
     AuditAction.ORGANISATION_REGISTRY_REFRESHED: ("Oppdatert fra Enhetsregisteret", "Updated from Enhetsregisteret"),
     AuditAction.ORGANISATION_REGISTRY_NOT_FOUND: ("Ikke funnet i Enhetsregisteret", "Not found in Enhetsregisteret"),
@@ -289,7 +302,9 @@ def register_start(request):
         existing = Organisation.objects.filter(org_number=number).first()
         if existing is not None:
             if permissions.membership(request.user, existing) is not None:
-                messages.info(request, t("Du er allerede med i organisasjonen.", "You are already in the organisation."))
+                messages.info(
+                    request, t("Du er allerede med i organisasjonen.", "You are already in the organisation.")
+                )
                 return redirect("orgs:profile", pk=existing.pk)
             if existing.memberships.filter(removed_at__isnull=True).exists():
                 return redirect("orgs:join", org_number=number)
@@ -493,7 +508,10 @@ def refresh(request, pk: int):
         elif outcome.changed:
             messages.success(
                 request,
-                t("Opplysningene er oppdatert fra Enhetsregisteret.", "The details were updated from Enhetsregisteret."),
+                t(
+                    "Opplysningene er oppdatert fra Enhetsregisteret.",
+                    "The details were updated from Enhetsregisteret.",
+                ),
             )
         else:
             messages.success(

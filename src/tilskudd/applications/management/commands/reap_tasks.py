@@ -30,6 +30,5 @@ class Command(BaseCommand):
         reaped = background.reap(lease_for=dt.timedelta(seconds=lease) if lease is not None else None)
         if options["verbosity"]:
             self.stdout.write(
-                f"Satt i kø igjen / queued again: {len(reaped.requeued)}; "
-                f"gitt opp / given up: {len(reaped.abandoned)}"
+                f"Satt i kø igjen / queued again: {len(reaped.requeued)}; gitt opp / given up: {len(reaped.abandoned)}"
             )

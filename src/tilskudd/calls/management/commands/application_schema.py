@@ -16,9 +16,7 @@ def schema_text() -> str:
 
 
 class Command(BaseCommand):
-    help = (
-        "Skriv ut JSON Schema for søknadsformatet. / Print the JSON Schema of the application format."
-    )
+    help = "Skriv ut JSON Schema for søknadsformatet. / Print the JSON Schema of the application format."
 
     def create_parser(self, prog_name, subcommand, **kwargs):
         # Called through the tilskudd command line, show its own words in the usage line.

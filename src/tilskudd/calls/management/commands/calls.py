@@ -75,8 +75,7 @@ def _truncate(value: str, width: int) -> str:
 
 class Command(BaseCommand):
     help = (
-        "Utlysninger: list, show ID, validate FIL…, load [FIL…]. "
-        "/ Calls: list, show ID, validate FILE…, load [FILE…]."
+        "Utlysninger: list, show ID, validate FIL…, load [FIL…]. / Calls: list, show ID, validate FILE…, load [FILE…]."
     )
 
     def add_arguments(self, parser):
@@ -101,8 +100,13 @@ class Command(BaseCommand):
         if action == "validate":
             return self.validate(options["files"], options["lang"])
         if action == "load":
-            call_command("load_calls", *options["files"], new_version=options["new_version"],
-                         stdout=self.stdout, stderr=self.stderr)
+            call_command(
+                "load_calls",
+                *options["files"],
+                new_version=options["new_version"],
+                stdout=self.stdout,
+                stderr=self.stderr,
+            )
             return None
         try:
             if action == "list":
@@ -110,8 +114,12 @@ class Command(BaseCommand):
             return self.show_call(options["call_id"], options["json"], options["lang"])
         except DatabaseError as error:
             self.stderr.write(
-                pick(options["lang"], "Databasen er ikke klar. Kjør «tilskudd migrate» først.",
-                     "The database is not ready. Run 'tilskudd migrate' first.") + f" ({error})"
+                pick(
+                    options["lang"],
+                    "Databasen er ikke klar. Kjør «tilskudd migrate» først.",
+                    "The database is not ready. Run 'tilskudd migrate' first.",
+                )
+                + f" ({error})"
             )
             sys.exit(EXIT_INPUT)
 
@@ -121,8 +129,13 @@ class Command(BaseCommand):
         now = timezone.now()
         calls = list(Call.objects.select_related("current_version").order_by("-deadline", "slug"))
         if not calls:
-            self.stdout.write(pick(language, "Ingen utlysninger er lastet inn. Kjør «tilskudd calls load».",
-                                   "No calls are loaded. Run 'tilskudd calls load'."))
+            self.stdout.write(
+                pick(
+                    language,
+                    "Ingen utlysninger er lastet inn. Kjør «tilskudd calls load».",
+                    "No calls are loaded. Run 'tilskudd calls load'.",
+                )
+            )
             return
         header = (
             pick(language, "ID", "ID"),
@@ -135,15 +148,18 @@ class Command(BaseCommand):
         rows = []
         for call in calls:
             definition = call.definition
-            rows.append((
-                call.slug,
-                _truncate(definition.title.get(language), 48),
-                _truncate(definition.grantor.name.get(language), 24),
-                when(definition.deadline.instant, language),
-                money(definition.frame.amount, language, definition.frame.up_to),
-                pick(language, "åpen", "open") if is_open(definition.deadline.instant, now)
-                else pick(language, "stengt", "closed"),
-            ))
+            rows.append(
+                (
+                    call.slug,
+                    _truncate(definition.title.get(language), 48),
+                    _truncate(definition.grantor.name.get(language), 24),
+                    when(definition.deadline.instant, language),
+                    money(definition.frame.amount, language, definition.frame.up_to),
+                    pick(language, "åpen", "open")
+                    if is_open(definition.deadline.instant, now)
+                    else pick(language, "stengt", "closed"),
+                )
+            )
         widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
         for row in [header, *rows]:
             self.stdout.write("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
@@ -153,8 +169,13 @@ class Command(BaseCommand):
     def show_call(self, slug: str, as_json: bool, language: str) -> None:
         call = Call.objects.select_related("current_version").filter(slug=slug).first()
         if call is None or call.current_version is None:
-            self.stderr.write(pick(language, f"Det finnes ingen utlysning med id «{slug}». Se «tilskudd calls list».",
-                                   f"There is no call with the id '{slug}'. See 'tilskudd calls list'."))
+            self.stderr.write(
+                pick(
+                    language,
+                    f"Det finnes ingen utlysning med id «{slug}». Se «tilskudd calls list».",
+                    f"There is no call with the id '{slug}'. See 'tilskudd calls list'.",
+                )
+            )
             sys.exit(EXIT_INPUT)
         version = call.current_version
         if as_json:
@@ -174,28 +195,37 @@ class Command(BaseCommand):
         grantor = f"{text(d.grantor.name, language)} ({d.grantor.org_number})"
         if d.local_grantors:
             count = len(d.local_grantors.municipalities)
-            grantor += p(f"\n+ {count} kommune(r) med egne lokale utlysninger ({d.local_grantors.share_percent} %)",
-                         f"\n+ {count} municipalit(y/ies) with local calls ({d.local_grantors.share_percent} %)")
+            grantor += p(
+                f"\n+ {count} kommune(r) med egne lokale utlysninger ({d.local_grantors.share_percent} %)",
+                f"\n+ {count} municipalit(y/ies) with local calls ({d.local_grantors.share_percent} %)",
+            )
         status = p("åpen", "open") if is_open(d.deadline.instant, now) else p("stengt", "closed")
         deadline = f"{when(d.deadline.instant, language)} {p('(norsk tid)', '(Oslo time)')} – {status}"
         if not d.deadline.time_given:
-            deadline += p("\n(utlysningen oppgir bare dato; fristen er satt til dagens slutt)",
-                          "\n(the call gives a date only; the deadline is the end of that day)")
+            deadline += p(
+                "\n(utlysningen oppgir bare dato; fristen er satt til dagens slutt)",
+                "\n(the call gives a date only; the deadline is the end of that day)",
+            )
         types = ", ".join(
             APPLICANT_TYPE_NAMES.get(t.value, (t.value, t.value))[1 if language.startswith("en") else 0]
             for t in d.eligibility.applicant_types.allowed
         )
         areas = ""
         if d.areas:
-            select = p("velg ett", "choose one") if d.areas.select.value == "exactly_one" else p(
-                "velg ett eller flere", "choose one or more")
+            select = (
+                p("velg ett", "choose one")
+                if d.areas.select.value == "exactly_one"
+                else p("velg ett eller flere", "choose one or more")
+            )
             areas = f"{text(d.areas.label, language)} ({select}):\n" + "\n".join(
                 f"  {area.id} – {text(area.title, language)}" for area in d.areas.items
             )
         required = sum(1 for f in d.fields if f.required)
         conditional = sum(1 for f in d.fields if f.required_when)
-        fields = p(f"{len(d.fields)} ({required} påkrevd, {conditional} påkrevd på vilkår)",
-                   f"{len(d.fields)} ({required} required, {conditional} required on a condition)")
+        fields = p(
+            f"{len(d.fields)} ({required} påkrevd, {conditional} påkrevd på vilkår)",
+            f"{len(d.fields)} ({required} required, {conditional} required on a condition)",
+        )
         checks = "\n".join(describe_check(check, language) for check in d.checks)
         ineligible = [text(c.label, language) for c in d.budget.categories if not c.eligible]
         budget = p(f"{len(d.budget.categories)} kategorier", f"{len(d.budget.categories)} categories")
@@ -220,9 +250,19 @@ class Command(BaseCommand):
             (p("Budsjett", "Budget"), budget),
             (p("Vurderingskriterier", "Criteria"), criteria),
             (p("Signering", "Signing"), signing),
-            (p("Flerårig", "Multi-year"), (p("ja", "yes") + (f", {p('høyst', 'at most')} {d.multi_year.max_years} "
-                                              f"{p('år', 'years')}" if d.multi_year.max_years else ""))
-             if d.multi_year.allowed else p("nei", "no")),
+            (
+                p("Flerårig", "Multi-year"),
+                (
+                    p("ja", "yes")
+                    + (
+                        f", {p('høyst', 'at most')} {d.multi_year.max_years} {p('år', 'years')}"
+                        if d.multi_year.max_years
+                        else ""
+                    )
+                )
+                if d.multi_year.allowed
+                else p("nei", "no"),
+            ),
             (p("Regler i filen", "Rules in the file"), f"{len(rules)}: " + ", ".join(rules)),
         ]
 
@@ -241,15 +281,24 @@ class Command(BaseCommand):
                 continue
             if definition.id in seen:
                 invalid += 1
-                self.stdout.write(pick(
-                    language,
-                    f"{name}: id-en «{definition.id}» er allerede brukt av {seen[definition.id]}",
-                    f"{name}: the id '{definition.id}' is already used by {seen[definition.id]}",
-                ))
+                self.stdout.write(
+                    pick(
+                        language,
+                        f"{name}: id-en «{definition.id}» er allerede brukt av {seen[definition.id]}",
+                        f"{name}: the id '{definition.id}' is already used by {seen[definition.id]}",
+                    )
+                )
                 continue
             seen[definition.id] = name
-            self.stdout.write(f"ok: {name} ({definition.id}, {pick(language, 'versjon', 'version')} {definition.version})")
+            self.stdout.write(
+                f"ok: {name} ({definition.id}, {pick(language, 'versjon', 'version')} {definition.version})"
+            )
         if invalid:
-            self.stdout.write(pick(language, f"{invalid} av {len(files)} fil(er) er ikke gyldige.",
-                                   f"{invalid} of {len(files)} file(s) are not valid."))
+            self.stdout.write(
+                pick(
+                    language,
+                    f"{invalid} av {len(files)} fil(er) er ikke gyldige.",
+                    f"{invalid} of {len(files)} file(s) are not valid.",
+                )
+            )
             sys.exit(EXIT_INVALID)

@@ -90,8 +90,10 @@ class Command(BaseCommand):
         except CallMismatchError as error:
             fail(f"{source}: {error.message_nb}", f"{source}: {error.message_en}")
         except DatabaseError as error:
-            fail(f"Databasen er ikke klar. Kjør «tilskudd migrate» først. ({error})",
-                 f"The database is not ready. Run 'tilskudd migrate' first. ({error})")
+            fail(
+                f"Databasen er ikke klar. Kjør «tilskudd migrate» først. ({error})",
+                f"The database is not ready. Run 'tilskudd migrate' first. ({error})",
+            )
 
         if json:
             self.stdout.write(_json_dumps(result.as_dict()))
