@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "axes",  # lockout after repeated failed logins
     "csp",  # Content-Security-Policy header (django-csp); see "security headers" below
     "ninja",  # django-ninja's own static Swagger UI for /api/v1/docs (no CDN)
+    "tilskudd.core",  # the shared kernel: template tags and partials
     "tilskudd.accounts",
     "tilskudd.audit",
     "tilskudd.calls",

@@ -15,11 +15,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
-from fractions import Fraction
 
+from tilskudd.core.formatting import format_fraction, format_nok, format_number, format_percent
+from tilskudd.core.phrases import Link, Moment, Part, Phrase, phrase
+from tilskudd.core.phrases import date_moment as format_date
+from tilskudd.core.phrases import datetime_moment as format_datetime
+from tilskudd.core.text import NBSP, is_english, join_words, lower_first, pick, quote, upper_first
 from tilskudd.rules.messages import PARTNER_FIELD_NAMES, PRESENCE_NAMES
-from tilskudd.rules.messages import nok as _nok_nb
-from tilskudd.rules.messages import nok_en as _nok_en
 from tilskudd.rules.reference import g_on
 from tilskudd.rules.schema import (
     OSLO,
@@ -43,54 +45,6 @@ from tilskudd.rules.schema import (
 )
 
 # --- what the templates receive ---------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Moment:
-    """A date or an instant: shown as ``text``, marked up as ``<time datetime=iso>``."""
-
-    iso: str
-    text: str
-
-    def __str__(self) -> str:
-        return self.text
-
-
-@dataclass(frozen=True)
-class Link:
-    href: str
-    text: str
-
-    def __str__(self) -> str:
-        return self.text
-
-
-Part = str | Moment | Link
-
-
-@dataclass(frozen=True)
-class Phrase:
-    """A run of text that may hold dates and links; ``str()`` gives the plain text."""
-
-    parts: tuple[Part, ...]
-
-    def __str__(self) -> str:
-        return "".join(str(part) for part in self.parts)
-
-    def __bool__(self) -> bool:
-        return bool(str(self))
-
-
-def phrase(*parts: Part | Phrase | None) -> Phrase:
-    flat: list[Part] = []
-    for part in parts:
-        if part is None or part == "":
-            continue
-        if isinstance(part, Phrase):
-            flat.extend(part.parts)
-        else:
-            flat.append(part)
-    return Phrase(tuple(flat))
 
 
 @dataclass(frozen=True)
@@ -202,9 +156,6 @@ class CallCard:
 
 # --- words and numbers -----------------------------------------------------------
 
-NBSP = "\u00a0"
-
-MONTHS_EN = ("January February March April May June July August September October November December").split()
 
 APPLICANT_TYPE_PLURALS = {
     "municipality": ("kommuner", "municipalities"),
@@ -231,69 +182,8 @@ GRANTOR_KIND_NAMES = {
 BUDGET_CHECKS = (AmountCheck, BudgetTotalCheck, OwnContributionCheck, FundingSourcesCheck, StipendCapCheck)
 
 
-def is_english(language: str | None) -> bool:
-    return bool(language) and language.lower().startswith("en")
-
-
-def pick(language: str | None, nb: str, en: str) -> str:
-    """The bokmål or the English text, by language code (bokmål unless English)."""
-    return en if is_english(language) else nb
-
-
 def text_in(text: Text | None, language: str | None) -> str:
     return text.get(language or "nb") if text is not None else ""
-
-
-def quote(value: str, language: str | None) -> str:
-    return pick(language, f"«{value}»", f"“{value}”")
-
-
-def lower_first(value: str) -> str:
-    """'Rådmann' → 'rådmann' inside a sentence; 'NAV' and 'IMDi' stay as they are."""
-    if len(value) > 1 and value[0].isupper() and value[1].islower():
-        return value[0].lower() + value[1:]
-    return value
-
-
-def upper_first(value: str) -> str:
-    return value[:1].upper() + value[1:]
-
-
-def join_words(items: Iterable[str], language: str | None, last: str = "and") -> str:
-    """['a', 'b', 'c'] → 'a, b og c' (or 'a, b and c'); ``last='or'`` gives 'eller'/'or'."""
-    words = [item for item in items if item]
-    if len(words) <= 1:
-        return "".join(words)
-    conjunction = pick(language, "og", "and") if last == "and" else pick(language, "eller", "or")
-    return f"{', '.join(words[:-1])} {conjunction} {words[-1]}"
-
-
-def format_number(value: int, language: str | None) -> str:
-    """12000 → '12 000' (bokmål, non-breaking space) or '12,000'."""
-    if is_english(language):
-        return f"{value:,}"
-    return f"{value:,}".replace(",", "\u00a0")
-
-
-def format_nok(amount: int, language: str | None) -> str:
-    """52300000 → '52 300 000 kr' (non-breaking spaces) or 'NOK 52,300,000'."""
-    return _nok_en(amount) if is_english(language) else _nok_nb(amount)
-
-
-def format_percent(value: float, language: str | None) -> str:
-    rounded = round(value, 1)
-    number = f"{rounded:.1f}".rstrip("0").rstrip(".")
-    return f"{number}%" if is_english(language) else f"{number.replace('.', ',')}\u00a0%"
-
-
-def format_fraction(value: Fraction, language: str | None) -> str:
-    if value.denominator == 1:
-        return str(value.numerator)
-    decimal = float(value)
-    if value.denominator in (2, 4, 5, 10, 20, 25, 50, 100):
-        text = f"{decimal:g}"
-        return text if is_english(language) else text.replace(".", ",")
-    return f"{value.numerator}/{value.denominator}"
 
 
 def format_frame(amount: int | None, up_to: bool, language: str | None) -> str:
@@ -302,26 +192,6 @@ def format_frame(amount: int | None, up_to: bool, language: str | None) -> str:
         return pick(language, "ikke oppgitt som beløp", "not stated as an amount")
     prefix = pick(language, "inntil ", "up to ") if up_to else ""
     return prefix + format_nok(amount, language)
-
-
-def format_datetime(instant: dt.datetime, language: str | None) -> Moment:
-    """An instant in Oslo time: '28.02.2019 kl. 12:00' or '28 February 2019 at 12:00'."""
-    local = instant.astimezone(OSLO)
-    clock = local.strftime("%H:%M")
-    if local.second:
-        clock = local.strftime("%H:%M:%S")
-    if is_english(language):
-        text = f"{local.day} {MONTHS_EN[local.month - 1]} {local.year} at {clock}"
-    else:
-        text = f"{local:%d.%m.%Y} kl. {clock}"
-    return Moment(local.isoformat(), text)
-
-
-def format_date(day: dt.date, language: str | None) -> Moment:
-    """'01.09.2030' or '1 September 2030'."""
-    if is_english(language):
-        return Moment(day.isoformat(), f"{day.day} {MONTHS_EN[day.month - 1]} {day.year}")
-    return Moment(day.isoformat(), f"{day:%d.%m.%Y}")
 
 
 def applicant_types_text(types: Iterable[str], language: str | None) -> str:
