@@ -9,8 +9,10 @@ so an applicant and a caseworker always see the same result.
 The work that depends only on the call (paths, conditions, labels, the messages
 that do not depend on an answer) is done once per call definition, in a
 :class:`~tilskudd.rules.plan.CallPlan` (see :mod:`tilskudd.rules.plan`).
-:func:`resolve`, :func:`is_empty` and :func:`holds` below state how a path is
-read and when a condition holds; the plan does the same, faster.
+:func:`resolve` below states how a path is read; when a condition holds and
+when an answer is empty is stated once, in :mod:`tilskudd.rules.conditions`
+(:meth:`Context.lookup` gives it the application's values). The plan does the
+same, faster.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from tilskudd.rules.application import Application
+from tilskudd.rules.conditions import holds as holds_for
+from tilskudd.rules.conditions import is_empty
 from tilskudd.rules.findings import Finding
 from tilskudd.rules.plan import (
     GENERAL_RULE_DEADLINE,
@@ -27,7 +31,6 @@ from tilskudd.rules.plan import (
     INDEXED,
     ORG_FORM_TYPES,
     clear_plans,
-    is_empty,
     plan_for,
 )
 from tilskudd.rules.schema import OSLO, CallDefinition, Condition
@@ -56,6 +59,10 @@ class Context:
     def today(self) -> dt.date:
         """The date of application, judged in Oslo."""
         return self.at.astimezone(OSLO).date()
+
+    def lookup(self, path: str) -> Any:
+        """The application's value at ``path`` (:func:`resolve`), for :func:`conditions.holds`."""
+        return resolve(self.application, path)
 
 
 def evaluate(call: CallDefinition, application: Application, at: dt.datetime) -> list[Finding]:
@@ -89,22 +96,9 @@ def resolve(application: Application, path: str) -> Any:
     return current
 
 
-def holds(condition: Condition, ctx: Context) -> bool:
-    """Whether every part of ``condition`` holds for the application."""
-    application = ctx.application
-    if condition.areas is not None and not set(condition.areas) & set(application.areas):
-        return False
-    if condition.partner is not None and not any(p.kind == condition.partner for p in application.partners):
-        return False
-    if condition.field is not None:
-        value = resolve(application, condition.field)
-        if condition.equals is not None and value != condition.equals:
-            return False
-        if condition.in_ is not None and value not in condition.in_:
-            return False
-        if condition.truthy is not None and bool(value) is not condition.truthy:
-            return False
-    return True
+def holds(condition: Condition | None, ctx: Context) -> bool:
+    """Whether every part of ``condition`` holds for the application (:func:`conditions.holds`)."""
+    return holds_for(condition, ctx.lookup)
 
 
 def rule_ids_checked(call: CallDefinition) -> set[str]:

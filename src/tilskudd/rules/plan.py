@@ -10,8 +10,8 @@ call, so :func:`plan_for` does it once per call definition and keeps the result
 application then only reads the application.
 
 The plan gives exactly the findings of the plain reading of the call, in the same
-order with the same messages. ``resolve``, ``is_empty`` and ``holds`` in
-:mod:`tilskudd.rules.engine` state that reading for paths and conditions;
+order with the same messages. ``resolve`` in :mod:`tilskudd.rules.engine` states
+that reading for paths, and :mod:`tilskudd.rules.conditions` for conditions;
 ``tests/rules/test_engine_plan.py`` holds the plan to it.
 
 **A plan belongs to one call definition object** (found by identity, never by the
@@ -37,6 +37,7 @@ from typing import Any
 
 from tilskudd.rules import messages as msg
 from tilskudd.rules.application import ApplicantType, Application
+from tilskudd.rules.conditions import is_empty, names_partner, value_test
 from tilskudd.rules.findings import Finding, Severity
 from tilskudd.rules.reference import county_codes, g_on
 from tilskudd.rules.schema import (
@@ -127,17 +128,6 @@ def is_iso_date(value: Any) -> bool:
     except (TypeError, ValueError):
         return False
     return True
-
-
-def is_empty(value: Any) -> bool:
-    """No answer: None, blank text, or an empty list."""
-    if value is None:
-        return True
-    if isinstance(value, str):
-        return not value.strip()
-    if isinstance(value, (list, dict, tuple, set)):
-        return len(value) == 0
-    return False
 
 
 # --- identifiers (X-R02), the common case without the regular expression ------------------
@@ -259,12 +249,12 @@ def compile_condition(condition: Condition) -> tuple[frozenset[str] | None, Pred
     if condition.partner is not None:
         kind = condition.partner
 
-        def names_partner(application: Application) -> bool:
-            return any(p.kind == kind for p in application.partners)
+        def names_partner_of_kind(application: Application) -> bool:
+            return names_partner(application.partners, kind)
 
-        tests.append(names_partner)
+        tests.append(names_partner_of_kind)
     if condition.field is not None:
-        tests.append(_field_test(compile_path(condition.field), condition.equals, condition.in_, condition.truthy))
+        tests.append(_field_test(compile_path(condition.field), value_test(condition)))
     if not tests:
         return areas, None
     if len(tests) == 1:
@@ -273,25 +263,9 @@ def compile_condition(condition: Condition) -> tuple[frozenset[str] | None, Pred
     return areas, lambda application: first(application) and second(application)
 
 
-def _field_test(get: Getter, equals: Any, in_: list | None, truthy: bool | None) -> Predicate:
-    if equals is not None and in_ is None and truthy is None:
-        return lambda application: not (get(application) != equals)
-    if truthy is not None and equals is None and in_ is None:
-        return lambda application: bool(get(application)) is truthy
-    if in_ is not None and equals is None and truthy is None:
-        return lambda application: get(application) in in_
-
-    def test(application: Application) -> bool:
-        value = get(application)
-        if equals is not None and value != equals:
-            return False
-        if in_ is not None and value not in in_:
-            return False
-        if truthy is not None and bool(value) is not truthy:
-            return False
-        return True
-
-    return test
+def _field_test(get: Getter, test: Callable[[Any], bool]) -> Predicate:
+    """The field part of a condition on an application: ``test`` (:func:`conditions.value_test`) of the value."""
+    return lambda application: test(get(application))
 
 
 # --- the form ------------------------------------------------------------------
