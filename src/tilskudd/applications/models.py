@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 
 from tilskudd.applications.states import EDITABLE, Status
+from tilskudd.rules import Application as ExchangeApplication
 
 
 class Application(models.Model):
@@ -52,6 +53,24 @@ class Application(models.Model):
     @property
     def is_editable(self) -> bool:
         return self.status in EDITABLE
+
+    def submitted(self) -> ExchangeApplication | None:
+        """The submitted application as the rule engine's typed model; None when it was never submitted.
+
+        Only ``submitted_content`` is read, never the draft: an application reopened for completion
+        gives what was last submitted until it is submitted again. Parsed once per instance (again
+        only when ``submitted_content`` is replaced). A stored submission is valid by construction;
+        one that is not raises pydantic's ValidationError rather than giving a guess.
+        """
+        content = self.submitted_content
+        if not content:
+            return None
+        cached = self.__dict__.get("_submitted")
+        if cached is not None and cached[0] is content:
+            return cached[1]
+        parsed = ExchangeApplication.model_validate(content)
+        self.__dict__["_submitted"] = (content, parsed)
+        return parsed
 
     def active_signature(self) -> Signature | None:
         return self.signatures.filter(voided_at__isnull=True).order_by("-signed_at").first()

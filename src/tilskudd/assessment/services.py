@@ -31,8 +31,9 @@ from tilskudd.applications.states import Status
 from tilskudd.assessment import scoring
 from tilskudd.assessment.models import AssessmentLock, Assignment, Score
 from tilskudd.audit.services import Audience, AuditAction, record
-from tilskudd.casework import scope
+from tilskudd.casework import facts, scope
 from tilskudd.casework.access import RoleMissing
+from tilskudd.casework.facts import applied_for as amount_applied  # the case's column (issue #9)
 from tilskudd.casework.models import Case, Role, StaffRole
 
 
@@ -78,7 +79,7 @@ class NotAssigned(AssessmentError):
 def criteria_of(application: Application) -> list:
     """The criteria ``application`` is assessed by: its area's own criteria, else the call's (``criteria_for``)."""
     definition = application.call_version.parsed()
-    areas = (application.submitted_content or application.content or {}).get("areas") or []
+    areas = facts.areas_of(application)
     for area_id in areas:
         area = definition.area(area_id)
         if area is not None and area.criteria:
@@ -89,7 +90,7 @@ def criteria_of(application: Application) -> list:
 def co_assessors_of(application: Application) -> list[str]:
     """Who assesses besides the grantor (C0-R22: Kompetanse Norge in C0's area 3)."""
     definition = application.call_version.parsed()
-    areas = (application.submitted_content or application.content or {}).get("areas") or []
+    areas = facts.areas_of(application)
     names: list[str] = []
     for area_id in areas:
         area = definition.area(area_id)
@@ -97,11 +98,6 @@ def co_assessors_of(application: Application) -> list[str]:
             if name not in names:
                 names.append(name)
     return names
-
-
-def amount_applied(application: Application) -> int:
-    content = application.submitted_content or application.content or {}
-    return int((content.get("budget") or {}).get("amount_applied") or 0)
 
 
 # --- permissions --------------------------------------------------------------------------------------------------

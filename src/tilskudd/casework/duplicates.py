@@ -58,11 +58,6 @@ def _content(application: Application) -> dict:
     return application.submitted_content or application.content or {}
 
 
-def _amount(application: Application) -> int | None:
-    value = (_content(application).get("budget") or {}).get("amount_applied")
-    return value if isinstance(value, int) else None
-
-
 def _title(application: Application) -> str:
     answers = _content(application).get("answers") or {}
     return str(answers.get("title") or answers.get("project_title") or application.title or "")
@@ -96,7 +91,7 @@ def flags_for_call(call, cases: Iterable[Case] | None = None) -> dict[int, Dupli
                 other.grantor_name,
                 other.application.case_number or "",
                 _title(other.application),
-                _amount(other.application),
+                other.amount_applied,
             )
             for other in by_organisation[case.application.organisation_id]
             if other.pk != case.pk and other.grantor_org_number != case.grantor_org_number

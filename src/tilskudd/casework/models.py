@@ -103,6 +103,14 @@ class Case(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     screening_note = models.TextField("begrunnelse", blank=True)
+    #: Facts of the submitted application, written at each submission by ``casework.facts.write``
+    #: (the only code that reads them from the application), so that the queue filters and the
+    #: grants sum in the database. None when the application states no amount applied for.
+    amount_applied = models.BigIntegerField("søkt beløp", null=True, blank=True, db_index=True)
+    #: County number of the applicant's seat (the organisation's when the application has none).
+    county = models.CharField("fylke", max_length=10, blank=True, default="", db_index=True)
+    org_form = models.CharField("organisasjonsform", max_length=20, blank=True, default="")
+    applicant_type = models.CharField("søkertype", max_length=30, blank=True, default="")
 
     class Meta:
         ordering = ["application__case_number"]
@@ -111,3 +119,24 @@ class Case(models.Model):
 
     def __str__(self) -> str:
         return f"Sak {self.application.case_number}"
+
+    @property
+    def area_codes(self) -> list[str]:
+        """The priority areas applied under, in the application's order (prefetch ``areas`` for lists)."""
+        return [row.area for row in sorted(self.areas.all(), key=lambda row: row.position)]
+
+
+class CaseArea(models.Model):
+    """One priority area or sub-goal a case's application is made under: a row, so the queue filters on it."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="areas")
+    area = models.CharField("område", max_length=50, db_index=True)
+    #: The area's place in the application's list.
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["case", "position"]
+        constraints = [models.UniqueConstraint(fields=["case", "area"], name="one_row_per_case_area")]
+
+    def __str__(self) -> str:
+        return f"{self.case} – {self.area}"

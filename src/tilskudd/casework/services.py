@@ -10,13 +10,14 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
 from tilskudd.applications.models import Application
 from tilskudd.applications.states import STATUS_EN, Status, TransitionNotAllowed, audit_action, check_transition
 from tilskudd.audit.services import Audience, AuditAction, record
-from tilskudd.casework import scope
+from tilskudd.casework import facts, scope
 from tilskudd.casework.access import RoleMissing
 from tilskudd.casework.models import ROLE_EN, Case, Role, ScreeningOutcome, StaffInvitation, StaffRole
 from tilskudd.orgs.models import Membership, Organisation
@@ -47,11 +48,12 @@ def open_case(application: Application) -> Case:
                 data={"hash": application.submitted_hash},
                 audience=Audience.INTERNAL,
             )
+        facts.write(existing, application)  # the completed application's facts replace the earlier ones
         return existing
     number, name = grantor_of(application)
     case = Case(application=application, grantor_org_number=number, grantor_name=name)
     _route(case, application)
-    case.save()
+    facts.write(case, application)  # saves the case
     record(
         None,
         case,
@@ -526,32 +528,40 @@ class QueueRow:
     flag: object | None  # duplicates.DuplicateFlag, None when C2-R07 does not apply
 
 
-def application_areas(application: Application) -> list[str]:
-    return [str(a) for a in (application.submitted_content or {}).get("areas") or []]
-
-
-def application_county(application: Application) -> str:
-    applicant = (application.submitted_content or {}).get("applicant") or {}
-    return str(applicant.get("county") or application.organisation.county or "")
-
-
-def application_amount(application: Application) -> int | None:
-    value = ((application.submitted_content or {}).get("budget") or {}).get("amount_applied")
-    return value if isinstance(value, int) else None
-
-
 def queue(user, call, filters: dict | None = None) -> list[QueueRow]:
-    """The call's cases of the person's grantors, filtered (keys as in ``forms.QueueFilterForm``)."""
+    """The call's cases of the person's grantors, filtered (keys as in ``forms.QueueFilterForm``).
+
+    Area, county, amount and the case's own fields are filtered in the database, on the facts written
+    at submission (``casework.facts``); only the search and the duplicate flag are filtered here.
+    """
     from tilskudd.casework import duplicates  # noqa: PLC0415 - duplicates imports the models only
 
     filters = filters or {}
     numbers = scope.grantor_numbers(user)
     if filters.get("grantor"):
         numbers &= {filters["grantor"]}
-    cases = list(
+    found = (
         Case.objects.filter(application__call=call, grantor_org_number__in=numbers)
         .exclude(application__status=Status.DRAFT)
-        .select_related("application", "application__organisation", "caseworker")
+        .annotate(applied=Coalesce("amount_applied", 0))
+    )
+    if filters.get("area"):
+        found = found.filter(areas__area=filters["area"])
+    if filters.get("status"):
+        found = found.filter(application__status=filters["status"])
+    if filters.get("county"):
+        found = found.filter(county=filters["county"])
+    if filters.get("amount_from") is not None:
+        found = found.filter(applied__gte=filters["amount_from"])
+    if filters.get("amount_to") is not None:
+        found = found.filter(applied__lte=filters["amount_to"])
+    if filters.get("office"):
+        found = found.filter(office=filters["office"])
+    if filters.get("mine"):
+        found = found.filter(caseworker_id=user.pk)
+    cases = list(
+        found.select_related("application", "application__organisation", "caseworker")
+        .prefetch_related("areas")
         .order_by("application__case_number")
     )
     flags = duplicates.flags_for_call(call, cases)
@@ -563,29 +573,15 @@ def queue(user, call, filters: dict | None = None) -> list[QueueRow]:
         row = QueueRow(
             case,
             application,
-            application_areas(application),
-            application_county(application),
-            application_amount(application),
+            case.area_codes,
+            case.county,
+            case.amount_applied,
             len(application.submitted_findings or []),
             flags.get(case.pk) if applies else None,
         )
-        if filters.get("area") and filters["area"] not in row.areas:
-            continue
-        if filters.get("status") and application.status != filters["status"]:
-            continue
-        if filters.get("county") and row.county != filters["county"]:
-            continue
-        if filters.get("amount_from") is not None and (row.amount_applied or 0) < filters["amount_from"]:
-            continue
-        if filters.get("amount_to") is not None and (row.amount_applied or 0) > filters["amount_to"]:
-            continue
         if filters.get("findings") and not row.findings:
             continue
         if filters.get("flagged") and not (row.flag and row.flag.flagged):
-            continue
-        if filters.get("office") and case.office != filters["office"]:
-            continue
-        if filters.get("mine") and case.caseworker_id != user.pk:
             continue
         if search:
             haystack = " ".join(

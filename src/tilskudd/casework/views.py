@@ -280,10 +280,8 @@ def _case_context(request, case, **extra) -> dict[str, Any]:
         "findings": _findings(application, definition),
         "flag": duplicates.flag_for(case),
         "attachments": list(application.attachment_files.all()),
-        "amount_applied": services.application_amount(application),
-        "county": county_name(services.application_county(application))
-        if services.application_county(application)
-        else "",
+        "amount_applied": case.amount_applied,
+        "county": county_name(case.county) if case.county else "",
         "is_caseworker": is_caseworker,
         "may_accept": is_caseworker and status == Status.SUBMITTED,
         "may_request_completion": is_caseworker and status == Status.SUBMITTED,
