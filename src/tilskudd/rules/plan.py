@@ -40,7 +40,9 @@ from tilskudd.rules.application import ApplicantType, Application
 from tilskudd.rules.conditions import is_empty, names_partner, value_test
 from tilskudd.rules.findings import Finding, Severity
 from tilskudd.rules.reference import county_codes, g_on
+from tilskudd.rules.registry import Registry
 from tilskudd.rules.schema import (
+    CHECK_KINDS,
     OSLO,
     AmountCheck,
     AttachmentCheck,
@@ -477,103 +479,130 @@ class _Labels:
         return label if label is not None else Text(nb=path, en=path)
 
 
+#: How a check's finding is made: the message and the path it concerns.
+Make = Callable[[msg.Message, str], Finding]
+#: How a kind of check is compiled: the check, the call, the labels, ``make`` and the
+#: call file's own message (None: the standard one) in; the check, ready to run, out.
+Compile = Callable[[Any, CallDefinition, _Labels, Make, "msg.Message | None"], CheckRun]
+
+#: How each kind of check is compiled (one entry per kind in :data:`~tilskudd.rules.schema.CHECK_KINDS`).
+COMPILERS: Registry[Compile] = Registry("compiled by the rule engine (rules/plan.py)", CHECK_KINDS)
+
+
 def _compile_check(check, call: CallDefinition, labels: _Labels) -> CheckRun:
     rule, severity, own = check.rule, Severity(check.severity), custom_message(check)
 
     def make(text: msg.Message, field: str) -> Finding:
         return Finding(rule, severity, text.nb, text.en, field)
 
-    if isinstance(check, RangeCheck):
-        get, path, low, high = compile_path(check.field), check.field, check.min, check.max
-
-        def run_range(application: Application, out: Out) -> None:
-            value = get(application)
-            if isinstance(value, bool) or not isinstance(value, int):
-                return  # a missing value is the field's own 'required' finding; a wrong type too
-            if low is not None and value < low:
-                out.append(make(own or msg.range_min(labels(path), low, value), path))
-            if high is not None and value > high:
-                out.append(make(own or msg.range_max(labels(path), high, value), path))
-
-        return run_range
-    if isinstance(check, PartnerCheck):
-        return _compile_partner(check, make, own)
-    if isinstance(check, AttachmentCheck):
-        kind = check.attachment_kind
-        missing = once(lambda: make(own or msg.attachment_missing(check.label), f"attachments[{kind}]"))
-
-        def run_attachment(application: Application, out: Out) -> None:
-            if not any(a.kind == kind for a in application.attachments):
-                out.append(missing())
-
-        return run_attachment
-    if isinstance(check, AmountCheck):
-        low, high = check.min, check.max
-
-        def run_amount(application: Application, out: Out) -> None:
-            amount = application.budget.amount_applied
-            if low is not None and amount < low:
-                out.append(make(own or msg.amount_below(low, amount), "budget.amount_applied"))
-            if high is not None and amount > high:
-                out.append(make(own or msg.amount_above(high, amount), "budget.amount_applied"))
-
-        return run_amount
-    if isinstance(check, BudgetTotalCheck):
-        low, high, per_year = check.min, check.max, check.per_year
-
-        def run_budget_total(application: Application, out: Out) -> None:
-            budget = application.budget
-            totals = budget.totals_by_year() if per_year else {None: budget.total_costs}
-            for year, total in sorted(totals.items(), key=lambda item: item[0] or 0):
-                if high is not None and total > high:
-                    out.append(make(own or msg.budget_above(high, total, year), "budget.lines"))
-                if low is not None and total < low:
-                    out.append(make(own or msg.budget_below(low, total, year), "budget.lines"))
-
-        return run_budget_total
-    if isinstance(check, OwnContributionCheck):
-        minimum, quantified = check.min_amount, check.in_kind_must_be_quantified
-        missing = once(lambda: make(own or msg.own_contribution_missing(), "budget.own_contribution"))
-        in_kind = once(lambda: make(msg.in_kind_not_quantified(), "budget.own_contribution.in_kind_amount"))
-
-        def run_own_contribution(application: Application, out: Out) -> None:
-            contribution = application.budget.own_contribution
-            if contribution is None or contribution.total < minimum:
-                out.append(missing())
-            elif (
-                quantified
-                and contribution.description
-                and contribution.in_kind_amount == 0
-                and contribution.amount == 0
-            ):
-                out.append(in_kind())
-
-        return run_own_contribution
-    if isinstance(check, FundingSourcesCheck):
-        count = check.min_count
-        missing = once(lambda: make(own or msg.funding_sources_missing(), "budget.funding_sources"))
-
-        def run_funding_sources(application: Application, out: Out) -> None:
-            if len(application.budget.funding_sources) < count:
-                out.append(missing())
-
-        return run_funding_sources
-    if isinstance(check, StipendCapCheck):
-        return _compile_stipend_cap(check, call, make, own)
-    if isinstance(check, ConfirmationCheck):
-        get, path = compile_path(check.field), check.field
-        not_confirmed = once(lambda: make(own or msg.not_confirmed(labels(path)), path))
-
-        def run_confirmation(application: Application, out: Out) -> None:
-            if get(application) is False:
-                # Missing is the field's own 'required' finding; a non-yes/no value is reported there too.
-                out.append(not_confirmed())
-
-        return run_confirmation
-    raise TypeError(f"the engine has no check of kind {type(check).__name__}")  # pragma: no cover
+    return COMPILERS.for_(check)(check, call, labels, make, own)
 
 
-def _compile_partner(check: PartnerCheck, make, own: msg.Message | None) -> CheckRun:
+@COMPILERS.register(RangeCheck)
+def _compile_range(check: RangeCheck, call: CallDefinition, labels: _Labels, make: Make, own) -> CheckRun:
+    get, path, low, high = compile_path(check.field), check.field, check.min, check.max
+
+    def run_range(application: Application, out: Out) -> None:
+        value = get(application)
+        if isinstance(value, bool) or not isinstance(value, int):
+            return  # a missing value is the field's own 'required' finding; a wrong type too
+        if low is not None and value < low:
+            out.append(make(own or msg.range_min(labels(path), low, value), path))
+        if high is not None and value > high:
+            out.append(make(own or msg.range_max(labels(path), high, value), path))
+
+    return run_range
+
+
+@COMPILERS.register(AttachmentCheck)
+def _compile_attachment(check: AttachmentCheck, call: CallDefinition, labels: _Labels, make: Make, own) -> CheckRun:
+    kind = check.attachment_kind
+    missing = once(lambda: make(own or msg.attachment_missing(check.label), f"attachments[{kind}]"))
+
+    def run_attachment(application: Application, out: Out) -> None:
+        if not any(a.kind == kind for a in application.attachments):
+            out.append(missing())
+
+    return run_attachment
+
+
+@COMPILERS.register(AmountCheck)
+def _compile_amount(check: AmountCheck, call: CallDefinition, labels: _Labels, make: Make, own) -> CheckRun:
+    low, high = check.min, check.max
+
+    def run_amount(application: Application, out: Out) -> None:
+        amount = application.budget.amount_applied
+        if low is not None and amount < low:
+            out.append(make(own or msg.amount_below(low, amount), "budget.amount_applied"))
+        if high is not None and amount > high:
+            out.append(make(own or msg.amount_above(high, amount), "budget.amount_applied"))
+
+    return run_amount
+
+
+@COMPILERS.register(BudgetTotalCheck)
+def _compile_budget_total(check: BudgetTotalCheck, call: CallDefinition, labels: _Labels, make: Make, own) -> CheckRun:
+    low, high, per_year = check.min, check.max, check.per_year
+
+    def run_budget_total(application: Application, out: Out) -> None:
+        budget = application.budget
+        totals = budget.totals_by_year() if per_year else {None: budget.total_costs}
+        for year, total in sorted(totals.items(), key=lambda item: item[0] or 0):
+            if high is not None and total > high:
+                out.append(make(own or msg.budget_above(high, total, year), "budget.lines"))
+            if low is not None and total < low:
+                out.append(make(own or msg.budget_below(low, total, year), "budget.lines"))
+
+    return run_budget_total
+
+
+@COMPILERS.register(OwnContributionCheck)
+def _compile_own_contribution(
+    check: OwnContributionCheck, call: CallDefinition, labels: _Labels, make: Make, own
+) -> CheckRun:
+    minimum, quantified = check.min_amount, check.in_kind_must_be_quantified
+    missing = once(lambda: make(own or msg.own_contribution_missing(), "budget.own_contribution"))
+    in_kind = once(lambda: make(msg.in_kind_not_quantified(), "budget.own_contribution.in_kind_amount"))
+
+    def run_own_contribution(application: Application, out: Out) -> None:
+        contribution = application.budget.own_contribution
+        if contribution is None or contribution.total < minimum:
+            out.append(missing())
+        elif quantified and contribution.description and contribution.in_kind_amount == 0 and contribution.amount == 0:
+            out.append(in_kind())
+
+    return run_own_contribution
+
+
+@COMPILERS.register(FundingSourcesCheck)
+def _compile_funding_sources(
+    check: FundingSourcesCheck, call: CallDefinition, labels: _Labels, make: Make, own
+) -> CheckRun:
+    count = check.min_count
+    missing = once(lambda: make(own or msg.funding_sources_missing(), "budget.funding_sources"))
+
+    def run_funding_sources(application: Application, out: Out) -> None:
+        if len(application.budget.funding_sources) < count:
+            out.append(missing())
+
+    return run_funding_sources
+
+
+@COMPILERS.register(ConfirmationCheck)
+def _compile_confirmation(check: ConfirmationCheck, call: CallDefinition, labels: _Labels, make: Make, own) -> CheckRun:
+    get, path = compile_path(check.field), check.field
+    not_confirmed = once(lambda: make(own or msg.not_confirmed(labels(path)), path))
+
+    def run_confirmation(application: Application, out: Out) -> None:
+        if get(application) is False:
+            # Missing is the field's own 'required' finding; a non-yes/no value is reported there too.
+            out.append(not_confirmed())
+
+    return run_confirmation
+
+
+@COMPILERS.register(PartnerCheck)
+def _compile_partner(check: PartnerCheck, call: CallDefinition, labels: _Labels, make: Make, own) -> CheckRun:
     kind, count, label, allowed = check.partner_kind, check.min_count, check.label, check.allowed_org_forms
     missing = once(lambda: make(own or msg.partner_missing(label), "partners"))
     fields = [(name, msg.partner_field_missing(label, name)) for name in check.require_fields]
@@ -609,7 +638,8 @@ def stipend_cap(check: StipendCapCheck, stipend, g_amount: int) -> int:
     return math.floor(g_amount * check.g_per_participant_year * participant_years * Fraction(str(stipend.years)))
 
 
-def _compile_stipend_cap(check: StipendCapCheck, call: CallDefinition, make, own: msg.Message | None) -> CheckRun:
+@COMPILERS.register(StipendCapCheck)
+def _compile_stipend_cap(check: StipendCapCheck, call: CallDefinition, labels: _Labels, make: Make, own) -> CheckRun:
     deadline_day = call.deadline.instant.astimezone(OSLO).date()
     g_found: list = []  # the G in force on the deadline, looked up the first time it is needed
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from enum import Enum
 from fractions import Fraction
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, field_validator, model_validator
@@ -490,6 +490,10 @@ Check = Annotated[
     | ConfirmationCheck,
     Field(discriminator="kind"),
 ]
+
+#: Every kind of check, in the order of :data:`Check`: each registry of a concern
+#: (:mod:`tilskudd.rules.registry`) has an entry for every one.
+CHECK_KINDS: tuple[type[_Check], ...] = get_args(get_args(Check)[0])
 
 
 # --- budget --------------------------------------------------------------------
