@@ -21,7 +21,6 @@ from tilskudd.casework import facts, scope
 from tilskudd.casework.access import RoleMissing
 from tilskudd.casework.models import ROLE_EN, Case, Role, ScreeningOutcome, StaffInvitation, StaffRole
 from tilskudd.orgs.models import Membership, Organisation
-from tilskudd.rules import Application as ExchangeApplication
 from tilskudd.rules.reference.imdi import regional_office_for_county, route
 
 
@@ -66,9 +65,9 @@ def open_case(application: Application) -> Case:
 
 def _route(case: Case, application: Application) -> None:
     definition = application.call_version.parsed()
-    if definition.routing is None or definition.routing.by != "regional_office" or not application.submitted_content:
+    exchange = application.submitted()
+    if definition.routing is None or definition.routing.by != "regional_office" or exchange is None:
         return
-    exchange = ExchangeApplication.model_validate(application.submitted_content)
     contact = route(definition, exchange)
     if exchange.applicant.county:
         try:
