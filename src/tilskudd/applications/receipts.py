@@ -43,9 +43,9 @@ from django.utils import timezone
 from tilskudd.applications.models import Application, Document, Signature
 from tilskudd.audit.models import AuditEvent
 from tilskudd.audit.services import Audience, AuditAction, record
+from tilskudd.core.formatting import format_nok as nok
 from tilskudd.rules import Application as ExchangeApplication
 from tilskudd.rules.engine import is_empty, resolve
-from tilskudd.rules.messages import nok
 from tilskudd.rules.reference import county_name
 from tilskudd.rules.schema import CallDefinition, FieldType, FormField
 

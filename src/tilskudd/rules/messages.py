@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import NamedTuple
 
+from tilskudd.core.formatting import format_date, format_nok
 from tilskudd.rules.schema import Text
 
 APPLICANT_TYPE_NAMES = {
@@ -41,19 +42,6 @@ class Message(NamedTuple):
     en: str
 
 
-def nok(amount: int) -> str:
-    """1000000 → '1 000 000 kr' (Norwegian grouping with a non-breaking space)."""
-    return f"{amount:,}".replace(",", "\u00a0") + "\u00a0kr"
-
-
-def nok_en(amount: int) -> str:
-    return f"NOK {amount:,}"
-
-
-def _date_nb(day: dt.date) -> str:
-    return day.strftime("%d.%m.%Y")
-
-
 def _type_names(values: list[str]) -> tuple[str, str]:
     nb = ", ".join(APPLICANT_TYPE_NAMES.get(v, (v, v))[0] for v in values)
     en = ", ".join(APPLICANT_TYPE_NAMES.get(v, (v, v))[1] for v in values)
@@ -62,7 +50,7 @@ def _type_names(values: list[str]) -> tuple[str, str]:
 
 def deadline_passed(deadline: dt.datetime) -> Message:
     return Message(
-        f"Søknadsfristen gikk ut {_date_nb(deadline.date())} kl. {deadline:%H:%M} (norsk tid). "
+        f"Søknadsfristen gikk ut {format_date(deadline.date())} kl. {deadline:%H:%M} (norsk tid). "
         "Søknaden kan ikke sendes inn etter fristen.",
         f"The deadline passed on {deadline:%d %B %Y at %H:%M} (Norwegian time). "
         "The application cannot be submitted after the deadline.",
@@ -126,7 +114,7 @@ def founding_date_missing() -> Message:
 def too_young(years: int, founded: dt.date, today: dt.date) -> Message:
     return Message(
         f"Organisasjonen må ha eksistert i minst {years} år på søknadsdatoen. "
-        f"Den ble stiftet {_date_nb(founded)}, og søknadsdatoen er {_date_nb(today)}.",
+        f"Den ble stiftet {format_date(founded)}, og søknadsdatoen er {format_date(today)}.",
         f"The organisation must have existed for at least {years} years on the date of application. "
         f"It was founded on {founded.isoformat()} and the date of application is {today.isoformat()}.",
     )
@@ -300,15 +288,15 @@ def attachment_missing(label: Text) -> Message:
 
 def amount_below(minimum: int, amount: int) -> Message:
     return Message(
-        f"Det må søkes om minst {nok(minimum)}. Søknaden gjelder {nok(amount)}.",
-        f"The amount applied for must be at least {nok_en(minimum)}. The application asks for {nok_en(amount)}.",
+        f"Det må søkes om minst {format_nok(minimum)}. Søknaden gjelder {format_nok(amount)}.",
+        f"The amount applied for must be at least {format_nok(minimum, 'en')}. The application asks for {format_nok(amount, 'en')}.",
     )
 
 
 def amount_above(maximum: int, amount: int) -> Message:
     return Message(
-        f"Det kan søkes om høyst {nok(maximum)}. Søknaden gjelder {nok(amount)}.",
-        f"The amount applied for may be at most {nok_en(maximum)}. The application asks for {nok_en(amount)}.",
+        f"Det kan søkes om høyst {format_nok(maximum)}. Søknaden gjelder {format_nok(amount)}.",
+        f"The amount applied for may be at most {format_nok(maximum, 'en')}. The application asks for {format_nok(amount, 'en')}.",
     )
 
 
@@ -319,16 +307,16 @@ def _for_year(year: int | None) -> tuple[str, str]:
 def budget_above(maximum: int, total: int, year: int | None) -> Message:
     nb, en = _for_year(year)
     return Message(
-        f"Prosjektets budsjett{nb} kan være høyst {nok(maximum)} i året. Budsjettet er {nok(total)}.",
-        f"The project's budget{en} may be at most {nok_en(maximum)} a year. The budget is {nok_en(total)}.",
+        f"Prosjektets budsjett{nb} kan være høyst {format_nok(maximum)} i året. Budsjettet er {format_nok(total)}.",
+        f"The project's budget{en} may be at most {format_nok(maximum, 'en')} a year. The budget is {format_nok(total, 'en')}.",
     )
 
 
 def budget_below(minimum: int, total: int, year: int | None) -> Message:
     nb, en = _for_year(year)
     return Message(
-        f"Budsjettet{nb} må være minst {nok(minimum)}. Budsjettet er {nok(total)}.",
-        f"The budget{en} must be at least {nok_en(minimum)}. The budget is {nok_en(total)}.",
+        f"Budsjettet{nb} må være minst {format_nok(minimum)}. Budsjettet er {format_nok(total)}.",
+        f"The budget{en} must be at least {format_nok(minimum, 'en')}. The budget is {format_nok(total, 'en')}.",
     )
 
 
@@ -355,10 +343,10 @@ def funding_sources_missing() -> Message:
 
 def stipend_above_cap(amount: int, cap: int, g: int, g_from: dt.date) -> Message:
     return Message(
-        f"Det kan søkes om høyst {nok(cap)} i stønad for disse deltakerne "
-        f"(G = {nok(g)} fra {_date_nb(g_from)}). Søknaden gjelder {nok(amount)}.",
-        f"The stipend applied for may be at most {nok_en(cap)} for these participants "
-        f"(G = {nok_en(g)} from {g_from.isoformat()}). The application asks for {nok_en(amount)}.",
+        f"Det kan søkes om høyst {format_nok(cap)} i stønad for disse deltakerne "
+        f"(G = {format_nok(g)} fra {format_date(g_from)}). Søknaden gjelder {format_nok(amount)}.",
+        f"The stipend applied for may be at most {format_nok(cap, 'en')} for these participants "
+        f"(G = {format_nok(g, 'en')} from {g_from.isoformat()}). The application asks for {format_nok(amount, 'en')}.",
     )
 
 
@@ -378,6 +366,6 @@ def unknown_category(category: str) -> Message:
 
 def ineligible_category(label: Text, amount: int) -> Message:
     return Message(
-        f"Tilskuddet kan ikke dekke «{label.nb}» ({nok(amount)}). Fjern posten eller finansier den på annen måte.",
-        f"The grant cannot cover '{label.en or label.nb}' ({nok_en(amount)}). Remove the line or fund it otherwise.",
+        f"Tilskuddet kan ikke dekke «{label.nb}» ({format_nok(amount)}). Fjern posten eller finansier den på annen måte.",
+        f"The grant cannot cover '{label.en or label.nb}' ({format_nok(amount, 'en')}). Remove the line or fund it otherwise.",
     )

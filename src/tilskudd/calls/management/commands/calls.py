@@ -14,17 +14,15 @@ from django.db import DatabaseError
 from django.utils import timezone
 
 from tilskudd.calls.models import Call
+from tilskudd.core.formatting import format_nok
+from tilskudd.core.text import pick
 from tilskudd.rules.cli_check import rule_ids
 from tilskudd.rules.loading import CallFileError, load_call_file
-from tilskudd.rules.messages import APPLICANT_TYPE_NAMES, nok, nok_en
+from tilskudd.rules.messages import APPLICANT_TYPE_NAMES
 from tilskudd.rules.schema import OSLO, CallDefinition, Text
 
 EXIT_INVALID = 1
 EXIT_INPUT = 2
-
-
-def pick(language: str, nb: str, en: str) -> str:
-    return en if language.startswith("en") else nb
 
 
 def text(value: Text | None, language: str) -> str:
@@ -39,7 +37,7 @@ def when(instant: dt.datetime, language: str) -> str:
 def money(amount: int | None, language: str, up_to: bool = False) -> str:
     if amount is None:
         return "–"
-    shown = nok(amount) if not language.startswith("en") else nok_en(amount)
+    shown = format_nok(amount, language)
     return (pick(language, "inntil ", "up to ") + shown) if up_to else shown
 
 
