@@ -12,6 +12,7 @@ import pytest
 
 from tests.accounts.helpers import login_verified
 from tests.staff_world import C2, build_world
+from tilskudd.core.refusals import NotAllowed
 
 
 def _organisation(django_user_model, number: str, name: str, email: str):
@@ -106,7 +107,7 @@ def test_the_service_refuses_another_grantors_organisation_too(scoped):
     from tilskudd.orgs import services
 
     world, members = scoped
-    with pytest.raises(services.NotAllowed):
+    with pytest.raises(NotAllowed):
         services.confirm_membership(world.bergen_staff["caseworker"], members["imdi"].pk)
     members["imdi"].refresh_from_db()
     assert members["imdi"].confirmed_at is None

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import datetime as dt
 from base64 import b32encode
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -114,16 +116,26 @@ def has_two_factor(user) -> bool:
     return bool(getattr(user, "is_authenticated", False)) and user_has_device(user, confirmed=True)
 
 
+#: Further reasons a person must use two-factor authentication, each ``rule(user) -> bool``. Apps above
+#: accounts add theirs when they start (casework: anyone holding a role at a grantor), so that accounts
+#: need not know them.
+TWO_FACTOR_RULES: list[Callable[[Any], bool]] = []
+
+
+def require_two_factor_when(rule: Callable[[Any], bool]) -> None:
+    """Add a rule to :func:`two_factor_required` (called from an app's ``ready()``)."""
+    if rule not in TWO_FACTOR_RULES:
+        TWO_FACTOR_RULES.append(rule)
+
+
 def two_factor_required(user) -> bool:
-    """Whether ``user`` must use two-factor authentication: anyone holding a role at a grantor
-    (casework.StaffRole), decided from the roles; and the site's operators (``is_staff``, ``is_superuser``)."""
+    """Whether ``user`` must use two-factor authentication: the site's operators (``is_staff``,
+    ``is_superuser``), and anyone a rule of :data:`TWO_FACTOR_RULES` names (casework: a role at a grantor)."""
     if not getattr(user, "is_authenticated", False):
         return False
     if user.is_staff or user.is_superuser:
         return True
-    from tilskudd.casework.scope import is_grantor_staff  # noqa: PLC0415 - casework builds on accounts
-
-    return is_grantor_staff(user)
+    return any(rule(user) for rule in TWO_FACTOR_RULES)
 
 
 def totp_device_for_setup(user) -> TOTPDevice:

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from tilskudd.applications.models import Application
 from tilskudd.orgs.models import Delegation, Membership, Role
+from tilskudd.orgs.permissions import membership
 
 
 class Permission(NamedTuple):
@@ -24,16 +25,6 @@ class Permission(NamedTuple):
 
 
 ALLOWED = Permission(True)
-
-
-def membership(user, organisation) -> Membership | None:
-    if not getattr(user, "is_authenticated", False):
-        return None
-    return (
-        Membership.objects.filter(user=user, organisation=organisation, removed_at__isnull=True)
-        .select_related("organisation")
-        .first()
-    )
 
 
 def can_view(user, application: Application) -> Permission:

@@ -2,50 +2,46 @@
 
 * :func:`staff_view` — the person must be logged in (two-factor verified: the
   middleware sees to that for ``is_staff``) and hold a role at some grantor;
-  others get a 403 page that says why.
+  others get a 403 page that says why (``tilskudd.core.views.refused_page``).
 * :func:`case_or_404` — a case outside the person's grantors answers 404 (its
   existence does not leak); inside, a missing role answers 403 with the reason.
-* :func:`not_allowed` — the 403 page.
+* :data:`CASE_READERS` — who else may read a case (assessment adds the assessors assigned to it).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import wraps
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import render
 from django.utils.translation import get_language
 
-from tilskudd.calls.presentation import pick as _pick_language
 from tilskudd.casework import scope
 from tilskudd.casework.models import ROLE_EN, Case, Role
+from tilskudd.core.refusals import Refusal
+from tilskudd.core.text import pick as _pick_language
+from tilskudd.core.views import refused_page
 
 
-class RoleMissing(Exception):
-    """The person may see the case but lacks the role the action needs."""
+class RoleMissing(Refusal):
+    """The person may see the case but lacks the role the action needs (a 403)."""
+
+    status = 403
 
     def __init__(self, *roles: str):
         self.roles = roles
         nb = " eller ".join(Role(r).label.lower() for r in roles)
         en = " or ".join(ROLE_EN[Role(r)].lower() for r in roles)
-        self.reason_nb = f"Dette krever rollen {nb} hos tilskuddsforvalteren."
-        self.reason_en = f"This needs the role {en} at the grantor."
-        super().__init__(self.reason_en)
+        super().__init__(
+            f"Dette krever rollen {nb} hos tilskuddsforvalteren.", f"This needs the role {en} at the grantor."
+        )
 
 
 def pick(nb: str, en: str) -> str:
-    """The bokmål text, or the English one when the page is in English."""
+    """The bokmål text, or the English one when the page is in English (``tilskudd.core.text.pick``)."""
     return _pick_language(get_language(), nb, en)
-
-
-def not_allowed(request, reason_nb: str, reason_en: str, status: int = 403):
-    return render(
-        request,
-        "casework/not_allowed.html",
-        {"reason_nb": reason_nb, "reason_en": reason_en},
-        status=status,
-    )
 
 
 def staff_view(view):
@@ -55,7 +51,7 @@ def staff_view(view):
     @login_required
     def wrapper(request, *args, **kwargs):
         if not scope.is_grantor_staff(request.user):
-            return not_allowed(
+            return refused_page(
                 request,
                 "Denne siden er for saksbehandlere hos en tilskuddsforvalter.",
                 "This page is for caseworkers at a grantor.",
@@ -63,7 +59,7 @@ def staff_view(view):
         try:
             return view(request, *args, **kwargs)
         except RoleMissing as missing:
-            return not_allowed(request, missing.reason_nb, missing.reason_en)
+            return refused_page(request, missing.reason_nb, missing.reason_en, missing.status)
 
     return wrapper
 
@@ -93,18 +89,28 @@ class NotAssignedToYou(RoleMissing):
         self.reason_en = (
             "As an assessor you see only the applications you are assigned to assess. See «My assessments»."
         )
+        self.args = (self.reason_en,)
+
+
+#: Who else may read a case although they hold none of :data:`READING_ROLES`: each ``reader(user, case)``
+#: says yes or no. Apps above casework add theirs when they start (assessment: the assessors assigned to
+#: the case who have not declared themselves disqualified), so that casework need not import them.
+CASE_READERS: list[Callable[[Any, Case], bool]] = []
+
+
+def add_case_reader(reader: Callable[[Any, Case], bool]) -> None:
+    """Add a rule to :func:`readable_case_or_404` (called from an app's ``ready()``)."""
+    if reader not in CASE_READERS:
+        CASE_READERS.append(reader)
 
 
 def readable_case_or_404(user, case_id: int) -> Case:
-    """The case for reading: its grantor's caseworkers, approvers and administrators, and assessors assigned to it
-    who have not declared themselves disqualified (least privilege)."""
-    from tilskudd.assessment.models import Assignment  # noqa: PLC0415 - assessment builds on casework
-
+    """The case for reading: its grantor's caseworkers, approvers and administrators, and those a rule of
+    :data:`CASE_READERS` lets in, such as the assessors assigned to it (least privilege)."""
     case = case_or_404(user, case_id)
     if scope.can_see_case(user, case, *READING_ROLES):
         return case
-    assigned = Assignment.objects.filter(application=case.application, assessor=user).exclude(disqualified=True)
-    if assigned.exists():
+    if any(reader(user, case) for reader in CASE_READERS):
         return case
     raise NotAssignedToYou()
 

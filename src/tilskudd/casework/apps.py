@@ -8,4 +8,14 @@ class CaseworkConfig(AppConfig):
     verbose_name = "Saksbehandling"
 
     def ready(self) -> None:
-        from tilskudd.casework import signals  # noqa: F401, PLC0415  - connects the submission receiver
+        # Models load once the apps are ready, hence the imports here.
+        from tilskudd.accounts.services import require_two_factor_when  # noqa: PLC0415
+        from tilskudd.casework import scope, signals  # noqa: F401, PLC0415  - signals connects the submission receiver
+        from tilskudd.orgs.permissions import register_grantor_staff  # noqa: PLC0415
+
+        # Tell the apps below casework what only casework knows about grantor staff.
+        require_two_factor_when(scope.is_grantor_staff)
+        register_grantor_staff(
+            works_cases=lambda user: bool(scope.grantor_numbers(user, *scope.ORGANISATION_ROLES)),
+            reads_organisation=scope.can_read_organisation,
+        )

@@ -8,4 +8,4 @@ class OrgsConfig(AppConfig):
     verbose_name = "Organisasjoner"
 
     def ready(self) -> None:
-        from tilskudd.orgs import signals  # noqa: F401, PLC0415  (connects the handlers)
+        from tilskudd.orgs import receivers  # noqa: F401, PLC0415  (connects the handlers)

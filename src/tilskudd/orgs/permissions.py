@@ -1,20 +1,29 @@
-"""Who may do what with an organisation: plain functions returning (allowed, reason).
+"""Who may do what with an organisation: plain functions returning a ``Permission`` (allowed, reason).
 
 Like :mod:`tilskudd.applications.permissions`, the reason is shown to the
 person when a button is missing, and tests assert it. Pages answer 404 (not
 403) to a person outside the organisation, so that its existence does not
 leak; :func:`can_view_organisation` decides that.
+
+Which grantor staff may read an organisation and confirm its people is casework's to say (it knows
+the grantors' roles and cases); casework tells this module in its ``ready()`` through
+:func:`register_grantor_staff`, so that orgs, below casework, need not import it.
 """
 
 from __future__ import annotations
 
-from tilskudd.applications.permissions import ALLOWED, Permission, membership
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from tilskudd.core.permissions import ALLOWED, Permission
 from tilskudd.orgs.models import Delegation, Membership, Organisation
 
 __all__ = [
     "ALLOWED",
     "Permission",
     "membership",
+    "register_grantor_staff",
     "can_view_organisation",
     "can_edit_organisation",
     "can_manage_people",
@@ -25,6 +34,39 @@ __all__ = [
     "can_confirm_memberships",
     "can_confirm_membership",
 ]
+
+
+def membership(user, organisation) -> Membership | None:
+    """The person's current membership of the organisation, or ``None``."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return (
+        Membership.objects.filter(user=user, organisation=organisation, removed_at__isnull=True)
+        .select_related("organisation")
+        .first()
+    )
+
+
+@dataclass
+class GrantorStaff:
+    """What casework says about grantor staff; until it does, nobody is grantor staff here."""
+
+    #: Whether the person works cases at some grantor (caseworker, approver or administrator).
+    works_cases: Callable[[Any], bool] = lambda user: False
+    #: Whether the person works cases at a grantor the organisation applies to.
+    reads_organisation: Callable[[Any, Organisation], bool] = lambda user, organisation: False
+
+
+GRANTOR_STAFF = GrantorStaff()
+
+
+def register_grantor_staff(
+    works_cases: Callable[[Any], bool], reads_organisation: Callable[[Any, Organisation], bool]
+) -> None:
+    """Called by casework when it starts (``CaseworkConfig.ready``)."""
+    GRANTOR_STAFF.works_cases = works_cases
+    GRANTOR_STAFF.reads_organisation = reads_organisation
+
 
 NOT_IN_ORGANISATION = Permission(False, "Du er ikke med i denne organisasjonen.", "You are not in this organisation.")
 NOT_ADMINISTRATOR = Permission(
@@ -42,18 +84,14 @@ def _is_staff(user) -> bool:
     """
     if not (getattr(user, "is_authenticated", False) and getattr(user, "is_staff", False)):
         return False
-    from tilskudd.casework import scope  # noqa: PLC0415 - casework builds on orgs
-
-    return bool(scope.grantor_numbers(user, *scope.ORGANISATION_ROLES))
+    return GRANTOR_STAFF.works_cases(user)
 
 
 def _staff_for(user, organisation: Organisation) -> bool:
     """Staff of a grantor the organisation applies to (IMDi for one that has applied to nobody yet)."""
     if not _is_staff(user):
         return False
-    from tilskudd.casework import scope  # noqa: PLC0415 - casework builds on orgs
-
-    return scope.can_read_organisation(user, organisation)
+    return GRANTOR_STAFF.reads_organisation(user, organisation)
 
 
 def can_view_organisation(user, organisation: Organisation) -> Permission:
