@@ -117,7 +117,7 @@ def world(db, django_user_model):
     from tilskudd.assessment.models import AssessmentLock, Assignment
     from tilskudd.casework import services as casework
     from tilskudd.casework.models import Role, StaffRole
-    from tilskudd.grants import services as grants
+    from tilskudd.grants.decisions import services as grants
 
     world = build_world()
     caseworker, approver = world.staff["caseworker"], world.staff["approver"]

@@ -8,7 +8,7 @@ from django.utils import timezone
 from tilskudd.api.auth import issue_token
 from tilskudd.assessment.models import AssessmentLock
 from tilskudd.casework import services as casework
-from tilskudd.grants import services as grants
+from tilskudd.grants.decisions import services as grants
 from tilskudd.orgs.models import Membership
 from tests.staff_world import C0
 

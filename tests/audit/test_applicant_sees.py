@@ -18,8 +18,8 @@ from tilskudd.assessment import services as assessment
 from tilskudd.audit.models import AuditEvent
 from tilskudd.audit.services import Audience
 from tilskudd.casework import services as casework
-from tilskudd.grants import frames
-from tilskudd.grants import services as grants
+from tilskudd.grants.allocation import frames
+from tilskudd.grants.decisions import services as grants
 from tilskudd.orgs.models import Membership
 from tests.accounts.helpers import login_verified
 from tests.casework.helpers import applicant_of

@@ -68,7 +68,7 @@ def test_a_wrong_proposal_is_reported_as_infeasible():
         spec.loader.exec_module(bench)
     finally:
         sys.path[:] = saved
-    from tilskudd.grants.allocation import Proposal, propose  # noqa: PLC0415
+    from tilskudd.grants.allocation.assistant import Proposal, propose  # noqa: PLC0415
 
     scenario = bench.c2_like(10, seed=1)
     good = propose(scenario.items, scenario.frames)

@@ -7,7 +7,7 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tilskudd.grants.allocation import FrameSpec, Item, propose
+from tilskudd.grants.allocation.assistant import FrameSpec, Item, propose
 
 AREA2 = FrameSpec("area:2", 0, "rammen for område 2", "the frame for area 2")
 

@@ -129,7 +129,7 @@ def test_the_page_in_english(client, world):
 
 
 def test_the_assistants_message_is_whole_sentences():
-    from tilskudd.grants.allocation_views import _proposal_message
+    from tilskudd.grants.allocation.views import _proposal_message
 
     assert _proposal_message(1, 0, 85_000) == (
         "Fordelingsassistenten foreslo beløp for 1 søknad, til sammen 85\xa0000 kr.",  # a no-break space in amounts

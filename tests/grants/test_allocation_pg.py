@@ -8,7 +8,7 @@ import time
 import pytest
 from django.db import connection
 
-from tilskudd.grants import frames
+from tilskudd.grants.allocation import frames
 from tilskudd.grants.models import AllocationLine
 from tests.grants.test_allocation_helpers import in_assessment
 from tests.staff_world import C0

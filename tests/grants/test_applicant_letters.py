@@ -10,7 +10,7 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from tilskudd.applications.states import Status
-from tilskudd.grants import services
+from tilskudd.grants.decisions import services
 from tests.casework.helpers import applicant_of
 from tests.grants.test_decisions_helpers import install_frames, ready_for_decision
 from tests.staff_world import C0, C2
@@ -63,7 +63,7 @@ def test_a_letter_of_an_unpublished_decision_is_never_shown(world, client):
     application = world.applications[C0][1]
     decision = _grant_and_publish(world, application, 10000, publish=False)
     # Even if a document were stored for it, the route answers only for published decisions.
-    from tilskudd.grants import letters
+    from tilskudd.grants.decisions import letters
 
     document = letters.store_letter(decision)
     client.force_login(applicant_of(application))

@@ -9,7 +9,7 @@ from tilskudd.applications.models import Document
 from tilskudd.applications.states import Status
 from tilskudd.audit.models import AuditEvent
 from tilskudd.casework.access import RoleMissing
-from tilskudd.grants import services
+from tilskudd.grants.decisions import services
 from tilskudd.grants.models import AllocationLine, Decision
 from tilskudd.grants.states import DecisionStatus
 from tests.grants.test_decisions_helpers import amount_applied, install_frames, ready_for_decision
@@ -152,7 +152,7 @@ def test_frame_refusal_propagates_and_nothing_is_prepared(world, monkeypatch):
     application = ready_for_decision(world.applications[C0][0], world.staff["caseworker"])
     with pytest.raises(world.frames.FrameExceeded) as refused:
         services.prepare_decision(world.staff["caseworker"], application.pk, "grant", amount=1000)
-    assert services.reasons_of(refused.value) == ("Rammen for 2019 er overskredet.", "The 2019 frame is exceeded.")
+    assert refused.value.reasons == ("Rammen for 2019 er overskredet.", "The 2019 frame is exceeded.")
     assert not Decision.objects.filter(application=application).exists()
 
 
@@ -213,7 +213,7 @@ def test_a_grant_over_the_real_frame_is_refused_with_the_frames_reason(world):
     frames.set_frame(world.staff["administrator"], application.call, world.imdi.org_number, "", year, 5000)
     with pytest.raises(frames.FrameExceeded) as refused:
         services.prepare_decision(world.staff["caseworker"], application.pk, "grant", amount=6000)
-    nb, en = services.reasons_of(refused.value)
+    nb, en = refused.value.reasons
     assert nb and en and nb != en
     assert not Decision.objects.filter(application=application).exists()
     assert services.prepare_decision(world.staff["caseworker"], application.pk, "grant", amount=5000).amount == 5000

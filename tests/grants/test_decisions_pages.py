@@ -7,7 +7,7 @@ from django.conf import settings
 from django.shortcuts import resolve_url
 
 from tilskudd.applications.states import Status
-from tilskudd.grants import services
+from tilskudd.grants.decisions import services
 from tilskudd.grants.models import Decision
 from tilskudd.grants.states import DecisionStatus
 from tests.accounts.helpers import login_verified

@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 
 from tilskudd.applications.models import Application
 from tilskudd.assessment.models import AssessmentLock
-from tilskudd.grants.overview_views import safe_cell
+from tilskudd.grants.overview.exports import safe_cell
 from tests.accounts.helpers import login_verified
 from tests.grants.test_overview_helpers import c0_state, c2_state
 from tests.staff_world import C0

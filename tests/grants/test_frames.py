@@ -6,7 +6,7 @@ import pytest
 
 from tilskudd.audit.models import AuditEvent
 from tilskudd.casework.access import RoleMissing
-from tilskudd.grants import frames
+from tilskudd.grants.allocation import frames
 from tilskudd.grants.models import AllocationLine, Frame
 from tests.grants.test_allocation_helpers import area, in_assessment
 from tests.staff_world import C0, C2

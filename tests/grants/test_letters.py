@@ -9,9 +9,9 @@ import pytest
 from django.utils import timezone
 from pypdf import PdfReader
 
-from tilskudd.grants import letters
+from tilskudd.grants.decisions import letters
 from tilskudd.grants.models import Decision
-from tilskudd.grants.services import default_conditions
+from tilskudd.grants.decisions.services import default_conditions
 from tests.staff_world import C0, C2, build_world
 
 C1 = "fag-og-yrkesopplaering-2025"

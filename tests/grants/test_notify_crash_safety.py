@@ -10,7 +10,7 @@ from django.core.management import call_command
 
 from tests.grants.test_decisions_helpers import amount_applied, install_frames, ready_for_decision
 from tests.staff_world import C0
-from tilskudd.grants import services
+from tilskudd.grants.decisions import services
 
 NOTIFY_TASK = "tilskudd.grants.tasks.notify_decision"
 

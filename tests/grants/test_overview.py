@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from tilskudd.applications.models import Application
-from tilskudd.grants import overview
+from tilskudd.grants.overview import figures as overview
 from tests.accounts.helpers import login_verified
 from tests.grants.test_overview_helpers import c0_state, c2_state
 from tests.staff_world import C0, C2

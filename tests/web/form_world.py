@@ -31,7 +31,7 @@ def build(django_user_model):
     from tilskudd.assessment import services as assessment
     from tilskudd.casework import services as casework
     from tilskudd.casework.models import Role, StaffRole
-    from tilskudd.grants import services as grants
+    from tilskudd.grants.decisions import services as grants
     from tilskudd.orgs.models import Delegation, Membership
 
     world = build_world()

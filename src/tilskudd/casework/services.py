@@ -272,7 +272,7 @@ def completion_email(application: Application, case: Case, message: str, deadlin
 
 def propose_rejection(user, case_id: int, reasons: str) -> Case:
     """Propose to reject (*avvise*) the application: a rejection decision is prepared for an approver (four eyes)."""
-    from tilskudd.grants import services as grant_services  # noqa: PLC0415 - grants builds on casework
+    from tilskudd.grants.decisions import services as grant_services  # noqa: PLC0415 - grants builds on casework
 
     reasons = (reasons or "").strip()
     if not reasons:

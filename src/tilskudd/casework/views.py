@@ -304,7 +304,7 @@ def _case_context(request, case, **extra) -> dict[str, Any]:
 
 
 def _has_active_decision(application) -> bool:
-    from tilskudd.grants import services as grant_services  # noqa: PLC0415 - grants builds on casework
+    from tilskudd.grants.decisions import services as grant_services  # noqa: PLC0415 - grants builds on casework
 
     return grant_services.active_decision(application) is not None
 

@@ -21,10 +21,10 @@ from django_tasks import task
 
 from tilskudd.audit.models import AuditEvent
 from tilskudd.audit.services import Audience, AuditAction, record
+from tilskudd.core.formatting import format_nok
 from tilskudd.grants.models import Decision
 from tilskudd.grants.states import DECISION_KIND_EN, DecisionKind, DecisionStatus
 from tilskudd.orgs.models import Membership
-from tilskudd.rules.messages import nok
 
 logger = logging.getLogger(__name__)
 
@@ -70,7 +70,7 @@ def send_notification(decision_id: int) -> bool:
             "grantor_name": application.case.grantor_name,
             "kind_nb": kind.label.lower() if kind != DecisionKind.GRANT else "tilskudd",
             "kind_en": DECISION_KIND_EN[kind].lower(),
-            "amount": nok(decision.amount) if kind == DecisionKind.GRANT else "",
+            "amount": format_nok(decision.amount) if kind == DecisionKind.GRANT else "",
             "url": settings.SITE_URL + reverse("applications:review", args=[application.pk]),
         }
         subject = " ".join(render_to_string("grants/emails/decision_subject.txt", context).split())

@@ -1,7 +1,9 @@
-"""The grants pages: allocation (urls_allocation), decisions and letters (urls_decisions), overview (urls_overview)."""
+"""The grants pages: allocation, decisions and letters, overview (each package's ``urls``)."""
 
-from tilskudd.grants import urls_allocation, urls_decisions, urls_overview
+from tilskudd.grants.allocation import urls as allocation_urls
+from tilskudd.grants.decisions import urls as decision_urls
+from tilskudd.grants.overview import urls as overview_urls
 
 app_name = "grants"
 
-urlpatterns = [*urls_allocation.urlpatterns, *urls_decisions.urlpatterns, *urls_overview.urlpatterns]
+urlpatterns = [*allocation_urls.urlpatterns, *decision_urls.urlpatterns, *overview_urls.urlpatterns]

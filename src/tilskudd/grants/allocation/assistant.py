@@ -17,7 +17,7 @@ holding that sum, preferring lower application ids, so that ties are broken by
 id and the answer is the same every time. Every proposal carries a reason in
 bokmål and English.
 
-No Django here: :mod:`tilskudd.grants.frames` builds the items from the database.
+No Django here: :mod:`tilskudd.grants.allocation.frames` builds the items from the database.
 """
 
 from __future__ import annotations
@@ -30,6 +30,8 @@ from decimal import ROUND_HALF_UP, Decimal
 import numpy as np
 from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, milp
+
+from tilskudd.core.formatting import format_decimal, format_nok, format_number
 
 #: Qualities are used in thousandths, so the objective's coefficients are integers.
 QUALITY_SCALE = 1000
@@ -96,21 +98,10 @@ class Proposal:
 # --- formatting ----------------------------------------------------------------
 
 
-def kr(amount: int) -> str:
-    """310000 → '310 000' (Norwegian grouping, non-breaking space)."""
-    return f"{amount:,}".replace(",", "\u00a0")
-
-
-def kr_en(amount: int) -> str:
-    return f"{amount:,}"
-
-
 def quality_text(value: Decimal | float) -> tuple[str, str]:
-    """5.300 → ('5,3', '5.3'); 4.25 → ('4,25', '4.25')."""
-    text = str(Decimal(str(value)).quantize(Decimal("0.001"), rounding=ROUND_HALF_UP)).rstrip("0")
-    if text.endswith("."):
-        text += "0"
-    return text.replace(".", ","), text
+    """5.300 → ('5,3', '5.3'); 4.25 → ('4,25', '4.25'); 5 → ('5,0', '5.0'): a quality always shows a decimal."""
+    nb, en = format_decimal(value, "nb"), format_decimal(value, "en")
+    return (nb, en) if "." in en else (f"{nb},0", f"{en}.0")
 
 
 def _scaled(value: Decimal | float) -> int:
@@ -165,8 +156,8 @@ def _settled(item: Item) -> Proposal | None:
             item.application_id,
             item.fixed,
             "fixed",
-            f"Satt av saksbehandler: {kr(item.fixed)} kr av {kr(item.applied)} kr.",
-            f"Set by the caseworker: NOK {kr_en(item.fixed)} of {kr_en(item.applied)}.",
+            f"Satt av saksbehandler: {format_number(item.fixed)} kr av {format_number(item.applied)} kr.",
+            f"Set by the caseworker: {format_nok(item.fixed, 'en')} of {format_number(item.applied, 'en')}.",
         )
     if not item.locked:
         return Proposal(
@@ -201,11 +192,11 @@ def _settled(item: Item) -> Proposal | None:
             item.application_id,
             0,
             "no_cap",
-            f"Det er ikke noe beløp å gi innenfor taket ({kr(max(item.cap, 0))} kr"
-            + (f", minstebeløpet er {kr(item.minimum)} kr" if item.minimum else "")
+            f"Det er ikke noe beløp å gi innenfor taket ({format_number(max(item.cap, 0))} kr"
+            + (f", minstebeløpet er {format_number(item.minimum)} kr" if item.minimum else "")
             + ").",
-            f"There is no amount to give within the cap (NOK {kr_en(max(item.cap, 0))}"
-            + (f", the minimum is NOK {kr_en(item.minimum)}" if item.minimum else "")
+            f"There is no amount to give within the cap ({format_nok(max(item.cap, 0), 'en')}"
+            + (f", the minimum is {format_nok(item.minimum, 'en')}" if item.minimum else "")
             + ").",
         )
     return None
@@ -372,8 +363,8 @@ def _explain(
             item.application_id,
             amount,
             "capped",
-            f"Høyeste beløp innenfor taket{why_nb}: får {kr(amount)} av {kr(item.applied)} kr; {standing_nb}.",
-            f"The most within the cap{why_en}: gets NOK {kr_en(amount)} of {kr_en(item.applied)}; {standing_en}.",
+            f"Høyeste beløp innenfor taket{why_nb}: får {format_number(amount)} av {format_number(item.applied)} kr; {standing_nb}.",
+            f"The most within the cap{why_en}: gets {format_nok(amount, 'en')} of {format_number(item.applied, 'en')}; {standing_en}.",
         )
     if amount > 0:
         if tight:
@@ -382,15 +373,15 @@ def _explain(
                 item.application_id,
                 amount,
                 "partial",
-                f"Delvis: {name_nb} er brukt opp; får {kr(amount)} av {kr(item.applied)} kr ({standing_nb}).",
-                f"Partly: {name_en} is used up; gets NOK {kr_en(amount)} of {kr_en(item.applied)} ({standing_en}).",
+                f"Delvis: {name_nb} er brukt opp; får {format_number(amount)} av {format_number(item.applied)} kr ({standing_nb}).",
+                f"Partly: {name_en} is used up; gets {format_nok(amount, 'en')} of {format_number(item.applied, 'en')} ({standing_en}).",
             )
         return Proposal(
             item.application_id,
             amount,
             "partial",
-            f"Delvis: får {kr(amount)} av {kr(item.applied)} kr ({standing_nb}).",
-            f"Partly: gets NOK {kr_en(amount)} of {kr_en(item.applied)} ({standing_en}).",
+            f"Delvis: får {format_number(amount)} av {format_number(item.applied)} kr ({standing_nb}).",
+            f"Partly: gets {format_nok(amount, 'en')} of {format_number(item.applied, 'en')} ({standing_en}).",
         )
     short = [frames[f] for f in item.frames if 0 < slack[f] < item.minimum]
     if item.minimum and short and not tight:
@@ -399,10 +390,10 @@ def _explain(
             item.application_id,
             0,
             "below_minimum",
-            f"Det er bare {kr(slack[short[0].id])} kr igjen i {name_nb}, under minstebeløpet "
-            f"{kr(item.minimum)} kr ({item.minimum_rule}): får ikke tilskudd ({standing_nb}).",
-            f"Only NOK {kr_en(slack[short[0].id])} is left in {name_en}, below the minimum of "
-            f"NOK {kr_en(item.minimum)} ({item.minimum_rule}): no grant ({standing_en}).",
+            f"Det er bare {format_number(slack[short[0].id])} kr igjen i {name_nb}, under minstebeløpet "
+            f"{format_number(item.minimum)} kr ({item.minimum_rule}): får ikke tilskudd ({standing_nb}).",
+            f"Only {format_nok(slack[short[0].id], 'en')} is left in {name_en}, below the minimum of "
+            f"{format_nok(item.minimum, 'en')} ({item.minimum_rule}): no grant ({standing_en}).",
         )
     if tight:
         name_nb, name_en = tight[0].names()

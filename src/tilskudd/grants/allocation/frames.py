@@ -5,10 +5,10 @@ Public API (others call these):
 * :func:`set_allocation` and :class:`FrameExceeded` — the one way to write an
   amount for an application and a year; it locks the frames the application
   counts against (``select_for_update``, in primary-key order) and refuses
-  what would exceed one. Decisions go through it (``grants.services``).
+  what would exceed one. Decisions go through it (``grants.decisions.services``).
 * :func:`ensure_frames`, :func:`set_frame` — frames from the call file, or set
   by the grantor's administrator or approver.
-* :func:`apply_proposal` — the allocation assistant (:mod:`grants.allocation`)
+* :func:`apply_proposal` — the allocation assistant (:mod:`grants.allocation.assistant`)
   over a grantor's applications in assessment, written under the frame locks.
 * :func:`usage` — frame, applied, proposed, granted and left per frame and area.
 
@@ -27,11 +27,16 @@ from django.db import transaction
 
 from tilskudd.applications.models import Application
 from tilskudd.applications.states import Status
+from tilskudd.assessment.models import AssessmentLock
+from tilskudd.assessment.services import locked_total
 from tilskudd.audit.services import Audience, AuditAction, record
 from tilskudd.casework import scope
 from tilskudd.casework.access import RoleMissing
 from tilskudd.casework.models import Role
-from tilskudd.grants import allocation
+from tilskudd.casework.services import grantor_of
+from tilskudd.core.formatting import format_nok, format_number
+from tilskudd.core.refusals import Refusal
+from tilskudd.grants.allocation import assistant
 from tilskudd.grants.models import AllocationLine, Decision, Frame
 from tilskudd.grants.states import DecisionKind, DecisionStatus
 from tilskudd.rules.application import Application as Exchange
@@ -47,12 +52,8 @@ FRAME_ROLES = (Role.ADMINISTRATOR, Role.APPROVER)
 THRESHOLD_RULE = "C0-R15"
 
 
-class AllocationRefused(Exception):
+class AllocationRefused(Refusal):
     """An allocation or frame change that is not allowed; ``reason_nb``/``reason_en`` say why."""
-
-    def __init__(self, reason_nb: str, reason_en: str):
-        self.reason_nb, self.reason_en = reason_nb, reason_en
-        super().__init__(reason_en)
 
 
 class FrameExceeded(AllocationRefused):
@@ -61,10 +62,10 @@ class FrameExceeded(AllocationRefused):
     def __init__(self, label_nb: str, label_en: str, left: int, asked: int):
         self.label_nb, self.label_en, self.left, self.asked = label_nb, label_en, left, asked
         super().__init__(
-            f"Det er bare {allocation.kr(max(left, 0))} kr igjen i {label_nb}, "
-            f"og det ble bedt om {allocation.kr(asked)} kr. Ingenting er endret.",
-            f"Only NOK {allocation.kr_en(max(left, 0))} is left in {label_en}, "
-            f"and NOK {allocation.kr_en(asked)} was asked for. Nothing was changed.",
+            f"Det er bare {format_number(max(left, 0))} kr igjen i {label_nb}, "
+            f"og det ble bedt om {format_number(asked)} kr. Ingenting er endret.",
+            f"Only {format_nok(max(left, 0), 'en')} is left in {label_en}, "
+            f"and {format_nok(asked, 'en')} was asked for. Nothing was changed.",
         )
 
 
@@ -85,8 +86,6 @@ def grantor_number_of(application: Application) -> str:
     case = getattr(application, "case", None)
     if case is not None:
         return case.grantor_org_number
-    from tilskudd.casework.services import grantor_of  # noqa: PLC0415
-
     return grantor_of(application)[0]
 
 
@@ -163,8 +162,8 @@ def cap_of(application: Application) -> Cap:
                 cap = check.max
                 reasons.append(
                     (
-                        f"høyst {allocation.kr(check.max)} kr per søker, {check.rule}",
-                        f"at most NOK {allocation.kr_en(check.max)} per applicant, {check.rule}",
+                        f"høyst {format_number(check.max)} kr per søker, {check.rule}",
+                        f"at most {format_nok(check.max, 'en')} per applicant, {check.rule}",
                     )
                 )
             if check.min:
@@ -173,8 +172,8 @@ def cap_of(application: Application) -> Cap:
             cap = check.max
             reasons.append(
                 (
-                    f"høyst {allocation.kr(check.max)} kr per år, {check.rule}",
-                    f"at most NOK {allocation.kr_en(check.max)} a year, {check.rule}",
+                    f"høyst {format_number(check.max)} kr per år, {check.rule}",
+                    f"at most {format_nok(check.max, 'en')} a year, {check.rule}",
                 )
             )
         elif isinstance(check, StipendCapCheck) and exchange.budget.stipend is not None:
@@ -186,8 +185,8 @@ def cap_of(application: Application) -> Cap:
                     cap = max(cut, 0)
                     reasons.append(
                         (
-                            f"stønaden er høyst {allocation.kr(most)} kr for disse deltakerne, {check.rule}",
-                            f"the stipend is at most NOK {allocation.kr_en(most)} for these participants, {check.rule}",
+                            f"stønaden er høyst {format_number(most)} kr for disse deltakerne, {check.rule}",
+                            f"the stipend is at most {format_nok(most, 'en')} for these participants, {check.rule}",
                         )
                     )
     return Cap(
@@ -396,9 +395,9 @@ def set_frame(user, call, grantor_org_number: str, area: str, year: int, amount:
             if used > limit.amount:
                 raise AllocationRefused(
                     f"{limit.label_nb[0].upper()}{limit.label_nb[1:]} kan ikke bli lavere enn det som allerede er fordelt "
-                    f"({allocation.kr(used)} kr). Ingenting er endret.",
+                    f"({format_number(used)} kr). Ingenting er endret.",
                     f"{limit.label_en[0].upper()}{limit.label_en[1:]} cannot be lower than what is already allocated "
-                    f"(NOK {allocation.kr_en(used)}). Nothing was changed.",
+                    f"({format_nok(used, 'en')}). Nothing was changed.",
                 )
         frame.amount, frame.set_by = amount, user
         frame.save()
@@ -430,8 +429,8 @@ def _check_amount(application: Application, year: int, amount: int, cap: Cap | N
     applied = applied_of(application)
     if amount > applied:
         raise AllocationRefused(
-            f"Beløpet kan ikke være større enn søknadsbeløpet ({allocation.kr(applied)} kr).",
-            f"The amount cannot be more than the amount applied for (NOK {allocation.kr_en(applied)}).",
+            f"Beløpet kan ikke være større enn søknadsbeløpet ({format_number(applied)} kr).",
+            f"The amount cannot be more than the amount applied for ({format_nok(applied, 'en')}).",
         )
     if year < definition.year:
         raise AllocationRefused(
@@ -451,13 +450,13 @@ def _check_amount(application: Application, year: int, amount: int, cap: Cap | N
             )
     if year == definition.year and cap is not None and amount > cap.amount:
         raise AllocationRefused(
-            f"Beløpet kan ikke være større enn taket {allocation.kr(cap.amount)} kr ({cap.reason_nb}).",
-            f"The amount cannot be more than the cap of NOK {allocation.kr_en(cap.amount)} ({cap.reason_en}).",
+            f"Beløpet kan ikke være større enn taket {format_number(cap.amount)} kr ({cap.reason_nb}).",
+            f"The amount cannot be more than the cap of {format_nok(cap.amount, 'en')} ({cap.reason_en}).",
         )
     if year == definition.year and cap is not None and cap.minimum and 0 < amount < cap.minimum:
         raise AllocationRefused(
-            f"Beløpet må være 0 eller minst {allocation.kr(cap.minimum)} kr ({cap.minimum_rule}).",
-            f"The amount must be 0 or at least NOK {allocation.kr_en(cap.minimum)} ({cap.minimum_rule}).",
+            f"Beløpet må være 0 eller minst {format_number(cap.minimum)} kr ({cap.minimum_rule}).",
+            f"The amount must be 0 or at least {format_nok(cap.minimum, 'en')} ({cap.minimum_rule}).",
         )
     return amount
 
@@ -501,7 +500,7 @@ def _write_line(user, application, grantor, year, amount, explanation_nb, explan
     mine = [limit for limit in limits(call, year) if limit.counts(grantor, area)]
     _lock([limit.frame for limit in mine])
     lines = _counted_lines(call, year)
-    for limit in sorted(mine, key=lambda l: (l.frame.pk, l.key)):
+    for limit in sorted(mine, key=lambda each: (each.frame.pk, each.key)):
         left = limit.amount - _used(limit, lines, without={application.pk})
         if amount > left:
             raise FrameExceeded(limit.label_nb, limit.label_en, left, amount)
@@ -529,12 +528,12 @@ def _write_line(user, application, grantor, year, amount, explanation_nb, explan
 def _default_explanation(amount: int, year: int, call_year: int) -> tuple[str, str]:
     if year > call_year:
         return (
-            f"Tilsagn for {year}: {allocation.kr(amount)} kr, med forbehold om bevilgning.",
-            f"Commitment for {year}: NOK {allocation.kr_en(amount)}, subject to appropriation.",
+            f"Tilsagn for {year}: {format_number(amount)} kr, med forbehold om bevilgning.",
+            f"Commitment for {year}: {format_nok(amount, 'en')}, subject to appropriation.",
         )
     return (
-        f"Satt av saksbehandler: {allocation.kr(amount)} kr.",
-        f"Set by the caseworker: NOK {allocation.kr_en(amount)}.",
+        f"Satt av saksbehandler: {format_number(amount)} kr.",
+        f"Set by the caseworker: {format_nok(amount, 'en')}.",
     )
 
 
@@ -543,15 +542,12 @@ def _default_explanation(amount: int, year: int, call_year: int) -> tuple[str, s
 
 def _quality(application: Application) -> tuple[bool, Decimal | None]:
     """(locked, total) of the application's assessment."""
-    from tilskudd.assessment.models import AssessmentLock  # noqa: PLC0415
-    from tilskudd.assessment.services import locked_total  # noqa: PLC0415
-
     if not AssessmentLock.objects.filter(application=application).exists():
         return False, None
     return True, locked_total(application)
 
 
-def _item(application: Application, definition, limit_keys: tuple[str, ...], fixed: int | None) -> allocation.Item:
+def _item(application: Application, definition, limit_keys: tuple[str, ...], fixed: int | None) -> assistant.Item:
     area = area_of(application)
     locked, quality = _quality(application)
     cap = cap_of(application)
@@ -560,7 +556,7 @@ def _item(application: Application, definition, limit_keys: tuple[str, ...], fix
     if found is not None and found.quality_threshold is not None:
         threshold = Decimal(str(found.quality_threshold))
     area_nb, area_en = area_name(definition, area) if area else ("utlysningen", "the call")
-    return allocation.Item(
+    return assistant.Item(
         application_id=application.pk,
         area=area,
         applied=applied_of(application),
@@ -582,7 +578,7 @@ def _item(application: Application, definition, limit_keys: tuple[str, ...], fix
 
 @dataclass
 class ProposalResult:
-    proposals: list[allocation.Proposal]
+    proposals: list[assistant.Proposal]
     written: int
     kept: int
 
@@ -607,23 +603,27 @@ def apply_proposal(user, call, grantor_org_number: str) -> ProposalResult:
         )
         ours = {a.pk for a in applications}
         areas = {a.pk: area_of(a) for a in applications}
-        relevant = [l for l in limits(call, year) if any(l.counts(grantor_org_number, areas[pk]) for pk in ours)]
-        _lock([l.frame for l in relevant])
+        relevant = [
+            limit for limit in limits(call, year) if any(limit.counts(grantor_org_number, areas[pk]) for pk in ours)
+        ]
+        _lock([limit.frame for limit in relevant])
         lines = _counted_lines(call, year)
         existing = {
             line.application_id: line for line in AllocationLine.objects.filter(application__in=ours, year=year)
         }
         specs = [
-            allocation.FrameSpec(l.key, max(l.amount - _used(l, lines, without=ours), 0), l.label_nb, l.label_en)
-            for l in relevant
+            assistant.FrameSpec(
+                limit.key, max(limit.amount - _used(limit, lines, without=ours), 0), limit.label_nb, limit.label_en
+            )
+            for limit in relevant
         ]
         items = []
         for application in applications:
-            keys = tuple(l.key for l in relevant if l.counts(grantor_org_number, areas[application.pk]))
+            keys = tuple(limit.key for limit in relevant if limit.counts(grantor_org_number, areas[application.pk]))
             line = existing.get(application.pk)
             fixed = line.amount if line is not None and line.source == AllocationLine.Source.CASEWORKER else None
             items.append(_item(application, definition, keys, fixed))
-        proposals = allocation.propose(items, specs)
+        proposals = assistant.propose(items, specs)
         written = kept = 0
         for application, proposal in zip(applications, proposals, strict=True):
             if proposal.reason == "fixed":
@@ -740,8 +740,12 @@ def usage(call, grantor_org_number: str) -> Usage:
 
     found = Usage()
     mine = lambda g, a: g == grantor_org_number  # noqa: E731
-    own_limits = [l for l in limits(call, year) if (l.grantors is None or grantor_org_number in l.grantors)]
-    whole = next((l for l in own_limits if l.grantors == frozenset({grantor_org_number}) and not l.area), None)
+    own_limits = [
+        limit for limit in limits(call, year) if (limit.grantors is None or grantor_org_number in limit.grantors)
+    ]
+    whole = next(
+        (limit for limit in own_limits if limit.grantors == frozenset({grantor_org_number}) and not limit.area), None
+    )
     names = _grantor_names(definition)
     grantor_nb, grantor_en = names.get(grantor_org_number, (grantor_org_number,) * 2)
     found.rows.append(
@@ -761,7 +765,12 @@ def usage(call, grantor_org_number: str) -> Usage:
     if definition.areas:
         for area in definition.areas.items:
             area_limit = next(
-                (l for l in own_limits if l.area == area.id and l.grantors == frozenset({grantor_org_number})), None
+                (
+                    limit
+                    for limit in own_limits
+                    if limit.area == area.id and limit.grantors == frozenset({grantor_org_number})
+                ),
+                None,
             )
             nb, en = area_name(definition, area.id)
             r = row(
@@ -776,7 +785,12 @@ def usage(call, grantor_org_number: str) -> Usage:
             found.rows.append(r)
     for later in sorted(y for y in set(lines_by_year) | set(granted) if y > year):
         later_limit = next(
-            (l for l in limits(call, later) if l.grantors == frozenset({grantor_org_number}) and not l.area), None
+            (
+                limit
+                for limit in limits(call, later)
+                if limit.grantors == frozenset({grantor_org_number}) and not limit.area
+            ),
+            None,
         )
         found.rows.append(
             row(

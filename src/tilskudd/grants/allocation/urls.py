@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tilskudd.grants import allocation_views
+from tilskudd.grants.allocation import views as allocation_views
 
 urlpatterns: list = [
     path("saksbehandling/utlysninger/<slug:slug>/fordeling/", allocation_views.allocation_page, name="allocation"),

@@ -1,6 +1,6 @@
 """The allocation page (*fordeling*): frames, what is applied for, proposed and left; the assistant; overrides.
 
-Thin views over :mod:`tilskudd.grants.frames`. The grantor shown is the
+Thin views over :mod:`tilskudd.grants.allocation.frames`. The grantor shown is the
 person's grantor in the call (a select if they work for several). Errors
 (a frame exceeded, a bad amount) re-render the page with the reason and
 change nothing.
@@ -14,14 +14,19 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.views.decorators.http import require_POST
 
 from tilskudd.applications.models import Application
+from tilskudd.assessment.models import AssessmentLock
 from tilskudd.casework import scope
-from tilskudd.casework.access import RoleMissing, call_or_404, pick, staff_view
+from tilskudd.casework.access import RoleMissing, call_or_404, staff_view
 from tilskudd.casework.models import Role
-from tilskudd.grants import frames
-from tilskudd.grants.allocation_forms import FrameForm, LineForm, form_errors
+from tilskudd.core.formatting import format_nok, format_number
+from tilskudd.core.text import pick
+from tilskudd.grants.allocation import frames
+from tilskudd.grants.allocation.assistant import quality_text
+from tilskudd.grants.allocation.forms import FrameForm, LineForm, form_errors
 from tilskudd.grants.models import AllocationLine
 
 PAGE_ROLES = (Role.CASEWORKER, Role.APPROVER, Role.ADMINISTRATOR)
@@ -67,15 +72,15 @@ class Row:
     def quality_text(self) -> str:
         if self.quality is None:
             return ""
-        nb, en = frames.allocation.quality_text(self.quality)
-        return pick(nb, en)
+        nb, en = quality_text(self.quality)
+        return pick(get_language(), nb, en)
 
     @property
     def threshold_text(self) -> str:
         if self.threshold is None:
             return ""
-        nb, en = frames.allocation.quality_text(self.threshold)
-        return pick(nb, en)
+        nb, en = quality_text(self.threshold)
+        return pick(get_language(), nb, en)
 
     @property
     def explanation(self) -> tuple[str, str]:
@@ -93,8 +98,6 @@ class Row:
 
 
 def _rows(call, grantor: str, usage: frames.Usage) -> list[Row]:
-    from tilskudd.assessment.models import AssessmentLock  # noqa: PLC0415
-
     definition = call.definition
     applications = list(
         Application.objects.filter(call=call, status__in=frames.COUNTING, case__grantor_org_number=grantor)
@@ -181,11 +184,11 @@ def _proposal_message(written: int, kept: int, total: int) -> tuple[str, str]:
     """What the assistant did, in whole sentences (one/several, and the kept lines only when there are any)."""
     nb = (
         f"Fordelingsassistenten foreslo beløp for {written} {'søknad' if written == 1 else 'søknader'}, "
-        f"til sammen {frames.allocation.kr(total)} kr."
+        f"til sammen {format_number(total)} kr."
     )
     en = (
         f"The allocation assistant proposed amounts for {written} {'application' if written == 1 else 'applications'}, "
-        f"NOK {frames.allocation.kr_en(total)} in all."
+        f"{format_nok(total, 'en')} in all."
     )
     if kept:
         nb += f" {kept} {'linje' if kept == 1 else 'linjer'} satt av saksbehandler er beholdt."
@@ -205,7 +208,7 @@ def propose(request, slug):
     except frames.AllocationRefused as refused:
         return _render(request, call, grantor, grantors, [(refused.reason_nb, refused.reason_en)], status=400)
     total = sum(p.amount for p in result.proposals)
-    messages.success(request, pick(*_proposal_message(result.written, result.kept, total)))
+    messages.success(request, pick(get_language(), *_proposal_message(result.written, result.kept, total)))
     return redirect(_page_url(call, grantor))
 
 
@@ -244,8 +247,9 @@ def set_line(request, slug, application_id):
     messages.success(
         request,
         pick(
-            f"Beløpet for {application.case_number} i {data['year']} er satt til {frames.allocation.kr(data['amount'])} kr.",
-            f"The amount for {application.case_number} in {data['year']} is set to NOK {frames.allocation.kr_en(data['amount'])}.",
+            get_language(),
+            f"Beløpet for {application.case_number} i {data['year']} er satt til {format_number(data['amount'])} kr.",
+            f"The amount for {application.case_number} in {data['year']} is set to {format_nok(data['amount'], 'en')}.",
         ),
     )
     return redirect(_page_url(call, grantor) + f"#application-{application.pk}")
@@ -271,8 +275,9 @@ def set_frame(request, slug):
     messages.success(
         request,
         pick(
-            f"Rammen er satt til {frames.allocation.kr(frame.amount)} kr.",
-            f"The frame is set to NOK {frames.allocation.kr_en(frame.amount)}.",
+            get_language(),
+            f"Rammen er satt til {format_number(frame.amount)} kr.",
+            f"The frame is set to {format_nok(frame.amount, 'en')}.",
         ),
     )
     return redirect(_page_url(call, grantor))

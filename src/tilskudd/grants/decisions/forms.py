@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import get_language
 
-from tilskudd.casework.access import pick
+from tilskudd.core.text import pick
 from tilskudd.grants.states import DECISION_KIND_EN, DecisionKind
 from tilskudd.rules.application import MAX_NOK
 
@@ -17,6 +18,7 @@ def _within_years(day):
     if day is not None and not FIRST_YEAR <= day.year <= LAST_YEAR:
         raise forms.ValidationError(
             pick(
+                get_language(),
                 f"Velg en dato fra år {FIRST_YEAR} til {LAST_YEAR}.",
                 f"Choose a date from the year {FIRST_YEAR} to {LAST_YEAR}.",
             )
@@ -24,9 +26,13 @@ def _within_years(day):
 
 
 def _amount_messages(field: forms.IntegerField) -> None:
-    field.error_messages["min_value"] = pick("Beløpet kan ikke være negativt.", "The amount cannot be negative.")
+    field.error_messages["min_value"] = pick(
+        get_language(), "Beløpet kan ikke være negativt.", "The amount cannot be negative."
+    )
     field.error_messages["max_value"] = pick(
-        "Beløpet kan være høyst 1 000 000 000 000 kr.", "The amount can be at most NOK 1,000,000,000,000."
+        get_language(),
+        "Beløpet kan være høyst 1 000 000 000 000 kr.",
+        "The amount can be at most NOK 1,000,000,000,000.",
     )
 
 
@@ -54,27 +60,32 @@ class DecisionForm(forms.Form):
     def __init__(self, *args, definition, later_years: list[int], **kwargs):
         super().__init__(*args, **kwargs)
         self.later_years = later_years
-        self.fields["kind"].choices = [(k.value, pick(k.label, DECISION_KIND_EN[k])) for k in DecisionKind]
-        self.fields["kind"].label = pick("Vedtak", "Decision")
-        self.fields["amount"].label = pick("Beløp for året (kroner)", "Amount for the year (NOK)")
-        self.fields["period_start"].label = pick("Perioden begynner", "Period starts")
-        self.fields["period_end"].label = pick("Perioden slutter", "Period ends")
+        self.fields["kind"].choices = [
+            (k.value, pick(get_language(), k.label, DECISION_KIND_EN[k])) for k in DecisionKind
+        ]
+        self.fields["kind"].label = pick(get_language(), "Vedtak", "Decision")
+        self.fields["amount"].label = pick(get_language(), "Beløp for året (kroner)", "Amount for the year (NOK)")
+        self.fields["period_start"].label = pick(get_language(), "Perioden begynner", "Period starts")
+        self.fields["period_end"].label = pick(get_language(), "Perioden slutter", "Period ends")
         self.fields["report_due"].label = pick(
+            get_language(),
             "Rapportfrist der utlysningen ikke setter en (tom: 1. februar året etter perioden)",
             "Report deadline where the call sets none (empty: 1 February the year after the period)",
         )
-        self.fields["reasons"].label = pick("Begrunnelse (står i brevet)", "Reasons (shown in the letter)")
-        self.fields["conditions"].label = pick("Vilkår fra utlysningen", "Conditions from the call")
+        self.fields["reasons"].label = pick(
+            get_language(), "Begrunnelse (står i brevet)", "Reasons (shown in the letter)"
+        )
+        self.fields["conditions"].label = pick(get_language(), "Vilkår fra utlysningen", "Conditions from the call")
         self.fields["conditions"].choices = [
-            (c.id, pick(c.text.nb, c.text.en or c.text.nb)) for c in definition.grant_conditions
+            (c.id, pick(get_language(), c.text.nb, c.text.en or c.text.nb)) for c in definition.grant_conditions
         ]
-        self.fields["extra_conditions"].label = pick("Andre vilkår", "Other conditions")
+        self.fields["extra_conditions"].label = pick(get_language(), "Andre vilkår", "Other conditions")
         for year in later_years:
             self.fields[f"later_{year}"] = forms.IntegerField(
                 required=False,
                 min_value=0,
                 max_value=MAX_NOK,
-                label=pick(f"Tilsagn for {year} (kroner)", f"Commitment for {year} (NOK)"),
+                label=pick(get_language(), f"Tilsagn for {year} (kroner)", f"Commitment for {year} (NOK)"),
                 widget=forms.NumberInput(attrs={"class": "ds-input", "inputmode": "numeric"}),
             )
         for field in self.fields.values():

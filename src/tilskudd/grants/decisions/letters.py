@@ -31,15 +31,21 @@ from django.utils import timezone
 
 from tilskudd.applications.models import Document
 from tilskudd.applications.receipts import FONT_DIR
+from tilskudd.core.formatting import format_date, format_nok
 from tilskudd.grants.models import Decision
 from tilskudd.grants.states import DecisionKind
-from tilskudd.rules.messages import nok
 from tilskudd.rules.schema import CallDefinition, ComplaintRight, GrantorKind, PaymentTrigger
 
 TITLE = {
     DecisionKind.GRANT: "Tilskuddsbrev – vedtak om tilskudd",
     DecisionKind.REFUSAL: "Vedtak om avslag på søknad om tilskudd",
     DecisionKind.REJECTION: "Vedtak om avvisning av søknad om tilskudd",
+}
+#: The kind of ``Document`` each decision's letter is stored as.
+LETTER_KIND = {
+    DecisionKind.GRANT: Document.Kind.GRANT_LETTER,
+    DecisionKind.REFUSAL: Document.Kind.REFUSAL_LETTER,
+    DecisionKind.REJECTION: Document.Kind.REJECTION_LETTER,
 }
 FILE_PREFIX = {DecisionKind.GRANT: "tilskuddsbrev", DecisionKind.REFUSAL: "avslag", DecisionKind.REJECTION: "avvisning"}
 #: The call file's complaint key for each decision kind.
@@ -54,10 +60,6 @@ REPORT_KIND_NB = {
     "individual_report": "Individrapportering",
     "accounts": "Regnskap",
 }
-
-
-def _date(value: dt.date | None) -> str:
-    return f"{value:%d.%m.%Y}" if value else ""
 
 
 def _weeks(n: int) -> str:
@@ -133,7 +135,7 @@ def payment_facts(definition: CallDefinition, amount: int, grantor_name: str) ->
         how += ", " + " og ".join(schedule)
     text = f"{grantor_name} utbetaler tilskuddet {how}, {when}."
     if payment.two_terms_threshold is not None:
-        text += f" Tilskudd over {nok(payment.two_terms_threshold)} utbetales i {NUMBER_NB.get(payment.terms_above_threshold, str(payment.terms_above_threshold))} terminer."
+        text += f" Tilskudd over {format_nok(payment.two_terms_threshold)} utbetales i {NUMBER_NB.get(payment.terms_above_threshold, str(payment.terms_above_threshold))} terminer."
     return {
         "rule": payment.rule,
         "trigger": payment.trigger.value,
@@ -168,10 +170,10 @@ def reporting_facts(
         auditor_text = ""
         if duty.auditor_threshold is not None:
             auditor_text = (
-                f"Tilskuddet er på {nok(duty.auditor_threshold)} eller mer: regnskapet skal revideres av statsautorisert "
+                f"Tilskuddet er på {format_nok(duty.auditor_threshold)} eller mer: regnskapet skal revideres av statsautorisert "
                 "eller registrert revisor."
                 if auditor
-                else f"Tilskuddet er under {nok(duty.auditor_threshold)}: regnskapet trenger ikke revisorattestasjon."
+                else f"Tilskuddet er under {format_nok(duty.auditor_threshold)}: regnskapet trenger ikke revisorattestasjon."
             )
         elif duty.auditor_required is False:
             auditor_text = "Regnskapet trenger ikke attestasjon fra revisor."
@@ -183,7 +185,7 @@ def reporting_facts(
                 "kind": duty.kind.value,
                 "title": duty.title.nb,
                 "due": due,
-                "due_text": _date(due),
+                "due_text": format_date(due),
                 "due_set_in_letter": duty.due is None,
                 "content": [c.nb for c in duty.content],
                 "accounts_period": duty.accounts_period.nb if duty.accounts_period else "",
@@ -219,7 +221,7 @@ def letter_facts(decision: Decision, *, today: dt.date | None = None) -> dict[st
         "grantor_kind": grantor["kind"],
         "case_number": application.case_number or "",
         "date": letter_date,
-        "date_text": _date(letter_date),
+        "date_text": format_date(letter_date),
         "applicant_name": applicant.get("name") or organisation.name,
         "applicant_org_number": applicant.get("org_number") or organisation.org_number,
         "applicant_address": applicant.get("address") or organisation.address,
@@ -230,10 +232,10 @@ def letter_facts(decision: Decision, *, today: dt.date | None = None) -> dict[st
         "project_title": application.title or str((content.get("answers") or {}).get("project_title") or ""),
         "areas": [f"{a}: {area_titles[a]}" if a in area_titles else a for a in areas],
         "amount_applied": applied,
-        "amount_applied_text": nok(applied),
+        "amount_applied_text": format_nok(applied),
         "reasons": decision.reasons,
         "complaint": complaint_facts(definition, kind, grantor["kind"], grantor["name"]),
-        "submitted_at": _date(timezone.localtime(application.submitted_at).date()) if application.submitted_at else "",
+        "submitted_at": format_date(application.submitted_at),
     }
     if kind != DecisionKind.GRANT:
         return facts
@@ -244,11 +246,11 @@ def letter_facts(decision: Decision, *, today: dt.date | None = None) -> dict[st
     facts.update(
         {
             "amount": decision.amount,
-            "amount_text": nok(decision.amount),
+            "amount_text": format_nok(decision.amount),
             "partial": bool(applied) and decision.amount < applied,
             "period_start": decision.period_start,
             "period_end": decision.period_end,
-            "period_text": f"{_date(decision.period_start)}–{_date(decision.period_end)}",
+            "period_text": f"{format_date(decision.period_start)}–{format_date(decision.period_end)}",
             "purpose": definition.purpose.nb if definition.purpose else definition.title.nb,
             "conditions": [
                 {"id": c, "rule": conditions_by_id[c].rule, "text": conditions_by_id[c].text.nb}
@@ -263,7 +265,7 @@ def letter_facts(decision: Decision, *, today: dt.date | None = None) -> dict[st
                 {
                     "rule": definition.repayment.rule,
                     "text": definition.repayment.text.nb,
-                    "use_by": _date(definition.repayment.use_by),
+                    "use_by": format_date(definition.repayment.use_by),
                 }
                 if definition.repayment
                 else {
@@ -286,7 +288,7 @@ def letter_facts(decision: Decision, *, today: dt.date | None = None) -> dict[st
                 if definition.carry_over
                 else None
             ),
-            "later_years": [{"year": y, "amount": a, "amount_text": nok(a)} for y, a in later],
+            "later_years": [{"year": y, "amount": a, "amount_text": format_nok(a)} for y, a in later],
             "later_years_text": (
                 "Tilsagn for senere år gis med forbehold om Stortingets bevilgning for det enkelte budsjettår."
                 if later and multi.subject_to_appropriation
@@ -329,7 +331,6 @@ def letter_filename(decision: Decision) -> str:
 
 def store_letter(decision: Decision) -> Document:
     """Render and store the letter as the application's Document of its kind (the existing one if stored)."""
-    from tilskudd.grants.services import LETTER_KIND  # noqa: PLC0415 - services imports this module lazily
 
     kind = LETTER_KIND[DecisionKind(decision.kind)]
     existing = Document.objects.filter(application=decision.application, kind=kind).first()

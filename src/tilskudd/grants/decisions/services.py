@@ -8,11 +8,11 @@ who, when, what and why (X-R06).
 
 A decision's amount always goes through the frame: ``prepare_decision`` sets
 the application's allocation for the call's year through
-``grants.frames.set_allocation`` (helper C's module), which refuses with
+``grants.allocation.frames.set_allocation``, which refuses with
 ``frames.FrameExceeded`` when the frame would be exceeded — so a decision can
 never take a grantor past its frame. A refusal sets the allocation to 0.
 
-Publishing stores each letter (``grants.letters``) as a ``Document`` and
+Publishing stores each letter (``grants.decisions.letters``) as a ``Document`` and
 queues the e-mail to the applicant once the transaction has committed.
 """
 
@@ -25,49 +25,28 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from tilskudd import background
 from tilskudd.applications import states as application_states
 from tilskudd.applications.models import Application, Document
+from tilskudd.assessment.models import AssessmentLock
 from tilskudd.audit.services import Audience, AuditAction, record
 from tilskudd.casework import scope
 from tilskudd.casework.access import RoleMissing
 from tilskudd.casework.models import Case, Role
+from tilskudd.core.formatting import format_nok
+from tilskudd.core.refusals import Refusal
 from tilskudd.grants import states
+from tilskudd.grants.allocation import frames
+from tilskudd.grants.decisions import letters
 from tilskudd.grants.models import AllocationLine, Decision
 from tilskudd.grants.states import ACTIVE, APPLICATION_STATUS_AFTER, DecisionKind, DecisionStatus
-from tilskudd.rules.messages import nok
+from tilskudd.grants.tasks import notify_decision
 
 logger = logging.getLogger(__name__)
 
-LETTER_KIND = {
-    DecisionKind.GRANT: Document.Kind.GRANT_LETTER,
-    DecisionKind.REFUSAL: Document.Kind.REFUSAL_LETTER,
-    DecisionKind.REJECTION: Document.Kind.REJECTION_LETTER,
-}
 
-
-class DecisionRefused(Exception):
+class DecisionRefused(Refusal):
     """The operation is not allowed now; the reasons are shown to the person."""
-
-    def __init__(self, reason_nb: str, reason_en: str):
-        self.reason_nb, self.reason_en = reason_nb, reason_en
-        super().__init__(reason_en)
-
-
-def reasons_of(error: Exception) -> tuple[str, str]:
-    """(bokmål, English) of a refusal: ours, RoleMissing, or the frame's FrameExceeded (whatever it names them)."""
-    for nb_name, en_name in (
-        ("reason_nb", "reason_en"),
-        ("message_nb", "message_en"),
-        ("nb", "en"),
-        ("text_nb", "text_en"),
-    ):
-        nb, en = getattr(error, nb_name, None), getattr(error, en_name, None)
-        if isinstance(nb, str) and nb:
-            return nb, en if isinstance(en, str) and en else nb
-    text = getattr(error, "text", None)
-    if text is not None and hasattr(text, "nb"):
-        return text.nb, getattr(text, "en", "") or text.nb
-    return str(error), str(error)
 
 
 # --- small helpers -------------------------------------------------------------------
@@ -83,9 +62,7 @@ def _case(application: Application) -> Case:
 
 
 def _require(user, case: Case, role: str) -> None:
-    if not scope.can_see_case(user, case):
-        # Outside the person's grantors: say nothing about the case.
-        raise RoleMissing(role)
+    """The person has ``role`` at the case's grantor (outside their grantors the refusal says nothing more)."""
     if not scope.can_see_case(user, case, role):
         raise RoleMissing(role)
 
@@ -126,9 +103,7 @@ def active_decision(application: Application) -> Decision | None:
 
 
 def _set_allocation(user, application: Application, year: int, amount: int, nb: str, en: str) -> None:
-    """Through the frame (helper C's ``grants.frames``); FrameExceeded propagates."""
-    from tilskudd.grants import frames  # noqa: PLC0415 - written in parallel by the allocation helper
-
+    """Through the frame (``grants.allocation.frames``); FrameExceeded propagates."""
     frames.set_allocation(user, application.pk, year, amount, explanation_nb=nb, explanation_en=en, source="caseworker")
 
 
@@ -207,8 +182,6 @@ def prepare_decision(
                     "Tilskudd og avslag krever at søknaden er til vurdering.",
                     "A grant or refusal needs the application to be in assessment.",
                 )
-            from tilskudd.assessment.models import AssessmentLock  # noqa: PLC0415
-
             if not AssessmentLock.objects.filter(application=application).exists():
                 raise DecisionRefused(
                     "Den faglige vurderingen må være låst før det kan lages vedtak om tilskudd eller avslag.",
@@ -246,8 +219,8 @@ def prepare_decision(
                 raise DecisionRefused("Beløpet må være større enn 0 kroner.", "The amount must be more than NOK 0.")
             if applied and amount > applied:
                 raise DecisionRefused(
-                    f"Beløpet kan ikke være større enn søknadsbeløpet ({nok(applied)}).",
-                    f"The amount cannot be more than the amount applied for ({nok(applied)}).",
+                    f"Beløpet kan ikke være større enn søknadsbeløpet ({format_nok(applied)}).",
+                    f"The amount cannot be more than the amount applied for ({format_nok(applied)}).",
                 )
             chosen = _conditions(application, conditions)
             for key, value in (later_years or {}).items():
@@ -270,8 +243,8 @@ def prepare_decision(
                 application,
                 year,
                 amount,
-                f"Vedtak om tilskudd på {nok(amount)} er laget.",
-                f"A grant of {nok(amount)} has been prepared.",
+                f"Vedtak om tilskudd på {format_nok(amount)} er laget.",
+                f"A grant of {format_nok(amount)} has been prepared.",
             )
             for later, value in commitments.items():
                 _set_allocation(
@@ -279,8 +252,8 @@ def prepare_decision(
                     application,
                     int(later),
                     value,
-                    f"Tilsagn for {later} på {nok(value)} (med forbehold om bevilgning).",
-                    f"Commitment for {later} of {nok(value)} (subject to appropriation).",
+                    f"Tilsagn for {later} på {format_nok(value)} (med forbehold om bevilgning).",
+                    f"Commitment for {later} of {format_nok(value)} (subject to appropriation).",
                 )
         else:
             amount = 0
@@ -472,8 +445,6 @@ def publish(user, call, grantor_org_number: str) -> list[Decision]:
 
     Publishing again publishes nothing new (only APPROVED decisions are picked up).
     """
-    from tilskudd.grants import letters  # noqa: PLC0415 - letters imports services' helpers
-
     if not scope.has_role(user, grantor_org_number, Role.APPROVER) or grantor_org_number not in scope.call_grantors_of(
         call
     ):
@@ -557,9 +528,6 @@ def publish(user, call, grantor_org_number: str) -> list[Decision]:
 
 def _queue_notifications_with_publication(decision_ids: list[int]) -> None:
     """Queue the e-mails inside the publication's transaction (database backend; tilskudd.background), else after it."""
-    from tilskudd import background  # noqa: PLC0415
-    from tilskudd.grants.tasks import notify_decision  # noqa: PLC0415 - tasks imports letters
-
     for decision_id in decision_ids:
         background.enqueue_in_transaction(
             notify_decision,
@@ -569,8 +537,6 @@ def _queue_notifications_with_publication(decision_ids: list[int]) -> None:
 
 
 def _queue_notifications(decision_ids: list[int]) -> None:
-    from tilskudd.grants.tasks import notify_decision  # noqa: PLC0415 - tasks imports letters
-
     for decision_id in decision_ids:
         try:
             notify_decision.enqueue(decision_id)

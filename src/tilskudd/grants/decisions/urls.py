@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tilskudd.grants import decision_views as views
+from tilskudd.grants.decisions import views
 
 urlpatterns: list = [
     path("saksbehandling/saker/<int:case_id>/vedtak/", views.prepare, name="prepare"),

@@ -1,6 +1,6 @@
 """Staff pages for decisions: prepare, approvals, the decision with its letter preview, publish.
 
-Thin over ``grants.services``; scope by ``casework.access`` (404 outside the
+Thin over ``grants.decisions.services``; scope by ``casework.access`` (404 outside the
 person's grantors, 403 with the reason for a missing role).
 """
 
@@ -11,39 +11,33 @@ from django.db.models import Count, Sum
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.views.decorators.http import require_http_methods
 
 from tilskudd.audit.services import history
 from tilskudd.casework import scope
-from tilskudd.casework.access import RoleMissing, call_or_404, case_or_404, pick, staff_view
-from tilskudd.casework.models import Role
-from tilskudd.grants import letters, services
-from tilskudd.grants.decision_forms import DecisionForm, ReturnForm
+from tilskudd.casework.access import RoleMissing, call_or_404, case_or_404, staff_view
+from tilskudd.casework.models import Case, Role
+from tilskudd.core.formatting import format_nok
+from tilskudd.core.text import pick
+from tilskudd.core.views import reason_of
+from tilskudd.grants.allocation.frames import AllocationRefused
+from tilskudd.grants.decisions import letters, services
+from tilskudd.grants.decisions.forms import DecisionForm, ReturnForm
 from tilskudd.grants.models import Decision
 from tilskudd.grants.states import DECISION_KIND_EN, DECISION_STATUS_EN, DecisionKind, DecisionStatus
-from tilskudd.rules.messages import nok
+
+#: What the services refuse with and the form shows (the frame's FrameExceeded is an AllocationRefused); a missing
+#: role is not among them: it becomes the 403 page.
+REFUSALS = (services.DecisionRefused, AllocationRefused)
 
 
 def kind_name(kind: str) -> str:
-    return pick(DecisionKind(kind).label, DECISION_KIND_EN[DecisionKind(kind)])
+    return pick(get_language(), DecisionKind(kind).label, DECISION_KIND_EN[DecisionKind(kind)])
 
 
 def status_name(status: str) -> str:
-    return pick(DecisionStatus(status).label, DECISION_STATUS_EN[DecisionStatus(status)])
-
-
-def _refused(error: Exception) -> str:
-    nb, en = services.reasons_of(error)
-    return pick(nb, en)
-
-
-def _refusals() -> tuple[type[Exception], ...]:
-    """What a service may refuse with: ours, and the frame's AllocationRefused/FrameExceeded (helper C's module)."""
-    try:
-        from tilskudd.grants import frames  # noqa: PLC0415
-    except ImportError:
-        return (services.DecisionRefused,)
-    return (services.DecisionRefused, getattr(frames, "AllocationRefused", frames.FrameExceeded), frames.FrameExceeded)
+    return pick(get_language(), DecisionStatus(status).label, DECISION_STATUS_EN[DecisionStatus(status)])
 
 
 def _later_years(definition) -> list[int]:
@@ -62,7 +56,7 @@ def _decision_rows(decisions, user):
                 "decision": decision,
                 "kind": kind_name(decision.kind),
                 "status": status_name(decision.status),
-                "amount": nok(decision.amount) if decision.kind == DecisionKind.GRANT else "",
+                "amount": format_nok(decision.amount) if decision.kind == DecisionKind.GRANT else "",
                 "own": decision.prepared_by_id == user.pk,
             }
         )
@@ -105,13 +99,15 @@ def prepare(request, case_id: int):
                     period_end=data["period_end"],
                     report_due=data["report_due"],
                 )
-            except _refusals() as error:
-                errors.append(("", _refused(error)))
+            except REFUSALS as error:
+                errors.append(("", reason_of(error)))
             else:
                 messages.success(
                     request,
                     pick(
-                        "Vedtaket er laget og venter på godkjenning.", "The decision is prepared and awaits approval."
+                        get_language(),
+                        "Vedtaket er laget og venter på godkjenning.",
+                        "The decision is prepared and awaits approval.",
                     ),
                 )
                 return redirect("grants:decision", decision_id=decision.pk)
@@ -123,7 +119,7 @@ def prepare(request, case_id: int):
         {
             "id": c.id,
             "rule": c.rule,
-            "text": pick(c.text.nb, c.text.en or c.text.nb),
+            "text": pick(get_language(), c.text.nb, c.text.en or c.text.nb),
             "applies": c.id in {a.id for a in services.applicable_conditions(application)},
             "areas": ", ".join(c.areas or []),
         }
@@ -136,8 +132,8 @@ def prepare(request, case_id: int):
         "form": form,
         "errors": errors,
         "year": year,
-        "amount_applied": nok(services.amount_applied(application)),
-        "allocation": nok(allocation) if allocation is not None else "",
+        "amount_applied": format_nok(services.amount_applied(application)),
+        "allocation": format_nok(allocation) if allocation is not None else "",
         "conditions": conditions,
         "active": active,
         "active_kind": kind_name(active.kind) if active else "",
@@ -173,6 +169,7 @@ def approvals(request):
             {
                 "slug": r["application__call__slug"],
                 "title": pick(
+                    get_language(),
                     r["application__call__title_nb"],
                     r["application__call__title_en"] or r["application__call__title_nb"],
                 ),
@@ -207,24 +204,26 @@ def decision(request, decision_id: int):
         try:
             if "approve" in request.POST:
                 services.approve(request.user, item.pk)
-                messages.success(request, pick("Vedtaket er godkjent.", "The decision is approved."))
+                messages.success(request, pick(get_language(), "Vedtaket er godkjent.", "The decision is approved."))
             elif "return" in request.POST:
                 return_form = ReturnForm(request.POST)
                 services.return_decision(request.user, item.pk, request.POST.get("reason", ""))
                 messages.success(
                     request,
                     pick(
-                        "Vedtaket er sendt tilbake til saksbehandleren.", "The decision is returned to the caseworker."
+                        get_language(),
+                        "Vedtaket er sendt tilbake til saksbehandleren.",
+                        "The decision is returned to the caseworker.",
                     ),
                 )
             elif "cancel" in request.POST:
                 services.cancel(request.user, item.pk)
-                messages.success(request, pick("Vedtaket er avbrutt.", "The decision is cancelled."))
+                messages.success(request, pick(get_language(), "Vedtaket er avbrutt.", "The decision is cancelled."))
             else:
                 return HttpResponse(status=400)
-        except _refusals() as error:
+        except REFUSALS as error:
             anchor = "id_reason" if "return" in request.POST else ""
-            errors.append((anchor, _refused(error)))
+            errors.append((anchor, reason_of(error)))
         else:
             return redirect("grants:decision", decision_id=item.pk)
         item.refresh_from_db()
@@ -240,7 +239,7 @@ def decision(request, decision_id: int):
         "application": item.application,
         "kind": kind_name(item.kind),
         "status": status_name(item.status),
-        "amount": nok(item.amount),
+        "amount": format_nok(item.amount),
         "facts": facts,
         "events": history(item),
         "errors": errors,
@@ -280,23 +279,24 @@ def publish(request, slug: str):
             raise RoleMissing(Role.APPROVER)
         try:
             published = services.publish(request.user, call, grantor)
-        except _refusals() as error:
-            errors.append(("", _refused(error)))
+        except REFUSALS as error:
+            errors.append(("", reason_of(error)))
         else:
             if published:
                 messages.success(
                     request,
                     pick(
+                        get_language(),
                         f"{len(published)} vedtak er sendt til søkerne sammen.",
                         f"{len(published)} decisions have been sent to the applicants together.",
                     ),
                 )
             else:
-                messages.info(request, pick("Ingen godkjente vedtak å sende.", "No approved decisions to send."))
+                messages.info(
+                    request, pick(get_language(), "Ingen godkjente vedtak å sende.", "No approved decisions to send.")
+                )
             return redirect("grants:publish", slug=call.slug)
     groups = []
-    from tilskudd.casework.models import Case  # noqa: PLC0415
-
     for grantor in grantors:
         pending = services.publishable(call, grantor)
         counts = {row["kind"]: row["n"] for row in pending.values("kind").annotate(n=Count("id"))}
@@ -308,14 +308,14 @@ def publish(request, slug: str):
                 "name": name,
                 "rows": _decision_rows(pending.select_related("prepared_by"), request.user),
                 "counts": [(kind_name(k), counts.get(k.value, 0)) for k in DecisionKind],
-                "total": nok(total),
+                "total": format_nok(total),
                 "count": sum(counts.values()),
             }
         )
     context = {
         "casework_section": "calls",
         "call": call,
-        "call_title": pick(call.title_nb, call.title_en or call.title_nb),
+        "call_title": pick(get_language(), call.title_nb, call.title_en or call.title_nb),
         "groups": groups,
         "errors": errors,
     }
