@@ -9,10 +9,7 @@ from tilskudd.core.formatting import format_nok
 from tilskudd.core.phrases import Phrase, phrase
 from tilskudd.core.phrases import date_moment as format_date
 from tilskudd.core.text import is_english, join_words, lower_first, pick
-from tilskudd.rules.schema import (
-    CallDefinition,
-    PaymentTrigger,
-)
+from tilskudd.rules.schema import CallDefinition, PaymentTrigger
 
 
 def signing_block(call: CallDefinition, language: str | None) -> Block:

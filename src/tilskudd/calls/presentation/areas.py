@@ -8,9 +8,7 @@ from tilskudd.calls.presentation.words import note_line, text_in
 from tilskudd.core.formatting import format_nok, format_percent
 from tilskudd.core.phrases import phrase
 from tilskudd.core.text import is_english, join_words, lower_first, pick
-from tilskudd.rules.schema import (
-    CallDefinition,
-)
+from tilskudd.rules.schema import CallDefinition
 
 
 def _area_checks(call: CallDefinition, area_id: str) -> list:

@@ -7,9 +7,7 @@ from tilskudd.calls.presentation.pages import Block, Line
 from tilskudd.calls.presentation.words import note_line, text_in
 from tilskudd.core.phrases import phrase
 from tilskudd.core.text import pick
-from tilskudd.rules.schema import (
-    CallDefinition,
-)
+from tilskudd.rules.schema import CallDefinition
 
 
 def assessment_block(call: CallDefinition, language: str | None) -> Block:

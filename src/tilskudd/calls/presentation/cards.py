@@ -9,9 +9,7 @@ from tilskudd.calls.presentation.pages import CallCard
 from tilskudd.calls.presentation.words import applicant_types_text, format_frame, is_open, text_in
 from tilskudd.core.phrases import datetime_moment as format_datetime
 from tilskudd.core.text import upper_first
-from tilskudd.rules.schema import (
-    Text,
-)
+from tilskudd.rules.schema import Text
 
 
 def call_card(

@@ -1,7 +1,8 @@
 """The checks the rule engine runs, in words: one sentence per check, with its rule id.
 
 How each kind of check is worded, and where on the page, is found by the check's kind in
-:data:`WORDINGS` and :data:`PLACES` (:class:`~tilskudd.rules.registry.Registry`)."""
+:data:`WORDINGS` and :data:`PLACES` (:class:`~tilskudd.rules.registry.Registry`).
+"""
 
 from __future__ import annotations
 

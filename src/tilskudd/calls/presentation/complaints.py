@@ -6,9 +6,7 @@ from tilskudd.calls.presentation.pages import Block, Line, Row, Table
 from tilskudd.calls.presentation.words import DECISION_KIND_NAMES, GRANTOR_KIND_NAMES, as_sentence, rule_ids, text_in
 from tilskudd.core.phrases import Phrase, phrase
 from tilskudd.core.text import is_english, pick
-from tilskudd.rules.schema import (
-    CallDefinition,
-)
+from tilskudd.rules.schema import CallDefinition
 
 
 def complaint_words(right, language: str | None) -> Phrase:

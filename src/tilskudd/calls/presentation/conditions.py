@@ -6,14 +6,7 @@ from collections.abc import Iterable
 
 from tilskudd.calls.presentation.words import text_in
 from tilskudd.core.text import is_english, join_words, lower_first, pick, quote
-from tilskudd.rules.schema import (
-    CallDefinition,
-    Condition,
-    FieldType,
-    FormField,
-    PartnerCheck,
-    Text,
-)
+from tilskudd.rules.schema import CallDefinition, Condition, FieldType, FormField, PartnerCheck, Text
 
 
 def field_at(call: CallDefinition, path: str) -> FormField | None:

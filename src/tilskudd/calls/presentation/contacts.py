@@ -7,9 +7,7 @@ from tilskudd.calls.presentation.pages import Block, Line, Row, Table
 from tilskudd.calls.presentation.words import text_in
 from tilskudd.core.phrases import Link, Phrase, phrase
 from tilskudd.core.text import NBSP, pick, upper_first
-from tilskudd.rules.schema import (
-    CallDefinition,
-)
+from tilskudd.rules.schema import CallDefinition
 
 
 def _contact_link(contact, language: str | None) -> tuple[Phrase, Phrase]:

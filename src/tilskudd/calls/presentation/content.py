@@ -8,11 +8,7 @@ from tilskudd.calls.presentation.pages import Block, Line
 from tilskudd.calls.presentation.words import text_in
 from tilskudd.core.phrases import Phrase, phrase
 from tilskudd.core.text import pick
-from tilskudd.rules.schema import (
-    CallDefinition,
-    FieldType,
-    FormField,
-)
+from tilskudd.rules.schema import CallDefinition, FieldType, FormField
 
 
 def _field_line(field: FormField, call: CallDefinition, language: str | None) -> Line:

@@ -10,9 +10,7 @@ from tilskudd.core.phrases import Phrase, phrase
 from tilskudd.core.phrases import date_moment as format_date
 from tilskudd.core.phrases import datetime_moment as format_datetime
 from tilskudd.core.text import pick
-from tilskudd.rules.schema import (
-    CallDefinition,
-)
+from tilskudd.rules.schema import CallDefinition
 
 
 def deadline_block(call: CallDefinition, language: str | None, now: dt.datetime) -> Block:

@@ -7,9 +7,7 @@ from tilskudd.calls.presentation.words import applicant_types_text, note_line, t
 from tilskudd.core.phrases import phrase
 from tilskudd.core.text import is_english, pick, upper_first
 from tilskudd.rules.messages import PRESENCE_NAMES
-from tilskudd.rules.schema import (
-    CallDefinition,
-)
+from tilskudd.rules.schema import CallDefinition
 
 
 def eligibility_block(call: CallDefinition, language: str | None) -> Block:

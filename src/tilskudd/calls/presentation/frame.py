@@ -8,9 +8,7 @@ from tilskudd.calls.presentation.words import format_frame, text_in
 from tilskudd.core.formatting import format_nok, format_percent
 from tilskudd.core.phrases import phrase
 from tilskudd.core.text import join_words, lower_first, pick, upper_first
-from tilskudd.rules.schema import (
-    CallDefinition,
-)
+from tilskudd.rules.schema import CallDefinition
 
 
 def frame_block(call: CallDefinition, language: str | None) -> Block:

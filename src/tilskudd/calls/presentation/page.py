@@ -1,5 +1,6 @@
 """The call page, built from the definition: the facts and the sections in order, and the short sections at
-the top and bottom (purpose, notes, readings)."""
+the top and bottom (purpose, notes, readings).
+"""
 
 from __future__ import annotations
 
@@ -20,9 +21,7 @@ from tilskudd.calls.presentation.words import applicant_types_text, format_frame
 from tilskudd.core.phrases import Link, Part, phrase
 from tilskudd.core.phrases import datetime_moment as format_datetime
 from tilskudd.core.text import pick, upper_first
-from tilskudd.rules.schema import (
-    CallDefinition,
-)
+from tilskudd.rules.schema import CallDefinition
 
 
 def call_page(call: CallDefinition, language: str | None, now: dt.datetime) -> CallPage:

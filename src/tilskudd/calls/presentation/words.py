@@ -9,11 +9,7 @@ from tilskudd.calls.presentation.pages import Line
 from tilskudd.core.formatting import format_nok
 from tilskudd.core.phrases import phrase
 from tilskudd.core.text import is_english, join_words, pick
-from tilskudd.rules.schema import (
-    GrantorKind,
-    Note,
-    Text,
-)
+from tilskudd.rules.schema import GrantorKind, Note, Text
 
 APPLICANT_TYPE_PLURALS = {
     "municipality": ("kommuner", "municipalities"),
