@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
@@ -35,6 +36,7 @@ from tilskudd.casework import facts, scope
 from tilskudd.casework.access import RoleMissing
 from tilskudd.casework.facts import applied_for as amount_applied  # the case's column (issue #9)
 from tilskudd.casework.models import Case, Role, StaffRole
+from tilskudd.core.refusals import Refusal
 
 
 @dataclass(frozen=True)
@@ -46,22 +48,16 @@ class Problem:
     en: str
 
 
-class AssessmentError(Exception):
+class AssessmentError(Refusal):
+    """The action is refused; ``problems`` say why, each for its form field (the reasons join them)."""
+
     def __init__(self, *problems: Problem):
         self.problems = list(problems)
-        super().__init__("; ".join(p.en for p in problems))
+        super().__init__(" ".join(p.nb for p in problems), " ".join(p.en for p in problems))
 
     @classmethod
     def of(cls, nb: str, en: str, field: str = "") -> AssessmentError:
         return cls(Problem(field, nb, en))
-
-    @property
-    def reason_nb(self) -> str:
-        return " ".join(p.nb for p in self.problems)
-
-    @property
-    def reason_en(self) -> str:
-        return " ".join(p.en for p in self.problems)
 
 
 class NotAssigned(AssessmentError):
@@ -141,8 +137,6 @@ def _own_assignment(user, assignment_id: int, *, for_update: bool = True) -> Ass
 
 def assessors_of(grantor_org_number: str):
     """The people holding the assessor role at a grantor, by name."""
-    from django.contrib.auth import get_user_model  # noqa: PLC0415
-
     ids = StaffRole.objects.filter(
         grantor__org_number=grantor_org_number, role=Role.ASSESSOR, removed_at__isnull=True
     ).values("user")

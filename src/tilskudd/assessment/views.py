@@ -14,14 +14,16 @@ from django.contrib import messages
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language
 from django.views.decorators.http import require_http_methods
 
 from tilskudd.assessment import forms, services
 from tilskudd.assessment.models import Assignment
 from tilskudd.assessment.services import AssessmentError, NotAssigned, Problem
 from tilskudd.casework import scope
-from tilskudd.casework.access import case_or_404, pick, staff_view
+from tilskudd.casework.access import case_or_404, staff_view
 from tilskudd.casework.models import Role
+from tilskudd.core.text import pick
 
 SECTION = {"casework_section": "assessments"}
 
@@ -31,7 +33,7 @@ def _errors(problems: list[Problem], prefix: str = "") -> tuple[list[tuple[str, 
     summary, by_field = [], {}
     for problem in problems:
         field = f"{prefix}{problem.field}" if problem.field else ""
-        text = pick(problem.nb, problem.en)
+        text = pick(get_language(), problem.nb, problem.en)
         summary.append((field, text))
         by_field.setdefault(field, []).append(text)
     return summary, by_field
@@ -74,13 +76,11 @@ def _scale_choices(criterion) -> list[tuple[str, str]]:
         label = labels.get(value)
         text = f"{value} – {label.get(request_language())}" if label else str(value)
         choices.append((str(value), text))
-    choices.append((forms.NOT_APPLICABLE, pick("Ikke relevant", "Not applicable")))
+    choices.append((forms.NOT_APPLICABLE, pick(get_language(), "Ikke relevant", "Not applicable")))
     return choices
 
 
 def request_language() -> str:
-    from django.utils.translation import get_language  # noqa: PLC0415
-
     return get_language() or "nb"
 
 
@@ -162,11 +162,13 @@ def assignment(request, assignment_id: int):
                     messages.success(
                         request,
                         pick(
+                            get_language(),
                             "Erklæringen er lagret. Du er inhabil og skal ikke vurdere søknaden.",
                             "Your declaration is saved. You are disqualified and will not assess the application.",
                         )
                         if disqualified
                         else pick(
+                            get_language(),
                             "Erklæringen er lagret. Du kan nå vurdere søknaden.",
                             "Your declaration is saved. You can now assess the application.",
                         ),
@@ -187,9 +189,9 @@ def assignment(request, assignment_id: int):
                             services.complete(request.user, found.pk)
                     messages.success(
                         request,
-                        pick("Vurderingen er fullført.", "The assessment is completed.")
+                        pick(get_language(), "Vurderingen er fullført.", "The assessment is completed.")
                         if completing
-                        else pick("Vurderingen er lagret.", "The assessment is saved."),
+                        else pick(get_language(), "Vurderingen er lagret.", "The assessment is saved."),
                     )
                     return redirect("assessment:assignment", assignment_id=found.pk)
             else:
@@ -258,20 +260,27 @@ def summary(request, case_id: int):
                 if not problems:
                     made = services.assign(request.user, case.pk, ids)
                     messages.success(
-                        request, pick(f"{len(made)} fagvurderer(e) er tildelt.", f"{len(made)} assessor(s) assigned.")
+                        request,
+                        pick(
+                            get_language(),
+                            f"{len(made)} fagvurderer(e) er tildelt.",
+                            f"{len(made)} assessor(s) assigned.",
+                        ),
                     )
                     return redirect("assessment:summary", case_id=case.pk)
             elif "unassign" in request.POST:
                 form = "assign"
                 services.unassign(request.user, forms.parse_id(request.POST.get("unassign")))
-                messages.success(request, pick("Tildelingen er tatt tilbake.", "The assignment is taken back."))
+                messages.success(
+                    request, pick(get_language(), "Tildelingen er tatt tilbake.", "The assignment is taken back.")
+                )
                 return redirect("assessment:summary", case_id=case.pk)
             elif "lock" in request.POST:
                 form = "lock"
                 moderated, note, problems = forms.parse_lock(request.POST, criteria)
                 if not problems:
                     services.lock(request.user, case.pk, moderated, note)
-                    messages.success(request, pick("Vurderingen er låst.", "The assessment is locked."))
+                    messages.success(request, pick(get_language(), "Vurderingen er låst.", "The assessment is locked."))
                     return redirect("assessment:summary", case_id=case.pk)
             else:
                 problems = [Problem("", "Ukjent handling.", "Unknown action.")]
@@ -294,7 +303,7 @@ def summary(request, case_id: int):
     disagreements = {}
     amount_disagreement = None
     for found in result["disagreements"]:
-        text = pick(*DISAGREEMENT_TEXT[found.kind])
+        text = pick(get_language(), *DISAGREEMENT_TEXT[found.kind])
         if found.criterion is None:
             amount_disagreement = text
         else:
@@ -349,8 +358,8 @@ def _plain(value) -> str:
 
 def _cell(row: dict, criterion_id: str) -> str:
     if row["state"] == "disqualified":
-        return pick("Inhabil", "Disqualified")
+        return pick(get_language(), "Inhabil", "Disqualified")
     if criterion_id not in row["values"]:
-        return pick("Ikke vurdert", "Not scored")
+        return pick(get_language(), "Ikke vurdert", "Not scored")
     value = row["values"][criterion_id]
-    return pick("Ikke relevant", "Not applicable") if value is None else str(value)
+    return pick(get_language(), "Ikke relevant", "Not applicable") if value is None else str(value)
