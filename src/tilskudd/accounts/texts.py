@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.utils.functional import lazy
 from django.utils.translation import get_language
 
-from tilskudd.calls.presentation import pick
+from tilskudd.core.text import pick
 
 
 def now_text(nb: str, en: str) -> str:

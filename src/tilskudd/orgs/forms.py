@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from tilskudd.calls.models import Call
-from tilskudd.calls.presentation import pick
+from tilskudd.core.text import pick
 from tilskudd.orgs.brreg import ORG_FORM_NAMES
 from tilskudd.orgs.services import OTHER_TITLE, TITLE_LABELS, delegate_candidates, signatory_titles
 from tilskudd.rules.messages import APPLICANT_TYPE_NAMES
