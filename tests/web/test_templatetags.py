@@ -3,7 +3,7 @@
 from django.template import Context, Template
 from django.utils import translation
 
-from tilskudd.calls.presentation import Link, Moment, phrase
+from tilskudd.core.phrases import Link, Moment, phrase
 from tilskudd.rules.schema import Text
 
 
