@@ -25,14 +25,13 @@ from tilskudd.calls.presentation.page import call_page
 from tilskudd.calls.presentation.pages import Block, CallCard, CallPage, Fact, Line, Row, Table
 from tilskudd.calls.presentation.words import applicant_types_text, format_frame, is_open, text_in
 
-# The kernel's words and numbers, re-exported only while other apps still reach them through
-# this module (casework.views, applications.templatetags.application_form, grants.overview.figures,
-# tests/web): import them from tilskudd.core instead.
+# The kernel's words and numbers, re-exported only while tests/web/test_presentation.py reaches them
+# through this module (p.format_nok …); everything else imports them from tilskudd.core.
 from tilskudd.core.formatting import format_fraction, format_nok, format_percent
-from tilskudd.core.phrases import Link, Moment, phrase
+from tilskudd.core.phrases import Moment, phrase
 from tilskudd.core.phrases import date_moment as format_date
 from tilskudd.core.phrases import datetime_moment as format_datetime
-from tilskudd.core.text import is_english, join_words, lower_first, pick
+from tilskudd.core.text import join_words, lower_first
 
 __all__ = [
     "Block",
@@ -40,7 +39,6 @@ __all__ = [
     "CallPage",
     "Fact",
     "Line",
-    "Link",
     "Moment",
     "Row",
     "Table",
@@ -55,12 +53,10 @@ __all__ = [
     "format_frame",
     "format_nok",
     "format_percent",
-    "is_english",
     "is_open",
     "join_words",
     "lower_first",
     "path_words",
     "phrase",
-    "pick",
     "text_in",
 ]
