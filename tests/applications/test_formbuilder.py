@@ -11,6 +11,8 @@ import pytest
 from tests.applications.conftest import EXAMPLES
 from tests.web.conftest import REAL_CALLS, real_call
 from tilskudd.applications import formbuilder as fb
+from tilskudd.applications.formbuilder import kinds
+from tilskudd.applications.formbuilder.kinds.base import Kind
 from tilskudd.rules import load_call_file
 from tilskudd.rules.schema import AreaSelection, Condition, FieldType
 
@@ -71,7 +73,7 @@ def test_fields_with_shown_when_are_hidden_when_it_does_not_hold(call_id):
     empty = fb.build_form(call, document_showing(call, None))
     for field in call.fields:
         shown = empty.widget(field.value_path) is not None
-        assert shown == (field.shown_when is None or fb.holds(field.shown_when, document_showing(call, None))), field.id
+        assert shown == (field.shown_when is None or fb.holds_on(field.shown_when, document_showing(call, None))), field.id
 
 
 @pytest.mark.parametrize("call_id", sorted(REAL_CALLS))
@@ -164,6 +166,25 @@ def test_budget_categories_are_the_calls_and_ineligible_ones_are_marked():
     assert set(labels) == {""} | {c.id for c in call.budget.categories}
     ineligible = [c for c in call.budget.categories if not c.eligible]
     assert ineligible and all(labels[c.id].endswith("(dekkes ikke)") for c in ineligible)
+
+
+def test_every_field_type_has_one_kind_that_builds_and_reads_it():
+    assert set(kinds.BY_TYPE) == set(FieldType)
+    for kind in kinds.KINDS:
+        assert all(kinds.BY_TYPE[t] is kind for t in kind.types)
+        assert all(kinds.BY_PATH[p] is kind for p in kind.paths)
+        assert type(kind).widget is not Kind.widget and type(kind).parse is not Kind.parse, type(kind).__name__
+
+
+def test_a_post_is_read_by_the_kind_that_built_the_field():
+    call = call_definition("C1")
+    for field in call.fields:
+        built = kinds.for_field(field)
+        assert kinds.for_path(field.value_path, field) is built, field.id
+    assert kinds.for_path("areas", None) is kinds.AREAS
+    assert kinds.for_path("joint", None) is kinds.JOINT
+    assert kinds.for_path("budget.stipend.years", None) is kinds.STIPEND_PART
+    assert kinds.for_path("answers.not_on_the_call", None) is None
 
 
 # --- the way back: what the form posts is the content again --------------------------------------

@@ -5,9 +5,9 @@ from __future__ import annotations
 from django import template
 from django.utils.translation import get_language
 
-from tilskudd.applications import formbuilder
-from tilskudd.calls import presentation
-from tilskudd.calls.presentation import is_english
+from tilskudd.applications.formbuilder.display import display_value
+from tilskudd.core.text import is_english
+from tilskudd.core.text import lower_first as _lower_first
 
 register = template.Library()
 
@@ -21,7 +21,7 @@ def message_text(message) -> str:
 @register.filter
 def review_lines(widget) -> list[str]:
     """What a widget holds, in words, for the read-only review."""
-    return formbuilder.display_value(widget, get_language())
+    return display_value(widget, get_language())
 
 
 @register.filter
@@ -57,4 +57,4 @@ def short_hash(value) -> str:
 @register.filter
 def lower_first(value) -> str:
     """'Rådmannen i kommunen' → 'rådmannen i kommunen' inside a sentence; 'NAV' stays."""
-    return presentation.lower_first(str(value or ""))
+    return _lower_first(str(value or ""))
