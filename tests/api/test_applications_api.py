@@ -316,7 +316,7 @@ def test_submission_refused_unsigned_with_errors_and_after_deadline(world, monke
     late = api.post(f"{url}/submit", HTTP_IDEMPOTENCY_KEY="late-1")
     assert late.status_code == 422
     assert late.json()["detail"] == "Søknadsfristen gikk ut 28.02.2030 kl. 12:00. Søknaden kan ikke sendes inn."
-    assert late.json()["detail_en"].startswith("The deadline passed on 28.02.2030 at 12:00")
+    assert late.json()["detail_en"].startswith("The deadline passed on 28 February 2030 at 12:00")
     assert Application.objects.get(pk=draft["id"]).status == "draft"
 
 

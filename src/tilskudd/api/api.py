@@ -14,6 +14,7 @@ from ninja import NinjaAPI, Swagger
 from ninja.errors import HttpError, ValidationError
 from ninja.parser import Parser
 
+from tilskudd.core.api import install as install_refusal_handler
 from tilskudd.rules.cli_check import problem_from_error
 
 
@@ -51,6 +52,7 @@ api = NinjaAPI(
     # no badge from the public validator: the docs page asks no other host (CSP connect-src 'self').
     docs=Swagger(settings={"validatorUrl": None}),
 )
+install_refusal_handler(api)  # a service's Refusal (NotAllowed: 403 …) answers {"detail", "detail_en"}
 
 
 @api.exception_handler(HttpError)

@@ -8,7 +8,9 @@ same services (:mod:`tilskudd.applications.services`): this module only
 translates between HTTP and those functions.
 
 An application of another organisation answers 404, as if it did not exist.
-Errors are JSON with the reason in bokmål (``detail``) and English (``detail_en``).
+Errors are JSON with the reason in bokmål (``detail``) and English (``detail_en``). A refusal
+of the services that is not caught here (``NotAllowed``: 403) is answered by the kernel's handler
+(tilskudd.core.api, installed in :mod:`tilskudd.api.api`).
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ from tilskudd.applications.models import Application
 from tilskudd.applications.states import STATUS_EN, TransitionNotAllowed
 from tilskudd.applications.states import Status as ApplicationStatus
 from tilskudd.calls.services import UnknownCallError, current_call
+from tilskudd.core.api import refusal_body
 from tilskudd.grants.models import Decision
 from tilskudd.grants.states import DECISION_KIND_EN, DecisionKind, DecisionStatus
 from tilskudd.rules.application import Budget, Contact, JointApplication, Partner
@@ -386,14 +389,9 @@ def _stale(application_id: int, based_on: int) -> Status:
     )
 
 
-def _forbidden(exc: services.NotAllowed) -> Status:
-    return error(403, exc.permission.reason_nb, exc.permission.reason_en)
-
-
 def _refused(exc: services.SubmissionRefused) -> Status:
-    return Status(
-        422, {"detail": exc.reason_nb, "detail_en": exc.reason_en, "findings": [f.as_dict() for f in exc.findings]}
-    )
+    """422 with the reason and the rule engine's findings (a refusal the person can fix)."""
+    return Status(422, refusal_body(exc, findings=[f.as_dict() for f in exc.findings]))
 
 
 #: What every operation here may answer: 401 without a working token, 400 for a NUL in the address.
@@ -436,12 +434,9 @@ def create_application(request: HttpRequest, application: ApplicationCreateIn):
     except UnknownCallError as exc:
         return _field_problem("call", ["body", "call"], exc.message_nb, exc.message_en)
     token = _token(request)
-    try:
-        with transaction.atomic():
-            draft = services.start_draft(token.created_by, token.organisation, call)
-            draft = services.save_draft(token.created_by, draft.pk, _changes(application), draft.revision)
-    except services.NotAllowed as exc:
-        return _forbidden(exc)
+    with transaction.atomic():
+        draft = services.start_draft(token.created_by, token.organisation, call)
+        draft = services.save_draft(token.created_by, draft.pk, _changes(application), draft.revision)
     return Status(201, _detail(_own(request, draft.pk)))
 
 
@@ -489,8 +484,6 @@ def change_application(
     user = _token(request).created_by
     try:
         services.save_draft(user, draft.pk, changes, application.revision)
-    except services.NotAllowed as exc:
-        return _forbidden(exc)
     except services.StaleRevision:
         return _stale(draft.pk, application.revision)
     return Status(200, _detail(_own(request, draft.pk)))
@@ -570,8 +563,6 @@ def sign_application(
         return _not_found(application_id)
     try:
         services.sign(_token(request).created_by, draft.pk, application.revision)
-    except services.NotAllowed as exc:
-        return _forbidden(exc)
     except services.StaleRevision:
         return _stale(draft.pk, application.revision)
     except services.SubmissionRefused as exc:
@@ -640,8 +631,6 @@ def submit_application(
             return Status(200, _detail(draft, created=False))
     try:
         result = services.submit(_token(request).created_by, draft.pk)
-    except services.NotAllowed as exc:
-        return _forbidden(exc)
     except services.SubmissionRefused as exc:
         return _refused(exc)
     if idempotency_key is not None:
@@ -676,8 +665,6 @@ def withdraw_application(
         return problem
     try:
         services.withdraw(_token(request).created_by, draft.pk, reason)
-    except services.NotAllowed as exc:
-        return _forbidden(exc)
     except TransitionNotAllowed as exc:
         return error(
             409,

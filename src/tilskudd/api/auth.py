@@ -36,9 +36,11 @@ from ninja.errors import AuthenticationError
 from ninja.security import HttpBearer
 
 from tilskudd.api.models import ApiToken
-from tilskudd.applications.permissions import ALLOWED, Permission, membership
 from tilskudd.audit.services import Audience, AuditAction, record
+from tilskudd.core.permissions import ALLOWED, Permission
+from tilskudd.core.refusals import require
 from tilskudd.orgs.models import Membership
+from tilskudd.orgs.permissions import membership
 
 TOKEN_PREFIX = "tsk_"
 #: Characters of the secret shown in lists and used to look the token up (``tsk_`` + 8).
@@ -116,12 +118,6 @@ def visible_tokens(user, organisation):
 # --- issuing and revoking ----------------------------------------------------------------
 
 
-class TokenNotAllowed(Exception):
-    def __init__(self, permission: Permission):
-        self.permission = permission
-        super().__init__(permission.reason_en or permission.reason_nb)
-
-
 class TokenInputError(ValueError):
     """A name or an expiry that cannot be used; ``field`` names the form field."""
 
@@ -158,9 +154,7 @@ def new_secret() -> str:
 
 def issue_token(user, organisation, name: str, expires_at: dt.datetime | None = None) -> IssuedToken:
     """Create a token for ``organisation`` that acts as ``user``; the secret is returned once."""
-    allowed = can_create_token(user, organisation)
-    if not allowed:
-        raise TokenNotAllowed(allowed)
+    require(can_create_token(user, organisation))
     name = (name or "").strip()
     if not name:
         raise TokenInputError(
@@ -217,9 +211,7 @@ def revoke_token(user, token_id: int, organisation) -> ApiToken:
             .select_related("organisation")
             .get(pk=token_id, organisation=organisation)
         )
-        allowed = can_revoke_token(user, token)
-        if not allowed:
-            raise TokenNotAllowed(allowed)
+        require(can_revoke_token(user, token))
         if token.revoked_at is not None:
             return token
         token.revoked_at = timezone.now()

@@ -22,9 +22,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from tilskudd.api import auth
 from tilskudd.api.models import ApiToken
-from tilskudd.calls.presentation import pick
+from tilskudd.core.formatting import OSLO
+from tilskudd.core.refusals import NotAllowed
+from tilskudd.core.text import pick
 from tilskudd.orgs.models import Organisation
-from tilskudd.rules.schema import OSLO
 
 app_name = "api_tokens"
 
@@ -125,8 +126,8 @@ def revoke(request: HttpRequest, org_id: int, token_id: int) -> HttpResponse:
         token = auth.revoke_token(request.user, token_id, organisation)
     except ApiToken.DoesNotExist:
         raise Http404("no such token in this organisation") from None
-    except auth.TokenNotAllowed as exc:
-        messages.error(request, pick(language, exc.permission.reason_nb, exc.permission.reason_en))
+    except NotAllowed as exc:
+        messages.error(request, exc.reason(language))
     else:
         messages.success(
             request,

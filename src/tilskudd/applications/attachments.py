@@ -42,6 +42,7 @@ from django.utils.text import get_valid_filename
 from tilskudd.applications import permissions, services, virus_scan
 from tilskudd.applications.models import Application, Attachment
 from tilskudd.audit.services import Audience, AuditAction, record
+from tilskudd.core.refusals import Refusal, require
 
 logger = logging.getLogger(__name__)
 
@@ -104,12 +105,8 @@ _ZIP_KINDS = {"zip", "docx", "xlsx", "pptx", "odt", "ods", "odp", "epub", "jar"}
 _OPENDOCUMENT = {ODT.mime: ODT, ODS.mime: ODS}
 
 
-class AttachmentRefused(Exception):
+class AttachmentRefused(Refusal):
     """The file cannot be attached; the reasons are shown to the person as they are."""
-
-    def __init__(self, reason_nb: str, reason_en: str):
-        self.reason_nb, self.reason_en = reason_nb, reason_en
-        super().__init__(reason_en)
 
 
 def max_bytes() -> int:
@@ -271,11 +268,6 @@ def kinds_for(application: Application) -> dict[str, tuple[str, str]]:
 # --- the services ------------------------------------------------------------------
 
 
-def _require(permission: permissions.Permission) -> None:
-    if not permission:
-        raise services.NotAllowed(permission)
-
-
 def _load(application_id: int, *, lock: bool = False) -> Application:
     queryset = Application.objects.select_related("organisation", "call_version")
     if lock:
@@ -286,12 +278,12 @@ def _load(application_id: int, *, lock: bool = False) -> Application:
 def add_attachment(user, application_id: int, kind: str, uploaded_file) -> Attachment:
     """Check, scan and store ``uploaded_file`` as an attachment of ``kind`` to the application.
 
-    Raises ``services.NotAllowed`` (the person may not change the application),
+    Raises ``NotAllowed`` from tilskudd.core (the person may not change the application),
     ``Application.DoesNotExist`` or ``AttachmentRefused`` (with the reason in
     bokmål and English). Nothing is stored unless every check passes.
     """
     application = _load(application_id)
-    _require(permissions.can_edit(user, application))
+    require(permissions.can_edit(user, application))
     kinds = kinds_for(application)
     if not _KIND.match(kind or "") or kind not in kinds:
         raise AttachmentRefused(
@@ -338,7 +330,7 @@ def add_attachment(user, application_id: int, kind: str, uploaded_file) -> Attac
         stored_name = attachment.file.name
         with transaction.atomic():
             application = _load(application_id, lock=True)
-            _require(permissions.can_edit(user, application))
+            require(permissions.can_edit(user, application))
             attachment.application = application
             attachment.save()
             record(
@@ -403,7 +395,7 @@ def remove_attachment(user, attachment_id: int) -> None:
     with transaction.atomic():
         attachment = Attachment.objects.select_related("application").get(pk=attachment_id)
         application = _load(attachment.application_id, lock=True)
-        _require(permissions.can_edit(user, application))
+        require(permissions.can_edit(user, application))
         name = attachment.file.name
         record(
             user,
@@ -424,9 +416,9 @@ def remove_attachment(user, attachment_id: int) -> None:
 
 
 def open_attachment(user, attachment_id: int) -> Attachment:
-    """The attachment if ``user`` may see its application (``services.NotAllowed`` otherwise)."""
+    """The attachment if ``user`` may see its application (the kernel's ``NotAllowed`` otherwise)."""
     attachment = Attachment.objects.select_related("application__organisation").get(pk=attachment_id)
-    _require(permissions.can_view(user, attachment.application))
+    require(permissions.can_view(user, attachment.application))
     return attachment
 
 

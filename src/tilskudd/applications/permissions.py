@@ -1,4 +1,4 @@
-"""Who may do what with an application: plain functions returning (allowed, reason).
+"""Who may do what with an application: plain functions returning a ``Permission`` (tilskudd.core).
 
 The reason is shown to the person when a button is missing, and tests assert it.
 Authority is checked when signing and submitting, not when drafting.
@@ -6,25 +6,12 @@ Authority is checked when signing and submitting, not when drafting.
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
 from django.utils import timezone
 
 from tilskudd.applications.models import Application
+from tilskudd.core.permissions import ALLOWED, Permission
 from tilskudd.orgs.models import Delegation, Membership, Role
 from tilskudd.orgs.permissions import membership
-
-
-class Permission(NamedTuple):
-    allowed: bool
-    reason_nb: str = ""
-    reason_en: str = ""
-
-    def __bool__(self) -> bool:
-        return self.allowed
-
-
-ALLOWED = Permission(True)
 
 
 def can_view(user, application: Application) -> Permission:

@@ -20,6 +20,9 @@ from tilskudd.applications.signals import application_submitted
 from tilskudd.applications.states import EDITABLE, Status, audit_action, check_transition
 from tilskudd.audit.services import Audience, AuditAction, record
 from tilskudd.calls.models import Call
+from tilskudd.core.formatting import format_datetime
+from tilskudd.core.refusals import NotAllowed as NotAllowed  # raised by every operation here (a falsy Permission)
+from tilskudd.core.refusals import Refusal, require
 from tilskudd.rules import Application as ExchangeApplication
 from tilskudd.rules import Finding, evaluate
 from tilskudd.rules.findings import has_errors
@@ -28,27 +31,23 @@ from tilskudd.rules.findings import has_errors
 EDITABLE_KEYS = ("grantor", "areas", "joint", "contacts", "answers", "partners", "budget")
 
 
-class NotAllowed(Exception):
-    def __init__(self, permission: permissions.Permission):
-        self.permission = permission
-        super().__init__(permission.reason_en or permission.reason_nb)
-
-
-class StaleRevision(Exception):
+class StaleRevision(Refusal):
     """Someone else saved the draft after this person opened it."""
 
+    def __init__(
+        self,
+        reason_nb: str = "Søknaden er endret siden du åpnet den.",
+        reason_en: str = "The application changed after you opened it.",
+    ):
+        super().__init__(reason_nb, reason_en)
 
-class SubmissionRefused(Exception):
+
+class SubmissionRefused(Refusal):
     """Submission is impossible: the reasons say why (deadline, errors, missing signature …)."""
 
     def __init__(self, reason_nb: str, reason_en: str, findings: list[Finding] | None = None):
-        self.reason_nb, self.reason_en, self.findings = reason_nb, reason_en, findings or []
-        super().__init__(reason_en)
-
-
-def _require(permission: permissions.Permission) -> None:
-    if not permission:
-        raise NotAllowed(permission)
+        super().__init__(reason_nb, reason_en)
+        self.findings = findings or []
 
 
 # --- reading -------------------------------------------------------------------
@@ -105,7 +104,7 @@ def check(application: Application, at: dt.datetime | None = None) -> CheckOutco
 
 
 def start_draft(user, organisation, call: Call) -> Application:
-    _require(permissions.can_create(user, organisation))
+    require(permissions.can_create(user, organisation))
     with transaction.atomic():
         application = Application.objects.create(
             organisation=organisation,
@@ -138,7 +137,7 @@ def save_draft(user, application_id: int, changes: dict[str, Any], based_on_revi
         raise ValueError(f"cannot change {', '.join(sorted(unknown))}")
     with transaction.atomic():
         application = Application.objects.select_for_update().get(pk=application_id)
-        _require(permissions.can_edit(user, application))
+        require(permissions.can_edit(user, application))
         if application.revision != based_on_revision:
             raise StaleRevision()
         changed = sorted(key for key, value in changes.items() if application.content.get(key) != value)
@@ -209,7 +208,7 @@ def sign(user, application_id: int, revision: int) -> Signature:
     """Sign exactly the content of ``revision``; refused while the rule engine finds errors."""
     with transaction.atomic():
         application = Application.objects.select_for_update().get(pk=application_id)
-        _require(permissions.can_sign(user, application))
+        require(permissions.can_sign(user, application))
         if application.revision != revision:
             raise StaleRevision()
         outcome = check(application)
@@ -270,13 +269,15 @@ def submit(user, application_id: int) -> SubmitResult:
         if application.status == Status.SUBMITTED and permissions.can_view(user, application):
             _ensure_after_submission(application)
             return SubmitResult(application, created=False)
-        _require(permissions.can_submit(user, application))
+        require(permissions.can_submit(user, application))
         now = timezone.now()
         if now > submission_deadline(application):
-            deadline = timezone.localtime(submission_deadline(application))
+            deadline = submission_deadline(application)
             raise SubmissionRefused(
-                f"Søknadsfristen gikk ut {deadline:%d.%m.%Y} kl. {deadline:%H:%M}. Søknaden kan ikke sendes inn.",
-                f"The deadline passed on {deadline:%d.%m.%Y} at {deadline:%H:%M}. The application cannot be submitted.",
+                f"Søknadsfristen gikk ut {format_datetime(deadline, 'nb', seconds=False)}. "
+                "Søknaden kan ikke sendes inn.",
+                f"The deadline passed on {format_datetime(deadline, 'en', seconds=False)}. "
+                "The application cannot be submitted.",
             )
         outcome = check(application, now)
         if not outcome.can_submit:
@@ -371,7 +372,7 @@ def _ensure_after_submission(application: Application) -> None:
 def withdraw(user, application_id: int, reason: str = "") -> Application:
     with transaction.atomic():
         application = Application.objects.select_for_update().get(pk=application_id)
-        _require(permissions.can_withdraw(user, application))
+        require(permissions.can_withdraw(user, application))
         action = check_transition(application.status, Status.WITHDRAWN)
         previous = application.status
         application.status = Status.WITHDRAWN
