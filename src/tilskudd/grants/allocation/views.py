@@ -206,7 +206,7 @@ def propose(request, slug):
     try:
         result = frames.apply_proposal(request.user, call, grantor)
     except frames.AllocationRefused as refused:
-        return _render(request, call, grantor, grantors, [(refused.reason_nb, refused.reason_en)], status=400)
+        return _render(request, call, grantor, grantors, [refused.reasons], status=400)
     total = sum(p.amount for p in result.proposals)
     messages.success(request, pick(get_language(), *_proposal_message(result.written, result.kept, total)))
     return redirect(_page_url(call, grantor))
@@ -241,9 +241,7 @@ def set_line(request, slug, application_id):
             source=AllocationLine.Source.CASEWORKER,
         )
     except frames.AllocationRefused as refused:
-        return _render(
-            request, call, grantor, grantors, [(refused.reason_nb, refused.reason_en)], 400, application.pk, form
-        )
+        return _render(request, call, grantor, grantors, [refused.reasons], 400, application.pk, form)
     messages.success(
         request,
         pick(
@@ -271,7 +269,7 @@ def set_frame(request, slug):
             request.user, call, data["grantor"] or "", data["area"] or "", data["year"], data["amount"]
         )
     except frames.AllocationRefused as refused:
-        return _render(request, call, grantor, grantors, [(refused.reason_nb, refused.reason_en)], 400, frame_form=form)
+        return _render(request, call, grantor, grantors, [refused.reasons], 400, frame_form=form)
     messages.success(
         request,
         pick(

@@ -41,8 +41,11 @@ from django.utils import timezone
 
 from tilskudd.applications.models import Application
 from tilskudd.applications.states import AFTER_SUBMISSION, IN_CASEWORK, STATUS_EN, Status
+from tilskudd.assessment.models import AssessmentLock
 from tilskudd.casework import scope
 from tilskudd.casework.models import Role
+from tilskudd.core.formatting import format_nok, format_percent
+from tilskudd.core.text import pick
 from tilskudd.grants.models import AllocationLine, Decision, Frame
 from tilskudd.grants.states import DecisionKind, DecisionStatus
 from tilskudd.rules.reference import county_name
@@ -120,8 +123,6 @@ def _int(value) -> int:
 
 def load(call, grantors) -> Facts:
     """The call's applications at ``grantors`` with their allocation, grants and locks: four queries."""
-    from tilskudd.assessment.models import AssessmentLock  # noqa: PLC0415 - grants does not otherwise need assessment
-
     grantors = frozenset(grantors)
     rows = (
         Application.objects.filter(call=call, case__grantor_org_number__in=grantors)
@@ -591,8 +592,6 @@ def frame_chart(frames: list[FrameUse], language: str | None) -> Chart | None:
     Meaning never rests on colour: the bars are an outline, hatching and a solid fill, each with its
     name in text beside it, and the chart's title states every number.
     """
-    from tilskudd.calls.presentation import format_nok, format_percent, pick  # noqa: PLC0415
-
     if not frames:
         return None
     scale = max(max(f.frame, f.proposed, f.granted) for f in frames) or 1
