@@ -147,3 +147,12 @@ def test_the_migration_writes_the_facts_of_the_cases_already_open():
 
     assert expected and {case.pk: _facts(case) for case in _all_cases()} == expected
     assert all(case.applicant_type for case in _all_cases())
+
+
+def test_without_a_case_the_readers_take_the_submission_never_the_draft(casework_world):
+    stored = Application.objects.get(pk=casework_world.applications[C0][0].pk)
+    submitted = Application(submitted_content=stored.submitted_content, content={"areas": ["9"]})  # no case yet
+    assert facts.applied_for(submitted) == stored.submitted_content["budget"]["amount_applied"]
+    assert facts.areas_of(submitted) == stored.submitted_content["areas"]
+    draft = Application(content=stored.submitted_content)
+    assert (facts.applied_for(draft), facts.areas_of(draft)) == (0, [])
