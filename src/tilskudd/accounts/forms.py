@@ -12,6 +12,7 @@ from django.contrib.auth import forms as auth_forms
 from django.core.exceptions import ValidationError
 
 from tilskudd.accounts import ratelimit, services
+from tilskudd.accounts.models import User
 from tilskudd.accounts.texts import bi
 
 PASSWORD_HELP = bi(
@@ -91,8 +92,6 @@ class SignUpForm(DesignsystemetMixin, forms.Form):
         if password1 and password2 and password1 != password2:
             self.add_error("password2", ValidationError(PASSWORD_MISMATCH, code="password_mismatch"))
         elif password1:
-            from tilskudd.accounts.models import User  # noqa: PLC0415
-
             candidate = User(email=cleaned.get("email") or "", full_name=cleaned.get("full_name") or "")
             try:
                 password_validation.validate_password(password1, candidate)

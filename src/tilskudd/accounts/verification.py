@@ -33,7 +33,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from tilskudd.accounts import ratelimit
-from tilskudd.accounts.services import normalise_email
+from tilskudd.accounts.services import normalise_email, register
 from tilskudd.audit.services import Audience, AuditAction, record
 
 logger = logging.getLogger(__name__)
@@ -155,8 +155,6 @@ def _tell_address_taken(user, site_url: str) -> None:
 def sign_up(*, full_name: str, email: str, password: str, site_url: str):
     """A new, unverified account and the link to verify it; or, if the address is taken, an e-mail
     to it saying so. Returns the new account, or None. The caller shows the same page either way."""
-    from tilskudd.accounts.services import register  # noqa: PLC0415
-
     address = normalise_email(email)
     existing = get_user_model().objects.filter(email__iexact=address).first()
     if existing is not None:

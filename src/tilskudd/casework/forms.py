@@ -9,10 +9,11 @@ import datetime as dt
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from tilskudd.applications.states import STATUS_EN, Status
-from tilskudd.casework.access import pick
 from tilskudd.casework.models import ROLE_EN, Role
+from tilskudd.core.text import pick
 from tilskudd.rules.reference import counties
 from tilskudd.rules.schema import OSLO
 
@@ -31,14 +32,14 @@ class BilingualForm(forms.Form):
         super().__init__(*args, **kwargs)
         for name, form_field in self.fields.items():
             if name in self.labels:
-                form_field.label = pick(*self.labels[name])
+                form_field.label = pick(get_language(), *self.labels[name])
             form_field.error_messages["required"] = pick(
-                f"Fyll ut «{form_field.label}».", f"Fill in “{form_field.label}”."
+                get_language(), f"Fyll ut «{form_field.label}».", f"Fill in “{form_field.label}”."
             )
-            form_field.error_messages["invalid"] = pick("Sjekk det du skrev.", "Check what you typed.")
+            form_field.error_messages["invalid"] = pick(get_language(), "Sjekk det du skrev.", "Check what you typed.")
             if isinstance(form_field, forms.DateField):
                 form_field.error_messages["invalid"] = pick(
-                    "Skriv en dato, for eksempel 31.12.2025.", "Enter a date, for example 31/12/2025."
+                    get_language(), "Skriv en dato, for eksempel 31.12.2025.", "Enter a date, for example 31/12/2025."
                 )
             form_field.widget.attrs.setdefault("class", "ds-input")
 
@@ -88,10 +89,10 @@ class QueueFilterForm(BilingualForm):
 
     def __init__(self, *args, areas=(), grantors=(), show_flagged=False, offices=(), **kwargs):
         super().__init__(*args, **kwargs)
-        everyone = pick("Alle", "All")
+        everyone = pick(get_language(), "Alle", "All")
         self.fields["area"].choices = [("", everyone), *areas]
         self.fields["status"].choices = [("", everyone)] + [
-            (s.value, pick(s.label, STATUS_EN[s])) for s in Status if s not in (Status.DRAFT,)
+            (s.value, pick(get_language(), s.label, STATUS_EN[s])) for s in Status if s not in (Status.DRAFT,)
         ]
         self.fields["county"].choices = [("", everyone)] + [(c.code, c.name) for c in counties()]
         self.fields["grantor"].choices = [("", everyone), *grantors]
@@ -99,10 +100,10 @@ class QueueFilterForm(BilingualForm):
         for name in ("amount_from", "amount_to"):
             self.fields[name].widget.attrs.update({"inputmode": "numeric"})
             self.fields[name].error_messages["invalid"] = pick(
-                "Skriv et helt beløp i kroner.", "Enter a whole amount in NOK."
+                get_language(), "Skriv et helt beløp i kroner.", "Enter a whole amount in NOK."
             )
             self.fields[name].error_messages["min_value"] = pick(
-                "Beløpet kan ikke være negativt.", "The amount cannot be negative."
+                get_language(), "Beløpet kan ikke være negativt.", "The amount cannot be negative."
             )
         if len(grantors) < 2:
             del self.fields["grantor"]
@@ -139,17 +140,17 @@ class CompletionForm(BilingualForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["message"].error_messages["required"] = pick(
-            "Skriv hva søkeren må komplettere.", "Write what the applicant must complete."
+            get_language(), "Skriv hva søkeren må komplettere.", "Write what the applicant must complete."
         )
         self.fields["deadline"].error_messages["required"] = pick(
-            "Velg en frist for kompletteringen.", "Choose a deadline for the completion."
+            get_language(), "Velg en frist for kompletteringen.", "Choose a deadline for the completion."
         )
 
     def clean_deadline(self):
         day = self.cleaned_data["deadline"]
         if day < timezone.localdate():
             raise forms.ValidationError(
-                pick("Fristen kan ikke være tilbake i tid.", "The deadline cannot be in the past.")
+                pick(get_language(), "Fristen kan ikke være tilbake i tid.", "The deadline cannot be in the past.")
             )
         return day
 
@@ -165,7 +166,7 @@ class RejectionForm(BilingualForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["reasons"].error_messages["required"] = pick(
-            "Skriv hvorfor søknaden bør avvises.", "Write why the application should be rejected."
+            get_language(), "Skriv hvorfor søknaden bør avvises.", "Write why the application should be rejected."
         )
 
 
@@ -176,10 +177,10 @@ class AssignForm(BilingualForm):
     def __init__(self, *args, caseworkers=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["caseworker"].queryset = caseworkers
-        self.fields["caseworker"].empty_label = pick("Ingen", "Nobody")
+        self.fields["caseworker"].empty_label = pick(get_language(), "Ingen", "Nobody")
         self.fields["caseworker"].label_from_instance = lambda user: f"{user.get_full_name()} ({user.email})"
         self.fields["caseworker"].error_messages["invalid_choice"] = pick(
-            "Velg en saksbehandler fra listen.", "Choose a caseworker from the list."
+            get_language(), "Velg en saksbehandler fra listen.", "Choose a caseworker from the list."
         )
 
 
@@ -193,7 +194,7 @@ class StaffRoleForm(BilingualForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["role"].choices = [(r.value, pick(r.label, ROLE_EN[r])) for r in Role]
+        self.fields["role"].choices = [(r.value, pick(get_language(), r.label, ROLE_EN[r])) for r in Role]
         self.fields["email"].error_messages["invalid"] = pick(
-            "Skriv en gyldig e-postadresse.", "Enter a valid e-mail address."
+            get_language(), "Skriv en gyldig e-postadresse.", "Enter a valid e-mail address."
         )

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
+from tilskudd.applications.models import Application
+from tilskudd.calls.models import Call
 from tilskudd.casework.models import Case, Role, StaffRole
 
 
@@ -48,8 +50,6 @@ def can_see_case(user, case: Case, *wanted: str) -> bool:
 
 def calls(user):
     """The calls ``user``'s grantors run: as the call's grantor, or as one of its local grantors (C2)."""
-    from tilskudd.calls.models import Call  # noqa: PLC0415 - calls imports nothing from casework
-
     numbers = grantor_numbers(user)
     if not numbers:
         return Call.objects.none()
@@ -78,13 +78,22 @@ ORGANISATION_ROLES = (Role.CASEWORKER, Role.APPROVER, Role.ADMINISTRATOR)
 
 def local_grantor_numbers() -> set[str]:
     """Grantors that take part in some call only as a local grantor (C2's municipalities)."""
-    from tilskudd.calls.models import Call  # noqa: PLC0415 - calls imports nothing from casework
-
     numbers: set[str] = set()
     for call in Call.objects.filter(current_version__isnull=False):
         numbers |= call_grantors_of(call) - {call.grantor_org_number}
     own = set(Call.objects.values_list("grantor_org_number", flat=True))
     return numbers - own
+
+
+def grantor_of(application: Application) -> tuple[str, str]:
+    """(org number, name) of the grantor that handles ``application``: the one chosen (C2-R02) or the call's."""
+    definition = application.call_version.parsed()
+    chosen = (application.submitted_content or {}).get("grantor") or (application.content or {}).get("grantor")
+    if chosen and definition.local_grantors:
+        for grantor in definition.local_grantors.municipalities:
+            if grantor.org_number == chosen:
+                return grantor.org_number, grantor.name.nb
+    return definition.grantor.org_number, definition.grantor.name.nb
 
 
 def organisation_grantors(organisation) -> set[str] | None:
@@ -93,9 +102,6 @@ def organisation_grantors(organisation) -> set[str] | None:
     A case's grantor counts once submitted; a draft counts with the grantor it is addressed to
     (C2-R02: the municipality chosen, else the call's grantor).
     """
-    from tilskudd.applications.models import Application  # noqa: PLC0415 - casework builds on applications
-    from tilskudd.casework.services import grantor_of  # noqa: PLC0415 - services import this module
-
     numbers = set(
         Case.objects.filter(application__organisation=organisation).values_list("grantor_org_number", flat=True)
     )

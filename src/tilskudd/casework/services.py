@@ -17,22 +17,14 @@ from django.utils import timezone
 from tilskudd.applications.models import Application
 from tilskudd.applications.states import STATUS_EN, Status, TransitionNotAllowed, audit_action, check_transition
 from tilskudd.audit.services import Audience, AuditAction, record
-from tilskudd.casework import facts, scope
+from tilskudd.casework import duplicates, facts, scope
 from tilskudd.casework.access import RoleMissing
 from tilskudd.casework.models import ROLE_EN, Case, Role, ScreeningOutcome, StaffInvitation, StaffRole
+from tilskudd.casework.scope import grantor_of
+from tilskudd.core.formatting import format_datetime
+from tilskudd.core.refusals import Refusal
 from tilskudd.orgs.models import Membership, Organisation
 from tilskudd.rules.reference.imdi import regional_office_for_county, route
-
-
-def grantor_of(application: Application) -> tuple[str, str]:
-    """(org number, name) of the grantor that handles ``application``: the one chosen (C2-R02) or the call's."""
-    definition = application.call_version.parsed()
-    chosen = (application.submitted_content or {}).get("grantor") or (application.content or {}).get("grantor")
-    if chosen and definition.local_grantors:
-        for grantor in definition.local_grantors.municipalities:
-            if grantor.org_number == chosen:
-                return grantor.org_number, grantor.name.nb
-    return definition.grantor.org_number, definition.grantor.name.nb
 
 
 def open_case(application: Application) -> Case:
@@ -83,12 +75,8 @@ def _route(case: Case, application: Application) -> None:
 # --- refusals ------------------------------------------------------------------------
 
 
-class CaseworkRefused(Exception):
+class CaseworkRefused(Refusal):
     """A casework action that cannot be done; the reasons say why in bokmål and English."""
-
-    def __init__(self, reason_nb: str, reason_en: str):
-        self.reason_nb, self.reason_en = reason_nb, reason_en
-        super().__init__(reason_en)
 
 
 def _status_words(status: str) -> tuple[str, str]:
@@ -238,7 +226,6 @@ def completion_recipients(application: Application) -> list[str]:
 
 def completion_email(application: Application, case: Case, message: str, deadline: dt.datetime) -> tuple[str, str]:
     """Subject and plain-text body (bokmål, then English) of the request for completion."""
-    local = timezone.localtime(deadline)
     title = application.title or application.call.title_nb
     link = settings.SITE_URL + reverse("applications:form", args=[application.pk])
     subject = (
@@ -251,7 +238,7 @@ def completion_email(application: Application, case: Case, message: str, deadlin
             "Dette mangler:",
             message,
             "",
-            f"Søknaden er åpnet igjen. Rett den, signer og send den inn på nytt innen {local:%d.%m.%Y} kl. {local:%H:%M}.",
+            f"Søknaden er åpnet igjen. Rett den, signer og send den inn på nytt innen {format_datetime(deadline, 'nb', seconds=False)}.",
             "Sendes den ikke inn innen fristen, kan søknaden bli avvist.",
             f"Søknaden: {link}",
             "",
@@ -262,7 +249,7 @@ def completion_email(application: Application, case: Case, message: str, deadlin
             "What is missing:",
             message,
             "",
-            f"The application has been reopened. Correct it, sign it and submit it again by {local:%d.%m.%Y} at {local:%H:%M}.",
+            f"The application has been reopened. Correct it, sign it and submit it again by {format_datetime(deadline, 'en', seconds=False)}.",
             "If it is not submitted by then, the application may be rejected.",
             f"The application: {link}",
         ]
@@ -533,8 +520,6 @@ def queue(user, call, filters: dict | None = None) -> list[QueueRow]:
     Area, county, amount and the case's own fields are filtered in the database, on the facts written
     at submission (``casework.facts``); only the search and the duplicate flag are filtered here.
     """
-    from tilskudd.casework import duplicates  # noqa: PLC0415 - duplicates imports the models only
-
     filters = filters or {}
     numbers = scope.grantor_numbers(user)
     if filters.get("grantor"):

@@ -5,10 +5,9 @@ from __future__ import annotations
 from django.dispatch import receiver
 
 from tilskudd.applications.signals import application_submitted
+from tilskudd.casework.services import open_case as open_case_for
 
 
 @receiver(application_submitted)
 def open_case(sender, application, **kwargs) -> None:
-    from tilskudd.casework.services import open_case as open_case_for  # noqa: PLC0415 - avoid import cycles at startup
-
     open_case_for(application)

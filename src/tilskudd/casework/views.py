@@ -33,7 +33,6 @@ from tilskudd.casework.access import (
     RoleMissing,
     call_or_404,
     case_or_404,
-    pick,
     readable_case_or_404,
     staff_view,
 )
@@ -46,6 +45,9 @@ from tilskudd.casework.forms import (
     StaffRoleForm,
 )
 from tilskudd.casework.models import ROLE_EN, Role, ScreeningOutcome, StaffInvitation, StaffRole
+from tilskudd.core.formatting import format_datetime
+from tilskudd.core.text import is_english, pick
+from tilskudd.core.views import reason_of
 from tilskudd.orgs.models import Organisation
 from tilskudd.rules.reference import county_name
 
@@ -67,15 +69,15 @@ CASE_ACTIONS = {
 
 
 def status_name(status: str) -> str:
-    return pick(Status(status).label, STATUS_EN.get(Status(status), status))
+    return pick(get_language(), Status(status).label, STATUS_EN.get(Status(status), status))
 
 
 def role_name(role: str) -> str:
-    return pick(Role(role).label, ROLE_EN[Role(role)])
+    return pick(get_language(), Role(role).label, ROLE_EN[Role(role)])
 
 
 def _moment(value) -> str:
-    return str(presentation.format_datetime(value, get_language())) if value else ""
+    return str(format_datetime(value, get_language())) if value else ""
 
 
 # --- the overview ------------------------------------------------------------------------
@@ -96,7 +98,7 @@ def dashboard(request):
         calls.append(
             {
                 "call": call,
-                "title": pick(call.title_nb, call.title_en or call.title_nb),
+                "title": pick(get_language(), call.title_nb, call.title_en or call.title_nb),
                 "deadline": _moment(call.deadline),
                 "counts": [(status_name(s), counts.get(s, 0)) for s in AFTER_SUBMISSION],
                 "total": sum(counts.values()),
@@ -164,7 +166,7 @@ def queue(request, slug: str):
     ]
     context = {
         "call": call,
-        "title": pick(call.title_nb, call.title_en or call.title_nb),
+        "title": pick(get_language(), call.title_nb, call.title_en or call.title_nb),
         "form": form,
         "entries": form.error_entries() if form.is_bound else [],
         "rows": shown,
@@ -200,7 +202,9 @@ def _findings(application, definition) -> list[dict[str, str]]:
                 "severity": finding.get("severity", ""),
                 "is_error": finding.get("severity") == "error",
                 "message": pick(
-                    finding.get("message_nb", ""), finding.get("message_en") or finding.get("message_nb", "")
+                    get_language(),
+                    finding.get("message_nb", ""),
+                    finding.get("message_en") or finding.get("message_nb", ""),
                 ),
                 "field": presentation.path_words(definition, field, language) if field else "",
                 "path": field,
@@ -214,22 +218,22 @@ def _event_details(event) -> list[str]:
     details = []
     if data.get("reopened_until"):
         moment = parse_datetime(data["reopened_until"])
-        details.append(pick("Frist: ", "Deadline: ") + _moment(moment))
+        details.append(pick(get_language(), "Frist: ", "Deadline: ") + _moment(moment))
     if data.get("case_number"):
-        details.append(pick(f"Saksnummer {data['case_number']}", f"Case number {data['case_number']}"))
+        details.append(pick(get_language(), f"Saksnummer {data['case_number']}", f"Case number {data['case_number']}"))
     if event.action == AuditAction.CASE_ASSIGNED:
-        details.append(data.get("caseworker") or pick("Ingen saksbehandler", "No caseworker"))
+        details.append(data.get("caseworker") or pick(get_language(), "Ingen saksbehandler", "No caseworker"))
     if event.action == AuditAction.CASE_OPENED:
         where = ", ".join(v for v in (data.get("office"), data.get("contact")) if v)
         if where:
             details.append(where)
     if event.reason:
-        details.append(pick("Begrunnelse: ", "Reason: ") + event.reason)
+        details.append(pick(get_language(), "Begrunnelse: ", "Reason: ") + event.reason)
     return details
 
 
 def _history(case) -> list[dict[str, Any]]:
-    english = presentation.is_english(get_language())
+    english = is_english(get_language())
     events = sorted([*audit_history(case.application), *audit_history(case)], key=lambda e: (e.at, e.pk), reverse=True)
     shown = []
     for event in events:
@@ -238,7 +242,7 @@ def _history(case) -> list[dict[str, Any]]:
             {
                 "at": _moment(event.at),
                 "iso": event.at.isoformat(),
-                "who": event.actor.get_full_name() if event.actor else pick("Systemet", "The system"),
+                "who": event.actor.get_full_name() if event.actor else pick(get_language(), "Systemet", "The system"),
                 "what": name[1 if english else 0] if name else event.action,
                 "details": _event_details(event),
             }
@@ -267,12 +271,14 @@ def _case_context(request, case, **extra) -> dict[str, Any]:
         "case": case,
         "application": application,
         "call": application.call,
-        "call_title": pick(application.call.title_nb, application.call.title_en or application.call.title_nb),
+        "call_title": pick(
+            get_language(), application.call.title_nb, application.call.title_en or application.call.title_nb
+        ),
         "definition": definition,
         "form": formbuilder.build_form(definition, application.submitted_content or {}, uploads=_uploads(application)),
         "language": get_language(),
         "status_name": status_name(status),
-        "screening_name": pick(ScreeningOutcome(case.screening).label, _SCREENING_EN[case.screening]),
+        "screening_name": pick(get_language(), ScreeningOutcome(case.screening).label, _SCREENING_EN[case.screening]),
         "submitted_at": _moment(application.submitted_at),
         "screened_at": _moment(case.screened_at),
         "reopened_until": _moment(application.reopened_until),
@@ -345,7 +351,7 @@ def _refused(request, found, form_name: str, form, entries, status: int):
 
 
 def _done(request, found, nb: str, en: str):
-    messages.success(request, pick(nb, en))
+    messages.success(request, pick(get_language(), nb, en))
     return redirect("casework:case", case_id=found.pk)
 
 
@@ -361,7 +367,7 @@ def _case_action(request, case_id: int, roles, form_name: str, make_form, act, d
     try:
         act(found, form)
     except services.CaseworkRefused as refused:
-        return _refused(request, found, form_name, form, [("", pick(refused.reason_nb, refused.reason_en))], 409)
+        return _refused(request, found, form_name, form, [("", reason_of(refused))], 409)
     return _done(request, found, *done)
 
 
@@ -479,11 +485,12 @@ def staff(request, org_id: int):
             site_url=request.build_absolute_uri("/").rstrip("/"),
         )
     except services.CaseworkRefused as refused:
-        entries = [("id_email", pick(refused.reason_nb, refused.reason_en))]
+        entries = [("id_email", reason_of(refused))]
         return render(request, "casework/staff.html", _staff_context(grantor, form, entries=entries), status=409)
     messages.success(
         request,
         pick(
+            get_language(),
             f"Invitasjonen til rollen {Role(sent.role).label.lower()} er sendt til {sent.email}. "
             "Personen får rollen når hen åpner lenken og logger inn med den adressen.",
             f"The invitation to the role {ROLE_EN[Role(sent.role)].lower()} has been sent to {sent.email}. "
@@ -499,7 +506,9 @@ def revoke_staff_invitation(request, org_id: int, invitation_id: int):
     grantor = _grantor_or_404(request.user, org_id)
     invitation = get_object_or_404(StaffInvitation, pk=invitation_id, grantor=grantor)
     services.revoke_staff_invitation(request.user, invitation.pk)
-    messages.success(request, pick("Invitasjonen er trukket tilbake.", "The invitation has been withdrawn."))
+    messages.success(
+        request, pick(get_language(), "Invitasjonen er trukket tilbake.", "The invitation has been withdrawn.")
+    )
     return redirect("casework:staff", org_id=grantor.pk)
 
 
@@ -521,7 +530,7 @@ def staff_invitation(request, token: str):
         try:
             services.claim_staff_invitation(user, token)
         except services.CaseworkRefused as refused:
-            refusal = pick(refused.reason_nb, refused.reason_en)
+            refusal = reason_of(refused)
         else:
             return redirect("casework:dashboard")
     here = request.get_full_path()
@@ -545,13 +554,14 @@ def remove_staff(request, org_id: int, role_id: int):
     try:
         services.remove_staff_role(request.user, staff_role.pk)
     except services.CaseworkRefused as refused:
-        entries = [("", pick(refused.reason_nb, refused.reason_en))]
+        entries = [("", reason_of(refused))]
         return render(
             request, "casework/staff.html", _staff_context(grantor, StaffRoleForm(), entries=entries), status=409
         )
     messages.success(
         request,
         pick(
+            get_language(),
             f"{staff_role.user.get_full_name()} har ikke lenger rollen {Role(staff_role.role).label.lower()}.",
             f"{staff_role.user.get_full_name()} no longer has the role {ROLE_EN[Role(staff_role.role)].lower()}.",
         ),
