@@ -16,12 +16,10 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.utils.translation import get_language
 
 from tilskudd.casework import scope
 from tilskudd.casework.models import ROLE_EN, Case, Role
 from tilskudd.core.refusals import Refusal
-from tilskudd.core.text import pick as _pick_language
 from tilskudd.core.views import refused_page
 
 
@@ -37,11 +35,6 @@ class RoleMissing(Refusal):
         super().__init__(
             f"Dette krever rollen {nb} hos tilskuddsforvalteren.", f"This needs the role {en} at the grantor."
         )
-
-
-def pick(nb: str, en: str) -> str:
-    """The bokmål text, or the English one when the page is in English (``tilskudd.core.text.pick``)."""
-    return _pick_language(get_language(), nb, en)
 
 
 def staff_view(view):
