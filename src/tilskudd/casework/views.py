@@ -22,7 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from tilskudd.applications import formbuilder
 from tilskudd.applications.models import Attachment
 from tilskudd.applications.states import AFTER_SUBMISSION, STATUS_EN, Status
-from tilskudd.applications.views import ACTION_NAMES as APPLICATION_ACTIONS
+from tilskudd.applications.views.history import ACTION_NAMES as APPLICATION_ACTIONS
 from tilskudd.audit.actions import AuditAction
 from tilskudd.audit.services import history as audit_history
 from tilskudd.calls import presentation

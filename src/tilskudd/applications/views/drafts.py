@@ -1,0 +1,223 @@
+"""Start an application and fill in the form: save («Lagre») and the htmx preview."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.views.decorators.http import require_http_methods, require_POST
+
+from tilskudd.applications import formbuilder, permissions, services
+from tilskudd.applications.models import Application
+from tilskudd.applications.states import Status
+from tilskudd.applications.views.common import (
+    application_for,
+    checked_form,
+    deadline_text,
+    memberships_of,
+    organisation_url,
+    status_name,
+    with_content,
+)
+from tilskudd.applications.views.decisions import casework_context
+from tilskudd.applications.views.progress import signature_state
+from tilskudd.calls import presentation
+from tilskudd.calls.models import Call
+from tilskudd.core.refusals import NotAllowed
+from tilskudd.core.text import pick
+from tilskudd.core.views import reason_of
+
+# --- start ----------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def start(request, slug: str):
+    """Start an application to a call: choose the organisation, then a draft is made."""
+    call = get_object_or_404(Call.objects.select_related("current_version"), slug=slug, current_version__isnull=False)
+    now = timezone.now()
+    memberships = list(memberships_of(request.user))
+    context: dict[str, Any] = {
+        "call": call,
+        "title": pick(get_language(), call.title_nb, call.title_en or call.title_nb),
+        "deadline": deadline_text(call.deadline),
+        "memberships": memberships,
+        "closed": now > call.deadline,
+        "new_organisation_url": "/organisasjoner/ny/",
+    }
+    if context["closed"] or not memberships:
+        return render(request, "applications/start.html", context)
+    allowed_types = ((call.current_version.definition.get("eligibility") or {}).get("applicant_types") or {}).get(
+        "allowed"
+    ) or []
+    choices = []
+    for member in memberships:
+        organisation = member.organisation
+        drafts = Application.objects.filter(
+            organisation=organisation, call=call, status__in=[Status.DRAFT, Status.REOPENED]
+        ).order_by("-updated_at")
+        choices.append(
+            {
+                "organisation": organisation,
+                "drafts": list(drafts),
+                "eligible_type": not allowed_types or organisation.applicant_type in allowed_types,
+                "type_name": presentation.applicant_types_text([organisation.applicant_type], get_language()),
+            }
+        )
+    context["choices"] = choices
+    context["allowed_types"] = presentation.applicant_types_text(allowed_types, get_language())
+    if request.method == "POST":
+        chosen = request.POST.get("organisation") or (
+            str(memberships[0].organisation_id) if len(memberships) == 1 else ""
+        )
+        member = next((m for m in memberships if str(m.organisation_id) == chosen), None)
+        if member is None:
+            context["choice_error"] = pick(
+                get_language(), "Velg hvilken organisasjon som søker.", "Choose which organisation applies."
+            )
+            return render(request, "applications/start.html", context, status=400)
+        try:
+            application = services.start_draft(request.user, member.organisation, call)
+        except NotAllowed as refused:
+            context["choice_error"] = reason_of(refused)
+            return render(request, "applications/start.html", context, status=403)
+        messages.success(
+            request,
+            pick(
+                get_language(),
+                "Utkastet er laget. Det lagres hver gang du trykker «Lagre».",
+                "The draft is made. It is saved each time you press “Save”.",
+            ),
+        )
+        return redirect("applications:form", pk=application.pk)
+    return render(request, "applications/start.html", context)
+
+
+# --- the form ----------------------------------------------------------------------------------
+
+
+def _form_context(request, application: Application, document: dict[str, Any], **extra) -> dict[str, Any]:
+    checked = checked_form(application, document, extra_rows=extra.pop("extra_rows", None))
+    now = timezone.now()
+    edit = permissions.can_edit(request.user, application)
+    context = {
+        "application": application,
+        "call": application.call,
+        "definition": application.call_version.parsed(),
+        "form": checked.form,
+        "can_submit": checked.can_submit,
+        "has_format_errors": checked.format_errors,
+        "can_edit": edit,
+        "editable": bool(edit),
+        "revision": extra.pop("revision", application.revision),
+        "deadline": deadline_text(application.call.deadline),
+        "closed": now > application.call.deadline,
+        "organisation_url": organisation_url(application.organisation),
+        "status_name": status_name(application.status),
+        "state": signature_state(application)
+        if not extra.get("stale")
+        else {"signature": None, "voided": None, "changed": False},
+        "language": get_language(),
+        **casework_context(application),
+    }
+    context.update(extra)
+    return context
+
+
+def _extra_rows(request) -> dict[str, int]:
+    path = request.GET.get("ny")
+    if not path:
+        return {}
+    try:
+        count = max(1, min(10, int(request.GET.get("antall", "1"))))
+    except ValueError:
+        count = 1
+    return {path: count}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def application_form(request, pk: int):
+    """The application form: GET shows it with every check; POST saves («Lagre») and shows it again."""
+    application = application_for(request, pk)
+    if not application.is_editable:
+        return redirect("applications:review", pk=application.pk)
+    if request.method == "GET":
+        document = services.exchange_document(application)
+        context = _form_context(request, application, document, extra_rows=_extra_rows(request))
+        return render(request, "applications/form.html", context)
+    return save_posted(request, application, then="form")
+
+
+def save_posted(request, application: Application, *, then: str):
+    """Save what was posted; on a conflict show the person's own values again with the warning."""
+    definition = application.call_version.parsed()
+    document = services.exchange_document(application)
+    parsed = formbuilder.apply_post(definition, document, request.POST)
+    try:
+        revision = int(request.POST.get("revision", ""))
+    except ValueError:
+        revision = -1
+    try:
+        if parsed.changes:
+            application = services.save_draft(request.user, application.pk, parsed.changes, revision)
+    except services.StaleRevision:
+        stale_app = with_content(application_for(request, application.pk), parsed.document)
+        context = _form_context(
+            request,
+            stale_app,
+            parsed.document,
+            revision=revision,
+            stale=True,
+            extra_rows=parsed.extra_rows(),
+        )
+        return render(request, "applications/form.html", context, status=409)
+    except NotAllowed as refused:
+        messages.error(request, reason_of(refused))
+        return redirect("applications:review", pk=application.pk)
+    if then != "form":
+        return None
+    if request.POST.get("_next") == "review":
+        return redirect("applications:review", pk=application.pk)
+    url = reverse("applications:form", args=[application.pk])
+    query = {}
+    if parsed.add:
+        query = {"ny": parsed.add, "antall": parsed.extra_rows()[parsed.add]}
+    if not parsed.add and not parsed.remove:
+        saved_at = timezone.localtime().strftime("%H:%M")
+        messages.success(
+            request,
+            pick(get_language(), f"Endringene er lagret kl. {saved_at}.", f"Your changes were saved at {saved_at}.")
+            if parsed.changes
+            else pick(get_language(), "Ingen endringer å lagre.", "No changes to save."),
+        )
+    if query:
+        url += "?" + urlencode(query)
+    if parsed.anchor:
+        url += "#" + parsed.anchor
+    return redirect(url)
+
+
+@login_required
+@require_POST
+def preview(request, pk: int):
+    """htmx: the form again with what is typed (not saved), after a choice that shows or hides questions."""
+    application = application_for(request, pk)
+    if not permissions.can_edit(request.user, application):
+        raise Http404("Not editable.")
+    definition = application.call_version.parsed()
+    parsed = formbuilder.apply_post(definition, services.exchange_document(application), request.POST)
+    try:
+        revision = int(request.POST.get("revision", ""))
+    except ValueError:
+        revision = application.revision
+    preview_app = with_content(application, parsed.document)
+    context = _form_context(request, preview_app, parsed.document, revision=revision, previewing=True)
+    return render(request, "applications/_form_body.html", context)

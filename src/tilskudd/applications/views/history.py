@@ -1,0 +1,99 @@
+"""Who changed what and when: the application's audit events the applicant may see."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.utils.translation import get_language
+
+from tilskudd.applications.views.common import application_for, status_name
+from tilskudd.audit.services import Audience, AuditAction
+from tilskudd.audit.services import history as audit_history
+from tilskudd.core.formatting import format_nok
+from tilskudd.core.phrases import datetime_moment
+from tilskudd.core.text import is_english, pick
+
+# --- history -----------------------------------------------------------------------------------
+
+PART_NAMES = {
+    "grantor": ("tilskuddsforvalter", "grantor"),
+    "areas": ("prioritert område", "priority area"),
+    "joint": ("felles søknad", "joint application"),
+    "contacts": ("kontaktpersoner", "contact persons"),
+    "answers": ("svar", "answers"),
+    "partners": ("samarbeidspartnere", "partners"),
+    "budget": ("budsjett og finansiering", "budget and financing"),
+}
+
+ACTION_NAMES = {
+    AuditAction.APPLICATION_CREATED: ("Utkastet ble laget", "The draft was made"),
+    AuditAction.DRAFT_SAVED: ("Utkastet ble lagret", "The draft was saved"),
+    AuditAction.APPLICATION_SIGNED: ("Søknaden ble signert", "The application was signed"),
+    AuditAction.APPLICATION_SUBMITTED: ("Søknaden ble sendt inn", "The application was submitted"),
+    AuditAction.APPLICATION_WITHDRAWN: ("Søknaden ble trukket", "The application was withdrawn"),
+    AuditAction.APPLICATION_REOPENED: (
+        "Søknaden ble åpnet for komplettering",
+        "The application was reopened for completion",
+    ),
+    AuditAction.APPLICATION_ACCEPTED: ("Søknaden ble tatt til vurdering", "The application was taken into assessment"),
+    AuditAction.APPLICATION_GRANTED: ("Vedtak: søknaden ble innvilget", "Decision: the application was granted"),
+    AuditAction.APPLICATION_REFUSED: ("Vedtak: søknaden ble avslått", "Decision: the application was refused"),
+    AuditAction.APPLICATION_REJECTED: ("Vedtak: søknaden ble avvist", "Decision: the application was rejected"),
+    AuditAction.ATTACHMENT_ADDED: ("Et vedlegg ble lastet opp", "An attachment was uploaded"),
+    AuditAction.ATTACHMENT_REMOVED: ("Et vedlegg ble fjernet", "An attachment was removed"),
+    AuditAction.RECEIPT_CREATED: ("Kvitteringen ble laget", "The receipt was made"),
+    AuditAction.RECEIPT_SENT: ("Kvitteringen ble sendt på e-post", "The receipt was sent by e-mail"),
+}
+
+
+def _event_details(event) -> list[str]:
+    data = event.data or {}
+    english = is_english(get_language())
+    details = []
+    if data.get("changed"):
+        names = [PART_NAMES.get(key, (key, key))[1 if english else 0] for key in data["changed"]]
+        details.append(pick(get_language(), "Endret: ", "Changed: ") + ", ".join(names))
+    if data.get("revision"):
+        details.append(pick(get_language(), f"Versjon {data['revision']}", f"Revision {data['revision']}"))
+    if data.get("capacity"):
+        capacity = {
+            "signatory": pick(get_language(), "med signaturrett", "as signatory"),
+            "delegate": pick(get_language(), "med fullmakt", "by delegation"),
+        }
+        details.append(capacity.get(data["capacity"], data["capacity"]))
+    if data.get("case_number"):
+        details.append(pick(get_language(), f"Saksnummer {data['case_number']}", f"Case number {data['case_number']}"))
+    if data.get("filename"):
+        details.append(str(data["filename"]))
+    if event.action == AuditAction.APPLICATION_GRANTED and data.get("amount") is not None:
+        details.append(pick(get_language(), "Beløp: ", "Amount: ") + format_nok(data["amount"]))
+    if data.get("hash"):
+        details.append(pick(get_language(), "Sjekksum (SHA-256): ", "Checksum (SHA-256): ") + str(data["hash"]))
+    if event.reason:
+        details.append(pick(get_language(), "Begrunnelse: ", "Reason: ") + event.reason)
+    return details
+
+
+@login_required
+def history(request, pk: int):
+    """Who changed what and when: the application's audit events the applicant may see (not the grantor's casework)."""
+    application = application_for(request, pk)
+    english = is_english(get_language())
+    events = []
+    for event in audit_history(application, audience=Audience.APPLICANT).order_by("-at", "-id"):
+        name = ACTION_NAMES.get(event.action)
+        events.append(
+            {
+                "at": datetime_moment(event.at, get_language()),
+                "who": event.actor.get_full_name() if event.actor else pick(get_language(), "Systemet", "The system"),
+                "what": name[1 if english else 0] if name else event.action,
+                "details": _event_details(event),
+            }
+        )
+    context = {
+        "application": application,
+        "call": application.call,
+        "events": events,
+        "status_name": status_name(application.status),
+    }
+    return render(request, "applications/history.html", context)
