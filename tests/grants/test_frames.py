@@ -6,7 +6,7 @@ import pytest
 
 from tilskudd.audit.models import AuditEvent
 from tilskudd.casework.access import RoleMissing
-from tilskudd.grants.allocation import frames
+from tilskudd.grants.allocation import caps, frames
 from tilskudd.grants.models import AllocationLine, Frame
 from tests.grants.test_allocation_helpers import area, in_assessment
 from tests.staff_world import C0, C2
@@ -205,7 +205,7 @@ def test_c2_the_assistant_respects_the_minimum_and_the_imdi_share(world):
     call = world.calls[C2]
     year = call.definition.year
     imdi_apps = [a for a in world.applications[C2] if a.case.grantor_org_number == world.imdi.org_number]
-    best = next(a for a in imdi_apps if frames.applied_of(a) == 640_000)
+    best = next(a for a in imdi_apps if caps.applied_of(a) == 640_000)
     other = next(a for a in imdi_apps if a is not best)
     in_assessment(best, 5)
     in_assessment(other, 4)
@@ -243,7 +243,7 @@ def test_the_stipend_part_is_capped_where_the_engine_caps_it(world):
     check = next(c for c in definition.checks if isinstance(c, StipendCapCheck) and c.when.areas == ["1"])
     content = copy.deepcopy(area_one.submitted_content)
     stipend = Exchange.model_validate(content).budget.stipend
-    most = frames.stipend_cap(check, definition, stipend)
+    most = caps.stipend_cap(check, definition, stipend)
 
     def r18(amount):
         changed = copy.deepcopy(content)
@@ -254,7 +254,7 @@ def test_the_stipend_part_is_capped_where_the_engine_caps_it(world):
     assert not r18(most) and r18(most + 1)  # the same cap as the rule engine's
     content["budget"]["stipend"]["amount_applied"] = most + 100_000
     area_one.submitted_content = content
-    cap = frames.cap_of(area_one)
+    cap = caps.cap_of(area_one)
     assert cap.amount == content["budget"]["amount_applied"] - 100_000
     assert "C0-R18" in cap.reason_nb and "C0-R18" in cap.reason_en
     in_assessment(area_one, 6)

@@ -8,6 +8,7 @@ that makes a registry of check kinds is imported below, so that its registry is 
 import pytest
 
 import tilskudd.calls.presentation.checks
+import tilskudd.grants.allocation.caps
 import tilskudd.rules.plan
 from tilskudd.rules.registry import Registry, Unregistered, registries
 from tilskudd.rules.schema import CHECK_KINDS, AmountCheck, RangeCheck
@@ -25,6 +26,7 @@ def test_the_known_registries_are_found():
     assert any("rule engine" in concern for concern in concerns)
     assert tilskudd.calls.presentation.checks.WORDINGS in CHECK_REGISTRIES
     assert tilskudd.calls.presentation.checks.PLACES in CHECK_REGISTRIES
+    assert tilskudd.grants.allocation.caps.CAPS in CHECK_REGISTRIES
 
 
 @pytest.mark.parametrize("registry", CHECK_REGISTRIES, ids=lambda registry: registry.concern)

@@ -12,6 +12,9 @@ Public API (others call these):
   over a grantor's applications in assessment, written under the frame locks.
 * :func:`usage` — frame, applied, proposed, granted and left per frame and area.
 
+The most one application can be given (its cap, by the call's checks) is
+:func:`~tilskudd.grants.allocation.caps.cap_of`.
+
 A *limit* is what one frame row means for the sum of lines: a grantor's frame
 (whole call or one area), or — for C2 (C2-R02) — the scheme total T split into
 IMDi's share ((100 − 60) % of T) and the municipalities' share together (60 % of T).
@@ -33,17 +36,13 @@ from tilskudd.audit.services import Audience, AuditAction, record
 from tilskudd.casework import scope
 from tilskudd.casework.access import RoleMissing
 from tilskudd.casework.models import Role
-from tilskudd.casework.services import grantor_of
+from tilskudd.casework.scope import grantor_of
 from tilskudd.core.formatting import format_nok, format_number
 from tilskudd.core.refusals import Refusal
 from tilskudd.grants.allocation import assistant
+from tilskudd.grants.allocation.caps import Cap, applied_of, cap_of
 from tilskudd.grants.models import AllocationLine, Decision, Frame
 from tilskudd.grants.states import DecisionKind, DecisionStatus
-from tilskudd.rules.application import Application as Exchange
-from tilskudd.rules.plan import compile_condition
-from tilskudd.rules.plan import stipend_cap as engine_stipend_cap
-from tilskudd.rules.reference import g_on
-from tilskudd.rules.schema import OSLO, AmountCheck, BudgetTotalCheck, StipendCapCheck
 
 #: Applications whose amounts count: applied for and not withdrawn, refused or rejected.
 COUNTING = (Status.SUBMITTED, Status.REOPENED, Status.IN_ASSESSMENT, Status.GRANTED)
@@ -75,11 +74,6 @@ class FrameExceeded(AllocationRefused):
 def area_of(application: Application) -> str:
     areas = (application.submitted_content or application.content or {}).get("areas") or []
     return str(areas[0]) if areas else ""
-
-
-def applied_of(application: Application) -> int:
-    budget = (application.submitted_content or {}).get("budget") or {}
-    return int(budget.get("amount_applied") or 0)
 
 
 def grantor_number_of(application: Application) -> str:
@@ -115,87 +109,6 @@ def _grantor_names(definition) -> dict[str, tuple[str, str]]:
         for grantor in definition.local_grantors.municipalities:
             names[grantor.org_number] = (grantor.name.nb, grantor.name.en or grantor.name.nb)
     return names
-
-
-# --- caps ------------------------------------------------------------------------------
-
-
-def stipend_cap(check: StipendCapCheck, definition, stipend) -> int:
-    """The largest stipend the engine accepts (C0-R18/C0-R19), with the G in force on the call's deadline."""
-    deadline_day = definition.deadline.instant.astimezone(OSLO).date()
-    return engine_stipend_cap(check, stipend, g_on(deadline_day).amount)
-
-
-def _applies(check, exchange: Exchange) -> bool:
-    if check.when is None:
-        return True
-    areas, test = compile_condition(check.when)
-    if areas is not None and not (areas & set(exchange.areas)):
-        return False
-    return test is None or bool(test(exchange))
-
-
-@dataclass(frozen=True)
-class Cap:
-    amount: int
-    minimum: int = 0
-    reason_nb: str = ""
-    reason_en: str = ""
-    minimum_rule: str = ""
-
-
-def cap_of(application: Application) -> Cap:
-    """The most ``application`` can get in the call's year: the amount applied, within the call's checks."""
-    definition = application.call_version.parsed()
-    applied = applied_of(application)
-    try:
-        exchange = Exchange.model_validate(application.submitted_content or {})
-    except ValueError:
-        return Cap(applied)
-    cap, minimum, minimum_rule = applied, 0, ""
-    reasons: list[tuple[str, str]] = []
-    for check in definition.checks:
-        if not _applies(check, exchange):
-            continue
-        if isinstance(check, AmountCheck):
-            if check.max is not None and check.max < cap:
-                cap = check.max
-                reasons.append(
-                    (
-                        f"høyst {format_number(check.max)} kr per søker, {check.rule}",
-                        f"at most {format_nok(check.max, 'en')} per applicant, {check.rule}",
-                    )
-                )
-            if check.min:
-                minimum, minimum_rule = max(minimum, check.min), check.rule
-        elif isinstance(check, BudgetTotalCheck) and check.max is not None and check.max < cap:
-            cap = check.max
-            reasons.append(
-                (
-                    f"høyst {format_number(check.max)} kr per år, {check.rule}",
-                    f"at most {format_nok(check.max, 'en')} a year, {check.rule}",
-                )
-            )
-        elif isinstance(check, StipendCapCheck) and exchange.budget.stipend is not None:
-            stipend = exchange.budget.stipend
-            most = stipend_cap(check, definition, stipend)
-            if stipend.amount_applied > most:
-                cut = applied - (stipend.amount_applied - most)
-                if cut < cap:
-                    cap = max(cut, 0)
-                    reasons.append(
-                        (
-                            f"stønaden er høyst {format_number(most)} kr for disse deltakerne, {check.rule}",
-                            f"the stipend is at most {format_nok(most, 'en')} for these participants, {check.rule}",
-                        )
-                    )
-    return Cap(
-        max(cap, 0),
-        minimum,
-        "; ".join(nb for nb, _ in reasons),
-        "; ".join(en for _, en in reasons),
-        minimum_rule,
-    )
 
 
 # --- limits ---------------------------------------------------------------------------

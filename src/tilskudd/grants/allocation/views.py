@@ -24,7 +24,7 @@ from tilskudd.casework.access import RoleMissing, call_or_404, staff_view
 from tilskudd.casework.models import Role
 from tilskudd.core.formatting import format_nok, format_number
 from tilskudd.core.text import pick
-from tilskudd.grants.allocation import frames
+from tilskudd.grants.allocation import caps, frames
 from tilskudd.grants.allocation.assistant import quality_text
 from tilskudd.grants.allocation.forms import FrameForm, LineForm, form_errors
 from tilskudd.grants.models import AllocationLine
@@ -63,7 +63,7 @@ class Row:
     quality: object
     threshold: object
     applied: int
-    cap: frames.Cap
+    cap: caps.Cap
     line: AllocationLine | None
     later: dict[int, int]
     in_assessment: bool
@@ -121,8 +121,8 @@ def _rows(call, grantor: str, usage: frames.Usage) -> list[Row]:
                 locked=lock is not None,
                 quality=lock.total if lock else None,
                 threshold=found.quality_threshold if found else None,
-                applied=frames.applied_of(application),
-                cap=frames.cap_of(application),
+                applied=caps.applied_of(application),
+                cap=caps.cap_of(application),
                 line=lines.get(application.pk),
                 later=usage.commitments.get(application.pk, {}),
                 in_assessment=application.status == "in_assessment",

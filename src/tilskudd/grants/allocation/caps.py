@@ -1,0 +1,167 @@
+"""Caps (*tak*): the most an application can be given, within the call's checks.
+
+How each kind of check caps the amount is found by the check's kind in :data:`CAPS`
+(:class:`~tilskudd.rules.registry.Registry`): one entry per kind in
+:data:`~tilskudd.rules.schema.CHECK_KINDS`, and a kind that does not cap has the
+explicit entry :func:`no_cap`. ``tests/rules/test_registry.py`` holds :data:`CAPS` to
+every kind, so a new kind of check without an entry here fails there.
+
+Public API: :func:`cap_of` and :class:`Cap`; :func:`applied_of`; :func:`stipend_cap`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from tilskudd.applications.models import Application
+from tilskudd.core.formatting import format_nok, format_number
+from tilskudd.rules.application import Application as Exchange
+from tilskudd.rules.plan import compile_condition
+from tilskudd.rules.plan import stipend_cap as engine_stipend_cap
+from tilskudd.rules.reference import g_on
+from tilskudd.rules.registry import Registry
+from tilskudd.rules.schema import (
+    CHECK_KINDS,
+    OSLO,
+    AmountCheck,
+    AttachmentCheck,
+    BudgetTotalCheck,
+    CallDefinition,
+    ConfirmationCheck,
+    FundingSourcesCheck,
+    OwnContributionCheck,
+    PartnerCheck,
+    RangeCheck,
+    StipendCapCheck,
+)
+
+__all__ = ["CAPS", "Cap", "Capping", "applied_of", "cap_of", "no_cap", "stipend_cap"]
+
+
+def applied_of(application: Application) -> int:
+    """The amount the submitted application applies for (0 when it says none)."""
+    budget = (application.submitted_content or {}).get("budget") or {}
+    return int(budget.get("amount_applied") or 0)
+
+
+def stipend_cap(check: StipendCapCheck, definition, stipend) -> int:
+    """The largest stipend the engine accepts (C0-R18/C0-R19), with the G in force on the call's deadline."""
+    deadline_day = definition.deadline.instant.astimezone(OSLO).date()
+    return engine_stipend_cap(check, stipend, g_on(deadline_day).amount)
+
+
+@dataclass(frozen=True)
+class Cap:
+    amount: int
+    minimum: int = 0
+    reason_nb: str = ""
+    reason_en: str = ""
+    minimum_rule: str = ""
+
+
+@dataclass
+class Capping:
+    """The cap so far, while the call's checks are gone through in their order."""
+
+    definition: CallDefinition
+    exchange: Exchange
+    #: The amount applied for.
+    applied: int
+    #: The most so far (starts at the amount applied).
+    amount: int
+    minimum: int = 0
+    minimum_rule: str = ""
+    #: Why the amount was lowered, (bokmål, English), in the order of the checks.
+    reasons: list[tuple[str, str]] = field(default_factory=list)
+
+    def lower(self, amount: int, reason_nb: str, reason_en: str) -> None:
+        self.amount = amount
+        self.reasons.append((reason_nb, reason_en))
+
+    def cap(self) -> Cap:
+        return Cap(
+            max(self.amount, 0),
+            self.minimum,
+            "; ".join(nb for nb, _ in self.reasons),
+            "; ".join(en for _, en in self.reasons),
+            self.minimum_rule,
+        )
+
+
+#: How a kind of check caps the amount: the check (which applies) and the cap so far in; the cap lowered in place.
+Capper = Callable[[Any, Capping], None]
+
+#: How each kind of check caps the amount an application can be given.
+CAPS: Registry[Capper] = Registry("capped in allocation (grants/allocation/caps.py)", CHECK_KINDS)
+
+
+def no_cap(check: Any, capping: Capping) -> None:
+    """The kind of check says nothing about how much an application can be given."""
+
+
+for _kind in (RangeCheck, PartnerCheck, AttachmentCheck, OwnContributionCheck, FundingSourcesCheck, ConfirmationCheck):
+    CAPS.add(_kind, no_cap)
+
+
+@CAPS.register(AmountCheck)
+def cap_amount(check: AmountCheck, capping: Capping) -> None:
+    if check.max is not None and check.max < capping.amount:
+        capping.lower(
+            check.max,
+            f"høyst {format_number(check.max)} kr per søker, {check.rule}",
+            f"at most {format_nok(check.max, 'en')} per applicant, {check.rule}",
+        )
+    if check.min:
+        capping.minimum, capping.minimum_rule = max(capping.minimum, check.min), check.rule
+
+
+@CAPS.register(BudgetTotalCheck)
+def cap_budget_total(check: BudgetTotalCheck, capping: Capping) -> None:
+    if check.max is not None and check.max < capping.amount:
+        capping.lower(
+            check.max,
+            f"høyst {format_number(check.max)} kr per år, {check.rule}",
+            f"at most {format_nok(check.max, 'en')} a year, {check.rule}",
+        )
+
+
+@CAPS.register(StipendCapCheck)
+def cap_stipend(check: StipendCapCheck, capping: Capping) -> None:
+    stipend = capping.exchange.budget.stipend
+    if stipend is None:
+        return
+    most = stipend_cap(check, capping.definition, stipend)
+    if stipend.amount_applied > most:
+        cut = capping.applied - (stipend.amount_applied - most)
+        if cut < capping.amount:
+            capping.lower(
+                max(cut, 0),
+                f"stønaden er høyst {format_number(most)} kr for disse deltakerne, {check.rule}",
+                f"the stipend is at most {format_nok(most, 'en')} for these participants, {check.rule}",
+            )
+
+
+def _applies(check, exchange: Exchange) -> bool:
+    if check.when is None:
+        return True
+    areas, test = compile_condition(check.when)
+    if areas is not None and not (areas & set(exchange.areas)):
+        return False
+    return test is None or bool(test(exchange))
+
+
+def cap_of(application: Application) -> Cap:
+    """The most ``application`` can get in the call's year: the amount applied, within the call's checks."""
+    definition = application.call_version.parsed()
+    applied = applied_of(application)
+    try:
+        exchange = Exchange.model_validate(application.submitted_content or {})
+    except ValueError:
+        return Cap(applied)
+    capping = Capping(definition, exchange, applied, applied)
+    for check in definition.checks:
+        if _applies(check, exchange):
+            CAPS.for_(check)(check, capping)
+    return capping.cap()
