@@ -95,5 +95,19 @@ def for_path(path: str, form_field: FormField | None) -> Kind | None:
     return None
 
 
-__all__ = ["AREAS", "ATTACHMENT", "BY_PATH", "BY_TYPE", "JOINT", "KINDS", "READONLY", "STIPEND_PART", "Kind"]
-__all__ += ["FUNDING_SOURCES", "OWN_CONTRIBUTION", "PARTNERS", "for_field", "for_path"]
+__all__ = [
+    "AREAS",
+    "ATTACHMENT",
+    "BY_PATH",
+    "BY_TYPE",
+    "FUNDING_SOURCES",
+    "JOINT",
+    "KINDS",
+    "OWN_CONTRIBUTION",
+    "PARTNERS",
+    "READONLY",
+    "STIPEND_PART",
+    "Kind",
+    "for_field",
+    "for_path",
+]
