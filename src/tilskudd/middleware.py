@@ -1,8 +1,10 @@
 """Site-wide middleware: the chosen language (bokmål unless English was chosen) and privacy headers."""
 
 from django.conf import settings
+from django.http import HttpResponseBadRequest, JsonResponse
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers
+from django.utils.html import escape
 
 
 class ChosenLanguageMiddleware:
@@ -86,9 +88,6 @@ class RefuseNulMiddleware:
 
     @staticmethod
     def _refuse(request, where: tuple[str, str]):
-        from django.http import HttpResponseBadRequest, JsonResponse  # noqa: PLC0415
-        from django.utils.html import escape  # noqa: PLC0415
-
         nb = f"Forespørselen har et NUL-tegn (0x00) i {where[0]}. Det kan ikke lagres; fjern det og prøv igjen."
         en = f"The request has a NUL character (0x00) in {where[1]}. It cannot be stored; remove it and try again."
         if request.path.startswith("/api/"):  # the API's error shape (tilskudd.api.schemas.ErrorOut)

@@ -148,7 +148,7 @@ def test_a_delegate_signature_names_the_delegation(call, organisation, lead, chi
 def test_warnings_found_at_submission_are_on_the_receipt(signed_draft, lead, django_capture_on_commit_callbacks):
     from tilskudd.applications import receipts
 
-    with mock.patch("tilskudd.applications.receipts.queue_receipt"):
+    with mock.patch("tilskudd.applications.tasks.queue_receipt"):
         application = submit(lead, signed_draft, django_capture_on_commit_callbacks)
     warning = {
         "rule_id": "X-R99",
@@ -255,7 +255,7 @@ def test_a_failed_task_queues_itself_again_later_when_the_backend_can_defer(sign
 
 
 def test_queueing_never_raises_into_the_submission(signed_draft, lead, django_capture_on_commit_callbacks):
-    from tilskudd.applications import receipts
+    from tilskudd.applications import receipts, tasks
     from tilskudd.applications.states import Status
 
     broken_queue = mock.Mock(**{"enqueue.side_effect": RuntimeError("queue down")})
@@ -264,7 +264,7 @@ def test_queueing_never_raises_into_the_submission(signed_draft, lead, django_ca
 
     assert application.status == Status.SUBMITTED
     assert list(receipts.missing_receipts()) == [application]
-    assert receipts.queue_missing_receipts() == 1  # the immediate backend makes it now
+    assert tasks.queue_missing_receipts() == 1  # the immediate backend makes it now
     assert receipts_of(application).count() == 1
     assert list(receipts.missing_receipts()) == []
 

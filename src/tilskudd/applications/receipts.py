@@ -1,9 +1,10 @@
 """The receipt (*kvittering*) for a submission: a PDF with the full content, stored and e-mailed.
 
-``services.submit`` calls :func:`queue_receipt_with_submission` inside the
-submission's transaction (with the database backend the task row commits with
-the submission), and :func:`ensure_receipt` when a client retries an
-application already submitted. The background task (``tasks.make_receipt``) then
+``services.submit`` queues the receipt inside the submission's transaction
+(``tasks.queue_receipt_with_submission``; with the database backend the task row
+commits with the submission), and again when a client retries an application
+already submitted (``tasks.ensure_receipt``). The background task
+(``tasks.make_receipt``) then
 
 1. renders the PDF (:func:`receipt_pdf`, WeasyPrint, from
    ``applications/receipt.html``): the call, case number, organisation, the
@@ -43,6 +44,7 @@ from django.utils import timezone
 from tilskudd.applications.models import Application, Document, Signature
 from tilskudd.audit.models import AuditEvent
 from tilskudd.audit.services import Audience, AuditAction, record
+from tilskudd.core.formatting import format_date, format_datetime, format_number
 from tilskudd.core.formatting import format_nok as nok
 from tilskudd.rules import Application as ExchangeApplication
 from tilskudd.rules.engine import is_empty, resolve
@@ -70,54 +72,7 @@ _STRUCTURED = {
 CAPACITY_NB = {"signatory": "Signaturberettiget", "delegate": "Etter fullmakt"}
 
 
-# --- queueing ----------------------------------------------------------------------
-
-
-def queue_receipt_with_submission(application_id: int) -> None:
-    """Queue the receipt task inside the submission's transaction, so neither is ever without the other.
-
-    With the database backend the task row commits or rolls back with the
-    submission (tilskudd.background); with other backends the task is queued
-    after the commit (the immediate backend would otherwise run it inside).
-    """
-    from tilskudd import background  # noqa: PLC0415
-    from tilskudd.applications.tasks import make_receipt  # noqa: PLC0415 - tasks imports this module
-
-    background.enqueue_in_transaction(make_receipt, application_id, after_commit=lambda: queue_receipt(application_id))
-
-
-def ensure_receipt(application: Application) -> bool:
-    """For a submitted application: queue its receipt unless it exists or is already queued; True when queued.
-
-    Called when a client retries a submission, inside that transaction, so a
-    retry repairs a receipt lost before the task was queued, and never makes a
-    second one (issue_receipt is idempotent besides).
-    """
-    from tilskudd import background  # noqa: PLC0415
-    from tilskudd.applications.tasks import make_receipt  # noqa: PLC0415 - tasks imports this module
-
-    if application.submitted_at is None or _receipt_for_submission(application) is not None:
-        return False
-    if background.pending(make_receipt, application.pk):
-        return False
-    queue_receipt_with_submission(application.pk)
-    record(
-        None, application, REQUEUED_ACTION, data={"case_number": application.case_number}, audience=Audience.INTERNAL
-    )
-    return True
-
-
-def queue_receipt(application_id: int) -> None:
-    """Queue the receipt task now (after the submission committed); never raises."""
-    from tilskudd.applications.tasks import make_receipt  # noqa: PLC0415 - tasks imports this module
-
-    try:
-        make_receipt.enqueue(application_id)
-    except Exception:  # the submission is safe; the receipt can be made later
-        logger.exception(
-            "Could not queue the receipt for application %s; run receipts.queue_missing_receipts() later",
-            application_id,
-        )
+# --- what is missing -------------------------------------------------------------------
 
 
 def missing_receipts():
@@ -126,14 +81,6 @@ def missing_receipts():
         application=OuterRef("pk"), kind=Document.Kind.RECEIPT, submission_hash=OuterRef("submitted_hash")
     )
     return Application.objects.filter(submitted_at__isnull=False).exclude(Exists(receipt))
-
-
-def queue_missing_receipts() -> int:
-    """Queue the receipt task for every submitted application without a receipt; returns how many."""
-    ids = list(missing_receipts().values_list("pk", flat=True))
-    for application_id in ids:
-        queue_receipt(application_id)
-    return len(ids)
 
 
 # --- the task's work ---------------------------------------------------------------
@@ -153,14 +100,14 @@ def store_receipt(application_id: int) -> Document | None:
     if application.submitted_at is None:
         logger.warning("Application %s is not submitted; no receipt", application_id)
         return None
-    existing = _receipt_for_submission(application)
+    existing = receipt_for_submission(application)
     if existing is not None:
         return existing
     pdf = receipt_pdf(application)  # rendered outside the lock: it takes a moment
     digest = hashlib.sha256(pdf).hexdigest()
     with transaction.atomic():
         application = Application.objects.select_for_update().get(pk=application_id)
-        existing = _receipt_for_submission(application)
+        existing = receipt_for_submission(application)
         if existing is not None:
             return existing
         document = Document(
@@ -185,7 +132,7 @@ def store_receipt(application_id: int) -> Document | None:
     return document
 
 
-def _receipt_for_submission(application: Application) -> Document | None:
+def receipt_for_submission(application: Application) -> Document | None:
     """The receipt of the application's latest submission (a resubmission after completion gets its own)."""
     return application.documents.filter(kind=Document.Kind.RECEIPT, submission_hash=application.submitted_hash).first()
 
@@ -283,17 +230,14 @@ class Part:
 
 
 def _oslo(moment: dt.datetime | None) -> str:
-    if moment is None:
-        return ""
-    local = timezone.localtime(moment)
-    return f"{local:%d.%m.%Y} kl. {local:%H:%M:%S}"
+    """'28.02.2030 kl. 12:00:00': the receipt shows the seconds."""
+    return format_datetime(moment, "nb", seconds=True)
 
 
 def _times(application: Application) -> dict[str, str]:
-    local = timezone.localtime(application.submitted_at) if application.submitted_at else None
     return {
         "submitted_at": _oslo(application.submitted_at),
-        "submitted_at_en": f"{local:%d.%m.%Y} at {local:%H:%M}" if local else "",
+        "submitted_at_en": format_datetime(application.submitted_at, "en", seconds=False),
     }
 
 
@@ -309,7 +253,7 @@ def _delegation_text(signature: Signature) -> str:
         return ""
     scope = f"utlysningen «{delegation.call.title_nb}»" if delegation.call_id else "alle utlysninger"
     granted_by = delegation.granted_by.get_full_name() if delegation.granted_by_id else ""
-    return f"Fullmakt fra {granted_by}, gjelder {scope}, gyldig til og med {delegation.valid_until:%d.%m.%Y}"
+    return f"Fullmakt fra {granted_by}, gjelder {scope}, gyldig til og med {format_date(delegation.valid_until)}"
 
 
 def receipt_context(application: Application) -> dict[str, Any]:
@@ -462,14 +406,14 @@ def format_value(form_field: FormField | None, value: Any) -> str:
     if kind is FieldType.COUNTIES or (hasattr(value, "activity") and hasattr(value, "branches")):
         return _counties(value)
     if isinstance(value, dt.date):
-        return f"{value:%d.%m.%Y}"
+        return format_date(value)
     if kind is FieldType.DATE and isinstance(value, str):
         try:
-            return f"{dt.date.fromisoformat(value):%d.%m.%Y}"
+            return format_date(dt.date.fromisoformat(value))
         except ValueError:
             return value
     if isinstance(value, int):
-        return f"{value:,}".replace(",", "\u00a0")
+        return format_number(value)
     if isinstance(value, list):
         return ", ".join(format_value(None, v) for v in value)
     if isinstance(value, dict):

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from pydantic import ValidationError
 
-from tilskudd.applications import permissions
+from tilskudd.applications import permissions, tasks
 from tilskudd.applications.models import Application, CaseNumberCounter, Signature
 from tilskudd.applications.signals import application_submitted
 from tilskudd.applications.states import EDITABLE, Status, audit_action, check_transition
@@ -349,9 +349,7 @@ def _after_submission(application_id: int) -> None:
     With the database task backend the task row commits or rolls back with the
     submission, so a crash right after the commit cannot lose the receipt.
     """
-    from tilskudd.applications import receipts  # noqa: PLC0415 - the receipt module is optional here
-
-    receipts.queue_receipt_with_submission(application_id)
+    tasks.queue_receipt_with_submission(application_id)
 
 
 def ensure_receipt(application_id: int) -> None:
@@ -364,9 +362,7 @@ def ensure_receipt(application_id: int) -> None:
 
 def _ensure_after_submission(application: Application) -> None:
     """A retry of a submitted application: queue its receipt again if it was lost (never a second one)."""
-    from tilskudd.applications import receipts  # noqa: PLC0415 - the receipt module is optional here
-
-    receipts.ensure_receipt(application)
+    tasks.ensure_receipt(application)
 
 
 def withdraw(user, application_id: int, reason: str = "") -> Application:

@@ -25,7 +25,7 @@ from tilskudd.applications import attachments, services
 from tilskudd.applications.models import Application
 from tilskudd.calls.models import Call
 from tilskudd.casework.models import Role, StaffRole
-from tilskudd.demo.data import DEMO_PASSWORD
+from tilskudd.demo.data import DEMO_PASSWORD, DEMO_SUFFIX
 from tilskudd.orgs.models import Membership, Organisation
 
 EXAMPLES_DIR = Path(__file__).resolve().parents[3] / "examples"
@@ -195,8 +195,6 @@ def submit_example(example: Example, call: Call) -> Application:
 
 def load_demo_applications(call_slugs: list[str] | None = None) -> list[Application]:
     """Submit every passing example to the open demo copy of its call (``<slug>-demo``)."""
-    from tilskudd.demo.services import DEMO_SUFFIX  # noqa: PLC0415 - demo.services imports this module
-
     submitted = []
     for call in Call.objects.filter(slug__endswith=DEMO_SUFFIX).order_by("slug"):
         real = call.slug.removesuffix(DEMO_SUFFIX)

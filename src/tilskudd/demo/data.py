@@ -142,3 +142,5 @@ STAFF = (DemoPerson("saksbehandler@imdi.example", "Siri Saksbehandler", "staff",
 
 #: Demo copies of the calls stay open this many days from the day the demo data is loaded.
 DEMO_CALL_DAYS_OPEN = 60
+#: The demo copy of a call has the real call's id with this after it (``c0-…-demo``).
+DEMO_SUFFIX = "-demo"
