@@ -4,6 +4,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.builders import SHARED_WORLDS, HttpsClient, fresh, shared_world
+
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 CALLS_DIR = ROOT / "calls"
@@ -42,16 +44,75 @@ def oslo(*args) -> dt.datetime:
     return dt.datetime(*args, tzinfo=OSLO)
 
 
+# --- clients -----------------------------------------------------------------------------
+
+
 @pytest.fixture
-def casework_world(db):
-    """C0 and C2 with submitted demo applications and the grantors' staff (see tests/staff_world.py)."""
+def client():
+    """A client over HTTPS, as on the public pages (plain HTTP is redirected)."""
+    return HttpsClient()
+
+
+@pytest.fixture
+def english(client):
+    """The client after choosing English with the language switch."""
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert response.status_code == 302
+    return client
+
+
+# --- worlds (tests/builders.py) ---------------------------------------------------------------
+
+
+def _casework_world():
     from tests.staff_world import build_world
 
     return build_world()
 
 
+casework_world_built = shared_world(_casework_world, name="casework_world_built")
+
+
+@pytest.fixture
+def casework_world(casework_world_built, db):
+    """C0 and C2 with submitted demo applications and the grantors' staff (see tests/staff_world.py).
+
+    Built once per module; the test gets the world's objects read again from the database.
+    """
+    return fresh(casework_world_built)
+
+
+@pytest.fixture
+def fresh_casework_world(db):
+    """The casework world built for this test alone: for tests that commit (``transaction=True``)."""
+    from tests.staff_world import build_world
+
+    return build_world()
+
+
+def _commits(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    names = getattr(item, "fixturenames", ())
+    return bool(marker and marker.kwargs.get("transaction")) or "transactional_db" in names or "live_server" in names
+
+
 def pytest_collection_modifyitems(config, items):
-    """Mark the browser tests, so the fast lane for development can leave them out (-m "not browser")."""
+    """Mark the browser tests, so the fast lane for development can leave them out (-m "not browser");
+    in each module, run the tests that use no shared world before those that do (tests/builders.py)."""
     for item in items:
         if "/tests/browser/" in str(item.path):
             item.add_marker(pytest.mark.browser)
+    modules: dict[object, list] = {}
+    for item in items:
+        modules.setdefault(item.module if hasattr(item, "module") else None, []).append(item)
+    ordered = []
+    for module, module_items in modules.items():
+        worlds = {item: SHARED_WORLDS & set(getattr(item, "fixturenames", ())) for item in module_items}
+        used = set().union(*worlds.values())
+        if len(used) > 1:
+            raise pytest.UsageError(f"{module.__name__} uses several shared worlds ({sorted(used)}): one per module")
+        for item, names in worlds.items():
+            if names and _commits(item):
+                raise pytest.UsageError(f"{item.nodeid} commits: it cannot use the shared world {sorted(names)}")
+        ordered += sorted(module_items, key=lambda item: bool(worlds[item]))
+    items[:] = ordered

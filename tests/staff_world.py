@@ -5,6 +5,9 @@ organisations and the grantor staff of IMDi and Bergen kommune, and submits
 the passing examples of both calls through the portal's own services. Tests of
 other calls pass their slugs to :func:`build_world`.
 
+The world is built once per test module (``casework_world_built`` in tests/conftest.py,
+see tests/builders.py) and each test gets its objects read again from the database.
+
 Staff must use two-factor authentication: log them in with
 ``tests.accounts.helpers.login_verified(client, world.staff["caseworker"])``.
 """
@@ -13,11 +16,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from tests.builders import load_calls
+from tests.conftest import CALLS_DIR
 from tilskudd.applications.models import Application
 from tilskudd.calls.models import Call
-from tilskudd.calls.services import load_call_files
 from tilskudd.orgs.models import Organisation
-from tests.conftest import CALLS_DIR
 
 C0 = "kommunale-integreringstiltak-2019"
 C2 = "frivillige-organisasjoner-2020"
@@ -41,7 +44,7 @@ def build_world(slugs: tuple[str, ...] = (C0, C2)) -> World:
     from tilskudd.demo import casework
     from tilskudd.demo.services import load_demo
 
-    load_call_files([CALLS_DIR / f"{slug}.yaml" for slug in slugs])
+    load_calls([CALLS_DIR / f"{slug}.yaml" for slug in slugs])
     load_demo()  # demo copies of the loaded calls, organisations, staff, submitted examples
     User = get_user_model()
     by_email = {u.email: u for u in User.objects.filter(email__in=[p.email for p in casework.STAFF])}

@@ -16,6 +16,7 @@ import pytest
 from django.utils import timezone
 
 from tests.accounts.helpers import login_verified
+from tests.builders import fresh, shared_world
 from tests.staff_world import C0, C2, build_world
 
 ROLES = ("anon", "applicant", "plain_staff", "caseworker", "assessor", "approver", "administrator", "municipality")
@@ -111,7 +112,12 @@ STAFF_MATRIX: dict[str, tuple[str, str, dict]] = {
 
 
 @pytest.fixture
-def world(db, django_user_model):
+def world(matrix_world, db):
+    """(world, people by role, path values), built once for the module; the test's own instances."""
+    return fresh(matrix_world)
+
+
+def _matrix_world(django_user_model):
     from tilskudd.applications.models import Attachment
     from tilskudd.applications.states import Status
     from tilskudd.assessment.models import AssessmentLock, Assignment
@@ -165,6 +171,9 @@ def world(db, django_user_model):
         "approver_role": StaffRole.objects.get(user=approver, role=Role.APPROVER).pk,
     }
     return world, people, values
+
+
+matrix_world = shared_world(_matrix_world)
 
 
 def _client_for(role, people, client):

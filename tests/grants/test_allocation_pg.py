@@ -16,10 +16,10 @@ from tests.staff_world import C0
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_two_parallel_allocations_cannot_together_exceed_the_frame(casework_world, monkeypatch):
+def test_two_parallel_allocations_cannot_together_exceed_the_frame(fresh_casework_world, monkeypatch):
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL (SELECT … FOR UPDATE row locks); run with DATABASE_URL=postgres://…")
-    world = casework_world
+    world = fresh_casework_world
     call = world.calls[C0]
     year = call.definition.year
     first, second = world.applications[C0][2], world.applications[C0][3]  # 750 000 and 1 000 000 applied

@@ -16,10 +16,10 @@ NOTIFY_TASK = "tilskudd.grants.tasks.notify_decision"
 
 
 @pytest.fixture
-def world(casework_world, monkeypatch, settings):
-    casework_world.frames = install_frames(monkeypatch)
+def world(fresh_casework_world, monkeypatch, settings):
+    fresh_casework_world.frames = install_frames(monkeypatch)
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
-    return casework_world
+    return fresh_casework_world
 
 
 # The worker commits and closes stale connections itself, as in production: no wrapping test transaction.

@@ -11,6 +11,7 @@ from __future__ import annotations
 import pytest
 
 from tests.accounts.helpers import login_verified
+from tests.builders import fresh, shared_world
 from tests.staff_world import C2, build_world
 from tilskudd.core.refusals import NotAllowed
 
@@ -43,7 +44,12 @@ def _draft(organisation, member, call, grantor: str | None):
 
 
 @pytest.fixture
-def scoped(db, django_user_model):
+def scoped(scoped_world, db):
+    """(world, members by where they apply), built once for the module; the test's own instances."""
+    return fresh(scoped_world)
+
+
+def _scoped_world(django_user_model):
     world = build_world()
     to_bergen, bergen_member = _organisation(django_user_model, "999000011", "Bergen Frivillig Lag", "lag.example")
     _draft(to_bergen, bergen_member, world.calls[C2], world.bergen.org_number)
@@ -51,6 +57,9 @@ def scoped(db, django_user_model):
     _draft(to_imdi, imdi_member, world.calls[C2], None)
     nowhere, new_member = _organisation(django_user_model, "999000037", "Nytt Lag", "nytt.example")
     return world, {"bergen": bergen_member, "imdi": imdi_member, "new": new_member}
+
+
+scoped_world = shared_world(_scoped_world)
 
 
 def _queue(client) -> str:

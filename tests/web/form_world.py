@@ -1,4 +1,5 @@
-"""One world for the web-form tests (tests/web/test_form_fuzz.py, tests/web/test_bad_input.py), built once per module.
+"""One world for the web-form tests (tests/web/test_form_fuzz.py, tests/web/test_bad_input.py), built once per module
+(tests/builders.py).
 
 The staff matrix's world (``tests/staff_world.py``: C0 and C2 with their demo applications and
 the grantors' staff), with each C0 case in another state so that every casework form shows, and
@@ -11,10 +12,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.db import transaction
 from django.utils import timezone
 
 from tests.accounts.helpers import login_verified
+from tests.builders import fresh, shared_world
 from tests.staff_world import C0, C2, build_world
 from tests.web.conftest import HttpsClient
 
@@ -23,12 +24,11 @@ STAFF_ROLES = ("caseworker", "assessor", "approver", "administrator", "municipal
 ROLES = ("anon", *APPLICANT_ROLES, *STAFF_ROLES)
 
 
-
 def build(django_user_model):
     from tilskudd.applications import services as applications
     from tilskudd.applications.models import Application
-    from tilskudd.assessment.models import AssessmentLock, Assignment
     from tilskudd.assessment import services as assessment
+    from tilskudd.assessment.models import AssessmentLock, Assignment
     from tilskudd.casework import services as casework
     from tilskudd.casework.models import Role, StaffRole
     from tilskudd.grants.decisions import services as grants
@@ -43,7 +43,9 @@ def build(django_user_model):
         casework.accept(caseworker, application.case.pk)
     for application in (decided, in_assessment, locked):
         AssessmentLock.objects.create(application=application, locked_by=caseworker, locked_at=timezone.now(), total=5)
-    assignment = Assignment.objects.create(application=assessing, assessor=world.staff["assessor1"], assigned_by=caseworker)
+    assignment = Assignment.objects.create(
+        application=assessing, assessor=world.staff["assessor1"], assigned_by=caseworker
+    )
     assessment.declare(world.staff["assessor1"], assignment.pk, False)  # not disqualified: the scoring form shows
     published = grants.prepare_decision(caseworker, decided.pk, kind="grant", amount=100_000)
     grants.approve(approver, published.pk)
@@ -67,18 +69,35 @@ def build(django_user_model):
     now = timezone.now()
     people, values = {}, {}
     for role, call_slug in (("applicant", C0), ("volunteer", C2)):
-        organisation = Application.objects.filter(call=world.calls[call_slug]).exclude(case_number=None).first().organisation
+        organisation = (
+            Application.objects.filter(call=world.calls[call_slug]).exclude(case_number=None).first().organisation
+        )
         signatory = organisation.memberships.filter(role="signatory").first().user
         draft = applications.start_draft(signatory, organisation, world.calls[call_slug])
-        colleague = django_user_model.objects.create_user(email=f"colleague-{role}@example.no", password="x" * 16, full_name="Kollega")
-        membership = Membership.objects.create(user=colleague, organisation=organisation, role="member", title="Rådgiver", confirmed_at=now)
+        colleague = django_user_model.objects.create_user(
+            email=f"colleague-{role}@example.no", password="x" * 16, full_name="Kollega"
+        )
+        membership = Membership.objects.create(
+            user=colleague, organisation=organisation, role="member", title="Rådgiver", confirmed_at=now
+        )
         delegation = Delegation.objects.create(
-            organisation=organisation, granted_by=signatory, delegate=colleague, valid_until=timezone.localdate() + dt.timedelta(days=30)
+            organisation=organisation,
+            granted_by=signatory,
+            delegate=colleague,
+            valid_until=timezone.localdate() + dt.timedelta(days=30),
         )
         people[role] = signatory
         if role == "applicant":  # and the organisation's administrator, who edits it and its people
-            people["orgadmin"] = django_user_model.objects.create_user(email="orgadmin@example.no", password="x" * 16, full_name="Admin")
-            Membership.objects.create(user=people["orgadmin"], organisation=organisation, role="administrator", title="Leder", confirmed_at=now)
+            people["orgadmin"] = django_user_model.objects.create_user(
+                email="orgadmin@example.no", password="x" * 16, full_name="Admin"
+            )
+            Membership.objects.create(
+                user=people["orgadmin"],
+                organisation=organisation,
+                role="administrator",
+                title="Leder",
+                confirmed_at=now,
+            )
         values[role] = {
             "call": world.calls[call_slug].slug,
             "org": organisation.pk,
@@ -121,16 +140,10 @@ def client_for(role, person):
     return client
 
 
-@pytest.fixture(scope="module")
-def form_world(django_db_setup, django_db_blocker):
-    """(people by role, path values by role), built once per module and rolled back after it."""
-    from django.contrib.auth import get_user_model
+form_world_built = shared_world(build, name="form_world_built")
 
-    with django_db_blocker.unblock():
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            yield build(get_user_model())
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
+
+@pytest.fixture
+def form_world(form_world_built, db):
+    """(people by role, path values by role), built once per module; the test's own instances."""
+    return fresh(form_world_built)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from tests.web.conftest import visible_text
-from tests.web.form_world import client_for, form_world  # noqa: F401 (the fixture)
+from tests.web.form_world import client_for, form_world, form_world_built  # noqa: F401 (the fixtures)
 
 BEYOND_BIGINT = "9223372036854775808"  # 2**63: no database column holds it
 HUGE = "9" * 5000  # beyond Python's 4300 digits for int(): a ValueError of its own

@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 
 from tests.test_access_matrix import MATRIX
 from tests.test_access_matrix_staff import STAFF_MATRIX
-from tests.web.form_world import ROLES, client_for, form_world  # noqa: F401 (the fixture)
+from tests.web.form_world import ROLES, client_for, form_world, form_world_built  # noqa: F401 (the fixtures)
 
 #: Pages not read for forms: files, not HTML.
 NOT_HTML = (".pdf", ".csv", ".xlsx")

@@ -1,0 +1,162 @@
+"""Worlds built once for many tests (issue #9 point 7), and the helpers they are built with.
+
+A *shared world* is built once per test module (per xdist worker) inside a transaction that stays
+open while the module's tests run and is rolled back after the last one. Each test runs inside it
+in its own savepoint (pytest-django's ``db``), so what a test changes is gone before the next one,
+and each test gets the world's objects read again from the database (:func:`fresh`): tests change
+model instances in memory too.
+
+Declare one with :func:`shared_world`; a fixture of module scope::
+
+    built = shared_world(build)              # build() -> anything holding model instances
+
+    @pytest.fixture
+    def thing(built, db):                    # the test's own copy, read again by primary key
+        return fresh(built)
+
+``pytest_collection_modifyitems`` (tests/conftest.py) runs a module's tests that do not use its
+shared world before those that do, so that none of them sees the world. Tests that commit
+(``transactional_db``, ``django_db(transaction=True)``) cannot run inside the open transaction;
+they build their own world (``fresh_casework_world``) and asking for a shared one is an error.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.db import transaction
+from django.db.models import Model
+from django.test import Client
+
+#: The names of the shared-world fixtures (filled by :func:`shared_world`).
+SHARED_WORLDS: set[str] = set()
+
+
+def shared_world(build: Callable[..., Any], name: str | None = None):
+    """A module-scoped fixture holding what ``build`` made, in a transaction rolled back after the module.
+
+    ``build`` may ask for ``django_user_model`` (the only fixture a builder gets).
+    """
+    fixture_name = name or build.__name__.lstrip("_")
+    SHARED_WORLDS.add(fixture_name)
+
+    @pytest.fixture(scope="module", name=fixture_name)
+    def _fixture(django_db_setup, django_db_blocker) -> Iterator[Any]:
+        yield from built_in_transaction(django_db_blocker, build)
+
+    return _fixture
+
+
+def built_in_transaction(django_db_blocker, build: Callable[..., Any]) -> Iterator[Any]:
+    """Open a transaction, build, yield what was built; roll it all back afterwards.
+
+    The database is unblocked only while building and rolling back: between the two the
+    tests reach it through their own ``db`` fixture, as any test does.
+    """
+    from django.contrib.auth import get_user_model
+
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            built = build(get_user_model()) if _wants_user_model(build) else build()
+        except BaseException:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+            raise
+    try:
+        yield built
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+def _wants_user_model(build: Callable[..., Any]) -> bool:
+    import inspect
+
+    return "django_user_model" in inspect.signature(build).parameters
+
+
+def fresh(value: Any) -> Any:
+    """``value`` with every model instance in it read again from the database (by primary key).
+
+    Goes into dicts, lists, tuples and dataclasses; other values are kept as they are. One
+    query per model.
+    """
+    wanted: dict[type[Model], set[Any]] = defaultdict(set)
+    _collect(value, wanted)
+    found = {model: model._base_manager.in_bulk(list(pks)) for model, pks in wanted.items()}
+    return _rebuild(value, found)
+
+
+def _collect(value: Any, wanted: dict[type[Model], set[Any]]) -> None:
+    if isinstance(value, Model):
+        wanted[type(value)].add(value.pk)
+    elif isinstance(value, dict):
+        for item in value.values():
+            _collect(item, wanted)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            _collect(item, wanted)
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        for item in vars(value).values():
+            _collect(item, wanted)
+
+
+def _rebuild(value: Any, found: dict[type[Model], dict[Any, Model]]) -> Any:
+    if isinstance(value, Model):
+        return found[type(value)][value.pk]
+    if isinstance(value, dict):
+        return {key: _rebuild(item, found) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_rebuild(item, found) for item in value]
+    if isinstance(value, tuple):
+        return tuple(_rebuild(item, found) for item in value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        copy = dataclasses.replace(
+            value, **{f.name: _rebuild(getattr(value, f.name), found) for f in dataclasses.fields(value) if f.init}
+        )
+        for name, item in vars(value).items():  # attributes a fixture added (world.frames …)
+            if name not in {f.name for f in dataclasses.fields(value)}:
+                setattr(copy, name, _rebuild(item, found))
+        return copy
+    return value
+
+
+# --- calls ------------------------------------------------------------------------------
+
+
+@cache
+def _read_call_file(path: Path):
+    from tilskudd.calls.services import read_call_files
+
+    [(_path, definition)] = read_call_files([path])
+    return definition
+
+
+def load_calls(paths: list[Path]) -> None:
+    """``calls.services.load_call_files``, with each YAML file read and validated once per test session."""
+    from tilskudd.calls.services import load_call
+
+    definitions = [(path, _read_call_file(path)) for path in paths]
+    with transaction.atomic():
+        for path, definition in definitions:
+            load_call(definition, str(path))
+
+
+# --- clients ----------------------------------------------------------------------------
+
+
+class HttpsClient(Client):
+    """Every request over HTTPS: with DEBUG off, plain HTTP is redirected (SECURE_SSL_REDIRECT)."""
+
+    def generic(self, *args, **kwargs):
+        kwargs["secure"] = True
+        return super().generic(*args, **kwargs)
