@@ -104,7 +104,7 @@ def token_list(request: HttpRequest, org_id: int) -> HttpResponse:
         "organisation": organisation,
         "rows": _rows(request, organisation),
         "may_create": bool(may_create),
-        "create_reason": pick(language, may_create.reason_nb, may_create.reason_en),
+        "create_reason": may_create.reason(language),
         "is_administrator": auth.is_administrator(request.user, organisation),
         "errors": [(FIELD_IDS[field], message) for field, message in errors.items()],
         "field_errors": errors,

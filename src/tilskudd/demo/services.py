@@ -11,10 +11,11 @@ from django.utils import timezone
 from tilskudd.calls.models import Call
 from tilskudd.calls.services import LoadResult, load_call
 from tilskudd.casework.models import Role
+from tilskudd.core.formatting import OSLO
 from tilskudd.demo import casework
 from tilskudd.demo.data import DEMO_CALL_DAYS_OPEN, DEMO_PASSWORD, DEMO_SUFFIX, ORGANISATIONS, STAFF, DemoPerson
 from tilskudd.orgs.models import Membership, Organisation
-from tilskudd.rules.schema import OSLO, CallDefinition, Deadline, Text
+from tilskudd.rules.schema import CallDefinition, Deadline, Text
 
 
 def demo_call(definition: CallDefinition, today: dt.date) -> CallDefinition:

@@ -30,6 +30,7 @@ from tilskudd.applications.views.decisions import casework_context
 from tilskudd.applications.views.progress import signature_state
 from tilskudd.calls import presentation
 from tilskudd.calls.models import Call
+from tilskudd.core.formatting import format_time
 from tilskudd.core.refusals import NotAllowed
 from tilskudd.core.text import pick
 from tilskudd.core.views import reason_of
@@ -191,7 +192,7 @@ def save_posted(request, application: Application, *, then: str):
     if parsed.add:
         query = {"ny": parsed.add, "antall": parsed.extra_rows()[parsed.add]}
     if not parsed.add and not parsed.remove:
-        saved_at = timezone.localtime().strftime("%H:%M")
+        saved_at = format_time(timezone.now(), seconds=False)
         messages.success(
             request,
             pick(get_language(), f"Endringene er lagret kl. {saved_at}.", f"Your changes were saved at {saved_at}.")
