@@ -53,7 +53,8 @@ def published_decision(application: Application) -> dict[str, Any] | None:
     if decision is None:
         return None
     kind = DecisionKind(decision.kind)
-    applied = int(((application.submitted_content or {}).get("budget") or {}).get("amount_applied") or 0)
+    submitted = application.submitted()
+    applied = submitted.budget.amount_applied if submitted is not None else 0
     return {
         "decision": decision,
         "kind": kind.value,
