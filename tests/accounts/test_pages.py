@@ -113,9 +113,9 @@ def test_pages_with_errors_and_the_lockout_page(client):
 
 def test_error_messages_are_tied_to_their_inputs(client):
     html = client.post("/konto/registrer/", {"full_name": "", "email": "ikke-en-adresse"}).content.decode()
-    assert 'aria-describedby="id_email_error"' in html
+    assert 'aria-describedby="id_email-error"' in html
     assert 'aria-invalid="true"' in html
-    assert 'id="id_email_error"' in html
+    assert 'id="id_email-error"' in html
     summary = re.search(r'<div class="ds-error-summary".*?</div>', html, re.S).group(0)
     assert 'href="#id_full_name"' in summary and 'href="#id_email"' in summary
 

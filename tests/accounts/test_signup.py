@@ -54,7 +54,7 @@ def test_a_weak_password_is_refused_with_a_message_in_bokmal(client, password, m
     assert message in visible_text(html)
     # The error summary at the top links to the password field.
     assert '<a class="ds-link" href="#id_password1">' in html
-    assert 'aria-describedby="id_password1_helptext id_password1_error"' in html
+    assert 'aria-describedby="id_password1-help id_password1-error"' in html
     assert "<title>Feil: Lag en konto – tilskudd</title>" in html
     assert not User.objects.exists()
 

@@ -1,7 +1,7 @@
 """Forms for signing up, logging in, codes and passwords. Labels and errors bokmål first.
 
-Every input gets the Designsystemet class; Django ties help texts and errors to the input with
-``aria-describedby`` (ids ``<id>_helptext`` and ``<id>_error``, which the field template uses).
+Every input gets the Designsystemet class; help texts and errors are tied to the input with
+``aria-describedby`` (the one field template, ``{% form_field %}``, ids ``<id>-help`` and ``<id>-error``).
 """
 
 from __future__ import annotations

@@ -121,7 +121,8 @@ def anchor(bound) -> str:
 
 
 @register.inclusion_tag("core/_field.html")
-def form_field(bound, **extra):
+def form_field(bound, mark_optional=True, **extra):
+    """The field with its label, help and error; ``mark_optional=False`` for filters, where every field is optional."""
     help_id = f"{bound.auto_id}-help" if bound.help_text else ""
     error_id = f"{bound.auto_id}-error" if bound.errors else ""
     described = " ".join(part for part in (help_id, error_id) if part)
@@ -139,7 +140,7 @@ def form_field(bound, **extra):
         "help_id": help_id,
         "error_id": error_id,
         "described": described,
-        "required": bound.field.required,
+        "required": bound.field.required or not mark_optional,
         "optional": pick(get_language(), "valgfritt", "optional"),
     }
 
@@ -150,8 +151,9 @@ def error_summary(*forms_):
     for form in forms_:
         if form is None or not form.is_bound or not form.errors:
             continue
+        first = next(iter(form.visible_fields()), None)
         for message in form.non_field_errors():
-            entries.append(("", message))
+            entries.append((anchor(first) if first is not None else "", message))
         for bound in form:
             for message in bound.errors:
                 entries.append((anchor(bound), message))
