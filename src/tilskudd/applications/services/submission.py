@@ -1,45 +1,23 @@
-"""Domain operations on applications. Each runs in one transaction, checks
-permission, changes state through the state machine and writes the audit event.
-"""
+"""Signing, submitting (atomic and idempotent, with the receipt queued) and withdrawing."""
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 from dataclasses import dataclass
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
-from pydantic import ValidationError
 
 from tilskudd.applications import permissions, tasks
 from tilskudd.applications.models import Application, CaseNumberCounter, Signature
+from tilskudd.applications.services.content import check, content_hash, exchange_document
+from tilskudd.applications.services.drafting import StaleRevision, void_signatures
 from tilskudd.applications.signals import application_submitted
-from tilskudd.applications.states import EDITABLE, Status, audit_action, check_transition
+from tilskudd.applications.states import Status, audit_action, check_transition
 from tilskudd.audit.services import Audience, AuditAction, record
-from tilskudd.calls.models import Call
 from tilskudd.core.formatting import format_datetime
-from tilskudd.core.refusals import NotAllowed as NotAllowed  # raised by every operation here (a falsy Permission)
 from tilskudd.core.refusals import Refusal, require
-from tilskudd.rules import Application as ExchangeApplication
-from tilskudd.rules import Finding, evaluate
-from tilskudd.rules.findings import has_errors
-
-#: The parts of the exchange format that the applicant edits (the rest comes from the organisation).
-EDITABLE_KEYS = ("grantor", "areas", "joint", "contacts", "answers", "partners", "budget")
-
-
-class StaleRevision(Refusal):
-    """Someone else saved the draft after this person opened it."""
-
-    def __init__(
-        self,
-        reason_nb: str = "Søknaden er endret siden du åpnet den.",
-        reason_en: str = "The application changed after you opened it.",
-    ):
-        super().__init__(reason_nb, reason_en)
+from tilskudd.rules import Finding
 
 
 class SubmissionRefused(Refusal):
@@ -48,160 +26,6 @@ class SubmissionRefused(Refusal):
     def __init__(self, reason_nb: str, reason_en: str, findings: list[Finding] | None = None):
         super().__init__(reason_nb, reason_en)
         self.findings = findings or []
-
-
-# --- reading -------------------------------------------------------------------
-
-
-def exchange_document(application: Application) -> dict[str, Any]:
-    """The application in the exchange format, with the organisation's current data."""
-    document: dict[str, Any] = {"format": "tilskudd.application/1", "call": application.call.slug}
-    for key in EDITABLE_KEYS:
-        if key in application.content:
-            document[key] = application.content[key]
-    document["applicant"] = application.organisation.as_applicant()
-    document["attachments"] = [
-        {"kind": a.kind, "filename": a.original_name, "content_type": a.content_type, "sha256": a.sha256}
-        for a in application.attachment_files.all()
-    ]
-    return document
-
-
-def content_hash(document: dict[str, Any]) -> str:
-    canonical = json.dumps(document, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
-
-
-@dataclass(frozen=True)
-class CheckOutcome:
-    findings: list[Finding]
-    #: Field-precise problems with the content's shape (path, message) — the engine could not run.
-    format_errors: list[tuple[str, str]]
-
-    @property
-    def can_submit(self) -> bool:
-        return not self.format_errors and not has_errors(self.findings)
-
-
-def check(application: Application, at: dt.datetime | None = None) -> CheckOutcome:
-    """Run the rule engine on the application as it is now (the same engine as API, CLI and screening)."""
-    document = exchange_document(application)
-    try:
-        parsed = ExchangeApplication.model_validate(document)
-    except ValidationError as error:
-        problems = [(".".join(str(p) for p in e["loc"]), e["msg"]) for e in error.errors()]
-        return CheckOutcome([], problems)
-    definition = application.call_version.parsed()
-    moment = at or timezone.now()
-    if application.status == Status.REOPENED and application.submitted_at:
-        # Completion after the call's deadline is judged as of the first submission;
-        # submit() checks the completion deadline itself.
-        moment = application.submitted_at
-    return CheckOutcome(evaluate(definition, parsed, moment), [])
-
-
-# --- drafting ------------------------------------------------------------------
-
-
-def start_draft(user, organisation, call: Call) -> Application:
-    require(permissions.can_create(user, organisation))
-    with transaction.atomic():
-        application = Application.objects.create(
-            organisation=organisation,
-            call=call,
-            call_version=call.current_version,
-            content={"areas": [], "answers": {}, "budget": {}},
-            created_by=user,
-            updated_by=user,
-        )
-        record(
-            user,
-            application,
-            AuditAction.APPLICATION_CREATED,
-            to_state=Status.DRAFT,
-            data={"call": call.slug},
-            audience=Audience.APPLICANT,
-        )
-    return application
-
-
-def save_draft(user, application_id: int, changes: dict[str, Any], based_on_revision: int) -> Application:
-    """Merge ``changes`` (top-level keys of the exchange format) into the draft.
-
-    Refused when the draft changed since ``based_on_revision`` (two people
-    editing at once never overwrite each other silently). Any change voids an
-    existing signature.
-    """
-    unknown = set(changes) - set(EDITABLE_KEYS)
-    if unknown:
-        raise ValueError(f"cannot change {', '.join(sorted(unknown))}")
-    with transaction.atomic():
-        application = Application.objects.select_for_update().get(pk=application_id)
-        require(permissions.can_edit(user, application))
-        if application.revision != based_on_revision:
-            raise StaleRevision()
-        changed = sorted(key for key, value in changes.items() if application.content.get(key) != value)
-        if not changed:
-            return application
-        application.content = {**application.content, **changes}
-        if "answers" in changes and isinstance(changes["answers"], dict):
-            application.title = str(changes["answers"].get("project_title") or application.title)[:300]
-        application.revision += 1
-        application.updated_by = user
-        application.save()
-        _void_signatures(application, "Søknaden ble endret etter signering.")
-        record(
-            user,
-            application,
-            AuditAction.DRAFT_SAVED,
-            data={"changed": changed, "revision": application.revision},
-            audience=Audience.APPLICANT,
-        )
-    return application
-
-
-def _void_signatures(application: Application, reason: str) -> None:
-    application.signatures.filter(voided_at__isnull=True).update(voided_at=timezone.now(), voided_reason=reason)
-
-
-#: Why a signature made under a delegation no longer counts (stored with the voided signature).
-DELEGATION_REVOKED = "Fullmakten ble trukket tilbake."
-
-
-def void_signatures_of_delegation(actor, delegation) -> int:
-    """Void the signatures made under ``delegation`` on applications not yet submitted (it was revoked).
-
-    Runs inside the transaction that revoked the delegation; each application affected gets an
-    event the applicant sees. Returns how many signatures were voided.
-    """
-    signatures = list(
-        Signature.objects.select_for_update()
-        .filter(delegation=delegation, voided_at__isnull=True, application__status__in=EDITABLE)
-        .select_related("application")
-    )
-    now = timezone.now()
-    for signature in signatures:
-        signature.voided_at, signature.voided_reason = now, DELEGATION_REVOKED
-        signature.save(update_fields=["voided_at", "voided_reason"])
-        record(
-            actor,
-            signature.application,
-            AuditAction.SIGNATURE_VOIDED,
-            reason="Fullmakten signaturen ble gitt under, er trukket tilbake.",
-            data={"signature": signature.pk, "delegation": delegation.pk},
-            audience=Audience.APPLICANT,
-        )
-    return len(signatures)
-
-
-def content_changed(application: Application) -> None:
-    """Call after an attachment is added or removed: the content moved on, signatures are void."""
-    application.revision += 1
-    application.save(update_fields=["revision", "updated_at"])
-    _void_signatures(application, "Vedleggene ble endret etter signering.")
-
-
-# --- signing and submitting -------------------------------------------------------
 
 
 def sign(user, application_id: int, revision: int) -> Signature:
@@ -222,7 +46,7 @@ def sign(user, application_id: int, revision: int) -> Signature:
         assert capacity is not None
         kind, delegation = capacity
         member = permissions.membership(user, application.organisation)
-        _void_signatures(application, "Erstattet av en ny signatur.")
+        void_signatures(application, "Erstattet av en ny signatur.")
         signature = Signature.objects.create(
             application=application,
             signed_by=user,
