@@ -23,6 +23,7 @@ they build their own world (``fresh_casework_world``) and asking for a shared on
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from functools import cache
@@ -32,7 +33,6 @@ from typing import Any
 import pytest
 from django.db import transaction
 from django.db.models import Model
-from django.test import Client
 
 #: The names of the shared-world fixtures (filled by :func:`shared_world`).
 SHARED_WORLDS: set[str] = set()
@@ -133,8 +133,12 @@ def _rebuild(value: Any, found: dict[type[Model], dict[Any, Model]]) -> Any:
 # --- calls ------------------------------------------------------------------------------
 
 
+#: The folders whose call files tests never change: the real calls and the test fixtures.
+STATIC_CALL_FOLDERS = (Path(__file__).resolve().parent.parent / "calls", Path(__file__).resolve().parent / "fixtures")
+
+
 @cache
-def _read_call_file(path: Path):
+def _read_call_file(path: Path, digest: str):
     from tilskudd.calls.services import read_call_files
 
     [(_path, definition)] = read_call_files([path])
@@ -142,21 +146,15 @@ def _read_call_file(path: Path):
 
 
 def load_calls(paths: list[Path]) -> None:
-    """``calls.services.load_call_files``, with each YAML file read and validated once per test session."""
-    from tilskudd.calls.services import load_call
+    """``calls.services.load_call_files(paths)``; the real calls and the fixtures are read and validated
+    once per test session (by content), any other file (a variant a test wrote) every time."""
+    from tilskudd.calls.services import load_call, load_call_files
 
-    definitions = [(path, _read_call_file(path)) for path in paths]
+    paths = [Path(path) for path in paths]
+    if not all(path.resolve().parent in STATIC_CALL_FOLDERS for path in paths):
+        load_call_files(paths)
+        return
+    definitions = [(path, _read_call_file(path, hashlib.sha256(path.read_bytes()).hexdigest())) for path in paths]
     with transaction.atomic():
         for path, definition in definitions:
             load_call(definition, str(path))
-
-
-# --- clients ----------------------------------------------------------------------------
-
-
-class HttpsClient(Client):
-    """Every request over HTTPS: with DEBUG off, plain HTTP is redirected (SECURE_SSL_REDIRECT)."""
-
-    def generic(self, *args, **kwargs):
-        kwargs["secure"] = True
-        return super().generic(*args, **kwargs)

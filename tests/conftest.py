@@ -4,7 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.builders import SHARED_WORLDS, HttpsClient, fresh, shared_world
+from django.test import Client
+
+from tests.builders import SHARED_WORLDS, fresh, shared_world
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -44,7 +46,15 @@ def oslo(*args) -> dt.datetime:
     return dt.datetime(*args, tzinfo=OSLO)
 
 
-# --- clients -----------------------------------------------------------------------------
+# --- clients and the clock (the one home of these fixtures) ------------------------------
+
+
+class HttpsClient(Client):
+    """Every request over HTTPS: with DEBUG off, plain HTTP is redirected (SECURE_SSL_REDIRECT)."""
+
+    def generic(self, *args, **kwargs):
+        kwargs["secure"] = True
+        return super().generic(*args, **kwargs)
 
 
 @pytest.fixture
@@ -59,6 +69,17 @@ def english(client):
     response = client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     assert response.status_code == 302
     return client
+
+
+@pytest.fixture
+def freeze_now(monkeypatch):
+    """Set the server's clock as views and services read it (``django.utils.timezone.now``)."""
+
+    def freeze(instant: dt.datetime) -> dt.datetime:
+        monkeypatch.setattr("django.utils.timezone.now", lambda: instant)
+        return instant
+
+    return freeze
 
 
 # --- worlds (tests/builders.py) ---------------------------------------------------------------

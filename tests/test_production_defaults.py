@@ -19,18 +19,12 @@ from django.core.management import CommandError, call_command
 
 from tests.accounts.helpers import PASSWORD, add_totp, login_verified, make_user
 from tests.test_settings import run_manage
-from tests.web.conftest import HttpsClient
 
 SRC = Path(__file__).resolve().parent.parent / "src" / "tilskudd"
 PRODUCTION = {
     "SECRET_KEY": "a-long-random-production-secret-" + "x7Qp" * 10,
     "ALLOWED_HOSTS": "tilskudd.example.no",
 }
-
-
-@pytest.fixture
-def client():
-    return HttpsClient()
 
 
 # --- e-mail and check --deploy ----------------------------------------------------------------

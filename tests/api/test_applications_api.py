@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from django.utils import timezone
 
-from tests.api.conftest import HttpsClient
+from tests.conftest import HttpsClient
 from tests.api.test_check_fuzz import values
 from tests.cli.conftest import MINIMAL
 from tilskudd.applications import permissions, services

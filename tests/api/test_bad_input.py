@@ -14,7 +14,7 @@ import re
 
 import pytest
 
-from tests.api.conftest import HttpsClient
+from tests.conftest import HttpsClient
 from tests.api.test_applications_api import API, ENOUGH, Api, create, issue, join, make_organisation, make_person
 from tests.api.test_tokens import logged_in, org, page_url  # noqa: F401 (org is a fixture)
 from tests.cli.conftest import MINIMAL, application_data

@@ -9,7 +9,8 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from tests.api.conftest import CHECK, HttpsClient
+from tests.api.conftest import CHECK
+from tests.conftest import HttpsClient
 from tests.cli.conftest import MINIMAL, application_data
 from tilskudd.rules import load_call_file
 from tilskudd.rules.cli_check import rule_ids

@@ -22,7 +22,8 @@ from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 
-from tests.api.conftest import HttpsClient
+from tests.builders import load_calls, shared_world
+from tests.conftest import HttpsClient
 from tests.api.test_applications_api import API, ENOUGH, Api, create, issue, join, make_organisation, make_person
 from tests.cli.conftest import MINIMAL
 from tests.conftest import ROOT
@@ -54,34 +55,42 @@ CONFIG = {
 }
 
 
-@pytest.fixture
-def organisation_token(db) -> str:
+def _api_world() -> tuple[str, list[int]]:
     """A working token of a municipality whose rådmann signs and administers; the minimal call and the
-    real calls loaded (their rules read more of an application: dates, partners, stipends …)."""
-    from tilskudd.calls.services import load_call_files
-
-    load_call_files([MINIMAL, *REAL_CALLS])
+    real calls loaded (their rules read more of an application: dates, partners, stipends …); and the
+    organisation's applications: a draft with errors, a signed draft, a submitted one."""
+    load_calls([MINIMAL, *REAL_CALLS])
     organisation = make_organisation()
     person = make_person("radmann@a.example", "Rita Rådmann")
     join(person, organisation, "signatory", administers=True, title="kommunedirektør")
-    return issue(person, organisation)
-
-
-@pytest.fixture
-def applications(organisation_token):
-    """The organisation's applications: a draft with errors, a signed draft, a submitted one."""
-    api = Api(organisation_token)
+    token = issue(person, organisation)
+    api = Api(token)
     with_errors = create(api)["id"]
     signed = create(api, answers=ENOUGH)
     api.post(f"{API}/{signed['id']}/sign", {"revision": signed["revision"]})
     submitted = create(api, answers=ENOUGH)
     api.post(f"{API}/{submitted['id']}/sign", {"revision": submitted["revision"]})
     assert api.post(f"{API}/{submitted['id']}/submit").status_code == 201
+    return token, [with_errors, signed["id"], submitted["id"]]
+
+
+#: Built once for the module (tests/builders.py); each test runs in its own savepoint.
+api_world = shared_world(_api_world)
+
+
+@pytest.fixture
+def organisation_token(api_world, db) -> str:
+    return api_world[0]
+
+
+@pytest.fixture
+def applications(api_world, db):
+    """The organisation's applications: a draft with errors, a signed draft, a submitted one."""
     # The WSGI app closes the database connection at each request's start and end, and with it the
     # test's transaction on PostgreSQL; Django's test client turns that off the same way for its requests.
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
-    yield [with_errors, signed["id"], submitted["id"]]
+    yield list(api_world[1])
     request_started.connect(close_old_connections)
     request_finished.connect(close_old_connections)
 

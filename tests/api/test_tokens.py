@@ -10,7 +10,7 @@ import re
 import pytest
 from django.utils import timezone
 
-from tests.api.conftest import HttpsClient
+from tests.conftest import HttpsClient
 from tests.api.test_applications_api import API, ORG_B, bearer, issue, join, make_organisation, make_person
 from tests.web.conftest import visible_text
 from tilskudd.api import auth

@@ -1,16 +1,16 @@
-"""Fixtures for the applicant's pages: loaded calls, organisations with people in each role, a frozen clock."""
+"""Fixtures for the applicant's pages: loaded calls, organisations with people in each role (the frozen clock,
+``freeze_now``, is in tests/conftest.py)."""
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import re
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
-from tests.conftest import CALLS_DIR, FIXTURES, ROOT
+from tests.builders import load_calls
+from tests.conftest import CALLS_DIR, FIXTURES, ROOT, oslo  # noqa: F401 - oslo re-exported for the tests
 from tests.web.conftest import REAL_CALLS, visible_text  # noqa: F401 - re-exported for the tests
 
 C0 = "kommunale-integreringstiltak-2019"
@@ -18,41 +18,9 @@ MINIMAL = "test-minimal"
 EXAMPLES = ROOT / "examples"
 
 
-class HttpsClient(Client):
-    """Every request over HTTPS: with DEBUG off, plain HTTP is redirected (SECURE_SSL_REDIRECT)."""
-
-    def generic(self, *args, **kwargs):
-        kwargs["secure"] = True
-        return super().generic(*args, **kwargs)
-
-
-@pytest.fixture
-def client():
-    return HttpsClient()
-
-
-@pytest.fixture
-def freeze_now(monkeypatch):
-    """Set the server's clock as views and services read it (``django.utils.timezone.now``)."""
-
-    def freeze(instant: dt.datetime) -> dt.datetime:
-        monkeypatch.setattr("django.utils.timezone.now", lambda: instant)
-        return instant
-
-    return freeze
-
-
-def oslo(*args) -> dt.datetime:
-    from tilskudd.rules.schema import OSLO
-
-    return dt.datetime(*args, tzinfo=OSLO)
-
-
 @pytest.fixture
 def calls_loaded(db):
-    from tilskudd.calls.services import load_call_files
-
-    load_call_files([CALLS_DIR / REAL_CALLS["C0"], FIXTURES / "minimal_call.yaml"])
+    load_calls([CALLS_DIR / REAL_CALLS["C0"], FIXTURES / "minimal_call.yaml"])
 
 
 def example_applicant(call_slug: str, name: str) -> dict:
@@ -160,7 +128,11 @@ def _unescape(value: str) -> str:
 def example_content(call_slug: str, name: str) -> dict:
     """The editable parts of an example application (what the applicant fills in)."""
     document = json.loads((EXAMPLES / call_slug / f"{name}.json").read_text(encoding="utf-8"))
-    return {key: document[key] for key in ("grantor", "areas", "joint", "contacts", "answers", "partners", "budget") if key in document}
+    return {
+        key: document[key]
+        for key in ("grantor", "areas", "joint", "contacts", "answers", "partners", "budget")
+        if key in document
+    }
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from tilskudd.applications.states import Status, check_transition
-from tests.web.conftest import client  # noqa: F401 - the HTTPS client shared with tests/web
 
 
 def accept(application):

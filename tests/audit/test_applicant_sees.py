@@ -24,7 +24,7 @@ from tilskudd.orgs.models import Membership
 from tests.accounts.helpers import login_verified
 from tests.casework.helpers import applicant_of
 from tests.staff_world import C0
-from tests.web.conftest import client, visible_text  # noqa: F401 - the HTTPS client fixture
+from tests.web.conftest import visible_text
 
 SCREENING_NOTE = "Screeningnotat-internt-7Q"
 SCORE_REASON = "Skårbegrunnelse-intern-7Q"
@@ -77,7 +77,7 @@ def assert_no_outcome(seen: dict[str, str]):
 
 @pytest.mark.django_db
 def test_the_applicant_sees_no_casework_until_the_decision_is_published(
-    casework_world, client, settings, tmp_path, django_capture_on_commit_callbacks  # noqa: F811
+    casework_world, client, settings, tmp_path, django_capture_on_commit_callbacks
 ):
     from django.test import Client
 

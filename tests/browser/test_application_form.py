@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.applications.conftest import calls_loaded, client, draft, freeze_now, municipality  # noqa: F401 - fixtures
+from tests.applications.conftest import calls_loaded, draft, municipality  # noqa: F401 - fixtures
 from tests.browser.conftest import assert_accessible
 from tilskudd.applications.models import Application
 

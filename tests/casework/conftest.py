@@ -1,3 +1,3 @@
-"""Fixtures for the casework tests: the HTTPS client and the English switch of tests/web (plain HTTP is redirected)."""
+"""The casework tests take the HTTPS client and the English switch from tests/conftest.py."""
 
-from tests.web.conftest import client, english, visible_text  # noqa: F401 - fixtures and a helper shared with tests/web
+from tests.web.conftest import visible_text  # noqa: F401 - a helper shared with tests/web

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from tests.builders import load_calls
 from tests.conftest import FIXTURES
 
 MINIMAL = FIXTURES / "minimal_call.yaml"
@@ -43,9 +44,7 @@ def call_variant(tmp_path: Path, name: str = "variant", **changes) -> Path:
 @pytest.fixture
 def loaded(db):
     """The minimal call loaded into the test database."""
-    from tilskudd.calls.services import load_call_files
-
-    load_call_files([MINIMAL])
+    load_calls([MINIMAL])
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 import pytest
 import yaml
 
-from tests.api.conftest import HttpsClient
+from tests.conftest import HttpsClient
 from tests.conftest import CALLS_DIR, ROOT
 
 CALL_FILES = sorted(CALLS_DIR.glob("*.yaml"))

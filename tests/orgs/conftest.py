@@ -17,7 +17,6 @@ from pathlib import Path
 
 import pytest
 
-from tests.web.conftest import HttpsClient
 
 RECORDED = Path(__file__).resolve().parent / "recorded"
 
@@ -92,7 +91,9 @@ class RegistryServer(ThreadingHTTPServer):
 def registry(settings):
     """A registry on loopback; ``BRREG_BASE_URL`` points at it. ``.requests`` lists the paths asked for."""
     server = RegistryServer()
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="fake-brreg", daemon=True)
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="fake-brreg", daemon=True
+    )
     thread.start()
     settings.BRREG_BASE_URL = server.base_url
     settings.BRREG_TIMEOUT = CLIENT_TIMEOUT
@@ -113,18 +114,6 @@ def registry_down(settings):
     settings.BRREG_BASE_URL = url
     settings.BRREG_TIMEOUT = CLIENT_TIMEOUT
     return url
-
-
-@pytest.fixture
-def client():
-    return HttpsClient()
-
-
-@pytest.fixture
-def english(client):
-    response = client.post("/i18n/setlang/", {"language": "en", "next": "/"})
-    assert response.status_code == 302
-    return client
 
 
 def make_user(email: str, full_name: str = "", **extra):

@@ -1,16 +1,18 @@
-"""Fixtures for the public pages: a client over HTTPS, loaded calls and a frozen clock."""
+"""Fixtures for the public pages: loaded calls, and reading the HTML a user gets.
+
+The HTTPS client, the English switch and the frozen clock are in tests/conftest.py.
+"""
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 import yaml
-from django.test import Client
 
+from tests.builders import load_calls
 from tests.conftest import CALLS_DIR, FIXTURES
 
 MINIMAL = FIXTURES / "minimal_call.yaml"
@@ -25,42 +27,8 @@ REAL_CALLS = {
 }
 
 
-class HttpsClient(Client):
-    """Every request over HTTPS: with DEBUG off, plain HTTP is redirected (SECURE_SSL_REDIRECT)."""
-
-    def generic(self, *args, **kwargs):
-        kwargs["secure"] = True
-        return super().generic(*args, **kwargs)
-
-
-@pytest.fixture
-def client():
-    return HttpsClient()
-
-
-@pytest.fixture
-def english(client):
-    """The client after choosing English with the language switch."""
-    response = client.post("/i18n/setlang/", {"language": "en", "next": "/"})
-    assert response.status_code == 302
-    return client
-
-
-@pytest.fixture
-def freeze_now(monkeypatch):
-    """Set the server's clock as the views read it (``django.utils.timezone.now``)."""
-
-    def freeze(instant: dt.datetime) -> dt.datetime:
-        monkeypatch.setattr("django.utils.timezone.now", lambda: instant)
-        return instant
-
-    return freeze
-
-
 def load(*paths: Path) -> None:
-    from tilskudd.calls.services import load_call_files
-
-    load_call_files(list(paths))
+    load_calls(list(paths))
 
 
 @pytest.fixture

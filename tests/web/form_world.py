@@ -16,8 +16,8 @@ from django.utils import timezone
 
 from tests.accounts.helpers import login_verified
 from tests.builders import fresh, shared_world
+from tests.conftest import HttpsClient
 from tests.staff_world import C0, C2, build_world
-from tests.web.conftest import HttpsClient
 
 APPLICANT_ROLES = ("applicant", "volunteer", "orgadmin")
 STAFF_ROLES = ("caseworker", "assessor", "approver", "administrator", "municipality")
