@@ -22,8 +22,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from tilskudd.applications import formbuilder
 from tilskudd.applications.models import Attachment
 from tilskudd.applications.states import AFTER_SUBMISSION, STATUS_EN, Status
-from tilskudd.applications.views.history import ACTION_NAMES as APPLICATION_ACTIONS
 from tilskudd.audit.actions import AuditAction
+from tilskudd.audit.labels import action_label
 from tilskudd.audit.services import history as audit_history
 from tilskudd.calls import presentation
 from tilskudd.casework import duplicates, scope, services
@@ -46,26 +46,10 @@ from tilskudd.casework.forms import (
 )
 from tilskudd.casework.models import ROLE_EN, Role, ScreeningOutcome, StaffInvitation, StaffRole
 from tilskudd.core.formatting import format_datetime
-from tilskudd.core.text import is_english, pick
+from tilskudd.core.text import pick
 from tilskudd.core.views import reason_of
 from tilskudd.orgs.models import Organisation
 from tilskudd.rules.reference import county_name
-
-CASE_ACTIONS = {
-    AuditAction.CASE_OPENED: ("Saken ble opprettet og fordelt", "The case was opened and routed"),
-    AuditAction.CASE_ACCEPTED: ("Søknaden ble godtatt til vurdering", "The application was accepted for assessment"),
-    AuditAction.CASE_COMPLETION_REQUESTED: ("Søkeren ble bedt om å komplettere", "The applicant was asked to complete"),
-    AuditAction.CASE_COMPLETED: (
-        "Søkeren kompletterte og sendte inn på nytt",
-        "The applicant completed and resubmitted",
-    ),
-    AuditAction.CASE_REJECTION_PROPOSED: ("Avvisning ble foreslått", "Rejection was proposed"),
-    AuditAction.CASE_ASSIGNED: ("Saksbehandler ble endret", "The caseworker was changed"),
-    AuditAction.APPLICATION_ACCEPTED: ("Søknaden fikk status «til vurdering»", "The application went into assessment"),
-    AuditAction.APPLICATION_REJECTED: ("Søknaden ble avvist", "The application was rejected"),
-    AuditAction.APPLICATION_GRANTED: ("Søknaden ble innvilget", "The application was granted"),
-    AuditAction.APPLICATION_REFUSED: ("Søknaden ble avslått", "The application was refused"),
-}
 
 
 def status_name(status: str) -> str:
@@ -233,17 +217,15 @@ def _event_details(event) -> list[str]:
 
 
 def _history(case) -> list[dict[str, Any]]:
-    english = is_english(get_language())
     events = sorted([*audit_history(case.application), *audit_history(case)], key=lambda e: (e.at, e.pk), reverse=True)
     shown = []
     for event in events:
-        name = CASE_ACTIONS.get(event.action) or APPLICATION_ACTIONS.get(event.action)
         shown.append(
             {
                 "at": _moment(event.at),
                 "iso": event.at.isoformat(),
                 "who": event.actor.get_full_name() if event.actor else pick(get_language(), "Systemet", "The system"),
-                "what": name[1 if english else 0] if name else event.action,
+                "what": action_label(event.action, get_language()),
                 "details": _event_details(event),
             }
         )
@@ -310,9 +292,7 @@ def _case_context(request, case, **extra) -> dict[str, Any]:
 
 
 def _has_active_decision(application) -> bool:
-    from tilskudd.grants.decisions import services as grant_services  # noqa: PLC0415 - grants builds on casework
-
-    return grant_services.active_decision(application) is not None
+    return signals.has_active_decision(application)
 
 
 _SCREENING_EN = {

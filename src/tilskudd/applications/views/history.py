@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.utils.translation import get_language
 
 from tilskudd.applications.views.common import application_for, status_name
+from tilskudd.audit.labels import action_label
 from tilskudd.audit.services import Audience, AuditAction
 from tilskudd.audit.services import history as audit_history
 from tilskudd.core.formatting import format_nok
@@ -23,26 +24,6 @@ PART_NAMES = {
     "answers": ("svar", "answers"),
     "partners": ("samarbeidspartnere", "partners"),
     "budget": ("budsjett og finansiering", "budget and financing"),
-}
-
-ACTION_NAMES = {
-    AuditAction.APPLICATION_CREATED: ("Utkastet ble laget", "The draft was made"),
-    AuditAction.DRAFT_SAVED: ("Utkastet ble lagret", "The draft was saved"),
-    AuditAction.APPLICATION_SIGNED: ("Søknaden ble signert", "The application was signed"),
-    AuditAction.APPLICATION_SUBMITTED: ("Søknaden ble sendt inn", "The application was submitted"),
-    AuditAction.APPLICATION_WITHDRAWN: ("Søknaden ble trukket", "The application was withdrawn"),
-    AuditAction.APPLICATION_REOPENED: (
-        "Søknaden ble åpnet for komplettering",
-        "The application was reopened for completion",
-    ),
-    AuditAction.APPLICATION_ACCEPTED: ("Søknaden ble tatt til vurdering", "The application was taken into assessment"),
-    AuditAction.APPLICATION_GRANTED: ("Vedtak: søknaden ble innvilget", "Decision: the application was granted"),
-    AuditAction.APPLICATION_REFUSED: ("Vedtak: søknaden ble avslått", "Decision: the application was refused"),
-    AuditAction.APPLICATION_REJECTED: ("Vedtak: søknaden ble avvist", "Decision: the application was rejected"),
-    AuditAction.ATTACHMENT_ADDED: ("Et vedlegg ble lastet opp", "An attachment was uploaded"),
-    AuditAction.ATTACHMENT_REMOVED: ("Et vedlegg ble fjernet", "An attachment was removed"),
-    AuditAction.RECEIPT_CREATED: ("Kvitteringen ble laget", "The receipt was made"),
-    AuditAction.RECEIPT_SENT: ("Kvitteringen ble sendt på e-post", "The receipt was sent by e-mail"),
 }
 
 
@@ -78,15 +59,13 @@ def _event_details(event) -> list[str]:
 def history(request, pk: int):
     """Who changed what and when: the application's audit events the applicant may see (not the grantor's casework)."""
     application = application_for(request, pk)
-    english = is_english(get_language())
     events = []
     for event in audit_history(application, audience=Audience.APPLICANT).order_by("-at", "-id"):
-        name = ACTION_NAMES.get(event.action)
         events.append(
             {
                 "at": datetime_moment(event.at, get_language()),
                 "who": event.actor.get_full_name() if event.actor else pick(get_language(), "Systemet", "The system"),
-                "what": name[1 if english else 0] if name else event.action,
+                "what": action_label(event.action, get_language()),
                 "details": _event_details(event),
             }
         )

@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from tilskudd.audit.services import Audience, AuditAction, history
+from tilskudd.audit.labels import action_label
+from tilskudd.audit.services import Audience, history
 from tilskudd.core.formatting import format_date
 from tilskudd.core.text import pick
 from tilskudd.orgs import brreg, forms
@@ -170,44 +171,15 @@ def registry_facts(entity: brreg.RegistryEntity) -> list[tuple[str, str]]:
     return [(label, value) for label, value in facts if value]
 
 
-EVENT_LABELS = {
-    AuditAction.ORGANISATION_REGISTERED: ("Organisasjonen ble registrert", "The organisation was registered"),
-    AuditAction.ORGANISATION_RECLAIMED: (
-        "Organisasjonen ble registrert på nytt",
-        "The organisation was registered again",
-    ),
-    AuditAction.ORGANISATION_UPDATED: ("Opplysningene ble endret", "The details were changed"),
-    AuditAction.ORGANISATION_REGISTRY_REFRESHED: ("Oppdatert fra Enhetsregisteret", "Updated from Enhetsregisteret"),
-    AuditAction.ORGANISATION_REGISTRY_NOT_FOUND: ("Ikke funnet i Enhetsregisteret", "Not found in Enhetsregisteret"),
-    AuditAction.ORGANISATION_REGISTRY_DELETED: ("Slettet i Enhetsregisteret", "Deleted in Enhetsregisteret"),
-    AuditAction.MEMBERSHIP_CREATED: ("Første person registrert", "First person registered"),
-    AuditAction.MEMBERSHIP_REQUESTED: ("Forespørsel om tilgang", "Request to join"),
-    AuditAction.MEMBERSHIP_REQUEST_ACCEPTED: ("Forespørsel godtatt", "Request accepted"),
-    AuditAction.MEMBERSHIP_REQUEST_DECLINED: ("Forespørsel avslått", "Request declined"),
-    AuditAction.MEMBERSHIP_ADDED: ("Person lagt til", "Person added"),
-    AuditAction.MEMBERSHIP_ROLE_CHANGED: ("Rolle endret", "Role changed"),
-    AuditAction.MEMBERSHIP_REMOVED: ("Person fjernet", "Person removed"),
-    AuditAction.MEMBERSHIP_LEFT: ("Person gikk ut", "Person left"),
-    AuditAction.MEMBERSHIP_CONFIRMED: ("Tilgang bekreftet av tilskuddsforvalteren", "Access confirmed by the grantor"),
-    AuditAction.MEMBERSHIP_REJECTED: ("Tilgang avvist av tilskuddsforvalteren", "Access rejected by the grantor"),
-    AuditAction.INVITATION_SENT: ("Invitasjon sendt", "Invitation sent"),
-    AuditAction.INVITATION_CLAIMED: ("Invitasjon tatt imot", "Invitation accepted"),
-    AuditAction.INVITATION_REVOKED: ("Invitasjon trukket tilbake", "Invitation withdrawn"),
-    AuditAction.DELEGATION_GRANTED: ("Fullmakt gitt", "Delegation granted"),
-    AuditAction.DELEGATION_REVOKED: ("Fullmakt trukket tilbake", "Delegation revoked"),
-}
-
-
 def event_rows(organisation: Organisation, limit: int = 30):
     rows = []
     for event in history(organisation, audience=Audience.APPLICANT).order_by("-at", "-id")[:limit]:
-        label = EVENT_LABELS.get(event.action)
         data = event.data or {}
         who = data.get("user") or data.get("email") or data.get("delegate") or ""
         rows.append(
             {
                 "at": timezone.localtime(event.at),
-                "what": pick(get_language(), *label) if label else event.action,
+                "what": action_label(event.action, get_language()),
                 "about": who,
                 "actor": event.actor.get_full_name() if event.actor else pick(get_language(), "Systemet", "The system"),
                 "reason": event.reason,

@@ -1,0 +1,128 @@
+"""What each audit action is called on a history page: one label per ``AuditAction``, bokmål and English.
+
+The applicant's history, the case history and the organisation's history all word an event from here,
+so an event never shows as its stored id (``signature.voided``). A new member of ``AuditAction``
+needs its label here; ``tests/audit/test_labels.py`` says so.
+"""
+
+from __future__ import annotations
+
+from tilskudd.audit.actions import AuditAction
+from tilskudd.core.text import pick
+
+A = AuditAction
+
+LABELS: dict[AuditAction, tuple[str, str]] = {
+    # accounts
+    A.ACCOUNT_REGISTERED: ("Kontoen ble laget", "The account was made"),
+    A.ACCOUNT_EMAIL_VERIFIED: ("E-postadressen ble bekreftet", "The e-mail address was verified"),
+    A.ACCOUNT_EMAIL_CHANGE_REQUESTED: ("Ny e-postadresse ble bedt om", "A new e-mail address was asked for"),
+    A.ACCOUNT_EMAIL_CHANGE_REFUSED: ("Ny e-postadresse ble ikke tatt i bruk", "A new e-mail address was not taken"),
+    A.ACCOUNT_EMAIL_CHANGED: ("E-postadressen ble endret", "The e-mail address was changed"),
+    A.ACCOUNT_SIGNUP_FOR_TAKEN_ADDRESS: (
+        "Noen prøvde å lage en konto med denne adressen",
+        "Someone tried to sign up with this address",
+    ),
+    A.ACCOUNT_TWO_FACTOR_ENABLED: ("Totrinnsinnlogging ble slått på", "Two-factor authentication was turned on"),
+    A.ACCOUNT_TWO_FACTOR_REMOVED: ("Totrinnsinnlogging ble slått av", "Two-factor authentication was turned off"),
+    A.ACCOUNT_BACKUP_CODES_RENEWED: ("Nye reservekoder ble laget", "New backup codes were made"),
+    A.ACCOUNT_PASSWORD_RESET: ("Passordet ble satt på nytt", "The password was reset"),
+    A.ACCOUNT_CREATED_IN_ADMIN: ("Kontoen ble laget av en administrator", "The account was made by an administrator"),
+    A.ACCOUNT_CHANGED_IN_ADMIN: (
+        "Kontoen ble endret av en administrator",
+        "The account was changed by an administrator",
+    ),
+    A.ACCOUNT_PASSWORD_SET_IN_ADMIN: (
+        "Passordet ble satt av en administrator",
+        "The password was set by an administrator",
+    ),
+    # organisations
+    A.ORGANISATION_REGISTERED: ("Organisasjonen ble registrert", "The organisation was registered"),
+    A.ORGANISATION_RECLAIMED: ("Organisasjonen ble registrert på nytt", "The organisation was registered again"),
+    A.ORGANISATION_UPDATED: ("Opplysningene ble endret", "The details were changed"),
+    A.ORGANISATION_REGISTRY_REFRESHED: ("Oppdatert fra Enhetsregisteret", "Updated from Enhetsregisteret"),
+    A.ORGANISATION_REGISTRY_NOT_FOUND: ("Ikke funnet i Enhetsregisteret", "Not found in Enhetsregisteret"),
+    A.ORGANISATION_REGISTRY_DELETED: ("Slettet i Enhetsregisteret", "Deleted in Enhetsregisteret"),
+    A.MEMBERSHIP_CREATED: ("Første person registrert", "First person registered"),
+    A.MEMBERSHIP_ADDED: ("Person lagt til", "Person added"),
+    A.MEMBERSHIP_REQUESTED: ("Forespørsel om tilgang", "Request to join"),
+    A.MEMBERSHIP_REQUEST_ACCEPTED: ("Forespørsel godtatt", "Request accepted"),
+    A.MEMBERSHIP_REQUEST_DECLINED: ("Forespørsel avslått", "Request declined"),
+    A.MEMBERSHIP_ROLE_CHANGED: ("Rolle endret", "Role changed"),
+    A.MEMBERSHIP_REMOVED: ("Person fjernet", "Person removed"),
+    A.MEMBERSHIP_LEFT: ("Person gikk ut", "Person left"),
+    A.MEMBERSHIP_CONFIRMED: ("Tilgang bekreftet av tilskuddsforvalteren", "Access confirmed by the grantor"),
+    A.MEMBERSHIP_REJECTED: ("Tilgang avvist av tilskuddsforvalteren", "Access rejected by the grantor"),
+    A.INVITATION_SENT: ("Invitasjon sendt", "Invitation sent"),
+    A.INVITATION_CLAIMED: ("Invitasjon tatt imot", "Invitation accepted"),
+    A.INVITATION_REVOKED: ("Invitasjon trukket tilbake", "Invitation withdrawn"),
+    A.DELEGATION_GRANTED: ("Fullmakt gitt", "Delegation granted"),
+    A.DELEGATION_REVOKED: ("Fullmakt trukket tilbake", "Delegation revoked"),
+    A.API_TOKEN_CREATED: ("API-nøkkel laget", "API token made"),
+    A.API_TOKEN_REVOKED: ("API-nøkkel trukket tilbake", "API token revoked"),
+    # the grantor's staff
+    A.STAFF_INVITATION_SENT: ("Invitasjon til en rolle sendt", "Invitation to a role sent"),
+    A.STAFF_INVITATION_REVOKED: ("Invitasjon til en rolle trukket tilbake", "Invitation to a role withdrawn"),
+    A.STAFF_ROLE_ADDED: ("Rolle gitt", "Role given"),
+    A.STAFF_ROLE_REMOVED: ("Rolle tatt bort", "Role removed"),
+    # applications
+    A.APPLICATION_CREATED: ("Utkastet ble laget", "The draft was made"),
+    A.DRAFT_SAVED: ("Utkastet ble lagret", "The draft was saved"),
+    A.ATTACHMENT_ADDED: ("Et vedlegg ble lastet opp", "An attachment was uploaded"),
+    A.ATTACHMENT_REMOVED: ("Et vedlegg ble fjernet", "An attachment was removed"),
+    A.APPLICATION_SIGNED: ("Søknaden ble signert", "The application was signed"),
+    A.SIGNATURE_VOIDED: (
+        "En signatur falt bort fordi fullmakten ble trukket tilbake",
+        "A signature lapsed because the delegation was revoked",
+    ),
+    A.APPLICATION_SUBMITTED: ("Søknaden ble sendt inn", "The application was submitted"),
+    A.APPLICATION_WITHDRAWN: ("Søknaden ble trukket", "The application was withdrawn"),
+    A.APPLICATION_REOPENED: ("Søknaden ble åpnet for komplettering", "The application was reopened for completion"),
+    A.APPLICATION_ACCEPTED: ("Søknaden ble tatt til vurdering", "The application was taken into assessment"),
+    A.APPLICATION_GRANTED: ("Vedtak: søknaden ble innvilget", "Decision: the application was granted"),
+    A.APPLICATION_REFUSED: ("Vedtak: søknaden ble avslått", "Decision: the application was refused"),
+    A.APPLICATION_REJECTED: ("Vedtak: søknaden ble avvist", "Decision: the application was rejected"),
+    A.RECEIPT_CREATED: ("Kvitteringen ble laget", "The receipt was made"),
+    A.RECEIPT_SENT: ("Kvitteringen ble sendt på e-post", "The receipt was sent by e-mail"),
+    A.RECEIPT_REQUEUED: ("Kvitteringen ble lagt i kø på nytt", "The receipt was queued again"),
+    # casework
+    A.CASE_OPENED: ("Saken ble opprettet og fordelt", "The case was opened and routed"),
+    A.CASE_ACCEPTED: ("Søknaden ble godtatt til vurdering", "The application was accepted for assessment"),
+    A.CASE_COMPLETION_REQUESTED: ("Søkeren ble bedt om å komplettere", "The applicant was asked to complete"),
+    A.CASE_COMPLETED: ("Søkeren kompletterte og sendte inn på nytt", "The applicant completed and resubmitted"),
+    A.CASE_REJECTION_PROPOSED: ("Avvisning ble foreslått", "Rejection was proposed"),
+    A.CASE_ASSIGNED: ("Saksbehandler ble endret", "The caseworker was changed"),
+    # assessment
+    A.ASSESSMENT_ASSIGNED: ("Vurderer ble tildelt", "An assessor was assigned"),
+    A.ASSESSMENT_UNASSIGNED: ("Vurderer ble tatt av saken", "An assessor was unassigned"),
+    A.ASSESSMENT_DECLARED: ("Vurderer leverte habilitetserklæring", "An assessor made an impartiality declaration"),
+    A.ASSESSMENT_SCORED: ("Vurderingen ble lagret", "The assessment was saved"),
+    A.ASSESSMENT_COMPLETED: ("Vurderingen ble fullført", "The assessment was completed"),
+    A.ASSESSMENT_LOCKED: ("Vurderingene ble låst", "The assessments were locked"),
+    # frames and allocation
+    A.FRAME_CREATED: ("Ramme ble opprettet", "A frame was created"),
+    A.FRAME_SET: ("Ramme ble endret", "A frame was changed"),
+    A.ALLOCATION_SET: ("Beløp ble fordelt", "An amount was allocated"),
+    A.ALLOCATION_PROPOSED: ("Fordelingsassistenten foreslo et beløp", "The allocation assistant proposed an amount"),
+    A.ALLOCATION_ASSISTANT_RUN: ("Fordelingsassistenten ble kjørt", "The allocation assistant was run"),
+    # decisions
+    A.DECISION_PREPARED: ("Vedtak ble forberedt", "A decision was prepared"),
+    A.DECISION_APPROVED: ("Vedtak ble godkjent", "A decision was approved"),
+    A.DECISION_RETURNED: ("Vedtak ble sendt tilbake", "A decision was returned"),
+    A.DECISION_CANCELLED: ("Vedtak ble trukket", "A decision was cancelled"),
+    A.DECISION_PUBLISHED: ("Vedtak ble kunngjort", "A decision was published"),
+    A.CALL_DECISIONS_PUBLISHED: ("Vedtakene i utlysningen ble kunngjort", "The call's decisions were published"),
+    A.DECISION_NOTIFIED: ("Søkeren fikk vedtaket på e-post", "The applicant was sent the decision by e-mail"),
+    # background tasks
+    A.TASK_REQUEUED: ("En bakgrunnsjobb ble startet på nytt", "A background task was started again"),
+    A.TASK_ABANDONED: ("En bakgrunnsjobb ble gitt opp", "A background task was given up"),
+}
+
+
+def action_label(action: str, language: str | None) -> str:
+    """The event's name in the language; an unknown stored value (an old row) is shown as it is."""
+    try:
+        nb, en = LABELS[AuditAction(action)]
+    except (ValueError, KeyError):
+        return str(action)
+    return pick(language, nb, en)
