@@ -2,7 +2,8 @@
 
 * :func:`staff_view` — the person must be logged in (two-factor verified: the
   middleware sees to that for ``is_staff``) and hold a role at some grantor;
-  others get a 403 page that says why (``tilskudd.core.views.refused_page``).
+  others get a 403 page that says why, as does any refusal the view lets through
+  (``tilskudd.core.views.refusals_as_pages``).
 * :func:`case_or_404` — a case outside the person's grantors answers 404 (its
   existence does not leak); inside, a missing role answers 403 with the reason.
 * :data:`CASE_READERS` — who else may read a case (assessment adds the assessors assigned to it).
@@ -19,8 +20,9 @@ from django.http import Http404
 
 from tilskudd.casework import scope
 from tilskudd.casework.models import ROLE_EN, Case, Role
-from tilskudd.core.refusals import Refusal
-from tilskudd.core.views import refused_page
+from tilskudd.core.permissions import ALLOWED, denied
+from tilskudd.core.refusals import Refusal, require
+from tilskudd.core.views import refusals_as_pages
 
 
 class RoleMissing(Refusal):
@@ -37,22 +39,20 @@ class RoleMissing(Refusal):
         )
 
 
+STAFF_ONLY = denied(
+    "Denne siden er for saksbehandlere hos en tilskuddsforvalter.", "This page is for caseworkers at a grantor."
+)
+
+
 def staff_view(view):
-    """Only grantor staff; a RoleMissing raised by the view becomes a 403 page with its reason."""
+    """Only grantor staff; a refusal the view lets through (RoleMissing …) becomes its page (core.views)."""
 
     @wraps(view)
     @login_required
+    @refusals_as_pages
     def wrapper(request, *args, **kwargs):
-        if not scope.is_grantor_staff(request.user):
-            return refused_page(
-                request,
-                "Denne siden er for saksbehandlere hos en tilskuddsforvalter.",
-                "This page is for caseworkers at a grantor.",
-            )
-        try:
-            return view(request, *args, **kwargs)
-        except RoleMissing as missing:
-            return refused_page(request, missing.reason_nb, missing.reason_en, missing.status)
+        require(STAFF_ONLY if not scope.is_grantor_staff(request.user) else ALLOWED)
+        return view(request, *args, **kwargs)
 
     return wrapper
 
