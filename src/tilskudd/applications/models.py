@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 
 from tilskudd.applications.states import EDITABLE, Status
+from tilskudd.core.text import pick
 from tilskudd.rules import Application as ExchangeApplication
 
 
@@ -150,3 +151,36 @@ class Document(models.Model):
                 fields=["application", "kind", "submission_hash"], name="one_document_per_kind_and_submission"
             )
         ]
+
+
+class PublishedDecision(models.Model):
+    """A published decision (*offentliggjort vedtak*) as the applicant sees it: kind, amount, letter, date.
+
+    Written by grants when it publishes a decision, in the same transaction
+    (``tilskudd.applications.outcomes.record_published_decision``); the applicant's pages read only this,
+    so nothing unpublished can show.
+    """
+
+    class Kind(models.TextChoices):
+        GRANT = "grant", "Tilskudd"  # innvilgelse, full or partial
+        REFUSAL = "refusal", "Avslag"
+        REJECTION = "rejection", "Avvisning"
+
+    #: The kinds' names in English (the labels are bokmål).
+    KIND_EN = {Kind.GRANT: "Grant", Kind.REFUSAL: "Refusal", Kind.REJECTION: "Rejection"}
+
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="published_decisions")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    #: Granted for the call's year, whole NOK (0 for refusal and rejection).
+    amount = models.BigIntegerField("beløp (NOK)", default=0)
+    letter = models.ForeignKey(Document, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    published_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        verbose_name = "offentliggjort vedtak"
+        verbose_name_plural = "offentliggjorte vedtak"
+
+    def kind_name(self, language: str | None) -> str:
+        kind = self.Kind(self.kind)
+        return pick(language, kind.label, self.KIND_EN[kind])

@@ -11,7 +11,8 @@ from django.http import FileResponse, Http404
 from django.urls import reverse
 from django.utils.translation import get_language
 
-from tilskudd.applications.models import Application
+from tilskudd.applications import outcomes
+from tilskudd.applications.models import Application, PublishedDecision
 from tilskudd.applications.states import Status
 from tilskudd.applications.views.common import application_for, deadline_text
 from tilskudd.core.formatting import format_nok
@@ -41,26 +42,18 @@ def completion_notice(application: Application) -> str:
 
 def published_decision(application: Application) -> dict[str, Any] | None:
     """The published decision (kind, amount, letter link); None before publication: nothing unpublished shows."""
-    from tilskudd.grants.models import Decision  # noqa: PLC0415 - grants depends on applications, not the reverse
-    from tilskudd.grants.states import DECISION_KIND_EN, DecisionKind, DecisionStatus  # noqa: PLC0415
-
-    decision = (
-        Decision.objects.filter(application=application, status=DecisionStatus.PUBLISHED)
-        .select_related("letter")
-        .order_by("-published_at")
-        .first()
-    )
+    decision = outcomes.published_decision(application)
     if decision is None:
         return None
-    kind = DecisionKind(decision.kind)
+    grant = decision.kind == PublishedDecision.Kind.GRANT
     submitted = application.submitted()
     applied = submitted.budget.amount_applied if submitted is not None else 0
     return {
         "decision": decision,
-        "kind": kind.value,
-        "kind_name": pick(get_language(), kind.label, DECISION_KIND_EN[kind]),
-        "amount": format_nok(decision.amount) if kind == DecisionKind.GRANT else "",
-        "partial": kind == DecisionKind.GRANT and applied and decision.amount < applied,
+        "kind": decision.kind,
+        "kind_name": decision.kind_name(get_language()),
+        "amount": format_nok(decision.amount) if grant else "",
+        "partial": grant and applied and decision.amount < applied,
         "applied": format_nok(applied),
         "published_at": deadline_text(decision.published_at) if decision.published_at else "",
         "letter_url": reverse("applications:letter", args=[application.pk, decision.letter_id])
@@ -76,12 +69,9 @@ def casework_context(application: Application) -> dict[str, Any]:
 @login_required
 def letter_pdf(request, pk: int, document_id: int):
     """A decision letter: only the organisation's members, and only once the decision is published."""
-    from tilskudd.grants.models import Decision  # noqa: PLC0415
-    from tilskudd.grants.states import DecisionStatus  # noqa: PLC0415
-
     application = application_for(request, pk)
     decision = (
-        Decision.objects.filter(application=application, letter_id=document_id, status=DecisionStatus.PUBLISHED)
+        PublishedDecision.objects.filter(application=application, letter_id=document_id)
         .select_related("letter")
         .first()
     )

@@ -26,6 +26,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from tilskudd import background
+from tilskudd.applications import outcomes
 from tilskudd.applications import states as application_states
 from tilskudd.applications.models import Application, Document
 from tilskudd.assessment.models import AssessmentLock
@@ -480,6 +481,7 @@ def publish(user, call, grantor_org_number: str) -> list[Decision]:
                 stored.append(document)
                 decision.letter = document
                 decision.save(update_fields=["status", "published_by", "published_at", "letter"])
+                outcomes.record_published_decision(application, decision.kind, decision.amount, document, now)
                 before = application.status
                 application.status = target
                 application.save(update_fields=["status", "updated_at"])
