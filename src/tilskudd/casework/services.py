@@ -17,7 +17,7 @@ from django.utils import timezone
 from tilskudd.applications.models import Application
 from tilskudd.applications.states import STATUS_EN, Status, TransitionNotAllowed, audit_action, check_transition
 from tilskudd.audit.services import Audience, AuditAction, record
-from tilskudd.casework import duplicates, facts, scope
+from tilskudd.casework import duplicates, facts, scope, signals
 from tilskudd.casework.access import RoleMissing
 from tilskudd.casework.models import ROLE_EN, Case, Role, ScreeningOutcome, StaffInvitation, StaffRole
 from tilskudd.casework.scope import grantor_of
@@ -259,8 +259,6 @@ def completion_email(application: Application, case: Case, message: str, deadlin
 
 def propose_rejection(user, case_id: int, reasons: str) -> Case:
     """Propose to reject (*avvise*) the application: a rejection decision is prepared for an approver (four eyes)."""
-    from tilskudd.grants.decisions import services as grant_services  # noqa: PLC0415 - grants builds on casework
-
     reasons = (reasons or "").strip()
     if not reasons:
         raise CaseworkRefused("Skriv hvorfor søknaden bør avvises.", "Write why the application should be rejected.")
@@ -282,10 +280,9 @@ def propose_rejection(user, case_id: int, reasons: str) -> Case:
             data={"screening": ScreeningOutcome.REJECTION_PROPOSED},
             audience=Audience.INTERNAL,
         )
-        try:
-            grant_services.prepare_decision(user, application.pk, kind="rejection", reasons=reasons)
-        except grant_services.DecisionRefused as refused:
-            raise CaseworkRefused(refused.reason_nb, refused.reason_en) from None
+        # Grants (tilskudd.grants.receivers) prepares the rejection decision for an approver; a refusal
+        # it raises, a CaseworkRefused, rolls the proposal back.
+        signals.rejection_proposed.send(sender=Case, user=user, application=application, reasons=reasons)
     return case
 
 

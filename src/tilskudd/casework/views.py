@@ -26,7 +26,7 @@ from tilskudd.audit.actions import AuditAction
 from tilskudd.audit.labels import action_label
 from tilskudd.audit.services import history as audit_history
 from tilskudd.calls import presentation
-from tilskudd.casework import duplicates, scope, services
+from tilskudd.casework import duplicates, scope, services, signals
 from tilskudd.casework.access import (
     READING_ROLES,
     NotAssignedToYou,

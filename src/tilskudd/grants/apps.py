@@ -6,3 +6,8 @@ class GrantsConfig(AppConfig):
 
     name = "tilskudd.grants"
     verbose_name = "Tilskudd og vedtak"
+
+    def ready(self) -> None:
+        # Models load once the apps are ready, hence the import here; it connects grants' receivers of
+        # casework's signals (a proposed rejection, the question whether a decision holds an application).
+        from tilskudd.grants import receivers  # noqa: F401, PLC0415

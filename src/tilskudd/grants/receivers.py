@@ -1,0 +1,25 @@
+"""Grants listens to casework (connected in GrantsConfig.ready()): casework sits below grants and never
+imports it."""
+
+from __future__ import annotations
+
+from django.dispatch import receiver
+
+from tilskudd.casework import signals
+from tilskudd.casework.services import CaseworkRefused
+from tilskudd.grants.decisions import services
+
+
+@receiver(signals.rejection_proposed)
+def prepare_rejection(sender, user, application, reasons: str, **kwargs) -> None:
+    """A proposal to reject prepares the rejection decision for an approver (four eyes), in its transaction."""
+    try:
+        services.prepare_decision(user, application.pk, kind="rejection", reasons=reasons)
+    except services.DecisionRefused as refused:
+        raise CaseworkRefused(refused.reason_nb, refused.reason_en) from None
+
+
+@receiver(signals.decision_asked)
+def has_active_decision(sender, application, **kwargs) -> bool:
+    """A prepared, approved or published decision holds the application."""
+    return services.active_decision(application) is not None
