@@ -10,7 +10,7 @@ class CaseworkConfig(AppConfig):
     def ready(self) -> None:
         # Models load once the apps are ready, hence the imports here.
         from tilskudd.accounts.services import require_two_factor_when  # noqa: PLC0415
-        from tilskudd.casework import scope, signals  # noqa: F401, PLC0415  - signals connects the submission receiver
+        from tilskudd.casework import receivers, scope  # noqa: F401, PLC0415  - receivers connects the submission receiver
         from tilskudd.orgs.permissions import register_grantor_staff  # noqa: PLC0415
 
         # Tell the apps below casework what only casework knows about grantor staff.

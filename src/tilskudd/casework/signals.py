@@ -1,15 +1,12 @@
-"""Casework's signals, and its receiver of the submission: every submitted application gets its case,
-in the submission's own transaction.
+"""Casework's signals. The apps above casework (grants) listen to them; casework never imports those apps.
 
-The apps above casework (grants) listen to casework's signals; casework never imports them.
+Casework's own receiver of the submission is in :mod:`tilskudd.casework.receivers`.
 """
 
 from __future__ import annotations
 
-from django.dispatch import Signal, receiver
+from django.dispatch import Signal
 
-from tilskudd.applications.signals import application_submitted
-from tilskudd.casework import services  # the module: services sends these signals (imports this module)
 from tilskudd.casework.models import Case
 
 #: Sent with ``user``, ``application`` and ``reasons`` inside the transaction of a proposal to reject
@@ -25,8 +22,3 @@ decision_asked = Signal()
 def has_active_decision(application) -> bool:
     """Whether an app above casework holds ``application`` with a decision."""
     return any(answer for _receiver, answer in decision_asked.send(sender=Case, application=application))
-
-
-@receiver(application_submitted)
-def open_case(sender, application, **kwargs) -> None:
-    services.open_case(application)
