@@ -154,7 +154,7 @@ class Document(models.Model):
 
 
 class PublishedDecision(models.Model):
-    """A published decision (*offentliggjort vedtak*) as the applicant sees it: kind, amount, letter, date.
+    """A published decision (*kunngjort vedtak*) as the applicant sees it: kind, amount, letter, date.
 
     Written by grants when it publishes a decision, in the same transaction
     (``tilskudd.applications.outcomes.record_published_decision``); the applicant's pages read only this,
@@ -178,8 +178,8 @@ class PublishedDecision(models.Model):
 
     class Meta:
         ordering = ["-published_at", "-id"]
-        verbose_name = "offentliggjort vedtak"
-        verbose_name_plural = "offentliggjorte vedtak"
+        verbose_name = "kunngjort vedtak"
+        verbose_name_plural = "kunngjorte vedtak"
 
     def kind_name(self, language: str | None) -> str:
         kind = self.Kind(self.kind)

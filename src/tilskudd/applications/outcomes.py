@@ -1,4 +1,4 @@
-"""Outcomes of the casework that the applicant sees: the published decision (*offentliggjort vedtak*).
+"""Outcomes of the casework that the applicant sees: the published decision (*kunngjort vedtak*).
 
 Grants publishes its decisions and calls down here, inside the publication's transaction; the applicant's
 pages read only :class:`~tilskudd.applications.models.PublishedDecision`, never grants' own decisions.

@@ -22,8 +22,8 @@ class Migration(migrations.Migration):
                 ('letter', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='applications.document')),
             ],
             options={
-                'verbose_name': 'offentliggjort vedtak',
-                'verbose_name_plural': 'offentliggjorte vedtak',
+                'verbose_name': 'kunngjort vedtak',
+                'verbose_name_plural': 'kunngjorte vedtak',
                 'ordering': ['-published_at', '-id'],
             },
         ),
