@@ -61,6 +61,16 @@ def _retry_text(retry_at) -> str:
     )
 
 
+def _code_form(request, help_nb: str, help_en: str) -> CodeForm:
+    """The one-field form for a code from the app or a backup code, bound on POST."""
+    return CodeForm(request.POST if request.method == "POST" else None, help_text=bi(help_nb, help_en))
+
+
+def _refuse_code(form: CodeForm, retry_at, wrong_nb: str, wrong_en: str) -> None:
+    """Put the refusal of a code on the form: wait (too many tries) or wrong code."""
+    form.add_error("code", _retry_text(retry_at) if retry_at else now_text(wrong_nb, wrong_en))
+
+
 # --- sign-up, login, logout -------------------------------------------------------------------
 
 
@@ -252,12 +262,10 @@ def verify(request):
             return redirect(reverse("accounts:login"))
         user, next_url = pending
 
-    form = CodeForm(
-        request.POST if request.method == "POST" else None,
-        help_text=bi(
-            "Seks sifre fra autentiseringsappen på telefonen din, eller en av reservekodene dine.",
-            "Six digits from the authenticator app on your phone, or one of your backup codes.",
-        ),
+    form = _code_form(
+        request,
+        "Seks sifre fra autentiseringsappen på telefonen din, eller en av reservekodene dine.",
+        "Six digits from the authenticator app on your phone, or one of your backup codes.",
     )
     if request.method == "POST" and form.is_valid():
         check = services.verify_code(user, form.cleaned_data["code"])
@@ -267,14 +275,11 @@ def verify(request):
             else:
                 services.complete_login(request, user, check.device)
             return redirect(next_url)
-        form.add_error(
-            "code",
-            _retry_text(check.retry_at)
-            if check.retry_at
-            else now_text(
-                "Koden er feil eller brukt før. Skriv koden appen viser nå.",
-                "The code is wrong or already used. Enter the code the app shows now.",
-            ),
+        _refuse_code(
+            form,
+            check.retry_at,
+            "Koden er feil eller brukt før. Skriv koden appen viser nå.",
+            "The code is wrong or already used. Enter the code the app shows now.",
         )
     return render(request, "accounts/verify.html", {"form": form, "person": user})
 
@@ -378,12 +383,10 @@ def two_factor_setup(request):
         # Already on. An unverified session must not add a second device to get past the first.
         return redirect("accounts:verify" if not user.is_verified() else "accounts:security")
     device = services.totp_device_for_setup(user)
-    form = CodeForm(
-        request.POST if request.method == "POST" else None,
-        help_text=bi(
-            "De seks sifrene appen viser for tilskudd.",
-            "The six digits the app shows for tilskudd.",
-        ),
+    form = _code_form(
+        request,
+        "De seks sifrene appen viser for tilskudd.",
+        "The six digits the app shows for tilskudd.",
     )
     if request.method == "POST" and form.is_valid():
         result = services.confirm_two_factor(request, device, form.cleaned_data["code"])
@@ -391,14 +394,11 @@ def two_factor_setup(request):
             request.session[BACKUP_CODES_SESSION_KEY] = result
             next_url = _next_url(request)
             return redirect(f"{reverse('accounts:backup_codes')}?{_query_next(next_url)}")
-        form.add_error(
-            "code",
-            _retry_text(result.retry_at)
-            if result.retry_at
-            else now_text(
-                "Koden stemmer ikke. Sjekk at klokka på telefonen er riktig, og skriv koden appen viser nå.",
-                "The code does not match. Check that the phone's clock is right, and enter the code the app shows now.",
-            ),
+        _refuse_code(
+            form,
+            result.retry_at,
+            "Koden stemmer ikke. Sjekk at klokka på telefonen er riktig, og skriv koden appen viser nå.",
+            "The code does not match. Check that the phone's clock is right, and enter the code the app shows now.",
         )
     context = {
         "form": form,
@@ -442,23 +442,21 @@ def two_factor_remove(request):
     user = request.user
     if not services.has_two_factor(user):
         return redirect("accounts:security")
-    form = CodeForm(
-        request.POST if request.method == "POST" else None,
-        help_text=bi(
-            "En kode fra appen eller en reservekode, så vi vet at det er du.",
-            "A code from the app or a backup code, so we know it is you.",
-        ),
+    form = _code_form(
+        request,
+        "En kode fra appen eller en reservekode, så vi vet at det er du.",
+        "A code from the app or a backup code, so we know it is you.",
     )
     if request.method == "POST" and form.is_valid():
         check = services.verify_code(user, form.cleaned_data["code"])
         if check.ok:
             services.remove_two_factor(user)
             return redirect("accounts:security")
-        form.add_error(
-            "code",
-            _retry_text(check.retry_at)
-            if check.retry_at
-            else now_text("Koden er feil eller brukt før.", "The code is wrong or already used."),
+        _refuse_code(
+            form,
+            check.retry_at,
+            "Koden er feil eller brukt før.",
+            "The code is wrong or already used.",
         )
     return render(
         request, "accounts/two_factor_remove.html", {"form": form, "required": services.two_factor_required(user)}
