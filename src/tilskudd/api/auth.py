@@ -37,10 +37,10 @@ from ninja.security import HttpBearer
 
 from tilskudd.api.models import ApiToken
 from tilskudd.audit.services import Audience, AuditAction, record
-from tilskudd.core.permissions import ALLOWED, Permission
+from tilskudd.core.permissions import ALLOWED, Permission, denied
 from tilskudd.core.refusals import require
 from tilskudd.orgs.models import Membership
-from tilskudd.orgs.permissions import membership
+from tilskudd.orgs.permissions import is_member, membership
 
 TOKEN_PREFIX = "tsk_"
 #: Characters of the secret shown in lists and used to look the token up (``tsk_`` + 8).
@@ -72,9 +72,7 @@ def is_administrator(user, organisation) -> bool:
 
 
 def can_see_tokens(user, organisation) -> Permission:
-    if membership(user, organisation) is None:
-        return Permission(False, "Du er ikke med i denne organisasjonen.", "You are not in this organisation.")
-    return ALLOWED
+    return is_member(user, organisation)
 
 
 def can_create_token(user, organisation) -> Permission:
@@ -83,13 +81,12 @@ def can_create_token(user, organisation) -> Permission:
     if not seen:
         return seen
     if not is_administrator(user, organisation):
-        return Permission(
-            False,
+        return denied(
             "Bare organisasjonens administratorer kan lage API-nøkler.",
             "Only the organisation's administrators can create API tokens.",
         )
     if not getattr(user, "is_active", False):
-        return Permission(False, "Brukerkontoen din er stengt.", "Your account is closed.")
+        return denied("Brukerkontoen din er stengt.", "Your account is closed.")
     return ALLOWED
 
 
@@ -99,8 +96,7 @@ def can_revoke_token(user, token: ApiToken) -> Permission:
     if not seen:
         return seen
     if token.created_by_id != user.pk and not is_administrator(user, token.organisation):
-        return Permission(
-            False,
+        return denied(
             "Bare organisasjonens administratorer kan trekke tilbake andres API-nøkler.",
             "Only the organisation's administrators can revoke other people's API tokens.",
         )

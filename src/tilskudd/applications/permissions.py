@@ -9,15 +9,14 @@ from __future__ import annotations
 from django.utils import timezone
 
 from tilskudd.applications.models import Application
-from tilskudd.core.permissions import ALLOWED, Permission
+from tilskudd.core.permissions import ALLOWED, Permission, denied
 from tilskudd.orgs.models import Delegation, Membership, Role
-from tilskudd.orgs.permissions import membership
+from tilskudd.orgs.permissions import is_member, membership
 
 
 def can_view(user, application: Application) -> Permission:
     if membership(user, application.organisation) is None:
-        return Permission(
-            False,
+        return denied(
             "Du er ikke med i organisasjonen som eier søknaden.",
             "You are not in the organisation that owns the application.",
         )
@@ -25,9 +24,7 @@ def can_view(user, application: Application) -> Permission:
 
 
 def can_create(user, organisation) -> Permission:
-    if membership(user, organisation) is None:
-        return Permission(False, "Du er ikke med i denne organisasjonen.", "You are not in this organisation.")
-    return ALLOWED
+    return is_member(user, organisation)
 
 
 def can_edit(user, application: Application) -> Permission:
@@ -35,8 +32,7 @@ def can_edit(user, application: Application) -> Permission:
     if not seen:
         return seen
     if not application.is_editable:
-        return Permission(
-            False,
+        return denied(
             "Søknaden er sendt inn og kan ikke endres.",
             "The application has been submitted and cannot be changed.",
         )
@@ -94,8 +90,7 @@ def can_sign(user, application: Application) -> Permission:
     if not editable:
         return editable
     if signing_capacity(user, application) is None:
-        return Permission(
-            False,
+        return denied(
             "Bare den som har signaturrett, eller fullmakt fra denne, kan signere søknaden.",
             "Only a signatory, or someone with their delegated authority, can sign the application.",
         )
@@ -108,8 +103,7 @@ def can_submit(user, application: Application) -> Permission:
         return editable
     member = membership(user, application.organisation)
     if member is None or not member.is_confirmed:
-        return Permission(
-            False,
+        return denied(
             "Tilgangen din til organisasjonen er ikke bekreftet ennå. Du kan skrive utkast, men ikke sende inn.",
             "Your access to the organisation is not confirmed yet. You can write drafts, but not submit.",
         )
@@ -121,8 +115,7 @@ def can_withdraw(user, application: Application) -> Permission:
     if not seen:
         return seen
     if application.status not in ("submitted", "reopened", "in_assessment"):
-        return Permission(
-            False,
+        return denied(
             "Bare innsendte søknader som ikke er avgjort, kan trekkes.",
             "Only submitted applications without a decision can be withdrawn.",
         )

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from tilskudd.core.permissions import ALLOWED, Permission
+from tilskudd.core.permissions import ALLOWED, Permission, denied
 from tilskudd.orgs.models import Delegation, Membership, Organisation
 
 __all__ = [
@@ -68,9 +68,8 @@ def register_grantor_staff(
     GRANTOR_STAFF.reads_organisation = reads_organisation
 
 
-NOT_IN_ORGANISATION = Permission(False, "Du er ikke med i denne organisasjonen.", "You are not in this organisation.")
-NOT_ADMINISTRATOR = Permission(
-    False,
+NOT_IN_ORGANISATION = denied("Du er ikke med i denne organisasjonen.", "You are not in this organisation.")
+NOT_ADMINISTRATOR = denied(
     "Bare administratorer i organisasjonen kan gjøre dette.",
     "Only the organisation's administrators can do this.",
 )
@@ -92,6 +91,13 @@ def _staff_for(user, organisation: Organisation) -> bool:
     if not _is_staff(user):
         return False
     return GRANTOR_STAFF.reads_organisation(user, organisation)
+
+
+def is_member(user, organisation: Organisation) -> Permission:
+    """A member of the organisation, in any role."""
+    if membership(user, organisation) is None:
+        return NOT_IN_ORGANISATION
+    return ALLOWED
 
 
 def can_view_organisation(user, organisation: Organisation) -> Permission:
@@ -144,14 +150,12 @@ def can_delegate(user, organisation: Organisation) -> Permission:
     if member is None:
         return NOT_IN_ORGANISATION
     if not member.is_signatory:
-        return Permission(
-            False,
+        return denied(
             "Bare den som har signaturrett, kan gi fullmakt til å signere.",
             "Only a signatory can delegate signing authority.",
         )
     if not member.is_confirmed:
-        return Permission(
-            False,
+        return denied(
             "Tilgangen din er ikke bekreftet ennå. Du kan gi fullmakt når tilskuddsforvalteren har bekreftet den.",
             "Your access is not confirmed yet. You can delegate once the grantor has confirmed it.",
         )
@@ -164,11 +168,10 @@ def can_revoke_delegation(user, delegation: Delegation) -> Permission:
     if member is None:
         return NOT_IN_ORGANISATION
     if delegation.revoked_at is not None:
-        return Permission(False, "Fullmakten er allerede trukket tilbake.", "The delegation is already revoked.")
+        return denied("Fullmakten er allerede trukket tilbake.", "The delegation is already revoked.")
     if delegation.granted_by_id == user.pk or member.is_administrator or (member.is_signatory and member.is_confirmed):
         return ALLOWED
-    return Permission(
-        False,
+    return denied(
         "Bare den som ga fullmakten, en annen med signaturrett eller en administrator kan trekke den tilbake.",
         "Only the signatory who gave it, another signatory or an administrator can revoke the delegation.",
     )
@@ -177,8 +180,7 @@ def can_revoke_delegation(user, delegation: Delegation) -> Permission:
 def can_confirm_memberships(user) -> Permission:
     """Grantor staff confirm the first person of a new organisation."""
     if not _is_staff(user):
-        return Permission(
-            False,
+        return denied(
             "Bare ansatte hos tilskuddsforvalteren kan bekrefte tilganger.",
             "Only the grantor's staff can confirm access.",
         )
@@ -191,8 +193,7 @@ def can_confirm_membership(user, organisation: Organisation) -> Permission:
     if not allowed:
         return allowed
     if not _staff_for(user, organisation):
-        return Permission(
-            False,
+        return denied(
             "Organisasjonen søker ikke hos din tilskuddsforvalter. Den som behandler søknadene, bekrefter tilgangen.",
             "The organisation does not apply to your grantor. The grantor handling its applications confirms access.",
         )
