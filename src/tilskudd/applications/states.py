@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.db import models
 
 from tilskudd.audit.actions import AuditAction
+from tilskudd.core import states as core_states
 
 
 class Status(models.TextChoices):
@@ -82,18 +83,13 @@ AFTER_SUBMISSION = (
 DECIDED = frozenset({Status.GRANTED, Status.REFUSED, Status.REJECTED})
 
 
-class TransitionNotAllowed(Exception):
-    def __init__(self, current: str, target: str):
-        self.current, self.target = current, target
-        super().__init__(f"An application cannot go from '{current}' to '{target}'.")
+class TransitionNotAllowed(core_states.TransitionNotAllowed):
+    noun = "An application"
 
 
 def check_transition(current: str, target: str) -> str:
     """The action for a move, or TransitionNotAllowed."""
-    try:
-        return TRANSITIONS[(current, target)]
-    except KeyError:
-        raise TransitionNotAllowed(current, target) from None
+    return core_states.move_of(TRANSITIONS, current, target, TransitionNotAllowed)
 
 
 def audit_action(move: str) -> AuditAction:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from django.db import models
 
+from tilskudd.core import states as core_states
+
 
 class DecisionKind(models.TextChoices):
     GRANT = "grant", "Tilskudd"  # innvilgelse, full or partial
@@ -60,14 +62,10 @@ APPLICATION_STATUS_AFTER = {
 }
 
 
-class TransitionNotAllowed(Exception):
-    def __init__(self, current: str, target: str):
-        self.current, self.target = current, target
-        super().__init__(f"A decision cannot go from '{current}' to '{target}'.")
+class TransitionNotAllowed(core_states.TransitionNotAllowed):
+    noun = "A decision"
 
 
 def check_transition(current: str, target: str) -> str:
-    try:
-        return TRANSITIONS[(current, target)]
-    except KeyError:
-        raise TransitionNotAllowed(current, target) from None
+    """The action for a move, or TransitionNotAllowed."""
+    return core_states.move_of(TRANSITIONS, current, target, TransitionNotAllowed)
