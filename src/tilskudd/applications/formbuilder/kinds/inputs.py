@@ -132,13 +132,14 @@ class IntegerKind(InputKind):
         return parse_int(reading.posted.get(path) or "")
 
 
-class MoneyKind(InputKind):
+class MoneyKind(IntegerKind):
+    """Whole kroner: an integer, with the help that says so."""
+
     types = (FieldType.MONEY,)
     input_kind = "money"
 
     def fill(self, builder: Builder, item: Input, form_field: FormField, value: Any) -> None:
-        item.inputmode = "numeric"
-        item.value = format_int(value)
+        super().fill(builder, item, form_field, value)
         item.help = join_help(form_field.help, MONEY_HELP)
 
     def read(self, reading: Reading, path: str) -> Any:
