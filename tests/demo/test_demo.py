@@ -6,12 +6,13 @@ import pytest
 from django.core.management import call_command
 
 from tilskudd.calls.models import Call
-from tilskudd.calls.services import call_files_in, load_call_files
+from tilskudd.calls.services import call_files_in
 from tilskudd.applications.models import Application
 from tilskudd.casework.models import Role, StaffRole
 from tilskudd.demo.data import DEMO_PASSWORD, ORGANISATIONS
 from tilskudd.demo.services import load_demo
 from tilskudd.orgs.models import Membership, Organisation
+from tests.builders import load_calls
 from tests.conftest import CALLS_DIR
 
 pytestmark = pytest.mark.django_db
@@ -21,7 +22,7 @@ TODAY = dt.date(2026, 11, 22)
 
 @pytest.fixture
 def calls():
-    load_call_files(call_files_in(CALLS_DIR))
+    load_calls(call_files_in(CALLS_DIR))  # load_call_files, each file read and validated once per session
 
 
 def test_demo_has_the_four_organisations_the_issue_asks_for(calls):
