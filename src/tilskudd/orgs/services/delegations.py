@@ -83,23 +83,28 @@ def grant_delegation(
     return delegation
 
 
+def mark_revoked(actor, delegation: Delegation, *, reason: str, at: dt.datetime | None = None) -> None:
+    """Mark a delegation (locked by the caller) revoked and write the event the organisation sees."""
+    delegation.revoked_at, delegation.revoked_by = at or timezone.now(), actor
+    delegation.save(update_fields=["revoked_at", "revoked_by"])
+    record(
+        actor,
+        delegation.organisation,
+        AuditAction.DELEGATION_REVOKED,
+        from_state="active",
+        to_state="revoked",
+        reason=reason,
+        data={"delegation": delegation.pk, "delegate": delegation.delegate.email},
+        audience=Audience.APPLICANT,
+    )
+
+
 def revoke_delegation(actor, delegation_id: int, *, reason: str = "") -> Delegation:
     with transaction.atomic():
         delegation = (
             Delegation.objects.select_for_update().select_related("organisation", "delegate").get(pk=delegation_id)
         )
         require(permissions.can_revoke_delegation(actor, delegation))
-        delegation.revoked_at, delegation.revoked_by = timezone.now(), actor
-        delegation.save(update_fields=["revoked_at", "revoked_by"])
-        record(
-            actor,
-            delegation.organisation,
-            AuditAction.DELEGATION_REVOKED,
-            from_state="active",
-            to_state="revoked",
-            reason=reason,
-            data={"delegation": delegation.pk, "delegate": delegation.delegate.email},
-            audience=Audience.APPLICANT,
-        )
+        mark_revoked(actor, delegation, reason=reason)
         delegation_revoked.send(sender=Delegation, delegation=delegation, actor=actor)
     return delegation

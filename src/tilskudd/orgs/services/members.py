@@ -8,7 +8,8 @@ from django.utils import timezone
 from tilskudd.audit.services import Audience, AuditAction, record
 from tilskudd.core.refusals import require
 from tilskudd.orgs import permissions
-from tilskudd.orgs.models import Delegation, Membership, Organisation, Role, administrators_q
+from tilskudd.orgs.models import Delegation, Membership, Role, administrators_q
+from tilskudd.orgs.services.delegations import mark_revoked
 from tilskudd.orgs.services.refusals import LastAdministrator
 from tilskudd.orgs.services.roles import role_for
 
@@ -24,21 +25,10 @@ def _other_administrators(target: Membership) -> int:
     return len(list(others))
 
 
-def _revoke_delegations(actor, organisation: Organisation, delegations, reason: str) -> None:
+def _revoke_delegations(actor, delegations, reason: str) -> None:
     now = timezone.now()
     for delegation in delegations.select_for_update().filter(revoked_at__isnull=True):
-        delegation.revoked_at, delegation.revoked_by = now, actor
-        delegation.save(update_fields=["revoked_at", "revoked_by"])
-        record(
-            actor,
-            organisation,
-            AuditAction.DELEGATION_REVOKED,
-            from_state="active",
-            to_state="revoked",
-            reason=reason,
-            data={"delegation": delegation.pk, "delegate": delegation.delegate.email},
-            audience=Audience.APPLICANT,
-        )
+        mark_revoked(actor, delegation, reason=reason, at=now)
 
 
 def change_role(actor, membership_id: int, *, can_sign: bool, is_admin: bool, title: str | None = None) -> Membership:
@@ -69,7 +59,6 @@ def change_role(actor, membership_id: int, *, can_sign: bool, is_admin: bool, ti
         if was_signatory and not target.is_signatory:
             _revoke_delegations(
                 actor,
-                target.organisation,
                 Delegation.objects.filter(organisation=target.organisation, granted_by=target.user),
                 "Den som ga fullmakten, har ikke lenger signaturrett.",
             )
@@ -97,7 +86,6 @@ def remove_member(actor, membership_id: int, *, reason: str = "") -> Membership:
         )
         _revoke_delegations(
             actor,
-            target.organisation,
             Delegation.objects.filter(organisation=target.organisation, granted_by=target.user)
             | Delegation.objects.filter(organisation=target.organisation, delegate=target.user),
             "Personen er ikke lenger med i organisasjonen.",
