@@ -10,6 +10,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import get_language
 
+from tilskudd.core.refusals import NotAllowed
 from tilskudd.core.text import pick
 from tilskudd.core.views import refused_page
 from tilskudd.orgs import permissions, services
@@ -35,6 +36,22 @@ def organisation_or_404(request, pk: int) -> tuple[Organisation, Membership | No
     if not permissions.can_view_organisation(request.user, organisation):
         raise Http404("No such organisation.")
     return organisation, permissions.membership(request.user, organisation)
+
+
+def organisation_page(view):
+    """A view of one organisation's pages, called with the organisation (404 unless the person may see it)
+    and the person's membership there; a permission the view ``require``s and is denied becomes the 403
+    page with the organisation's navigation."""
+
+    @wraps(view)
+    def wrapper(request, pk: int, *args, **kwargs):
+        organisation, member = organisation_or_404(request, pk)
+        try:
+            return view(request, organisation, member, *args, **kwargs)
+        except NotAllowed as refusal:
+            return not_allowed(request, refusal.permission, organisation, member)
+
+    return wrapper
 
 
 def page_context(organisation: Organisation, member: Membership | None, section: str, **extra) -> dict:

@@ -9,21 +9,21 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.views.decorators.http import require_POST
 
+from tilskudd.core.refusals import require
 from tilskudd.core.text import pick
 from tilskudd.orgs import forms, permissions, services
-from tilskudd.orgs.models import Delegation
-from tilskudd.orgs.views.common import not_allowed, organisation_or_404, page_context
+from tilskudd.orgs.models import Delegation, Membership, Organisation
+from tilskudd.orgs.views.common import organisation_page, page_context
 
 
 @login_required
-def delegations(request, pk: int):
-    organisation, member = organisation_or_404(request, pk)
+@organisation_page
+def delegations(request, organisation: Organisation, member: Membership | None):
     allowed = permissions.can_delegate(request.user, organisation)
     form = forms.DelegationForm(request.POST or None, organisation=organisation, granted_by=request.user)
     refusal = None
     if request.method == "POST":
-        if not allowed:
-            return not_allowed(request, allowed, organisation, member)
+        require(allowed)
         if form.is_valid():
             try:
                 services.grant_delegation(
@@ -72,12 +72,10 @@ def delegations(request, pk: int):
 
 @login_required
 @require_POST
-def revoke_delegation(request, pk: int, delegation_id: int):
-    organisation, member = organisation_or_404(request, pk)
+@organisation_page
+def revoke_delegation(request, organisation: Organisation, member: Membership | None, delegation_id: int):
     delegation = get_object_or_404(Delegation, pk=delegation_id, organisation=organisation)
-    allowed = permissions.can_revoke_delegation(request.user, delegation)
-    if not allowed:
-        return not_allowed(request, allowed, organisation, member)
+    require(permissions.can_revoke_delegation(request.user, delegation))
     form = forms.ReasonForm(request.POST)
     form.is_valid()
     services.revoke_delegation(request.user, delegation.pk, reason=form.cleaned_data.get("reason", ""))

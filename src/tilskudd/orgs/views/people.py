@@ -13,23 +13,23 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.views.decorators.http import require_POST
 
+from tilskudd.core.refusals import require
 from tilskudd.core.text import pick
 from tilskudd.orgs import forms, permissions, services
-from tilskudd.orgs.models import Invitation, Membership, MembershipRequest
+from tilskudd.orgs.models import Invitation, Membership, MembershipRequest, Organisation
 from tilskudd.orgs.services.invitations import INVITATION_TOKENS
-from tilskudd.orgs.views.common import not_allowed, organisation_or_404, page_context, show_refusal, site_url
+from tilskudd.orgs.views.common import organisation_page, page_context, show_refusal, site_url
 from tilskudd.orgs.views.labels import role_label
 
 
 @login_required
-def people(request, pk: int):
-    organisation, member = organisation_or_404(request, pk)
+@organisation_page
+def people(request, organisation: Organisation, member: Membership | None):
     manage = permissions.can_manage_people(request.user, organisation)
     invite_form = forms.InviteForm(request.POST or None, prefix="invite")
     refusal = None
     if request.method == "POST":
-        if not manage:
-            return not_allowed(request, manage, organisation, member)
+        require(manage)
         if invite_form.is_valid():
             data = invite_form.cleaned_data
             try:
@@ -84,21 +84,20 @@ def people(request, pk: int):
 
 
 @login_required
-def member_detail(request, pk: int, membership_id: int):
-    organisation, member = organisation_or_404(request, pk)
+@organisation_page
+def member_detail(request, organisation: Organisation, member: Membership | None, membership_id: int):
     target = get_object_or_404(
         Membership.objects.select_related("user"), pk=membership_id, organisation=organisation, removed_at__isnull=True
     )
     allowed = permissions.can_change_member(request.user, target)
     removable = permissions.can_remove_member(request.user, target)
-    if not allowed and not removable:
-        return not_allowed(request, allowed, organisation, member)
+    if not removable:
+        require(allowed)
     summary = services.role_summary(target.role, target.administers)
     form = forms.RolesForm(request.POST or None, initial={**summary, "title": target.title})
     refusal = None
     if request.method == "POST":
-        if not allowed:
-            return not_allowed(request, allowed, organisation, member)
+        require(allowed)
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -130,12 +129,10 @@ def member_detail(request, pk: int, membership_id: int):
 
 @login_required
 @require_POST
-def remove_member(request, pk: int, membership_id: int):
-    organisation, member = organisation_or_404(request, pk)
+@organisation_page
+def remove_member(request, organisation: Organisation, member: Membership | None, membership_id: int):
     target = get_object_or_404(Membership, pk=membership_id, organisation=organisation, removed_at__isnull=True)
-    allowed = permissions.can_remove_member(request.user, target)
-    if not allowed:
-        return not_allowed(request, allowed, organisation, member)
+    require(permissions.can_remove_member(request.user, target))
     form = forms.ReasonForm(request.POST, prefix="remove")
     form.is_valid()
     try:
@@ -155,12 +152,10 @@ def remove_member(request, pk: int, membership_id: int):
 
 @login_required
 @require_POST
-def answer_request(request, pk: int, request_id: int):
-    organisation, member = organisation_or_404(request, pk)
+@organisation_page
+def answer_request(request, organisation: Organisation, member: Membership | None, request_id: int):
     join_request = get_object_or_404(MembershipRequest, pk=request_id, organisation=organisation)
-    allowed = permissions.can_manage_people(request.user, organisation)
-    if not allowed:
-        return not_allowed(request, allowed, organisation, member)
+    require(permissions.can_manage_people(request.user, organisation))
     try:
         if request.POST.get("action") == "accept":
             form = forms.RolesForm(request.POST, prefix=f"request-{join_request.pk}")
@@ -188,12 +183,10 @@ def answer_request(request, pk: int, request_id: int):
 
 @login_required
 @require_POST
-def revoke_invitation(request, pk: int, invitation_id: int):
-    organisation, member = organisation_or_404(request, pk)
+@organisation_page
+def revoke_invitation(request, organisation: Organisation, member: Membership | None, invitation_id: int):
     invitation = get_object_or_404(Invitation, pk=invitation_id, organisation=organisation)
-    allowed = permissions.can_manage_people(request.user, organisation)
-    if not allowed:
-        return not_allowed(request, allowed, organisation, member)
+    require(permissions.can_manage_people(request.user, organisation))
     services.revoke_invitation(request.user, invitation.pk)
     messages.success(
         request, pick(get_language(), "Invitasjonen er trukket tilbake.", "The invitation has been withdrawn.")

@@ -8,15 +8,17 @@ from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.views.decorators.http import require_POST
 
+from tilskudd.core.refusals import require
 from tilskudd.core.text import pick
 from tilskudd.orgs import brreg, forms, permissions, services
-from tilskudd.orgs.views.common import not_allowed, organisation_or_404, page_context
+from tilskudd.orgs.models import Membership, Organisation
+from tilskudd.orgs.views.common import organisation_page, page_context
 from tilskudd.orgs.views.labels import event_rows, facts, organisation_facts, role_label
 
 
 @login_required
-def profile(request, pk: int):
-    organisation, member = organisation_or_404(request, pk)
+@organisation_page
+def profile(request, organisation: Organisation, member: Membership | None):
     entity = None
     if organisation.registry_data:
         try:
@@ -37,11 +39,9 @@ def profile(request, pk: int):
 
 
 @login_required
-def edit(request, pk: int):
-    organisation, member = organisation_or_404(request, pk)
-    allowed = permissions.can_edit_organisation(request.user, organisation)
-    if not allowed:
-        return not_allowed(request, allowed, organisation, member)
+@organisation_page
+def edit(request, organisation: Organisation, member: Membership | None):
+    require(permissions.can_edit_organisation(request.user, organisation))
     locked = services.registry_locked_fields(organisation)
     initial = {name: getattr(organisation, name) for name in services.DETAIL_FIELDS}
     form = forms.OrganisationDetailsForm(
@@ -66,11 +66,9 @@ def edit(request, pk: int):
 
 @login_required
 @require_POST
-def refresh(request, pk: int):
-    organisation, member = organisation_or_404(request, pk)
-    allowed = permissions.can_edit_organisation(request.user, organisation)
-    if not allowed:
-        return not_allowed(request, allowed, organisation, member)
+@organisation_page
+def refresh(request, organisation: Organisation, member: Membership | None):
+    require(permissions.can_edit_organisation(request.user, organisation))
     try:
         outcome = services.refresh_from_registry(request.user, organisation.pk)
     except brreg.RegistryUnavailable:
