@@ -17,6 +17,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from tilskudd.casework import facts as case_facts
 from tilskudd.grants.states import ACTIVE, DecisionKind, DecisionStatus
 
 
@@ -112,5 +113,5 @@ class Decision(models.Model):
 
     @property
     def is_partial(self) -> bool:
-        applied = (self.application.submitted_content or {}).get("budget", {}).get("amount_applied") or 0
+        applied = case_facts.applied_for(self.application)
         return self.kind == DecisionKind.GRANT and self.amount < applied

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tilskudd.applications.models import Application
+from tilskudd.casework.facts import applied_for as applied_of  # the case's column (issue #9)
 from tilskudd.core.formatting import format_nok, format_number
 from tilskudd.rules.application import Application as Exchange
 from tilskudd.rules.plan import compile_condition
@@ -38,12 +39,6 @@ from tilskudd.rules.schema import (
 )
 
 __all__ = ["CAPS", "Cap", "Capping", "applied_of", "cap_of", "no_cap", "stipend_cap"]
-
-
-def applied_of(application: Application) -> int:
-    """The amount the submitted application applies for (0 when it says none)."""
-    budget = (application.submitted_content or {}).get("budget") or {}
-    return int(budget.get("amount_applied") or 0)
 
 
 def stipend_cap(check: StipendCapCheck, definition, stipend) -> int:
@@ -157,8 +152,10 @@ def cap_of(application: Application) -> Cap:
     definition = application.call_version.parsed()
     applied = applied_of(application)
     try:
-        exchange = Exchange.model_validate(application.submitted_content or {})
+        exchange = application.submitted()
     except ValueError:
+        exchange = None
+    if exchange is None:
         return Cap(applied)
     capping = Capping(definition, exchange, applied, applied)
     for check in definition.checks:

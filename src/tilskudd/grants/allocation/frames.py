@@ -27,15 +27,17 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 
 from tilskudd.applications.models import Application
 from tilskudd.applications.states import Status
 from tilskudd.assessment.models import AssessmentLock
 from tilskudd.assessment.services import locked_total
 from tilskudd.audit.services import Audience, AuditAction, record
+from tilskudd.casework import facts as case_facts
 from tilskudd.casework import scope
 from tilskudd.casework.access import RoleMissing
-from tilskudd.casework.models import Role
+from tilskudd.casework.models import CaseArea, Role
 from tilskudd.casework.scope import grantor_of
 from tilskudd.core.formatting import format_nok, format_number
 from tilskudd.core.refusals import Refusal
@@ -72,8 +74,9 @@ class FrameExceeded(AllocationRefused):
 
 
 def area_of(application: Application) -> str:
-    areas = (application.submitted_content or application.content or {}).get("areas") or []
-    return str(areas[0]) if areas else ""
+    """The first area the application is made under (the case's), '' when none."""
+    areas = case_facts.areas_of(application)
+    return areas[0] if areas else ""
 
 
 def grantor_number_of(application: Application) -> str:
@@ -207,15 +210,18 @@ def _lock(frames: list[Frame]) -> list[Frame]:
 
 def _counted_lines(call, year: int):
     """(application id, grantor, area, amount) of every counting line in ``call`` for ``year``."""
-    rows = AllocationLine.objects.filter(
-        application__call=call, year=year, application__status__in=COUNTING
-    ).values_list(
-        "application_id", "application__case__grantor_org_number", "application__submitted_content__areas", "amount"
+    rows = (
+        AllocationLine.objects.filter(application__call=call, year=year, application__status__in=COUNTING)
+        .annotate(
+            first_area=Subquery(
+                CaseArea.objects.filter(case__application=OuterRef("application_id"), position=0).values("area")[:1]
+            )
+        )
+        .values_list("application_id", "application__case__grantor_org_number", "first_area", "amount")
     )
     found = []
-    for app_id, grantor, areas, amount in rows:
-        area = str(areas[0]) if isinstance(areas, list) and areas else ""
-        found.append((app_id, grantor or "", area, amount))
+    for app_id, grantor, area, amount in rows:
+        found.append((app_id, grantor or "", area or "", amount))
     return found
 
 
@@ -512,6 +518,7 @@ def apply_proposal(user, call, grantor_org_number: str) -> ProposalResult:
             Application.objects.select_for_update(of=("self",))
             .filter(call=call, status=Status.IN_ASSESSMENT, case__grantor_org_number=grantor_org_number)
             .select_related("call_version", "call")
+            .prefetch_related("case", "case__areas")
             .order_by("pk")
         )
         ours = {a.pk for a in applications}
@@ -621,7 +628,8 @@ def usage(call, grantor_org_number: str) -> Usage:
     apps = list(
         Application.objects.filter(call=call, status__in=COUNTING)
         .select_related("case")
-        .only("pk", "status", "submitted_content", "content", "case__grantor_org_number")
+        .only("pk", "status", "case__grantor_org_number", "case__amount_applied")
+        .prefetch_related("case__areas")
     )
     facts = {a.pk: (a.case.grantor_org_number if hasattr(a, "case") else "", area_of(a), applied_of(a)) for a in apps}
     lines_by_year: dict[int, dict[int, int]] = defaultdict(dict)

@@ -102,6 +102,7 @@ def _rows(call, grantor: str, usage: frames.Usage) -> list[Row]:
     applications = list(
         Application.objects.filter(call=call, status__in=frames.COUNTING, case__grantor_org_number=grantor)
         .select_related("organisation", "call_version", "call", "case")
+        .prefetch_related("case__areas")
         .order_by("case_number")
     )
     locks = {lock.application_id: lock for lock in AssessmentLock.objects.filter(application__in=applications)}

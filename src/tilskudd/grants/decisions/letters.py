@@ -31,6 +31,7 @@ from django.utils import timezone
 
 from tilskudd.applications.models import Document
 from tilskudd.applications.receipts import FONT_DIR
+from tilskudd.casework import facts as case_facts
 from tilskudd.core.formatting import format_date, format_nok
 from tilskudd.grants.models import Decision
 from tilskudd.grants.states import DecisionKind
@@ -206,8 +207,8 @@ def letter_facts(decision: Decision, *, today: dt.date | None = None) -> dict[st
     kind = DecisionKind(decision.kind)
     content = application.submitted_content or application.content or {}
     applicant = content.get("applicant") or {}
-    areas = [str(a) for a in content.get("areas") or []]
-    applied = int(((content.get("budget") or {}).get("amount_applied")) or 0)
+    areas = case_facts.areas_of(application)
+    applied = case_facts.applied_for(application)
     grantor = grantor_of_decision(decision, definition)
     moment = decision.published_at or timezone.now()
     letter_date = today or timezone.localtime(moment).date()

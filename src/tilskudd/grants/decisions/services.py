@@ -31,6 +31,7 @@ from tilskudd.applications import states as application_states
 from tilskudd.applications.models import Application, Document
 from tilskudd.assessment.models import AssessmentLock
 from tilskudd.audit.services import Audience, AuditAction, record
+from tilskudd.casework import facts as case_facts
 from tilskudd.casework import scope
 from tilskudd.casework.access import RoleMissing
 from tilskudd.casework.models import Case, Role
@@ -68,16 +69,6 @@ def _require(user, case: Case, role: str) -> None:
         raise RoleMissing(role)
 
 
-def amount_applied(application: Application) -> int:
-    content = application.submitted_content or application.content or {}
-    return int(((content.get("budget") or {}).get("amount_applied")) or 0)
-
-
-def application_areas(application: Application) -> list[str]:
-    content = application.submitted_content or application.content or {}
-    return [str(a) for a in content.get("areas") or []]
-
-
 def call_year(application: Application) -> int:
     return application.call_version.parsed().year
 
@@ -85,7 +76,7 @@ def call_year(application: Application) -> int:
 def applicable_conditions(application: Application) -> list:
     """The call's grant conditions that apply to the application's areas (all of them where none names areas)."""
     definition = application.call_version.parsed()
-    areas = set(application_areas(application))
+    areas = set(case_facts.areas_of(application))
     return [c for c in definition.grant_conditions if not c.areas or areas & set(c.areas)]
 
 
@@ -203,7 +194,7 @@ def prepare_decision(
                 "Write the reasons for the decision. They appear in the letter to the applicant.",
             )
         year = call_year(application)
-        applied = amount_applied(application)
+        applied = case_facts.applied_for(application)
         start, end = _dates(period_start), _dates(period_end)
         chosen: list[str] = []
         commitments: dict[str, int] = {}

@@ -15,6 +15,7 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_http_methods
 
 from tilskudd.audit.services import history
+from tilskudd.casework import facts as case_facts
 from tilskudd.casework import scope
 from tilskudd.casework.access import RoleMissing, call_or_404, case_or_404, staff_view
 from tilskudd.casework.models import Case, Role
@@ -132,7 +133,7 @@ def prepare(request, case_id: int):
         "form": form,
         "errors": errors,
         "year": year,
-        "amount_applied": format_nok(services.amount_applied(application)),
+        "amount_applied": format_nok(case_facts.applied_for(application)),
         "allocation": format_nok(allocation) if allocation is not None else "",
         "conditions": conditions,
         "active": active,

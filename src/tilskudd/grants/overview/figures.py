@@ -18,23 +18,23 @@ Choices the page states in words:
   Proposed is the allocation for the call's year (``AllocationLine.year ==
   call.year``); later years are commitments, shown per year. Granted is the
   amount of published grant decisions.
-* **County.** The applicant's county at submission
-  (``submitted_content.applicant.county``), named from the county table.
+* **County.** The applicant's county at submission (the case's ``county``,
+  written by ``casework.facts``), named from the county table.
 * **Frame use.** Used is what is proposed against the frame, or what is
   granted if that is larger; left is the frame less what is used.
 
-How it is computed: the amounts live inside ``submitted_content`` (JSON), and
-summing JSON members portably on SQLite and PostgreSQL is not worth the
-trouble, so :func:`load` reads the needed columns of the call's applications in
-one query (plus one each for allocation lines, decisions and locks) and the
-figures are summed in Python. That is fine for thousands of rows.
+How it is computed: the amount applied for, the county and the areas are the
+case's columns and area rows (``casework.facts``, written at submission), so
+:func:`load` reads the needed columns of the call's applications in one query
+(one row per area; plus one each for allocation lines, decisions and locks) and
+the figures are summed in Python. That is fine for thousands of rows.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import timezone
@@ -139,13 +139,35 @@ def load(call, grantors) -> Facts:
             "case__grantor_org_number",
             "case__grantor_name",
             "submitted_at",
+            "case__county",
+            "case__amount_applied",
+            "case__areas__area",  # one row per area of the case (a left join: one row without areas)
         )
+        .order_by("case_number", "pk", "case__areas__position")
     )
     applications = []
-    for pk, case_number, status, title, content, org_name, org_number, grantor, grantor_name, submitted_at in rows:
+    areas: dict[int, list[str]] = {}
+    for (
+        pk,
+        case_number,
+        status,
+        title,
+        content,
+        org_name,
+        org_number,
+        grantor,
+        grantor_name,
+        submitted_at,
+        county,
+        applied,
+        area,
+    ) in rows:
+        if pk in areas:
+            areas[pk].append(area)
+            continue
+        areas[pk] = [area] if area is not None else []
         content = content or {}
         applicant = content.get("applicant") or {}
-        budget = content.get("budget") or {}
         applications.append(
             AppRow(
                 id=pk,
@@ -154,14 +176,15 @@ def load(call, grantors) -> Facts:
                 title=title or "",
                 organisation=applicant.get("name") or org_name,
                 org_number=applicant.get("org_number") or org_number,
-                county=str(applicant.get("county") or ""),
-                areas=tuple(str(a) for a in content.get("areas") or ()),
-                applied=_int(budget.get("amount_applied")),
+                county=county or "",
+                areas=(),
+                applied=applied or 0,
                 grantor_org_number=grantor,
                 grantor_name=grantor_name or grantor,
                 submitted_at=submitted_at,
             )
         )
+    applications = [replace(row, areas=tuple(areas[row.id])) for row in applications]
     ids = [row.id for row in applications]
     allocation: dict[int, dict[int, int]] = defaultdict(dict)
     for app_id, year, amount in AllocationLine.objects.filter(application_id__in=ids).values_list(
