@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Model
 
 #: The names of the shared-world fixtures (filled by :func:`shared_world`).
@@ -62,6 +62,8 @@ def built_in_transaction(django_db_blocker, build: Callable[..., Any]) -> Iterat
     from django.contrib.auth import get_user_model
 
     with django_db_blocker.unblock():
+        if connection.in_atomic_block:  # a test's transaction is open: the world would die with it
+            raise RuntimeError("a shared world is set up before the test's db fixture: ask for it by name")
         atomic = transaction.atomic()
         atomic.__enter__()
         try:
