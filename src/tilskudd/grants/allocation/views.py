@@ -55,6 +55,13 @@ def _page_url(call, grantor: str) -> str:
     return f"{reverse('grants:allocation', args=[call.slug])}?{GRANTOR_PARAM}={grantor}"
 
 
+def _score_text(score) -> str:
+    """A quality score (or threshold) in the page's language; '' for none."""
+    if score is None:
+        return ""
+    return pick(get_language(), *quality_text(score))
+
+
 @dataclass
 class Row:
     application: Application
@@ -70,17 +77,11 @@ class Row:
 
     @property
     def quality_text(self) -> str:
-        if self.quality is None:
-            return ""
-        nb, en = quality_text(self.quality)
-        return pick(get_language(), nb, en)
+        return _score_text(self.quality)
 
     @property
     def threshold_text(self) -> str:
-        if self.threshold is None:
-            return ""
-        nb, en = quality_text(self.threshold)
-        return pick(get_language(), nb, en)
+        return _score_text(self.threshold)
 
     @property
     def explanation(self) -> tuple[str, str]:
