@@ -100,26 +100,26 @@ for _kind in (RangeCheck, PartnerCheck, AttachmentCheck, OwnContributionCheck, F
     CAPS.add(_kind, no_cap)
 
 
+def _at_most(capping: Capping, most: int | None, rule: str, per_nb: str, per_en: str) -> None:
+    """Lower the cap to a check's maximum, when there is one below it: «høyst 500 000 kr per søker, C0-R07»."""
+    if most is not None and most < capping.amount:
+        capping.lower(
+            most,
+            f"høyst {format_number(most)} kr {per_nb}, {rule}",
+            f"at most {format_nok(most, 'en')} {per_en}, {rule}",
+        )
+
+
 @CAPS.register(AmountCheck)
 def cap_amount(check: AmountCheck, capping: Capping) -> None:
-    if check.max is not None and check.max < capping.amount:
-        capping.lower(
-            check.max,
-            f"høyst {format_number(check.max)} kr per søker, {check.rule}",
-            f"at most {format_nok(check.max, 'en')} per applicant, {check.rule}",
-        )
+    _at_most(capping, check.max, check.rule, "per søker", "per applicant")
     if check.min:
         capping.minimum, capping.minimum_rule = max(capping.minimum, check.min), check.rule
 
 
 @CAPS.register(BudgetTotalCheck)
 def cap_budget_total(check: BudgetTotalCheck, capping: Capping) -> None:
-    if check.max is not None and check.max < capping.amount:
-        capping.lower(
-            check.max,
-            f"høyst {format_number(check.max)} kr per år, {check.rule}",
-            f"at most {format_nok(check.max, 'en')} a year, {check.rule}",
-        )
+    _at_most(capping, check.max, check.rule, "per år", "a year")
 
 
 @CAPS.register(StipendCapCheck)
