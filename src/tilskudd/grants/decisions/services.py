@@ -122,6 +122,22 @@ def _move(decision: Decision, target: str) -> str:
         ) from None
 
 
+def _moved(decision: Decision, target: str, **fields: Any) -> str:
+    """Move the decision to ``target`` (DecisionRefused if it cannot go there) with ``fields``, saved; the status it had."""
+    before = decision.status
+    _move(decision, target)
+    decision.status = target
+    for name, value in fields.items():
+        setattr(decision, name, value)
+    decision.save(update_fields=["status", *fields])
+    return before
+
+
+def _record_move(user, decision: Decision, before: str, action: AuditAction, **details: Any) -> None:
+    """The staff-only event of a move from ``before`` to the decision's status now."""
+    record(user, decision, action, from_state=before, to_state=decision.status, audience=Audience.INTERNAL, **details)
+
+
 def _dates(value) -> dt.date | None:
     if value in (None, ""):
         return None
@@ -338,21 +354,8 @@ def approve(user, decision_id: int) -> Decision:
                 "Du laget dette vedtaket selv og kan ikke godkjenne det. En annen beslutter må godkjenne det (fire øyne).",
                 "You prepared this decision yourself and cannot approve it. Another approver must approve it (four eyes).",
             )
-        before = decision.status
-        _move(decision, DecisionStatus.APPROVED)
-        decision.status = DecisionStatus.APPROVED
-        decision.approved_by = user
-        decision.approved_at = timezone.now()
-        decision.save(update_fields=["status", "approved_by", "approved_at"])
-        record(
-            user,
-            decision,
-            AuditAction.DECISION_APPROVED,
-            from_state=before,
-            to_state=decision.status,
-            data=_summary(decision),
-            audience=Audience.INTERNAL,
-        )
+        before = _moved(decision, DecisionStatus.APPROVED, approved_by=user, approved_at=timezone.now())
+        _record_move(user, decision, before, AuditAction.DECISION_APPROVED, data=_summary(decision))
     return decision
 
 
@@ -365,20 +368,8 @@ def return_decision(user, decision_id: int, reason: str) -> Decision:
         _require(user, case, Role.APPROVER)
         if not reason:
             raise DecisionRefused("Skriv hvorfor vedtaket sendes tilbake.", "Write why the decision is returned.")
-        before = decision.status
-        _move(decision, DecisionStatus.RETURNED)
-        decision.status = DecisionStatus.RETURNED
-        decision.returned_reason = reason
-        decision.save(update_fields=["status", "returned_reason"])
-        record(
-            user,
-            decision,
-            AuditAction.DECISION_RETURNED,
-            from_state=before,
-            to_state=decision.status,
-            reason=reason,
-            audience=Audience.INTERNAL,
-        )
+        before = _moved(decision, DecisionStatus.RETURNED, returned_reason=reason)
+        _record_move(user, decision, before, AuditAction.DECISION_RETURNED, reason=reason)
     return decision
 
 
@@ -388,10 +379,7 @@ def cancel(user, decision_id: int, reason: str = "") -> Decision:
         decision = _locked(decision_id)
         case = _case(decision.application)
         _require(user, case, Role.CASEWORKER)
-        before = decision.status
-        _move(decision, DecisionStatus.CANCELLED)
-        decision.status = DecisionStatus.CANCELLED
-        decision.save(update_fields=["status"])
+        before = _moved(decision, DecisionStatus.CANCELLED)
         if decision.kind == DecisionKind.GRANT:
             application = decision.application
             for year in sorted({call_year(application), *map(int, decision.later_years or {})}):
@@ -404,15 +392,7 @@ def cancel(user, decision_id: int, reason: str = "") -> Decision:
                         "Vedtaket om tilskudd ble avbrutt.",
                         "The grant decision was cancelled.",
                     )
-        record(
-            user,
-            decision,
-            AuditAction.DECISION_CANCELLED,
-            from_state=before,
-            to_state=decision.status,
-            reason=reason,
-            audience=Audience.INTERNAL,
-        )
+        _record_move(user, decision, before, AuditAction.DECISION_CANCELLED, reason=reason)
     return decision
 
 
