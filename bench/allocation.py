@@ -63,8 +63,8 @@ sys.path.insert(0, str(BENCH))
 
 from rule_engine import _rate, machine, pin_to_one_core, reference_loop_microseconds  # noqa: E402
 
-from tilskudd.grants import allocation  # noqa: E402
-from tilskudd.grants.allocation import FrameSpec, Item, Proposal, propose  # noqa: E402
+from tilskudd.grants.allocation import assistant as allocation  # noqa: E402
+from tilskudd.grants.allocation.assistant import FrameSpec, Item, Proposal, propose  # noqa: E402
 
 RESULTS_DIR = BENCH / "results"
 DEFAULT_SIZES = (50, 200, 1000, 3000)
