@@ -1,6 +1,6 @@
 """How long the allocation assistant takes to propose a call's allocation, on one core.
 
-:func:`tilskudd.grants.allocation.propose` solves a mixed-integer programme
+:func:`tilskudd.grants.allocation.assistant.propose` solves a mixed-integer programme
 (``scipy.optimize.milp``, HiGHS) twice: the best quality-weighted sum, then,
 holding it, lower application ids first. This benchmark builds synthetic but
 realistic calls, deterministic from ``--seed``:
@@ -395,7 +395,7 @@ def report(rows: list[Row], info: dict[str, str], settings: str, pinned: str) ->
     lines = [
         f"# Allocation assistant benchmark, {today}",
         "",
-        "Time for `tilskudd.grants.allocation.propose` to propose a whole call's allocation on one core "
+        "Time for `tilskudd.grants.allocation.assistant.propose` to propose a whole call's allocation on one core "
         "(`bench/allocation.py`; see `bench/README.md`).",
         "",
         f"- Machine: {info['cpu']}, `nproc` = {info['nproc']}, {info['os']}; {pinned}",
