@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -96,8 +97,8 @@ def _locked_case(user, case_id: int, *wanted: str) -> tuple[Case, Application]:
     return case, application
 
 
-def _move(application: Application, target: str) -> tuple[str, str]:
-    """(previous status, action) for moving ``application`` to ``target``, or CaseworkRefused with the reason."""
+def _move(application: Application, target: str, **fields: Any) -> tuple[str, str]:
+    """Move ``application`` to ``target`` with ``fields``, saved: (previous status, action), or CaseworkRefused with the reason."""
     try:
         action = check_transition(application.status, target)
     except TransitionNotAllowed:
@@ -106,7 +107,12 @@ def _move(application: Application, target: str) -> tuple[str, str]:
             f"Søknaden har status «{nb}». Den kan ikke få status «{_status_words(target)[0]}» nå.",
             f"The application's status is “{en}”. It cannot become “{_status_words(target)[1]}” now.",
         ) from None
-    return application.status, action
+    previous = application.status
+    application.status = target
+    for name, value in fields.items():
+        setattr(application, name, value)
+    application.save(update_fields=["status", *fields, "updated_at"])
+    return previous, action
 
 
 def _screened(case: Case, user, outcome: str, note: str) -> None:
@@ -133,8 +139,6 @@ def accept(user, case_id: int, note: str = "") -> Case:
                 f"Only a submitted application can be accepted for assessment. This one is “{en}”.",
             )
         previous, action = _move(application, Status.IN_ASSESSMENT)
-        application.status = Status.IN_ASSESSMENT
-        application.save(update_fields=["status", "updated_at"])
         _screened(case, user, ScreeningOutcome.ACCEPTED, note.strip())
         # The screening note is the grantor's own (on the case event below), not the applicant's.
         record(
@@ -177,11 +181,7 @@ def request_completion(user, case_id: int, message: str, deadline: dt.datetime) 
                 f"Bare en innsendt søknad som ikke er vurdert ennå, kan åpnes for komplettering. Denne har status «{nb}».",
                 f"Only a submitted application not yet in assessment can be reopened for completion. This one is “{en}”.",
             )
-        previous, action = _move(application, Status.REOPENED)
-        application.status = Status.REOPENED
-        application.reopened_until = deadline
-        application.reopened_message = message
-        application.save(update_fields=["status", "reopened_until", "reopened_message", "updated_at"])
+        previous, action = _move(application, Status.REOPENED, reopened_until=deadline, reopened_message=message)
         _screened(case, user, ScreeningOutcome.COMPLETION_REQUESTED, message)
         record(
             user,
