@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
+import pytest
 from django.db import transaction
 from django.urls import Resolver404, resolve
 from hypothesis import HealthCheck, Phase, given, settings
@@ -224,7 +225,9 @@ def _targets(client, role_values) -> dict[tuple[str, str], Form]:
     return targets
 
 
-EXTRA_NAMES = st.sampled_from(["amount", "year", "revision", "_add", "_remove", "_next", "row", "index", "frame", "deadline", "expires"])
+EXTRA_NAMES = st.sampled_from(
+    ["amount", "year", "revision", "_add", "_remove", "_next", "row", "index", "frame", "deadline", "expires"]
+)
 
 
 @st.composite
@@ -235,11 +238,15 @@ def submissions(draw, form: Form):
     if names:
         count = draw(st.sampled_from([1, 1, 1, 2, 3, 6]))
         for name in draw(st.lists(st.sampled_from(names), unique=True, min_size=1, max_size=min(count, len(names)))):
-            data[name] = draw(st.lists(values, min_size=0, max_size=2)) if draw(st.integers(0, 9)) == 0 else [draw(values)]
+            data[name] = (
+                draw(st.lists(values, min_size=0, max_size=2)) if draw(st.integers(0, 9)) == 0 else [draw(values)]
+            )
     if form.buttons and draw(st.booleans()):
         name, value = draw(st.sampled_from(form.buttons))
         data[name] = [value if draw(st.booleans()) else draw(values)]
-    for name, value in draw(st.dictionaries(st.one_of(EXTRA_NAMES, st.text(min_size=1, max_size=12)), values, max_size=2)).items():
+    for name, value in draw(
+        st.dictionaries(st.one_of(EXTRA_NAMES, st.text(min_size=1, max_size=12)), values, max_size=2)
+    ).items():
         data.setdefault(name, [value])
     return data
 
@@ -309,29 +316,51 @@ def _fuzz(client, role, form: Form) -> str | None:
     return None
 
 
-def test_no_web_form_answers_500(db, form_world):
-    people, values_of = form_world
+#: The forms are split over this many tests, so that parallel workers share the work (the sweep and the
+#: examples of one form stay together; every form is in exactly one shard).
+SHARDS = 3
+
+
+#: The chosen forms, worked out once per worker: the world they were read from is built once per module.
+_CHOSEN: list[tuple[str, Form]] = []
+
+
+def _chosen(world) -> tuple[dict, list[tuple[str, Form]]]:
+    """The clients, and per distinct form (same address, same fields) the one person who sends it — one who may,
+    or, where everyone gets a 404 (an example id no one has), one of those: the refusal must hold for any input."""
+    people, values_of = world
     clients = {role: client_for(role, people[role]) for role in ROLES}
-    # Every form each person sees; one form (same address, same fields) is sent by one person who may.
+    if _CHOSEN:
+        return clients, _CHOSEN
     seen: dict[tuple[str, str, frozenset], list[tuple[str, Form]]] = {}
     for role in ROLES:
         for (method, path), form in sorted(_targets(clients[role], values_of[role]).items()):
             seen.setdefault((method, path, frozenset(form.fields)), []).append((role, form))
-    failures: list[str] = []
-    sent: set[str] = set()
     for (method, _path, _fields), candidates in seen.items():
         answers = {role: (_send(clients[role], form, {}) if method == "post" else 200) for role, form in candidates}
         allowed = [(role, form) for role, form in candidates if answers[role] not in (403, 404, 405)]
-        # A 404 for everyone (an example id no one has) is still sent: the refusal must hold for any input.
         hidden = [(role, form) for role, form in candidates if answers[role] == 404]
-        for role, form in (allowed or hidden)[:1]:
-            sent.add(route_name(form.action))
-            failures.extend(_sweep(clients[role], role, form))
-            failure = _fuzz(clients[role], role, form)
-            if failure:
-                failures.append(failure)
+        _CHOSEN.extend((allowed or hidden)[:1])
+    return clients, _CHOSEN
+
+
+@pytest.mark.parametrize("shard", range(SHARDS))
+def test_no_web_form_answers_500(db, form_world, shard):
+    clients, chosen = _chosen(form_world)
+    mine = chosen[shard::SHARDS]
+    assert mine, "a shard with no form: lower SHARDS"
+    failures: list[str] = []
+    for role, form in mine:
+        failures.extend(_sweep(clients[role], role, form))
+        failure = _fuzz(clients[role], role, form)
+        if failure:
+            failures.append(failure)
     assert failures == [], "\n".join(failures)
-    # Every form-taking route of the matrices was sent.
+
+
+def test_every_form_taking_route_of_the_matrices_is_sent(db, form_world):
+    _clients, chosen = _chosen(form_world)
+    sent = {route_name(form.action) for _role, form in chosen}
     posted = {
         name
         for name, (method, _t, _e) in [*MATRIX.items(), *STAFF_MATRIX.items()]
