@@ -152,3 +152,33 @@ def test_money_must_be_whole_kroner():
         make(budget={"lines": [{"category": "staff", "amount": 10.5}]})
     with pytest.raises(ValueError):
         make(budget={"amount_applied": "1000"})
+
+
+# --- issue #10, point 5: organisation numbers written with spaces ------------------------------
+
+
+@pytest.mark.parametrize("written", ["964 338 531", "964.338.531", " 964338531 "])
+def test_an_org_number_written_with_spaces_or_dots_is_read_as_its_nine_digits(minimal_call, written):
+    application = make(
+        applicant={"org_number": written, "applicant_type": "municipality", "bank_account": "12345678903"}
+    )
+    assert application.applicant.org_number == "964338531"
+    assert evaluate(minimal_call, application, BEFORE) == []
+
+
+def test_an_org_number_that_is_not_nine_digits_is_kept_as_written_and_refused(minimal_call):
+    application = make(
+        applicant={"org_number": "964 338 53", "applicant_type": "municipality", "bank_account": "12345678903"}
+    )
+    assert application.applicant.org_number == "964 338 53"
+    assert [f.rule_id for f in evaluate(minimal_call, application, BEFORE)] == ["X-R02"]
+
+
+def test_joint_members_and_partners_are_read_the_same_way():
+    application = make(
+        joint={"lead_org_number": "964 338 531", "members": [{"org_number": "821 311 632"}]},
+        partners=[{"kind": "social_entrepreneur", "name": "X", "org_number": "817.920.632"}],
+    )
+    assert application.joint.lead_org_number == "964338531"
+    assert application.joint.members[0].org_number == "821311632"
+    assert application.partners[0].org_number == "817920632"

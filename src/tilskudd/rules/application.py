@@ -15,7 +15,9 @@ import datetime as dt
 from enum import Enum
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, StrictInt
+
+from tilskudd.rules.validators import digits_only
 
 FORMAT_VERSION = "tilskudd.application/1"
 
@@ -27,6 +29,20 @@ Nok = Annotated[StrictInt, Field(ge=0, le=MAX_NOK, description="Whole NOK")]
 #: A date in the application (founded, registered): within 1800–2100, so that date arithmetic on it
 #: (an organisation's age, C4-R02) cannot overflow; 9999-12-31 plus two years was a 500.
 Date = Annotated[dt.date, Field(ge=dt.date(1800, 1, 1), le=dt.date(2100, 12, 31))]
+
+
+def _org_number_digits(value: str) -> str:
+    """'821 311 632' and '821.311.632' are 821311632: one number for the allow-list, MOD11 and grantors.
+
+    Only a value that is nine digits once its spaces and dots are gone is changed; anything else is
+    kept as written, so that the identifier check (X-R02) shows the applicant what they typed.
+    """
+    digits = digits_only(value)
+    return digits if len(digits) == 9 and digits.isascii() and digits.isdigit() else value
+
+
+#: An organisation number as people write it, read as its nine digits (issue #10, point 5).
+OrgNumber = Annotated[str, AfterValidator(_org_number_digits)]
 #: A budget year; strict so that ``false`` or ``2030.0`` is an error, not year 0 or a guess.
 Year = Annotated[StrictInt, Field(ge=2000, le=2100, description="The budget year")]
 
@@ -66,7 +82,7 @@ class CountyPresence(_Model):
 class Applicant(_Model):
     """The applying organisation (*søker*)."""
 
-    org_number: str = Field(description="Organisation number, 9 digits (MOD11)")
+    org_number: OrgNumber = Field(description="Organisation number, 9 digits (MOD11)")
     name: str = ""
     applicant_type: ApplicantType
     org_form: str | None = Field(default=None, description="Enhetsregisteret code: KOMM, FYLK, FLI, STI, AS …")
@@ -93,14 +109,14 @@ class Contact(_Model):
 
 
 class JointMember(_Model):
-    org_number: str
+    org_number: OrgNumber
     name: str = ""
 
 
 class JointApplication(_Model):
     """A joint application (*felles søknad*): the lead takes project responsibility and signs."""
 
-    lead_org_number: str
+    lead_org_number: OrgNumber
     members: list[JointMember] = Field(min_length=1)
 
 
@@ -109,7 +125,7 @@ class Partner(_Model):
 
     kind: str
     name: str
-    org_number: str | None = None
+    org_number: OrgNumber | None = None
     org_form: str | None = None
     contact_person: str | None = None
     description: str | None = None
