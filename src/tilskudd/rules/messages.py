@@ -219,8 +219,8 @@ def must_be_email(label: Text) -> Message:
 
 def must_be_phone(label: Text) -> Message:
     return Message(
-        f"«{label.nb}» må være et telefonnummer med minst 8 siffer.",
-        f"'{label.en or label.nb}' must be a phone number with at least 8 digits.",
+        f"«{label.nb}» må være et telefonnummer med 8 til 15 siffer, som 22 24 90 90 eller +47 22 24 90 90.",
+        f"'{label.en or label.nb}' must be a phone number of 8 to 15 digits, like 22 24 90 90 or +47 22 24 90 90.",
     )
 
 

@@ -59,7 +59,12 @@ from tilskudd.rules.schema import (
     StipendCapCheck,
     Text,
 )
-from tilskudd.rules.validators import is_valid_bank_account, is_valid_org_number
+from tilskudd.rules.validators import (
+    is_valid_bank_account,
+    is_valid_email,
+    is_valid_org_number,
+    is_valid_phone,
+)
 
 GENERAL_RULE_DEADLINE = "X-R01"
 GENERAL_RULE_IDENTIFIERS = "X-R02"
@@ -76,8 +81,6 @@ ORG_FORM_TYPES: dict[str, set[ApplicantType]] = {
     "STAT": {ApplicantType.STATE_AGENCY},
 }
 
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-PHONE = re.compile(r"^\+?[0-9 ]{8,15}$")
 CASE_NUMBER = re.compile(r"^\d{2,4}[-/]\d{1,6}(-\d+)?$")
 #: One part of a path with a key: ``attachments[statutes]``.
 INDEXED = re.compile(r"^(?P<name>[a-z_]+)\[(?P<key>[^\]]+)\]$")
@@ -388,9 +391,9 @@ def _value_check(field: FormField, path: str) -> ValueCheck | None:
     if kind is FieldType.DATE:
         return _unless(is_iso_date, rule, msg.must_be_date, label, path)
     if kind is FieldType.EMAIL:
-        return _unless(_matches(EMAIL), rule, msg.must_be_email, label, path)
+        return _unless(is_valid_email, rule, msg.must_be_email, label, path)
     if kind is FieldType.PHONE:
-        return _unless(_matches(PHONE), rule, msg.must_be_phone, label, path)
+        return _unless(is_valid_phone, rule, msg.must_be_phone, label, path)
     if kind is FieldType.CASE_NUMBER:
         return _unless(_matches(CASE_NUMBER), rule, msg.must_be_case_number, label, path)
     if kind is FieldType.ORG_NUMBER:

@@ -90,6 +90,64 @@ def _birth_date(digits: str) -> dt.date | None:
         return None
 
 
+# --- e-mail addresses and phone numbers (issue #10, point 8) ----------------------------------
+#
+# The project has neither ``email-validator`` nor ``phonenumbers``, and Django's validators cannot be
+# used here (no Django in the rule engine), so these are strict, documented patterns of their own.
+
+#: The local part (before @): RFC 5322 dot-atoms — letters (also æøå and other letters, RFC 6531), digits
+#: and ! # $ % & ' * + / = ? ^ _ ` { | } ~ -, in runs separated by single dots; no quoted strings.
+_EMAIL_ATOM = r"[\w!#$%&'*+/=?^`{|}~-]+"
+_EMAIL_LOCAL = re.compile(rf"{_EMAIL_ATOM}(?:\.{_EMAIL_ATOM})*")
+#: One domain label: letters (also IDN letters like in «bærum.kommune.no»), digits and inner hyphens.
+_DOMAIN_LABEL = re.compile(r"(?!-)[^\W_](?:[^\W_]|-){0,62}(?<!-)")
+#: The top-level domain: letters only (no, com, example) or an ACE form (xn--…), at least two characters.
+_TOP_LEVEL = re.compile(r"[^\W\d_]{2,63}|xn--[a-z0-9-]{1,59}", re.IGNORECASE)
+
+
+def is_valid_email(value: str) -> bool:
+    """An e-mail address as people use them: ``name@kommune.no``, ``ola.nordmann+tilskudd@bærum.kommune.no``.
+
+    One @; a local part of dot-atoms (at most 64 characters); a domain of at least two labels separated by
+    single dots, each label 1–63 letters, digits or inner hyphens, the last a top-level domain of letters;
+    at most 254 characters in all. No spaces, commas (``navn@example,org``), quotes, IP-address domains
+    or comments: an address a grantor's letter could be sent to.
+    """
+    if not isinstance(value, str) or len(value) > 254 or value.count("@") != 1:
+        return False
+    local, domain = value.split("@")
+    if len(local) > 64 or not _EMAIL_LOCAL.fullmatch(local):
+        return False
+    labels = domain.split(".")
+    if len(labels) < 2 or not all(_DOMAIN_LABEL.fullmatch(label) for label in labels):
+        return False
+    return bool(_TOP_LEVEL.fullmatch(labels[-1]))
+
+
+#: Digits in groups separated by single spaces or hyphens, after an optional + (or 00) for a country code.
+_PHONE = re.compile(r"(?P<plus>\+)?(?P<digits>[0-9]+(?:[ -][0-9]+)*)")
+
+
+def is_valid_phone(value: str) -> bool:
+    """A phone number: 8 to 15 digits (E.164 allows at most 15), as people write them.
+
+    ``22 24 90 90``, ``912 34 567``, ``+47 22 24 90 90``, ``0047 22249090``, ``22-24-90-90``. Digits may be
+    grouped with single spaces or hyphens; a + may only open the number. Letters, brackets, dots,
+    extensions and double separators are refused, and so are fewer than 8 or more than 15 digits.
+    """
+    if not isinstance(value, str):
+        return False
+    match = _PHONE.fullmatch(value)
+    if match is None:
+        return False
+    digits = re.sub(r"[ -]", "", match["digits"])
+    if not digits.isascii():
+        return False
+    if match["plus"] is None and digits.startswith("00"):
+        digits = digits[2:]  # 0047 … is +47 …
+    return 8 <= len(digits) <= 15
+
+
 def format_org_number(value: str) -> str:
     """'974760843' → '974 760 843'."""
     digits = digits_only(value)
