@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import math
 import re
-from fractions import Fraction
 
 import pytest
 
 from tests.conftest import CALLS_DIR, ROOT, oslo
+from tilskudd.core.formatting import format_nok
 from tilskudd.rules import Application, evaluate, load_call_file
 from tilskudd.rules.reference import g_on
 from tilskudd.rules.reference.rule_list import rule_list
@@ -148,14 +147,17 @@ def test_fifteen_participants_pass_and_fourteen_do_not(call, number):
 def test_areas_1_and_2_have_no_minimum_of_15(call, number):
     data = area(number)
     data["answers"]["participants"] = 5
+    data["budget"]["stipend"].update(participants_25_or_over=3, participants_under_25=2, amount_applied=300000)
     assert check(call, data) == []
 
 
-# --- C0-R18 area 1 stipend cap: 1 G per participant-year, 2/3 under 25 ------------
+# --- C0-R18 area 1 stipend cap: 1 G per participant per year, whatever the age -----
+# The seed: the stipend is 2 G a year, participants under 25 receive 2/3 of it, and the
+# municipality may apply for up to 1 G per participant per year; the rest is its own.
 
 
 def area_1_cap(call, over_25: int, under_25: int) -> int:
-    return math.floor(g_on_deadline(call) * (over_25 + under_25 * Fraction(2, 3)))
+    return g_on_deadline(call) * (over_25 + under_25)
 
 
 def test_area_1_stipend_exactly_at_the_cap_passes_and_one_krone_more_fails(call):
@@ -178,19 +180,57 @@ def test_area_1_cap_uses_the_g_in_force_on_the_deadline(call):
     assert "01.05.2018" in finding.message_nb
 
 
-def test_area_1_cap_for_participants_under_25_is_two_thirds_of_g(call):
+def test_area_1_municipality_may_apply_for_a_full_g_for_participants_under_25(call):
     data = area("1")
-    cap = area_1_cap(call, 0, 3)
-    assert cap == 2 * g_on_deadline(call)  # 3 × 2/3 G
-    data["budget"]["stipend"] = {"participants_25_or_over": 0, "participants_under_25": 3, "amount_applied": cap}
+    g = g_on_deadline(call)
+    data["budget"]["stipend"] = {"participants_25_or_over": 0, "participants_under_25": 3, "amount_applied": 3 * g}
+    assert check(call, data) == []  # not 3 × 2/3 G: that is what they receive, not what may be applied for
+    data["budget"]["stipend"]["amount_applied"] = 3 * g + 1
+    [finding] = check(call, data)
+    assert (finding.rule_id, finding.field) == ("C0-R18", "budget.stipend.amount_applied")
+    assert format_nok(3 * g) in finding.message_nb
+
+
+def test_area_1_cap_counts_one_year_at_most(call):
+    data = area("1")
+    g = g_on_deadline(call)
+    data["budget"]["stipend"] = {"participants_25_or_over": 2, "participants_under_25": 0, "years": 3, "amount_applied": 2 * g}
     assert check(call, data) == []
-    data["budget"]["stipend"]["amount_applied"] = cap + 1
+    data["budget"]["stipend"]["amount_applied"] = 2 * g + 1  # three years do not make the cap 6 G
     assert found(check(call, data)) == [("C0-R18", "budget.stipend.amount_applied")]
+    data["budget"]["stipend"].update(years=0.5, amount_applied=g)  # half a year: half the cap
+    assert check(call, data) == []
+    data["budget"]["stipend"]["amount_applied"] = g + 1
+    assert found(check(call, data)) == [("C0-R18", "budget.stipend.amount_applied")]
+
+
+def test_area_1_cap_counts_no_more_participants_than_the_project_has(call):
+    data = area("1")
+    g = g_on_deadline(call)
+    data["answers"]["participants"] = 14
+    data["budget"]["stipend"] = {"participants_25_or_over": 10, "participants_under_25": 10, "amount_applied": 14 * g}
+    assert check(call, data) == []
+    data["budget"]["stipend"]["amount_applied"] = 14 * g + 1  # 20 heads in the stipend, 14 in the project
+    assert found(check(call, data)) == [("C0-R18", "budget.stipend.amount_applied")]
+
+
+def test_the_call_page_states_the_area_1_cap_without_an_age_factor(call):
+    from tilskudd.calls import presentation as p
+    from tilskudd.rules.schema import StipendCapCheck
+
+    [cap] = [c for c in call.checks if isinstance(c, StipendCapCheck) and c.rule == "C0-R18"]
+    line = p.describe_check(cap, call, "nb")
+    details = [str(detail) for detail in line.details]
+    assert "høyst 1 G i stipend per deltaker per år" in line.text
+    assert "Stønaden regnes for høyst 1 år per deltaker." in details
+    assert "Det kan ikke søkes om stønad for flere deltakere enn prosjektet har." in details
+    assert not any("2/3" in text for text in [line.text, *details])
 
 
 def test_the_reading_of_the_cap_is_written_down(call):
     readings = {reading.rule: reading.text.nb for reading in call.readings}
-    assert "2/3" in readings["C0-R18"]
+    assert "uansett alder" in readings["C0-R18"]
+    assert "inntil ett år" in readings["C0-R18"]
     assert "søknadsfristen" in readings["C0-R18"]
 
 

@@ -265,3 +265,28 @@ def test_the_stipend_part_is_capped_where_the_engine_caps_it(world):
     with pytest.raises(frames.AllocationRefused) as refused:
         frames.set_allocation(world.staff["caseworker"], area_one.pk, year, cap.amount + 1)
     assert "taket" in refused.value.reason_nb
+
+
+def test_the_assistant_caps_the_stipend_at_one_g_a_participant_for_one_year_and_the_projects_head_count(world):
+    """C0-R18 (issue #10 point 1): under-25s count a full G; more years or heads than allowed do not raise the cap."""
+    import copy
+
+    from tilskudd.rules.reference import g_on
+    from tilskudd.rules.schema import OSLO
+
+    call, year, apps = c0(world)
+    area_one = apps[0]
+    definition = area_one.call_version.parsed()
+    g = g_on(definition.deadline.instant.astimezone(OSLO).date()).amount
+    content = copy.deepcopy(area_one.submitted_content)
+    content["answers"]["participants"] = 5
+    content["budget"]["stipend"] = {
+        "participants_25_or_over": 0,
+        "participants_under_25": 8,
+        "years": 2,
+        "amount_applied": 5 * g + 100_000,
+    }
+    area_one.submitted_content = content
+    cap = caps.cap_of(area_one)
+    assert cap.amount == content["budget"]["amount_applied"] - 100_000  # 5 participants × 1 G × 1 year
+    assert "C0-R18" in cap.reason_nb

@@ -631,14 +631,28 @@ def _compile_partner(check: PartnerCheck, call: CallDefinition, labels: _Labels,
     return run_partner
 
 
-def stipend_cap(check: StipendCapCheck, stipend, g_amount: int) -> int:
+def stipend_cap(check: StipendCapCheck, stipend, g_amount: int, participants: Any = None) -> int:
     """The largest participant stipend a call accepts (C0-R18, C0-R19): G × participant-years, whole NOK.
 
-    Shared by the engine's check and the allocation assistant's caps, so both use one formula.
+    The years count at most ``check.max_years``; the head count at most ``participants`` (the
+    project's number of participants, when the call names that field and the application gives
+    it), those counting in full first. Shared by the engine's check and the allocation
+    assistant's caps, so both use one formula.
     """
     factor = check.under_age_factor if check.under_age_factor is not None else 1
-    participant_years = stipend.participants_25_or_over + stipend.participants_under_25 * factor
-    return math.floor(g_amount * check.g_per_participant_year * participant_years * Fraction(str(stipend.years)))
+    over, under = stipend.participants_25_or_over, stipend.participants_under_25
+    if isinstance(participants, int) and not isinstance(participants, bool):
+        over = min(over, max(participants, 0))
+        under = min(under, max(participants, 0) - over)
+    years = Fraction(str(stipend.years))
+    if check.max_years is not None:
+        years = min(years, check.max_years)
+    return math.floor(g_amount * check.g_per_participant_year * (over + under * factor) * years)
+
+
+def stipend_participants(check: StipendCapCheck, application: Application) -> Any:
+    """The project's number of participants the stipend may count (``check.participants_field``), or None."""
+    return compile_path(check.participants_field)(application) if check.participants_field else None
 
 
 @COMPILERS.register(StipendCapCheck)
@@ -653,7 +667,7 @@ def _compile_stipend_cap(check: StipendCapCheck, call: CallDefinition, labels: _
         if not g_found:
             g_found.append(g_on(deadline_day))
         g = g_found[0]
-        cap = stipend_cap(check, stipend, g.amount)
+        cap = stipend_cap(check, stipend, g.amount, stipend_participants(check, application))
         if stipend.amount_applied > cap:
             text = own or msg.stipend_above_cap(stipend.amount_applied, cap, g.amount, g.valid_from)
             out.append(make(text, "budget.stipend.amount_applied"))

@@ -237,6 +237,27 @@ def _stipend_cap(check: StipendCapCheck, call: CallDefinition, language: str | N
                 )
             )
         )
+    if check.max_years is not None:
+        years = format_fraction(check.max_years, language)
+        details.append(
+            phrase(
+                pick(
+                    language,
+                    f"Stønaden regnes for høyst {years} år per deltaker.",
+                    f"The stipend counts at most {years} year{'' if check.max_years == 1 else 's'} per participant.",
+                )
+            )
+        )
+    if check.participants_field is not None:
+        details.append(
+            phrase(
+                pick(
+                    language,
+                    "Det kan ikke søkes om stønad for flere deltakere enn prosjektet har.",
+                    "No stipend may be applied for more participants than the project has.",
+                )
+            )
+        )
     details.append(g_explained(call, language))
     return sentence
 

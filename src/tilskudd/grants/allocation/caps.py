@@ -19,7 +19,7 @@ from tilskudd.applications.models import Application
 from tilskudd.casework.facts import applied_for as applied_of  # the case's column (issue #9)
 from tilskudd.core.formatting import format_nok, format_number
 from tilskudd.rules.application import Application as Exchange
-from tilskudd.rules.plan import compile_condition
+from tilskudd.rules.plan import compile_condition, stipend_participants
 from tilskudd.rules.plan import stipend_cap as engine_stipend_cap
 from tilskudd.rules.reference import g_on
 from tilskudd.rules.registry import Registry
@@ -41,10 +41,10 @@ from tilskudd.rules.schema import (
 __all__ = ["CAPS", "Cap", "Capping", "applied_of", "cap_of", "no_cap", "stipend_cap"]
 
 
-def stipend_cap(check: StipendCapCheck, definition, stipend) -> int:
+def stipend_cap(check: StipendCapCheck, definition, stipend, participants: Any = None) -> int:
     """The largest stipend the engine accepts (C0-R18/C0-R19), with the G in force on the call's deadline."""
     deadline_day = definition.deadline.instant.astimezone(OSLO).date()
-    return engine_stipend_cap(check, stipend, g_on(deadline_day).amount)
+    return engine_stipend_cap(check, stipend, g_on(deadline_day).amount, participants)
 
 
 @dataclass(frozen=True)
@@ -127,7 +127,7 @@ def cap_stipend(check: StipendCapCheck, capping: Capping) -> None:
     stipend = capping.exchange.budget.stipend
     if stipend is None:
         return
-    most = stipend_cap(check, capping.definition, stipend)
+    most = stipend_cap(check, capping.definition, stipend, stipend_participants(check, capping.exchange))
     if stipend.amount_applied > most:
         cut = capping.applied - (stipend.amount_applied - most)
         if cut < capping.amount:
