@@ -128,7 +128,7 @@ def test_validate_names_each_problem_with_its_path_and_what_was_expected(run, tm
     del data["signing"]
     bad.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     code, out, _ = run("calls", "validate", MINIMAL, bad)
-    assert code == 1
+    assert code == 2
     assert f"ok: {MINIMAL}" in out
     assert f"{bad}: the call definition is not valid (3 problem(s))" in out
     assert "grantor.org_number: '987879697' is not a valid organisation number" in out
@@ -141,7 +141,7 @@ def test_validate_refuses_broken_yaml_and_missing_files(run, tmp_path):
     broken = tmp_path / "broken.yaml"
     broken.write_text("id: [unclosed\n", encoding="utf-8")
     code, out, _ = run("calls", "validate", broken, tmp_path / "missing.yaml")
-    assert code == 1
+    assert code == 2
     assert "not valid YAML" in out
     assert "cannot read the file" in out
     assert "2 av 2 fil(er)" in out
@@ -150,7 +150,7 @@ def test_validate_refuses_broken_yaml_and_missing_files(run, tmp_path):
 def test_validate_refuses_two_files_with_the_same_id(run, tmp_path):
     copy = call_variant(tmp_path, "copy")
     code, out, _ = run("calls", "validate", MINIMAL, copy)
-    assert code == 1
+    assert code == 2
     assert f"{copy}: id-en «test-minimal» er allerede brukt av {MINIMAL}" in out
 
 
@@ -172,7 +172,7 @@ def test_load_loads_nothing_when_a_file_is_invalid(db, run, tmp_path):
 
     bad = call_variant(tmp_path, "bad", frame={"rule": "C0-R01", "amount": -1})
     code, _, err = run("calls", "load", MINIMAL, bad)
-    assert code == 1
+    assert code == 2
     assert "Nothing was loaded" in err
     assert not Call.objects.exists()
 

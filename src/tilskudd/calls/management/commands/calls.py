@@ -21,7 +21,8 @@ from tilskudd.rules.loading import CallFileError, load_call_file
 from tilskudd.rules.messages import APPLICANT_TYPE_NAMES
 from tilskudd.rules.schema import OSLO, CallDefinition, Text
 
-EXIT_INVALID = 1
+#: A call file that cannot be used is unreadable input, as for ``tilskudd check`` (issue #10 point 10).
+EXIT_INVALID = 2
 EXIT_INPUT = 2
 
 

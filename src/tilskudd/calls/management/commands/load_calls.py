@@ -19,7 +19,10 @@ class Command(BaseCommand):
             raise CommandError(f"No call files found in {settings.CALLS_DIR}.")
         try:
             results = load_call_files(paths, new_version=new_version)
-        except (CallFilesError, CallInUseError) as error:
+        except CallFilesError as error:
+            # A malformed file is unreadable input: exit code 2, as ``tilskudd calls validate`` (issue #10).
+            raise CommandError(f"Nothing was loaded.\n{error}", returncode=2) from None
+        except CallInUseError as error:
             raise CommandError(f"Nothing was loaded.\n{error}") from None
         for result in results:
             self.stdout.write(f"{result.slug}: {result.outcome.value} (version {result.version})")
