@@ -60,7 +60,7 @@ def test_the_reading_of_the_spec_is_in_the_file(call):
 def test_frame_deadline_and_answer(call):
     assert (call.frame.amount, call.frame.previous_year_amount) == (41_900_000, 38_800_000)
     assert call.deadline.time_given is True
-    assert call.deadline.instant == oslo(2026, 1, 21, 23, 59)
+    assert call.deadline.instant == oslo(2026, 1, 21, 23, 59, 59)
     assert "mars 2026" in call.answer_expected.nb
     assert any("§ 1-4 h" in note.text.nb and "§ 1-6 c" in note.text.nb for note in call.legal_basis)
 
@@ -68,12 +68,35 @@ def test_frame_deadline_and_answer(call):
 # --- deadline (C4-R01, X-R01) ----------------------------------------------------------------
 
 
-def test_on_time_at_23_59_and_late_one_second_after(call):
+def test_kl_23_59_counts_the_whole_minute_and_midnight_is_late(call):
+    # «kl. 23.59» is read as up to and including 23:59:59, as a date-only deadline is (issue #10, point 4).
     assert found(call, example(), oslo(2026, 1, 21, 23, 59, 0)) == []
-    assert found(call, example(), oslo(2026, 1, 21, 23, 59, 1)) == [("X-R01", "error", "")]
+    assert found(call, example(), oslo(2026, 1, 21, 23, 59, 30)) == []
+    assert found(call, example(), oslo(2026, 1, 21, 23, 59, 59)) == []
+    assert found(call, example(), oslo(2026, 1, 22, 0, 0, 0)) == [("X-R01", "error", "")]
     # The server's clock decides in Oslo time, whatever zone the instant is given in.
-    in_utc = dt.datetime(2026, 1, 21, 22, 59, 30, tzinfo=dt.timezone.utc)
+    in_utc = dt.datetime(2026, 1, 21, 23, 0, 0, tzinfo=dt.timezone.utc)
     assert found(call, example(), in_utc) == [("X-R01", "error", "")]
+    assert found(call, example(), in_utc - dt.timedelta(seconds=1)) == []
+
+
+def test_the_call_page_says_how_kl_23_59_is_read(call):
+    from tilskudd.calls import presentation as p
+
+    now = oslo(2026, 1, 10, 12, 0)
+    lines = [line.text for line in p.call_page(call, "nb", now).block("frist").lines]
+    assert lines[0] == "Søknaden må være sendt inn senest 21.01.2026 kl. 23:59:59 (norsk tid)."
+    assert lines[1] == (
+        "Utlysningen oppgir fristen som kl. 23.59. Hele dette minuttet er med: "
+        "en søknad som er sendt inn til og med kl. 23:59:59, er i tide."
+    )
+    english = p.call_page(call, "en", now).block("frist").lines[1].text
+    assert english == (
+        "The call gives the deadline as 23.59. The whole of that minute counts: "
+        "an application submitted up to 23:59:59 is on time."
+    )
+    readings = [line.text for line in p.call_page(call, "nb", now).block("tolkninger").lines]
+    assert any(text.startswith("Fristen «kl. 23.59» regnes til og med kl. 23:59:59") for text in readings)
 
 
 # --- three years old on the date of application (C4-R03) ------------------------------------

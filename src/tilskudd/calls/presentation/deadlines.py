@@ -10,7 +10,7 @@ from tilskudd.core.phrases import Phrase, phrase
 from tilskudd.core.phrases import date_moment as format_date
 from tilskudd.core.phrases import datetime_moment as format_datetime
 from tilskudd.core.text import pick
-from tilskudd.rules.schema import CallDefinition
+from tilskudd.rules.schema import OSLO, CallDefinition
 
 
 def deadline_block(call: CallDefinition, language: str | None, now: dt.datetime) -> Block:
@@ -35,6 +35,23 @@ def deadline_block(call: CallDefinition, language: str | None, now: dt.datetime)
                         "Vi regner derfor fristen til og med kl. 23:59:59 denne dagen.",
                         "The call text gives no time of day for the deadline, "
                         "so we count the deadline as running until 23:59:59 that day.",
+                    )
+                ),
+                (deadline.rule,),
+            )
+        )
+    elif deadline.instant.astimezone(OSLO).second == 59:
+        # A call that writes «kl. 23.59» means the whole minute (issue #10, point 4): the file gives 23:59:59.
+        minute = deadline.instant.astimezone(OSLO).strftime("%H.%M")
+        lines.append(
+            Line(
+                phrase(
+                    pick(
+                        language,
+                        f"Utlysningen oppgir fristen som kl. {minute}. Hele dette minuttet er med: "
+                        f"en søknad som er sendt inn til og med kl. {minute.replace('.', ':')}:59, er i tide.",
+                        f"The call gives the deadline as {minute}. The whole of that minute counts: "
+                        f"an application submitted up to {minute.replace('.', ':')}:59 is on time.",
                     )
                 ),
                 (deadline.rule,),
