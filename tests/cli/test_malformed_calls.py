@@ -13,6 +13,7 @@ from itertools import count
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -147,6 +148,17 @@ def test_a_rule_id_that_does_not_exist_is_refused(run, tmp_path):
     code, out, _ = run("calls", "validate", path)
     assert code == 2
     assert re.search(r"line \d+, [\w.]+\.rule: the rule id 'C0-R99' is not in the project's rule list", out)
+
+
+@pytest.mark.parametrize("text", ["", "- a\n- list\n", "bare word\n"])
+def test_a_file_without_a_mapping_at_the_top_is_refused_at_line_1(run, tmp_path, text):
+    path = tmp_path / "top.yaml"
+    path.write_text(text, encoding="utf-8")
+    code, out, err = run("calls", "validate", path)
+    assert code == 2
+    assert "Traceback" not in out + err
+    assert f"{path}: the call definition is not valid" in out
+    assert "line 1, (top): expected a mapping of keys (id, title, frame, …) at the top" in out
 
 
 def test_load_refuses_a_malformed_file_with_exit_code_2_and_loads_nothing(db, run, tmp_path):

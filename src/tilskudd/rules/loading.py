@@ -213,6 +213,9 @@ def load_call_file(path: str | Path) -> CallDefinition:
     except (OSError, UnicodeDecodeError) as error:
         raise CallFileError(str(path), [Problem("", f"cannot read the file: {error}")]) from None
     data = read_yaml(text, str(path))
+    if not isinstance(data, dict):  # an empty file, or a list or a word at the top
+        message = "expected a mapping of keys (id, title, frame, …) at the top"
+        raise CallFileError(str(path), [Problem("(top)", message, 1)])
     return parse_call(data, str(path), _compose(text))
 
 
