@@ -104,6 +104,15 @@ def not_in_voluntary_register() -> Message:
     )
 
 
+def registered_after_application(registered: dt.date, today: dt.date) -> Message:
+    return Message(
+        "Organisasjonen må være registrert i Frivillighetsregisteret på søknadsdatoen. "
+        f"Den ble registrert {format_date(registered)}, og søknadsdatoen er {format_date(today)}.",
+        "The organisation must be registered in the Register of Non-Profit Organisations on the date of application. "
+        f"It was registered on {registered.isoformat()} and the date of application is {today.isoformat()}.",
+    )
+
+
 def founding_date_missing() -> Message:
     return Message(
         "Oppgi datoen organisasjonen ble stiftet. Utlysningen stiller krav til hvor lenge den har eksistert.",

@@ -868,6 +868,16 @@ class CallPlan:
             registration = applicant.voluntary_register
             if registration is None or not registration.registered:
                 out.append(finding(register.rule, msg.not_in_voluntary_register(), "applicant.voluntary_register"))
+            elif registration.registered_on is not None:
+                today = at.astimezone(OSLO).date()  # the date of application, judged in Oslo (as the age check)
+                if registration.registered_on > today:
+                    out.append(
+                        finding(
+                            register.rule,
+                            msg.registered_after_application(registration.registered_on, today),
+                            "applicant.voluntary_register.registered_on",
+                        )
+                    )
         if self.minimum_age:
             self._minimum_age(applicant.founded_on, at, out)
         if self.national_presence:
