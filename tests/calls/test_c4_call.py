@@ -135,6 +135,29 @@ def test_the_too_young_message_names_the_dates(call):
     assert "01.06.2023" in finding.message_nb and "15.01.2026" in finding.message_nb
 
 
+# --- registered in Frivillighetsregisteret on the date of application (C4-R03) ----------------
+
+
+@pytest.mark.parametrize(
+    ("registered_on", "late"),
+    [("2026-01-15", False), ("2026-01-16", True)],  # on the day of application is in time; the day after is not
+)
+def test_registered_in_the_voluntary_register_on_the_date_of_application(call, registered_on, late):
+    data = example()
+    data["applicant"]["voluntary_register"]["registered_on"] = registered_on
+    expected = [("C4-R03", "error", "applicant.voluntary_register.registered_on")] if late else []
+    assert found(call, data) == expected
+
+
+def test_the_late_registration_message_names_the_dates(call):
+    data = example()
+    data["applicant"]["voluntary_register"]["registered_on"] = "2026-01-20"
+    [finding] = evaluate(call, Application.model_validate(data), BEFORE)
+    assert finding.rule_id == "C4-R03"
+    assert "registrert i Frivillighetsregisteret på søknadsdatoen" in finding.message_nb
+    assert "20.01.2026" in finding.message_nb and "15.01.2026" in finding.message_nb
+
+
 # --- national presence (C4-R04) --------------------------------------------------------------
 
 
@@ -183,6 +206,22 @@ def test_missing_statutes_warn_but_do_not_stop_the_application(call):
     assert "overgangsordning" in findings[0].message_nb
     assert "tilskuddsbrevet" in findings[0].message_nb
     assert "transition rule" in findings[0].message_en
+
+
+def test_statutes_that_do_not_ensure_representation_are_an_error_even_in_2026(call):
+    data = example()
+    data["answers"]["statutes_representation"] = False
+    findings = evaluate(call, Application.model_validate(data), BEFORE)
+    assert [(f.rule_id, f.severity.value, f.field) for f in findings] == [
+        ("C4-R05", "error", "answers.statutes_representation")
+    ]
+    assert "Overgangsordningen i 2026 gjelder bare dokumentasjonen, ikke kravet." in findings[0].message_nb
+    # Without the statutes too: the error stays, the missing document is still only a warning.
+    data["attachments"] = [a for a in data["attachments"] if a["kind"] != "statutes"]
+    assert found(call, data) == [
+        ("C4-R05", "error", "answers.statutes_representation"),
+        ("C4-R05", "warning", "attachments[statutes]"),
+    ]
 
 
 def test_the_grant_letter_carries_the_statutes_condition_by_default(call):
