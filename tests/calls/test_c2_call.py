@@ -156,6 +156,33 @@ def test_operating_grant_costs_are_a_category_of_their_own(call):
     assert found(call, with_budget(lines, 40000)) == []
 
 
+# --- operating grants only from the municipalities (C2-R04; issue #10, point 3) -------------------
+
+IMDI = "987879696"
+TROMSO = "940101808"
+
+
+@pytest.mark.parametrize(("grantor", "errors"), [(TROMSO, []), (IMDI, ["C2-R04", "C2-R04"])])
+def test_only_the_municipalities_give_operating_grants(call, grantor, errors):
+    data = example("driftstilskudd-fra-kommunen-godkjent.json") | {"grantor": grantor}
+    findings = evaluate(call, Application.model_validate(data), BEFORE)
+    assert [f.rule_id for f in findings if f.severity.value == "error"] == errors
+    if errors:
+        assert findings[0].field == "answers.support_kind"
+        assert findings[0].message_nb.startswith("IMDi gir ikke driftstilskudd. Bare kommunene kan gi driftstilskudd")
+        assert findings[1].field == "budget.lines[0].category"
+
+
+def test_imdi_may_fund_projects_and_measures_but_not_operating_costs(call):
+    data = example("driftstilskudd-fra-kommunen-godkjent.json") | {"grantor": IMDI}
+    data["answers"] = data["answers"] | {"support_kind": "measure"}
+    # The answer is a measure now; the budget line for running the organisation is still an error.
+    assert found(call, Application.model_validate(data)) == [("C2-R04", "error", "budget.lines[0].category")]
+    data["budget"] = copy.deepcopy(data["budget"])
+    data["budget"]["lines"][0]["category"] = "activities"
+    assert found(call, Application.model_validate(data)) == []
+
+
 # --- costs (C2-R05, C2-R06) ------------------------------------------------------------------
 
 

@@ -710,6 +710,9 @@ class CallPlan:
         self.grantor_checked = "grantor" not in asked
         self.grantor_numbers = frozenset(call.grantor_org_numbers())
         self.grantor_rule = call.local_grantors.rule if call.local_grantors else call.frame.rule
+        # what only the local grantors fund, applied for from the call's own grantor (C2-R04)
+        self.own_grantor = call.grantor.org_number
+        self.local_only = call.local_grantors.local_only if call.local_grantors else None
         # the priority areas
         self.areas = call.areas
         self.area_ids = frozenset(area.id for area in call.areas.items) if call.areas else frozenset()
@@ -740,6 +743,19 @@ class CallPlan:
             steps = self._steps[areas] = (fields, checks)
         return steps
 
+    def _local_only(self, application: Application, out: Out) -> None:
+        """An application to the call's own grantor for what only the local grantors fund is an error (C2-R04)."""
+        only = self.local_only
+        assert only is not None
+        text = custom_message(only)
+        assert text is not None
+        if only.field and only.values and compile_path(only.field)(application) in only.values:
+            out.append(finding(only.rule, text, only.field))
+        if only.categories:
+            for index, line in enumerate(application.budget.lines):
+                if line.category in only.categories:
+                    out.append(finding(only.rule, text, f"budget.lines[{index}].category"))
+
     def evaluate(self, application: Application, at: dt.datetime) -> list[Finding]:
         out: Out = []
         if at > self.deadline:
@@ -750,6 +766,8 @@ class CallPlan:
             chosen = application.grantor
             if chosen is not None and chosen not in self.grantor_numbers:
                 out.append(finding(self.grantor_rule, msg.unknown_grantor(chosen), "grantor"))
+        if self.local_only is not None and application.grantor == self.own_grantor:
+            self._local_only(application, out)
         if self.areas is not None:
             self._areas(application, out)
 

@@ -88,6 +88,27 @@ class Grantor(_Model):
         return value
 
 
+class LocalOnly(_Model):
+    """What only the local grantors may fund; applied for from the call's own grantor, it is an error.
+
+    C2-R04: only the municipalities give operating grants to local immigrant organisations; IMDi funds
+    projects, single measures and activities. ``field`` with ``values``: an answer that asks for it;
+    ``categories``: budget categories only the local grantors fund. ``message`` says why, and what to do.
+    """
+
+    rule: RuleId
+    field: str | None = None
+    values: list[Any] = Field(default_factory=list)
+    categories: list[str] = Field(default_factory=list)
+    message: Text
+
+    @model_validator(mode="after")
+    def _something(self) -> LocalOnly:
+        if not (self.field and self.values) and not self.categories:
+            raise ValueError("local_only needs a field with values, or categories")
+        return self
+
+
 class LocalGrantors(_Model):
     """Municipalities that run their own local calls under this call's rules (C2-R02)."""
 
@@ -95,6 +116,7 @@ class LocalGrantors(_Model):
     share_percent: Annotated[int, Field(ge=0, le=100)]
     municipalities: list[Grantor] = Field(min_length=1)
     note: Text | None = None
+    local_only: LocalOnly | None = None
 
 
 # --- money ---------------------------------------------------------------------
