@@ -93,6 +93,22 @@ def test_check_ok(loaded, client):
     }
 
 
+@pytest.mark.parametrize("written", ["821311632", "821 311 632", "821.311.632"])
+def test_an_org_number_written_with_spaces_is_on_the_allow_list(db, client, written):
+    # issue #10, point 5: the API reads "821 311 632" as 821311632 before C1's allow-list and MOD11.
+    from tests.builders import load_calls
+    from tests.conftest import CALLS_DIR, ROOT
+
+    load_calls([CALLS_DIR / "fag-og-yrkesopplaering-2025.yaml"])
+    path = ROOT / "examples" / "fag-og-yrkesopplaering-2025" / "vestland-godkjent.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["applicant"]["org_number"] = written
+    url = "/api/v1/calls/fag-og-yrkesopplaering-2025/check"
+    response = post(client, data, url=url, at="2025-02-05T10:00")
+    assert response.status_code == 200, response.content
+    assert (response.json()["ok"], response.json()["findings"]) == (True, [])
+
+
 def test_check_with_errors_gives_the_same_json_as_the_cli(loaded, client, tmp_path, capsys, monkeypatch):
     from tilskudd.cli import main
 
