@@ -27,6 +27,7 @@ from tilskudd.calls.models import Call
 from tilskudd.casework.models import Role, StaffRole
 from tilskudd.demo.data import DEMO_PASSWORD, DEMO_SUFFIX
 from tilskudd.orgs.models import Membership, Organisation
+from tilskudd.rules.validators import org_number_digits
 
 EXAMPLES_DIR = Path(__file__).resolve().parents[3] / "examples"
 IMDI_ORG_NUMBER = "987879696"
@@ -151,7 +152,9 @@ def _applicant_organisation(applicant: dict) -> Organisation:
     counties = applicant.get("counties") or {}
     for key in ("activity", "members", "branches"):
         fields[f"counties_{key}"] = list(counties.get(key) or [])
-    organisation, _ = Organisation.objects.get_or_create(org_number=applicant["org_number"], defaults=fields)
+    organisation, _ = Organisation.objects.get_or_create(
+        org_number=org_number_digits(applicant["org_number"]), defaults=fields
+    )
     return organisation
 
 

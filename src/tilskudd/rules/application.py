@@ -17,7 +17,7 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, StrictInt
 
-from tilskudd.rules.validators import digits_only
+from tilskudd.rules.validators import org_number_digits
 
 FORMAT_VERSION = "tilskudd.application/1"
 
@@ -31,18 +31,8 @@ Nok = Annotated[StrictInt, Field(ge=0, le=MAX_NOK, description="Whole NOK")]
 Date = Annotated[dt.date, Field(ge=dt.date(1800, 1, 1), le=dt.date(2100, 12, 31))]
 
 
-def _org_number_digits(value: str) -> str:
-    """'821 311 632' and '821.311.632' are 821311632: one number for the allow-list, MOD11 and grantors.
-
-    Only a value that is nine digits once its spaces and dots are gone is changed; anything else is
-    kept as written, so that the identifier check (X-R02) shows the applicant what they typed.
-    """
-    digits = digits_only(value)
-    return digits if len(digits) == 9 and digits.isascii() and digits.isdigit() else value
-
-
 #: An organisation number as people write it, read as its nine digits (issue #10, point 5).
-OrgNumber = Annotated[str, AfterValidator(_org_number_digits)]
+OrgNumber = Annotated[str, AfterValidator(org_number_digits)]
 #: A budget year; strict so that ``false`` or ``2030.0`` is an error, not year 0 or a guess.
 Year = Annotated[StrictInt, Field(ge=2000, le=2100, description="The budget year")]
 

@@ -29,6 +29,16 @@ def digits_only(value: str) -> str:
     return _SEPARATORS.sub("", value or "")
 
 
+def org_number_digits(value: str) -> str:
+    """'821 311 632' and '821.311.632' are 821311632: one number for the allow-list, MOD11 and grantors.
+
+    Only a value that is nine digits once its spaces and dots are gone is changed; anything else is
+    kept as written, so that the identifier check (X-R02) shows the applicant what they typed.
+    """
+    digits = digits_only(value)
+    return digits if len(digits) == 9 and digits.isascii() and digits.isdigit() else value
+
+
 def mod11_check_digit(digits: str, weights: tuple[int, ...]) -> int | None:
     """The MOD11 check digit for ``digits``, or None where none exists (remainder 1)."""
     total = sum(int(digit) * weight for digit, weight in zip(digits, weights, strict=True))
