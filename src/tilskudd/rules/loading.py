@@ -216,7 +216,12 @@ def load_call_file(path: str | Path) -> CallDefinition:
     if not isinstance(data, dict):  # an empty file, or a list or a word at the top
         message = "expected a mapping of keys (id, title, frame, …) at the top"
         raise CallFileError(str(path), [Problem("(top)", message, 1)])
-    return parse_call(data, str(path), _compose(text))
+    try:
+        return parse_call(data, str(path))
+    except CallFileError:
+        # Composing the node tree costs as much as reading the file again: only a file with problems
+        # pays for it, to name each problem's line.
+        return parse_call(data, str(path), _compose(text))
 
 
 def definition_hash(call: CallDefinition) -> str:
