@@ -6,12 +6,13 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from tests.applications.conftest import oslo, visible_text
 from tilskudd.applications.models import Application
 from tilskudd.audit.models import AuditEvent
 from tilskudd.orgs import services as orgs
-from tilskudd.orgs.models import Delegation
+from tilskudd.orgs.models import Delegation, Membership
 
 pytestmark = pytest.mark.django_db
 
@@ -55,6 +56,25 @@ def test_revoking_a_delegation_voids_what_the_delegate_signed_and_submission_is_
     assert not Application.objects.exclude(case_number=None).exists()
 
 
+@pytest.mark.parametrize("who_leaves", ["delegate", "signatory"])
+def test_when_the_delegate_or_the_grantor_leaves_the_organisation_the_signature_is_voided_at_once(
+    client, municipality, draft, who_leaves
+):
+    _delegate_signs(client, municipality, draft)
+    leaving = getattr(municipality, who_leaves)
+    membership = leaving.memberships.get(organisation=municipality.organisation)
+
+    orgs.remove_member(leaving, membership.pk, reason="Sluttet")  # leaves of their own accord
+
+    assert draft.signatures.get().voided_at is not None
+    assert AuditEvent.objects.filter(
+        subject_type="application", subject_id=str(draft.pk), action="signature.voided"
+    ).exists()
+    client.force_login(municipality.lead)
+    text = visible_text(client.get(f"/soknader/{draft.pk}/signer/").content.decode())
+    assert "Signaturen gjelder ikke lenger" in text
+
+
 def test_a_signature_under_a_delegation_that_expired_does_not_count_at_submission(
     client, municipality, draft, freeze_now
 ):
@@ -75,10 +95,6 @@ def test_a_signature_by_a_signatory_who_has_left_does_not_count(client, municipa
     client.force_login(municipality.signatory)
     draft.refresh_from_db()
     assert client.post(f"/soknader/{draft.pk}/signer/", {"revision": draft.revision}).status_code == 302
-    from django.utils import timezone
-
-    from tilskudd.orgs.models import Membership
-
     Membership.objects.filter(user=municipality.signatory, organisation=municipality.organisation).update(
         removed_at=timezone.now()
     )

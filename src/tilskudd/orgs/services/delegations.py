@@ -84,7 +84,9 @@ def grant_delegation(
 
 
 def mark_revoked(actor, delegation: Delegation, *, reason: str, at: dt.datetime | None = None) -> None:
-    """Mark a delegation (locked by the caller) revoked and write the event the organisation sees."""
+    """Mark a delegation (locked by the caller) revoked, write the event the organisation sees, and tell the
+    apps above (``delegation_revoked``: signatures made under it are voided) — whatever the cause: revoked by
+    hand, its grantor no longer a signatory, or its delegate or grantor out of the organisation."""
     delegation.revoked_at, delegation.revoked_by = at or timezone.now(), actor
     delegation.save(update_fields=["revoked_at", "revoked_by"])
     record(
@@ -97,6 +99,7 @@ def mark_revoked(actor, delegation: Delegation, *, reason: str, at: dt.datetime 
         data={"delegation": delegation.pk, "delegate": delegation.delegate.email},
         audience=Audience.APPLICANT,
     )
+    delegation_revoked.send(sender=Delegation, delegation=delegation, actor=actor)
 
 
 def revoke_delegation(actor, delegation_id: int, *, reason: str = "") -> Delegation:
@@ -106,5 +109,4 @@ def revoke_delegation(actor, delegation_id: int, *, reason: str = "") -> Delegat
         )
         require(permissions.can_revoke_delegation(actor, delegation))
         mark_revoked(actor, delegation, reason=reason)
-        delegation_revoked.send(sender=Delegation, delegation=delegation, actor=actor)
     return delegation
