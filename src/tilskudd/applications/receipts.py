@@ -46,6 +46,7 @@ from tilskudd.audit.models import AuditEvent
 from tilskudd.audit.services import Audience, AuditAction, record
 from tilskudd.core.formatting import format_date, format_datetime, format_number
 from tilskudd.core.formatting import format_nok as nok
+from tilskudd.core.pdf import render_pdf
 from tilskudd.rules import Application as ExchangeApplication
 from tilskudd.rules.engine import is_empty, resolve
 from tilskudd.rules.reference import county_name
@@ -206,11 +207,8 @@ def _load(application_id: int) -> Application:
 
 
 def receipt_pdf(application: Application) -> bytes:
-    """The receipt as PDF bytes (WeasyPrint), from the submitted content."""
-    from weasyprint import HTML  # noqa: PLC0415 - needs Pango; imported only when a PDF is made
-
-    html = render_to_string("applications/receipt.html", receipt_context(application))
-    return HTML(string=html, base_url=FONT_DIR.as_uri() + "/").write_pdf()
+    """The receipt as tagged PDF/UA bytes (WeasyPrint, :func:`tilskudd.core.pdf.render_pdf`); it is in bokmål."""
+    return render_pdf(receipt_html(application), base_url=FONT_DIR.as_uri() + "/", language="nb")
 
 
 def receipt_html(application: Application) -> str:

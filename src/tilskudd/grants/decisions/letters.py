@@ -33,6 +33,7 @@ from tilskudd.applications.models import Document
 from tilskudd.applications.receipts import FONT_DIR
 from tilskudd.casework import facts as case_facts
 from tilskudd.core.formatting import format_date, format_nok
+from tilskudd.core.pdf import render_pdf
 from tilskudd.grants.models import Decision
 from tilskudd.grants.states import DecisionKind
 from tilskudd.rules.schema import CallDefinition, ComplaintRight, GrantorKind, PaymentTrigger
@@ -319,10 +320,8 @@ def letter_html(decision: Decision, *, preview: bool = False) -> str:
 
 
 def letter_pdf(decision: Decision, *, preview: bool = False) -> bytes:
-    """The letter as PDF bytes (WeasyPrint)."""
-    from weasyprint import HTML  # noqa: PLC0415 - needs Pango; imported only when a PDF is made
-
-    return HTML(string=letter_html(decision, preview=preview), base_url=FONT_DIR.as_uri() + "/").write_pdf()
+    """The letter as tagged PDF/UA bytes (WeasyPrint, :func:`tilskudd.core.pdf.render_pdf`); letters are in bokmål."""
+    return render_pdf(letter_html(decision, preview=preview), base_url=FONT_DIR.as_uri() + "/", language="nb")
 
 
 def letter_filename(decision: Decision) -> str:
