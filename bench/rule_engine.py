@@ -51,19 +51,9 @@ FIXTURE = ROOT / "tests" / "fixtures" / "minimal_call.yaml"
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 TARGET_PER_SECOND = 5_000
 
-#: Applications for the baseline call (tests/fixtures/minimal_call.yaml), as in tests/rules/test_engine.py:
-#: Bergen kommune's organisation number; the bank account is made up and only passes MOD11.
-_BASELINE_PASSING = {
-    "call": "test-minimal",
-    "areas": ["3"],
-    "applicant": {"org_number": "964338531", "applicant_type": "municipality", "bank_account": "12345678903"},
-    "answers": {"participants": 20, "needs_exemption": False},
-    "budget": {
-        "lines": [{"category": "staff", "amount": 400000}],
-        "own_contribution": {"amount": 50000},
-        "amount_applied": 350000,
-    },
-}
+#: The baseline call's passing application is the tests' (Bergen kommune's organisation number; the bank
+#: account is made up and only passes MOD11).
+_BASELINE_PASSING = json.loads((ROOT / "tests" / "fixtures" / "minimal_application.json").read_text(encoding="utf-8"))
 _BASELINE_FAILING = {
     **_BASELINE_PASSING,
     "answers": {"participants": 12, "needs_exemption": True},
@@ -284,7 +274,9 @@ def machine() -> dict[str, str]:
         "pydantic": pydantic.VERSION,
         "os": f"{platform.system()} {platform.release()}",
         "commit": commit,
-        "load": " ".join(Path("/proc/loadavg").read_text().split()[:3]) if Path("/proc/loadavg").exists() else "unknown",
+        "load": " ".join(Path("/proc/loadavg").read_text().split()[:3])
+        if Path("/proc/loadavg").exists()
+        else "unknown",
     }
 
 
@@ -400,9 +392,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.profile:
         slowest = min(zip(rows, found), key=lambda pair: pair[0].evaluate_median)[1]
         profile = (slowest.name, profile_top(slowest, args.iterations or _calibrate(slowest, args.min_time)))
-    settings = (
-        f"{args.repeats} repeats, "
-        + (f"{args.iterations} iterations" if args.iterations else f"iterations calibrated to ≥ {args.min_time} s")
+    settings = f"{args.repeats} repeats, " + (
+        f"{args.iterations} iterations" if args.iterations else f"iterations calibrated to ≥ {args.min_time} s"
     )
     text = report(rows, skipped, info, settings, pinned, profile, plans)
     print(text)

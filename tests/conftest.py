@@ -1,4 +1,5 @@
 import datetime as dt
+import json
 import os
 from pathlib import Path
 
@@ -31,6 +32,12 @@ def spec_file(name: str) -> Path:
     if reason := spec_absent(name):
         pytest.skip(reason)
     return SPEC_DIR / name
+
+
+def minimal_application_data() -> dict:
+    """An application to the minimal call (tests/fixtures/minimal_call.yaml) that breaks no rule: Bergen
+    kommune's organisation number, a made-up bank account that passes MOD11. A fresh dict each time."""
+    return json.loads((FIXTURES / "minimal_application.json").read_text(encoding="utf-8"))
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from tests.builders import load_calls
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, minimal_application_data
 
 MINIMAL = FIXTURES / "minimal_call.yaml"
 BEFORE = "2030-02-01T10:00"  # Oslo time, well before the minimal call's deadline
@@ -17,17 +17,7 @@ BEFORE = "2030-02-01T10:00"  # Oslo time, well before the minimal call's deadlin
 
 def application_data(**changes) -> dict:
     """An application to the minimal call that breaks no rule (as in tests/rules/test_engine.py)."""
-    data = {
-        "call": "test-minimal",
-        "areas": ["3"],
-        "applicant": {"org_number": "964338531", "applicant_type": "municipality", "bank_account": "12345678903"},
-        "answers": {"participants": 20, "needs_exemption": False},
-        "budget": {
-            "lines": [{"category": "staff", "amount": 400000}],
-            "own_contribution": {"amount": 50000},
-            "amount_applied": 350000,
-        },
-    }
+    data = minimal_application_data()
     data.update(changes)
     return data
 

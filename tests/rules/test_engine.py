@@ -9,23 +9,13 @@ import pytest
 
 from tilskudd.rules import Application, evaluate
 from tilskudd.rules.findings import has_errors
-from tests.conftest import oslo
+from tests.conftest import minimal_application_data, oslo
 
 BEFORE = oslo(2030, 2, 1, 10, 0)
 
 
 def make(**changes) -> Application:
-    data = {
-        "call": "test-minimal",
-        "areas": ["3"],
-        "applicant": {"org_number": "964338531", "applicant_type": "municipality", "bank_account": "12345678903"},
-        "answers": {"participants": 20, "needs_exemption": False},
-        "budget": {
-            "lines": [{"category": "staff", "amount": 400000}],
-            "own_contribution": {"amount": 50000},
-            "amount_applied": 350000,
-        },
-    }
+    data = minimal_application_data()
     for key, value in changes.items():
         data[key] = value
     return Application.model_validate(data)

@@ -32,7 +32,7 @@ from tilskudd.rules.plan import (
 )
 from tilskudd.rules.schema import CallDefinition
 from tilskudd.rules.validators import is_valid_bank_account, is_valid_org_number
-from tests.conftest import CALLS_DIR, FIXTURES, ROOT, oslo
+from tests.conftest import CALLS_DIR, FIXTURES, ROOT, minimal_application_data, oslo
 
 EXAMPLES_DIR = ROOT / "examples"
 BEFORE = oslo(2030, 2, 1, 10, 0)
@@ -295,17 +295,7 @@ def test_an_invalid_org_number_or_bank_account_is_reported_once_though_a_field_a
 
 
 def _minimal(**changes) -> Application:
-    data = {
-        "call": "test-minimal",
-        "areas": ["3"],
-        "applicant": {"org_number": "964338531", "applicant_type": "municipality", "bank_account": "12345678903"},
-        "answers": {"participants": 20, "needs_exemption": False},
-        "budget": {
-            "lines": [{"category": "staff", "amount": 400000}],
-            "own_contribution": {"amount": 50000},
-            "amount_applied": 350000,
-        },
-    }
+    data = minimal_application_data()
     data.update(changes)
     return Application.model_validate(data)
 
@@ -322,12 +312,18 @@ def test_a_choice_answer_of_the_wrong_shape_is_a_finding_not_a_crash(answer):
 
     call = load_call_file(CALLS_DIR / "frivillige-organisasjoner-2020.yaml")
     choice = next(f for f in call.fields if f.type is FieldType.CHOICE and f.value_path.startswith("answers."))
-    multi = next((f for f in call.fields if f.type is FieldType.MULTICHOICE and f.value_path.startswith("answers.")), None)
+    multi = next(
+        (f for f in call.fields if f.type is FieldType.MULTICHOICE and f.value_path.startswith("answers.")), None
+    )
     answers = {choice.id: answer}
     if multi:
         answers[multi.id] = [answer]
     application = Application.model_validate(
-        {"call": call.id, "applicant": {"org_number": "964338531", "applicant_type": "voluntary_organisation"}, "answers": answers}
+        {
+            "call": call.id,
+            "applicant": {"org_number": "964338531", "applicant_type": "voluntary_organisation"},
+            "answers": answers,
+        }
     )
     findings = evaluate(call, application, oslo(2020, 1, 1))
     fields = {f.field for f in findings}
