@@ -58,8 +58,11 @@ def _person(person: DemoPerson, staff: bool = False):
 
 
 @transaction.atomic
-def load_demo(today: dt.date | None = None) -> dict:
-    """Organisations, people with every role, and open demo calls. Returns what was made, for printing."""
+def load_demo(today: dt.date | None = None, applications: bool = True) -> dict:
+    """Organisations, people with every role, and open demo calls. Returns what was made, for printing.
+
+    ``applications=False`` leaves out the submitted examples (``generate_dataset`` makes its own).
+    """
     today = today or timezone.localdate()
     now = timezone.now()
     staff_users = [_person(person, staff=True) for person in STAFF]
@@ -108,5 +111,5 @@ def load_demo(today: dt.date | None = None) -> dict:
         grantor = "IMDi" if person.grantor == casework.IMDI_ORG_NUMBER else "Bergen kommune (tilskuddsforvalter)"
         roles = ", ".join(Role(role).label.lower() for role in person.roles)
         logins.append((DemoPerson(person.email, person.full_name, "staff", person.title), grantor, roles))
-    applications = casework.load_demo_applications()
+    applications = casework.load_demo_applications() if applications else []
     return {"logins": logins, "calls": calls, "password": DEMO_PASSWORD, "applications": applications}

@@ -1,0 +1,31 @@
+import time
+
+from django.core.management.base import BaseCommand
+
+from tilskudd.demo.dataset import generate
+from tilskudd.demo.guard import refuse_outside_the_demo
+from tilskudd.demo.services import load_demo
+
+
+class Command(BaseCommand):
+    help = (
+        "Generate N submitted applications from a seed across the demo calls, with cases, assessments and "
+        "decisions, for measuring the caseworker pages (DEBUG only; generated rows have no audit history)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--applications", type=int, default=1000, help="how many applications (default 1000)")
+        parser.add_argument("--seed", type=int, default=1, help="the random seed (default 1)")
+
+    def handle(self, *args, **options):
+        refuse_outside_the_demo()
+        started = time.monotonic()
+        load_demo(applications=False)  # the calls, organisations and staff; the applications are generated
+        made = generate(options["applications"], options["seed"])
+        seconds = time.monotonic() - started
+        self.stdout.write(
+            f"Genererte {made.applications} søknader fra {made.organisations} organisasjoner på {seconds:.1f} s "
+            f"/ generated {made.applications} applications from {made.organisations} organisations in {seconds:.1f} s"
+        )
+        for slug, count in sorted(made.by_call.items()):
+            self.stdout.write(f"  {slug}: {count}")
