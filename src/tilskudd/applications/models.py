@@ -47,6 +47,13 @@ class Application(models.Model):
         ordering = ["-updated_at"]
         verbose_name = "søknad"
         verbose_name_plural = "søknader"
+        indexes = [
+            # The caseworker pages at scale (issue #14): a call's queue by status and in case-number
+            # order, and one organisation's applications in a call (duplicate funding, C2-R07).
+            models.Index(fields=["call", "status"], name="application_call_status"),
+            models.Index(fields=["call", "case_number"], name="application_call_number"),
+            models.Index(fields=["organisation", "call"], name="application_org_call"),
+        ]
 
     def __str__(self) -> str:
         return self.case_number or f"Utkast {self.pk}"
