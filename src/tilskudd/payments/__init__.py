@@ -1,0 +1,1 @@
+"""Payments (utbetaling): payment orders, batches and the files for the bank."""
