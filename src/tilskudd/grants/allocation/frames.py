@@ -23,11 +23,13 @@ IMDi's share ((100 − 60) % of T) and the municipalities' share together (60 % 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, Subquery, Sum
+from django.db.models.functions import Coalesce
 
 from tilskudd.applications.models import Application
 from tilskudd.applications.states import Status
@@ -621,32 +623,65 @@ class Usage:
     commitments: dict[int, dict[int, int]] = field(default_factory=dict)
 
 
-def usage(call, grantor_org_number: str) -> Usage:
-    """Per frame and per area for the call's year, and per later year: frame, applied, proposed, granted, left."""
+def first_area(application_ref: str = "pk") -> Subquery:
+    """The first area of the application ``application_ref`` points to, as a subquery ('' or None when none)."""
+    return Subquery(
+        CaseArea.objects.filter(case__application=OuterRef(application_ref)).order_by("position").values("area")[:1]
+    )
+
+
+def usage(call, grantor_org_number: str, applications: Iterable[int] = ()) -> Usage:
+    """Per frame and per area for the call's year, and per later year: frame, applied, proposed, granted, left.
+
+    Summed by the database per (grantor, first area) — a handful of groups however many applications the
+    call has. ``commitments`` (later years' lines) are read for the ``applications`` given (a page) only.
+    """
     definition = call.definition
     year = definition.year
-    apps = list(
-        Application.objects.filter(call=call, status__in=COUNTING)
-        .select_related("case")
-        .only("pk", "status", "case__grantor_org_number", "case__amount_applied")
-        .prefetch_related("case__areas")
-    )
-    facts = {a.pk: (a.case.grantor_org_number if hasattr(a, "case") else "", area_of(a), applied_of(a)) for a in apps}
-    lines_by_year: dict[int, dict[int, int]] = defaultdict(dict)
-    for app_id, line_year, amount in AllocationLine.objects.filter(application__in=facts).values_list(
-        "application_id", "year", "amount"
+    counting = Application.objects.filter(call=call, status__in=COUNTING)
+    applied_by: dict[tuple[str, str], int] = {}
+    for grantor, area, applied in (
+        counting.annotate(area=first_area())
+        .values_list("case__grantor_org_number", "area")
+        .annotate(applied=Sum(Coalesce("case__amount_applied", 0)))
+        .order_by()
     ):
-        lines_by_year[line_year][app_id] = amount
-    granted: dict[int, dict[int, int]] = defaultdict(dict)
-    for app_id, amount, later in Decision.objects.filter(
-        application__in=facts, status=DecisionStatus.PUBLISHED, kind=DecisionKind.GRANT
-    ).values_list("application_id", "amount", "later_years"):
-        granted[year][app_id] = amount
-        for key, value in (later or {}).items():
-            granted[int(key)][app_id] = int(value or 0)
+        key = (grantor or "", area or "")
+        applied_by[key] = applied_by.get(key, 0) + (applied or 0)
+    lines_by_year: dict[int, dict[tuple[str, str], int]] = defaultdict(dict)
+    for line_year, grantor, area, amount in (
+        AllocationLine.objects.filter(application__call=call, application__status__in=COUNTING)
+        .annotate(area=first_area("application_id"))
+        .values_list("year", "application__case__grantor_org_number", "area")
+        .annotate(amount=Sum("amount"))
+        .order_by()
+    ):
+        key = (grantor or "", area or "")
+        lines_by_year[line_year][key] = lines_by_year[line_year].get(key, 0) + (amount or 0)
+    grants = Decision.objects.filter(
+        application__call=call,
+        application__status__in=COUNTING,
+        status=DecisionStatus.PUBLISHED,
+        kind=DecisionKind.GRANT,
+    ).annotate(area=first_area("application_id"))
+    granted: dict[int, dict[tuple[str, str], int]] = defaultdict(dict)
+    for grantor, area, amount in (
+        grants.values_list("application__case__grantor_org_number", "area").annotate(amount=Sum("amount")).order_by()
+    ):
+        key = (grantor or "", area or "")
+        granted[year][key] = granted[year].get(key, 0) + (amount or 0)
+    for grantor, area, later in grants.exclude(later_years={}).values_list(
+        "application__case__grantor_org_number", "area", "later_years"
+    ):
+        key = (grantor or "", area or "")
+        for later_year, value in (later or {}).items():
+            granted[int(later_year)][key] = granted[int(later_year)].get(key, 0) + int(value or 0)
+    wanted = list(applications)
+    later_lines = AllocationLine.objects.filter(
+        application_id__in=wanted, year__gt=year, application__case__grantor_org_number=grantor_org_number
+    ).values_list("application_id", "year", "amount")
 
     def row(key, label_nb, label_en, row_year, frame, counts) -> UsageRow:
-        chosen = [pk for pk, (g, a, _) in facts.items() if counts(g, a)]
         return UsageRow(
             key,
             label_nb,
@@ -654,9 +689,9 @@ def usage(call, grantor_org_number: str) -> Usage:
             row_year,
             "",
             frame,
-            applied=sum(facts[pk][2] for pk in chosen) if row_year == year else 0,
-            proposed=sum(lines_by_year[row_year].get(pk, 0) for pk in chosen),
-            granted=sum(granted[row_year].get(pk, 0) for pk in chosen),
+            applied=sum(v for (g, a), v in applied_by.items() if counts(g, a)) if row_year == year else 0,
+            proposed=sum(v for (g, a), v in lines_by_year[row_year].items() if counts(g, a)),
+            granted=sum(v for (g, a), v in granted[row_year].items() if counts(g, a)),
         )
 
     found = Usage()
@@ -723,7 +758,6 @@ def usage(call, grantor_org_number: str) -> Usage:
                 mine,
             )
         )
-        for pk, amount in lines_by_year[later].items():
-            if facts.get(pk, ("",))[0] == grantor_org_number:
-                found.commitments.setdefault(pk, {})[later] = amount
+    for app_id, later, amount in later_lines if wanted else ():
+        found.commitments.setdefault(app_id, {})[later] = amount
     return found

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -98,14 +99,31 @@ class Row:
         return sorted(self.later.items())
 
 
-def _rows(call, grantor: str, usage: frames.Usage) -> list[Row]:
-    definition = call.definition
-    applications = list(
-        Application.objects.filter(call=call, status__in=frames.COUNTING, case__grantor_org_number=grantor)
-        .select_related("organisation", "call_version", "call", "case")
+ROWS_PER_PAGE = 50
+PAGE_PARAM = "side"
+AREA_PARAM = "omrade"
+
+
+def _applications(call, grantor: str, area: str):
+    """The grantor's counting applications in ``call`` (under ``area`` first, when given), in case-number order."""
+    found = Application.objects.filter(call=call, status__in=frames.COUNTING, case__grantor_org_number=grantor)
+    if area:
+        found = found.annotate(first=frames.first_area()).filter(first=area)
+    return (
+        found.select_related("organisation", "case")
+        .defer("content")
         .prefetch_related("case__areas")
-        .order_by("case_number")
+        .order_by("case_number", "pk")
     )
+
+
+def _rows(call, applications: list[Application], usage: frames.Usage) -> list[Row]:
+    """The rows of one page: the call's definition parsed once for all of them (the call's current version)."""
+    definition = call.definition
+    version = call.current_version
+    for application in applications:
+        if application.call_version_id == version.pk:
+            application.call_version = version  # one parsed definition for the page, not one per row
     locks = {lock.application_id: lock for lock in AssessmentLock.objects.filter(application__in=applications)}
     lines = {
         line.application_id: line
@@ -133,12 +151,45 @@ def _rows(call, grantor: str, usage: frames.Usage) -> list[Row]:
     return rows
 
 
+def _pages(call, grantor: str, area: str, page) -> dict | None:
+    """Forrige/Neste and the page numbers near this one, «Viser 1–50 av 1 234» (None for one page)."""
+    paginator = page.paginator
+    if paginator.num_pages <= 1:
+        return None
+    base = _page_url(call, grantor) + (f"&{AREA_PARAM}={area}" if area else "")
+
+    def url(number: int) -> str:
+        return f"{base}&{PAGE_PARAM}={number}#applications-heading"
+
+    language = get_language()
+    near = sorted(
+        {1, paginator.num_pages, *range(max(1, page.number - 2), min(paginator.num_pages, page.number + 2) + 1)}
+    )
+    links: list[dict] = []
+    for number in near:
+        if links and number - links[-1]["number"] > 1:
+            links.append({"number": number - 1, "gap": True})
+        links.append({"number": number, "url": url(number), "current": number == page.number, "gap": False})
+    first, last, total = (format_number(n, language) for n in (page.start_index(), page.end_index(), paginator.count))
+    return {
+        "showing": pick(language, f"Viser {first}–{last} av {total}", f"Showing {first}–{last} of {total}"),
+        "previous": url(page.previous_page_number()) if page.has_previous() else "",
+        "next": url(page.next_page_number()) if page.has_next() else "",
+        "links": links,
+    }
+
+
 def _render(
     request, call, grantor, grantors, errors=(), status=200, line_form_for=None, line_form=None, frame_form=None
 ):
     definition = call.definition
     frames.ensure_frames(call)
-    usage = frames.usage(call, grantor)
+    area = request.GET.get(AREA_PARAM, "")
+    if definition.areas is None or definition.area(area) is None:
+        area = ""
+    page = Paginator(_applications(call, grantor, area), ROWS_PER_PAGE).get_page(request.GET.get(PAGE_PARAM))
+    applications = list(page.object_list)
+    usage = frames.usage(call, grantor, [application.pk for application in applications])
     user = request.user
     can_allocate = scope.has_role(user, grantor, Role.CASEWORKER)
     own = definition.grantor.org_number
@@ -158,7 +209,9 @@ def _render(
             "grantor_name": dict(grantors)[grantor],
             "grantor_param": GRANTOR_PARAM,
             "usage": usage,
-            "rows": _rows(call, grantor, usage),
+            "rows": _rows(call, applications, usage),
+            "pages": _pages(call, grantor, area, page),
+            "area_shown": area,
             "later_years": later_years,
             "can_allocate": can_allocate,
             "can_set_frame": can_set_frame,
