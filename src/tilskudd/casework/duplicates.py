@@ -18,6 +18,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.db.models import Exists, OuterRef, Q
+
 from tilskudd.applications.models import Application
 from tilskudd.applications.states import Status
 from tilskudd.casework.models import Case
@@ -69,15 +71,24 @@ def _declared(application: Application) -> tuple[bool, str]:
     return declared, str(answers.get("same_activity_other_grantor_details") or "") if declared else ""
 
 
+def _counted(call):
+    return Case.objects.filter(application__call=call).exclude(application__status__in=NOT_COUNTED)
+
+
 def flags_for_call(call, cases: Iterable[Case] | None = None) -> dict[int, DuplicateFlag]:
-    """Case id → flag for the cases of ``call`` (all, or those given); empty for calls without local grantors."""
+    """Case id → flag for the cases of ``call`` (all, or those given); empty for calls without local grantors.
+
+    Given cases (a page of the queue, one case page), only their organisations' cases in the call are read:
+    one query on the (organisation, call) index, however many cases the call has.
+    """
     if not has_local_grantors(call):
         return {}
-    everyone = list(
-        Case.objects.filter(application__call=call)
-        .exclude(application__status__in=NOT_COUNTED)
-        .select_related("application")
-    )
+    counted = _counted(call)
+    if cases is not None:
+        cases = list(cases)
+        organisations = {case.application.organisation_id for case in cases}
+        counted = counted.filter(application__organisation_id__in=organisations)
+    everyone = list(counted.select_related("application"))
     by_organisation: dict[int, list[Case]] = defaultdict(list)
     for case in everyone:
         by_organisation[case.application.organisation_id].append(case)
@@ -99,6 +110,26 @@ def flags_for_call(call, cases: Iterable[Case] | None = None) -> dict[int, Dupli
         declared, details = _declared(case.application)
         flags[case.pk] = DuplicateFlag(sorted(others, key=lambda o: o.case_number), declared, details)
     return flags
+
+
+def flagged_filter() -> Q:
+    """The condition on a Case query that keeps the flagged cases (the queue's filter, in the database).
+
+    Flagged: counted (not a draft or withdrawn) and either declared by the applicant, or with another
+    counted case of the same organisation in the same call at a different grantor.
+    """
+    other = (
+        Case.objects.filter(
+            application__call_id=OuterRef("application__call_id"),
+            application__organisation_id=OuterRef("application__organisation_id"),
+        )
+        .exclude(grantor_org_number=OuterRef("grantor_org_number"))
+        .exclude(application__status__in=NOT_COUNTED)
+    )
+    declared = Q(application__submitted_content__answers__same_activity_other_grantor=True) | Q(
+        application__submitted_content__isnull=True, application__content__answers__same_activity_other_grantor=True
+    )
+    return ~Q(application__status__in=NOT_COUNTED) & (Exists(other) | declared)
 
 
 def flag_for(case: Case) -> DuplicateFlag | None:

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -511,11 +512,11 @@ class QueueRow:
     flag: object | None  # duplicates.DuplicateFlag, None when C2-R07 does not apply
 
 
-def queue(user, call, filters: dict | None = None) -> list[QueueRow]:
-    """The call's cases of the person's grantors, filtered (keys as in ``forms.QueueFilterForm``).
+def queue_cases(user, call, filters: dict | None = None) -> QuerySet[Case]:
+    """The call's cases of the person's grantors, filtered (keys as in ``forms.QueueFilterForm``), in case-number order.
 
-    Area, county, amount and the case's own fields are filtered in the database, on the facts written
-    at submission (``casework.facts``); only the search and the duplicate flag are filtered here.
+    Every filter, the search and the order are the database's, on the facts written at submission
+    (``casework.facts``) and indexed columns: a page of the queue reads only its own rows.
     """
     filters = filters or {}
     numbers = scope.grantor_numbers(user)
@@ -540,56 +541,63 @@ def queue(user, call, filters: dict | None = None) -> list[QueueRow]:
         found = found.filter(office=filters["office"])
     if filters.get("mine"):
         found = found.filter(caseworker_id=user.pk)
-    cases = list(
+    if filters.get("findings"):
+        found = found.exclude(application__submitted_findings=[])
+    if filters.get("flagged") and duplicates.has_local_grantors(call):
+        found = found.filter(duplicates.flagged_filter())
+    search = (filters.get("q") or "").strip()
+    if search:
+        found = found.filter(
+            Q(application__case_number__icontains=search)
+            | Q(application__organisation__name__icontains=search)
+            | Q(application__organisation__org_number__icontains=search)
+            | Q(application__title__icontains=search)
+        )
+    return (
         found.select_related("application", "application__organisation", "caseworker")
+        .defer("application__content", "application__submitted_content")
         .prefetch_related("areas")
-        .order_by("application__case_number")
+        .order_by("application__case_number", "pk")
     )
-    flags = duplicates.flags_for_call(call, cases)
+
+
+def queue_rows(call, cases: list[Case]) -> list[QueueRow]:
+    """The queue's rows of ``cases`` (one page), with their duplicate flags (C2-R07) read for these cases only."""
     applies = duplicates.has_local_grantors(call)
-    search = (filters.get("q") or "").strip().lower()
-    rows = []
-    for case in cases:
-        application = case.application
-        row = QueueRow(
+    flags = duplicates.flags_for_call(call, cases) if applies and cases else {}
+    return [
+        QueueRow(
             case,
-            application,
+            case.application,
             case.area_codes,
             case.county,
             case.amount_applied,
-            len(application.submitted_findings or []),
+            len(case.application.submitted_findings or []),
             flags.get(case.pk) if applies else None,
         )
-        if filters.get("findings") and not row.findings:
-            continue
-        if filters.get("flagged") and not (row.flag and row.flag.flagged):
-            continue
-        if search:
-            haystack = " ".join(
-                [
-                    application.case_number or "",
-                    application.organisation.name,
-                    application.organisation.org_number,
-                    application.title,
-                ]
-            ).lower()
-            if search not in haystack:
-                continue
-        rows.append(row)
-    return rows
+        for case in cases
+    ]
+
+
+def queue(user, call, filters: dict | None = None) -> list[QueueRow]:
+    """Every row of the filtered queue (the page shows one page of :func:`queue_cases` at a time)."""
+    return queue_rows(call, list(queue_cases(user, call, filters)))
 
 
 def offices(user, call) -> list[str]:
     """The regional offices the call's cases at the person's grantors are routed to (C0-R27), for the filter."""
     routed = Case.objects.filter(application__call=call, grantor_org_number__in=scope.grantor_numbers(user))
-    return sorted(set(routed.exclude(office="").values_list("office", flat=True)))
+    return sorted(routed.exclude(office="").values_list("office", flat=True).order_by().distinct())
 
 
 def status_counts(user, call) -> dict[str, int]:
     """Application status → number of cases of ``call`` at the person's grantors."""
     counts: dict[str, int] = {}
-    for status in Case.objects.filter(
-        application__call=call, grantor_org_number__in=scope.grantor_numbers(user)
-    ).values_list("application__status", flat=True):
-        counts[status] = counts.get(status, 0) + 1
+    for status, count in (
+        Case.objects.filter(application__call=call, grantor_org_number__in=scope.grantor_numbers(user))
+        .values_list("application__status")
+        .annotate(count=Count("pk"))
+        .order_by()
+    ):
+        counts[status] = count
     return counts

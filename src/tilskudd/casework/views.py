@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -45,7 +46,7 @@ from tilskudd.casework.forms import (
     StaffRoleForm,
 )
 from tilskudd.casework.models import ROLE_EN, Role, ScreeningOutcome, StaffInvitation, StaffRole
-from tilskudd.core.formatting import format_datetime
+from tilskudd.core.formatting import format_datetime, format_number
 from tilskudd.core.text import pick
 from tilskudd.core.views import reason_of
 from tilskudd.orgs.models import Organisation
@@ -114,6 +115,43 @@ def _grantor_choices(user, call) -> list[tuple[str, str]]:
     return sorted(((n, names.get(n, n)) for n in numbers), key=lambda item: item[1])
 
 
+QUEUE_PAGE_SIZE = 50
+PAGE_PARAM = "side"
+
+
+def _pages(request, page) -> dict[str, Any] | None:
+    """The pagination control: «Viser 1–50 av 12 345», Forrige/Neste and the pages near this one (None for one page)."""
+    paginator = page.paginator
+    if paginator.num_pages <= 1:
+        return None
+    kept = [(key, value) for key, value in request.GET.items() if key != PAGE_PARAM]
+
+    def url(number: int) -> str:
+        return "?" + urlencode([*kept, (PAGE_PARAM, number)])
+
+    language = get_language()
+    near = sorted(
+        {1, paginator.num_pages, *range(max(1, page.number - 2), min(paginator.num_pages, page.number + 2) + 1)}
+    )
+    links: list[dict[str, Any]] = []
+    for number in near:
+        if links and number - links[-1]["number"] > 1:
+            links.append({"number": number - 1, "gap": True})
+        links.append({"number": number, "url": url(number), "current": number == page.number, "gap": False})
+    first, last = page.start_index(), page.end_index()
+    total = format_number(paginator.count, language)
+    return {
+        "showing": pick(
+            language,
+            f"Viser {format_number(first, language)}–{format_number(last, language)} av {total}",
+            f"Showing {format_number(first, language)}–{format_number(last, language)} of {total}",
+        ),
+        "previous": url(page.previous_page_number()) if page.has_previous() else "",
+        "next": url(page.next_page_number()) if page.has_next() else "",
+        "links": links,
+    }
+
+
 @staff_view
 def queue(request, slug: str):
     """The call's cases of the person's grantors, with filters and a search box (GET, works without JS)."""
@@ -136,7 +174,9 @@ def queue(request, slug: str):
     if form.is_bound:
         form.is_valid()
         filters = {k: v for k, v in form.cleaned_data.items() if v not in (None, "", False)}
-    rows = services.queue(request.user, call, filters)
+    cases = services.queue_cases(request.user, call, filters)
+    page = Paginator(cases, QUEUE_PAGE_SIZE).get_page(request.GET.get(PAGE_PARAM))
+    rows = services.queue_rows(call, list(page.object_list))
     areas = dict(_area_choices(definition))
     shown = [
         {
@@ -154,7 +194,9 @@ def queue(request, slug: str):
         "form": form,
         "entries": form.error_entries() if form.is_bound else [],
         "rows": shown,
-        "count": len(shown),
+        "count": page.paginator.count,
+        "count_text": format_number(page.paginator.count, get_language()),
+        "pages": _pages(request, page),
         "filtered": bool(filters),
         "several_grantors": len(grantors) > 1,
         "show_flagged": show_flagged,
