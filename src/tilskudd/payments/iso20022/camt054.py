@@ -1,0 +1,203 @@
+"""The bank's debit notification, ISO 20022 ``camt.054`` (versions .08 and .02): which payments were booked.
+
+:func:`read` gives one :class:`BookedPayment` per booked payment out of the account: an entry
+(``Ntry``) with status BOOK and CdtDbtInd DBIT, not a reversal, and for each of its transactions
+(``NtryDtls/TxDtls``) with an end-to-end id, that id, the amount and the booking date. Entries
+pending (PDNG) or for information (INFO), money in (CRDT), reversals and transactions without an
+end-to-end id (or with «NOTPROVIDED») are left out: they are not payments this system ordered.
+
+Amounts are kept exactly, in øre (``amount_ore``): 1500.00 is 150000. A payment order is in whole
+kroner, so a booking with øre will not match its order, and the matching says so; refusing the
+whole file for it would hide the other payments in it. An amount in another currency than NOK, or
+with more than two decimals that are not zero, makes the file unreadable.
+
+The file is parsed with expat straight into an ElementTree, and refused at the first sign of a
+document type declaration (DOCTYPE), an entity declaration or an external entity, before any of it
+is expanded: no billion laughs, no external files. A file over :data:`MAX_BYTES` is not parsed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import xml.etree.ElementTree as ET
+import xml.parsers.expat
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from zoneinfo import ZoneInfo
+
+from tilskudd.payments.iso20022.common import BankFileRefused
+
+__all__ = ["MAX_BYTES", "NAMESPACES", "BookedPayment", "parse", "read"]
+
+NAMESPACES = {
+    "urn:iso:std:iso:20022:tech:xsd:camt.054.001.08": "camt.054.001.08",
+    "urn:iso:std:iso:20022:tech:xsd:camt.054.001.02": "camt.054.001.02",
+}
+#: The largest file read (a year of daily notifications for a grantor is far less).
+MAX_BYTES = 20 * 1024 * 1024
+CURRENCY = "NOK"
+OSLO = ZoneInfo("Europe/Oslo")
+_AMOUNT = re.compile(r"[0-9]{1,18}(\.[0-9]{1,5})?")
+
+
+@dataclass(frozen=True)
+class BookedPayment:
+    """One payment the bank has booked out of the account."""
+
+    end_to_end_id: str
+    amount_ore: int  #: the booked amount in øre, exactly (1500.00 NOK is 150000)
+    booking_date: dt.date | None  #: the date the bank booked it (Europe/Oslo), None when the file does not say
+    status: str = "BOOK"
+    account_servicer_reference: str = ""  #: the bank's reference of the entry (AcctSvcrRef), for the audit
+
+    @property
+    def whole_kroner(self) -> int | None:
+        """The amount in whole kroner, or None when it has øre (it cannot then match a payment order)."""
+        kroner, ore = divmod(self.amount_ore, 100)
+        return kroner if ore == 0 else None
+
+
+def _refuse_declaration(*_args: object) -> None:
+    raise BankFileRefused(
+        "Filen fra banken har en dokumenttypedeklarasjon (DOCTYPE) eller en entitet. "
+        "Slike filer leses ikke: de kan få et system til å lese andre filer eller bruke opp minnet.",
+        "The file from the bank has a document type declaration (DOCTYPE) or an entity. "
+        "Such files are not read: they can make a system read other files or use up its memory.",
+    )
+
+
+def _qualified(name: str) -> str:
+    """expat's «namespace}local» → ElementTree's «{namespace}local»."""
+    return "{" + name if "}" in name else name
+
+
+def parse(data: bytes) -> ET.Element:
+    """The root element of an XML file, parsed without DTDs or entities (refused at the first sight of one)."""
+    if not isinstance(data, bytes | bytearray):
+        raise BankFileRefused("Filen fra banken må leses som bytes.", "The file from the bank must be read as bytes.")
+    if len(data) > MAX_BYTES:
+        raise BankFileRefused(
+            f"Filen fra banken er {len(data)} byte; høyst {MAX_BYTES} leses.",
+            f"The file from the bank is {len(data)} bytes; at most {MAX_BYTES} are read.",
+        )
+    builder = ET.TreeBuilder()
+    parser = xml.parsers.expat.ParserCreate(namespace_separator="}")
+    parser.StartDoctypeDeclHandler = _refuse_declaration
+    parser.EntityDeclHandler = _refuse_declaration
+    parser.UnparsedEntityDeclHandler = _refuse_declaration
+    parser.ExternalEntityRefHandler = _refuse_declaration
+    parser.SetParamEntityParsing(xml.parsers.expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    parser.buffer_text = True
+    parser.StartElementHandler = lambda name, attributes: builder.start(
+        _qualified(name), {_qualified(key): value for key, value in attributes.items()}
+    )
+    parser.EndElementHandler = lambda name: builder.end(_qualified(name))
+    parser.CharacterDataHandler = builder.data
+    try:
+        parser.Parse(bytes(data), True)
+        return builder.close()
+    except xml.parsers.expat.ExpatError as error:
+        raise BankFileRefused(
+            f"Filen fra banken er ikke gyldig XML (linje {error.lineno}, kolonne {error.offset}).",
+            f"The file from the bank is not well-formed XML (line {error.lineno}, column {error.offset}).",
+        ) from error
+
+
+def _ore(element: ET.Element | None, where_nb: str, where_en: str) -> int:
+    if element is None:
+        raise BankFileRefused(f"Beløpet mangler ({where_nb}).", f"The amount is missing ({where_en}).")
+    currency = element.get("Ccy", "")
+    if currency != CURRENCY:
+        raise BankFileRefused(
+            f"Beløpet er i {currency or 'ukjent valuta'}; bare NOK leses ({where_nb}).",
+            f"The amount is in {currency or 'an unknown currency'}; only NOK is read ({where_en}).",
+        )
+    text = (element.text or "").strip()
+    try:
+        if not _AMOUNT.fullmatch(text):
+            raise InvalidOperation
+        hundredths = Decimal(text) * 100
+    except InvalidOperation:
+        raise BankFileRefused(
+            f"Beløpet {text!r} er ikke et beløp ({where_nb}).", f"The amount {text!r} is not an amount ({where_en})."
+        ) from None
+    if hundredths != hundredths.to_integral_value():
+        raise BankFileRefused(
+            f"Beløpet {text} har brøkdeler av øre ({where_nb}).",
+            f"The amount {text} has fractions of an øre ({where_en}).",
+        )
+    return int(hundredths)
+
+
+def _date(element: ET.Element | None, ns: str) -> dt.date | None:
+    if element is None:
+        return None
+    day = element.findtext(f"{{{ns}}}Dt")
+    moment = element.findtext(f"{{{ns}}}DtTm")
+    try:
+        if day:
+            return dt.date.fromisoformat(day.strip())
+        if moment:
+            parsed = dt.datetime.fromisoformat(moment.strip())
+            return parsed.astimezone(OSLO).date() if parsed.utcoffset() is not None else parsed.date()
+    except ValueError:
+        raise BankFileRefused(
+            f"Bokføringsdatoen {(day or moment or '').strip()!r} er ikke en dato.",
+            f"The booking date {(day or moment or '').strip()!r} is not a date.",
+        ) from None
+    return None
+
+
+def read(data: bytes) -> list[BookedPayment]:
+    """The payments booked out of the account in a camt.054.001.08 or .02 file, in the file's order."""
+    root = parse(data)
+    ns, _, local = root.tag[1:].partition("}") if root.tag.startswith("{") else ("", "", root.tag)
+    if ns not in NAMESPACES or local != "Document":
+        raise BankFileRefused(
+            f"Filen er ikke en camt.054-melding (versjon .08 eller .02): rotelementet er {root.tag!r}.",
+            f"The file is not a camt.054 message (version .08 or .02): its root element is {root.tag!r}.",
+        )
+
+    def q(path: str) -> str:
+        return "/".join(f"{{{ns}}}{step}" for step in path.split("/"))
+
+    message = root.find(q("BkToCstmrDbtCdtNtfctn"))
+    if message is None:
+        raise BankFileRefused(
+            "Filen har ikke BkToCstmrDbtCdtNtfctn under Document.",
+            "The file has no BkToCstmrDbtCdtNtfctn under Document.",
+        )
+    booked: list[BookedPayment] = []
+    for number, entry in enumerate(message.iterfind(q("Ntfctn/Ntry")), start=1):
+        status_element = entry.find(q("Sts"))
+        status = ""
+        if status_element is not None:
+            status = (status_element.findtext(q("Cd")) or status_element.text or "").strip()
+        if status != "BOOK" or (entry.findtext(q("CdtDbtInd")) or "").strip() != "DBIT":
+            continue
+        if (entry.findtext(q("RvslInd")) or "").strip().lower() in ("true", "1"):
+            continue
+        reference = (entry.findtext(q("AcctSvcrRef")) or "").strip()
+        booking_date = _date(entry.find(q("BookgDt")), ns)
+        transactions = entry.findall(q("NtryDtls/TxDtls"))
+        for transaction in transactions:
+            end_to_end = (transaction.findtext(q("Refs/EndToEndId")) or "").strip()
+            if not end_to_end or end_to_end == "NOTPROVIDED":
+                continue
+            where_nb, where_en = f"post {number}, {end_to_end}", f"entry {number}, {end_to_end}"
+            amount = transaction.find(q("Amt"))
+            if amount is None:
+                amount = transaction.find(q("AmtDtls/TxAmt/Amt"))
+            if amount is None and len(transactions) == 1:
+                amount = entry.find(q("Amt"))
+            booked.append(
+                BookedPayment(
+                    end_to_end_id=end_to_end,
+                    amount_ore=_ore(amount, where_nb, where_en),
+                    booking_date=booking_date,
+                    status=status,
+                    account_servicer_reference=reference,
+                )
+            )
+    return booked
