@@ -24,6 +24,7 @@ import xml.etree.ElementTree as ET
 import xml.parsers.expat
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from typing import NoReturn
 from zoneinfo import ZoneInfo
 
 from tilskudd.payments.iso20022.common import BankFileRefused
@@ -58,7 +59,7 @@ class BookedPayment:
         return kroner if ore == 0 else None
 
 
-def _refuse_declaration(*_args: object) -> None:
+def _refuse_declaration(*_args: object) -> NoReturn:
     raise BankFileRefused(
         "Filen fra banken har en dokumenttypedeklarasjon (DOCTYPE) eller en entitet. "
         "Slike filer leses ikke: de kan få et system til å lese andre filer eller bruke opp minnet.",
