@@ -429,12 +429,19 @@ def test_reporting_dates_and_the_individual_report(call):
     assert individual.areas == ["1"]
 
 
-def test_no_complaint_right(call):
+def test_no_complaint_on_allocation_or_refusal_but_on_rejection(call):
     complaints = call.complaints
-    for right in (complaints.allocation, complaints.refusal, complaints.rejection):
+    for right in (complaints.allocation, complaints.refusal):
         assert right.allowed is False
         assert right.rule == "C0-R13"
         assert "§ 2" in right.legal_reference.nb
+    # A rejection is an individual decision (fvl § 2 first paragraph b): the call's «no complaint» is about
+    # the allocation (issue #10 point 13), and the reading says so.
+    rejection = complaints.rejection
+    assert (rejection.rule, rejection.allowed, rejection.deadline_weeks) == ("C0-R13", True, 3)
+    assert "bokstav b" in rejection.legal_reference.nb and rejection.sent_to.nb == "IMDi"
+    assert "departementet" in rejection.decided_by.nb
+    assert any(r.rule == "C0-R13" and "avvise" in r.text.nb for r in call.readings)
 
 
 def test_multi_year_up_to_three_years_granted_yearly(call):

@@ -299,5 +299,7 @@ def test_payment_reporting_and_complaints_follow_a_stated_general_reading(call):
     assert call.payment.rule == "X-R05"
     for right in (call.complaints.allocation, call.complaints.refusal, call.complaints.rejection):
         assert (right.rule, right.allowed, right.deadline_weeks) == ("X-R05", True, 3)
-        assert "generell lesning" in right.legal_reference.nb
+        # The reading is in the readings, not in the legal reference a letter quotes (issue #10 point 11).
+        assert right.legal_reference.nb == "Forvaltningsloven §§ 28 og 29."
+        assert "departementet" in right.decided_by.nb
     assert {duty.kind.value for duty in call.reporting.duties} == {"annual_report", "accounts"}

@@ -9,10 +9,11 @@ import pytest
 from django.utils import timezone
 from pypdf import PdfReader
 
-from tilskudd.grants.decisions import letters
-from tilskudd.grants.models import Decision
-from tilskudd.grants.decisions.services import default_conditions
 from tests.staff_world import C0, C2, build_world
+from tilskudd.grants.decisions import letters
+from tilskudd.grants.decisions.letters import is_joint
+from tilskudd.grants.decisions.services import default_conditions
+from tilskudd.grants.models import Decision
 
 C1 = "fag-og-yrkesopplaering-2025"
 C3 = "mangfold-mot-rasisme-2024"
@@ -75,7 +76,8 @@ def test_c0_grant_letter_has_no_complaint_right_and_the_area_4_deliverables(case
         "Tilskuddsrapport": "01.02.2020",
         "Prosjektregnskap": "01.02.2020",
     }  # individual reporting (C0-R12) is for area 1 only
-    assert facts["carry_over"]["allowed"] and facts["repayment"]["rule"] == "X-R05"
+    # C0-R26's carry-over is of 2018 funds into the application for 2019: not a term of this grant.
+    assert facts["carry_over"] is None and facts["repayment"]["rule"] == "X-R05"
 
 
 def test_c0_area_1_letter_carries_individual_reporting(casework_world):
@@ -95,13 +97,17 @@ def test_c0_multi_year_commitments_are_subject_to_appropriation(casework_world):
     assert "forbehold om Stortingets bevilgning" in facts["later_years_text"]
 
 
-def test_c0_refusal_and_rejection_letters_have_reasons_and_no_complaint(casework_world):
+def test_c0_refusal_has_no_complaint_but_the_rejection_has(casework_world):
     application = casework_world.applications[C0][0]
     for kind in ("refusal", "rejection"):
         facts = letters.letter_facts(decision(application, kind=kind))
         assert facts["reasons"] == "Søknaden oppfyller ikke kravene."
-        assert facts["complaint"]["allowed"] is False and facts["complaint"]["rule"] == "C0-R13"
+        assert facts["complaint"]["rule"] == "C0-R13"
         assert "amount" not in facts and "conditions" not in facts
+    assert letters.letter_facts(decision(application, kind="refusal"))["complaint"]["allowed"] is False
+    # A rejection is an individual decision (fvl § 2 first paragraph b): three weeks, to IMDi (issue #10 point 13).
+    rejection = letters.letter_facts(decision(application, kind="rejection"))["complaint"]
+    assert rejection["allowed"] and rejection["deadline_weeks"] == 3 and rejection["sent_to"] == "IMDi"
 
 
 # --- C2 ---------------------------------------------------------------------------------------
@@ -179,8 +185,12 @@ def test_c3_no_complaint_on_grant_or_refusal_but_on_rejection(other_calls):
     assert letters.letter_facts(decision(application, kind="refusal"))["complaint"]["allowed"] is False
     rejection = letters.letter_facts(decision(application, kind="rejection"))["complaint"]
     assert rejection["allowed"] and rejection["deadline_weeks"] == 3 and rejection["sent_to"] == "IMDi"
-    assert [c["id"] for c in grant["conditions"]] == ["lead_municipality_responsible"]
+    # A single municipality's letter does not carry the joint application's condition (issue #10 point 11).
+    assert not is_joint(application) and grant["conditions"] == []
     assert grant["payment"]["terms"] == 1 and grant["acceptance"]
+    joint = next(a for a in other_calls.applications[C3] if is_joint(a))
+    joint_grant = letters.letter_facts(decision(joint, amount=100000))
+    assert [c["id"] for c in joint_grant["conditions"]] == ["lead_municipality_responsible"]
 
 
 def test_c4_statutes_condition_and_yearly_reevaluation(other_calls):
@@ -211,8 +221,8 @@ def test_the_grant_letter_is_a_real_pdf_with_amount_and_complaint_text(casework_
     assert any("Inter" in name for name in fonts), fonts  # the service's typeface, as on the receipt
 
 
-def test_the_rejection_letter_pdf_states_the_reasons_and_no_complaint(casework_world):
+def test_the_refusal_letter_pdf_states_the_reasons_and_no_complaint(casework_world):
     application = casework_world.applications[C0][0]
-    text = pdf_text(letters.letter_pdf(decision(application, kind="rejection")))
+    text = pdf_text(letters.letter_pdf(decision(application, kind="refusal")))
     assert "Søknaden oppfyller ikke kravene." in text
     assert "Dere har ikke klagerett" in text and "forvaltningsloven" in text

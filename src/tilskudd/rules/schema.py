@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, field_validator, model_validator
 
 from tilskudd.rules.application import ApplicantType
-from tilskudd.rules.validators import is_valid_org_number
+from tilskudd.rules.validators import is_valid_email, is_valid_org_number, is_valid_phone
 
 OSLO = ZoneInfo("Europe/Oslo")
 RULE_ID = r"^(C\d+|X)-R\d{2}$"
@@ -712,6 +712,8 @@ class Condition_(_Model):
     text: Text
     areas: list[str] | None = None
     default: bool = False
+    #: Only for a joint application (*felles søknad*, C3-R02): a single applicant's letter does not carry it.
+    joint_only: bool = False
 
 
 class RoutingContact(_Model):
@@ -744,6 +746,70 @@ class Transition(_Model):
     rule: RuleId
     text: Text
     finish_by: dt.date | None = None
+
+
+# --- what a decision letter states that the call gives only as prose ----------------
+
+
+class LetterContact(_Model):
+    """Whom the applicant asks about the decision: a person or a mailbox, with how to reach it."""
+
+    name: str = Field(min_length=1)
+    email: str | None = None
+    phone: str | None = None
+
+    @field_validator("email")
+    @classmethod
+    def _valid_email(cls, value: str | None) -> str | None:
+        if value is not None and not is_valid_email(value):
+            raise ValueError(f"'{value}' is not an e-mail address")
+        return value
+
+    @field_validator("phone")
+    @classmethod
+    def _valid_phone(cls, value: str | None) -> str | None:
+        if value is not None and not is_valid_phone(value):
+            raise ValueError(f"'{value}' is not a phone number")
+        return value
+
+
+class LetterNote(_Model):
+    """A sentence the grant letter carries (control, reporting), for the named areas only if any."""
+
+    text: Text
+    areas: list[str] | None = None
+
+
+class Acceptance(_Model):
+    """How the grantee accepts the grant (*aksept*), by when, and what follows if it does not.
+
+    ``deadline_weeks`` counts from the date of the letter; None where the call sets no deadline
+    (the letter says so). ``if_not_accepted``: what the call says follows; None where it says nothing.
+    """
+
+    how: Text | None = None
+    deadline_weeks: Annotated[int, Field(ge=1)] | None = None
+    if_not_accepted: Text | None = None
+
+
+class LetterTerms(_Model):
+    """What the decision letters state that the call gives only in prose (issue #10, points 12–14).
+
+    ``legal_basis``: the regulation or circular the grant is given under, as the letter names it.
+    ``contact``: whom to ask where the case names no routed contact (C0-R27 routes C0's).
+    ``repayment``: the call's repayment terms in the letter's words (without «the letter says»).
+    ``notes``: the reporting and control sentences the letter carries; no readings, no rule ids.
+    ``two_terms_split``: how a grant paid in two terms is divided (C2-R10): ``equal`` halves.
+    ``carry_over_in_letter``: false where the call's carry-over rule concerns earlier funds, not this grant.
+    """
+
+    legal_basis: Text
+    contact: LetterContact | None = None
+    acceptance: Acceptance | None = None
+    repayment: Text | None = None
+    notes: list[LetterNote] = Field(default_factory=list)
+    two_terms_split: Literal["equal"] | None = None
+    carry_over_in_letter: bool = True
 
 
 # --- the call ------------------------------------------------------------------
@@ -789,6 +855,8 @@ class CallDefinition(_Model):
     repayment: Repayment | None = None
     grant_conditions: list[Condition_] = Field(default_factory=list)
     routing: Routing | None = None
+    #: What the decision letters need beyond the keys above (None: the letters use those alone).
+    letters: LetterTerms | None = None
     notes: list[Note] = Field(default_factory=list)
     readings: list[Reading] = Field(default_factory=list)
 
@@ -825,6 +893,9 @@ class CallDefinition(_Model):
         for duty in self.reporting.duties:
             if duty.areas:
                 yield f"reporting duty {duty.rule}", duty.areas
+        for index, note in enumerate(self.letters.notes if self.letters else []):
+            if note.areas:
+                yield f"letters.notes[{index}]", note.areas
         if self.frame.area_amounts:
             yield "frame.area_amounts", list(self.frame.area_amounts)
 

@@ -17,6 +17,16 @@ reference (``complaints``; C2-R13 body by the grantor's kind), repayment and
 carry-over, commitments for later years subject to appropriation, and how to
 accept where payment follows acceptance. Refusal and rejection letters state
 the reasons and the complaint right.
+
+A letter is written for the applicant (issue #10, points 11–14): no rule ids,
+readings or call notes meant for the grantor (those stay in the case file and
+the call's ``readings``); only the conditions and notes that apply to this
+application (its areas; a joint application's conditions only when joint);
+each payment term with its amount and trigger; how and by whom to accept; a
+complaint right with its deadline, where to send it, who decides and the
+right to see the documents; the legal basis the call names (``letters`` in
+the call file); the contact for questions and who prepared and approved the
+decision.
 """
 
 from __future__ import annotations
@@ -34,8 +44,10 @@ from tilskudd.applications.receipts import FONT_DIR
 from tilskudd.casework import facts as case_facts
 from tilskudd.core.formatting import format_date, format_nok
 from tilskudd.core.pdf import render_pdf
+from tilskudd.core.text import lower_first
 from tilskudd.grants.models import Decision
 from tilskudd.grants.states import DecisionKind
+from tilskudd.orgs.models import Organisation
 from tilskudd.rules.schema import CallDefinition, ComplaintRight, GrantorKind, PaymentTrigger
 
 TITLE = {
@@ -68,25 +80,104 @@ def _weeks(n: int) -> str:
     return f"{NUMBER_NB.get(n, str(n))} uke" if n == 1 else f"{NUMBER_NB.get(n, str(n))} uker"
 
 
-def grantor_of_decision(decision: Decision, definition: CallDefinition) -> dict[str, str]:
-    """The grantor that decides: name, org number and kind (directorate, municipality …)."""
+def _sentence(text: str) -> str:
+    text = text.strip()
+    return text if not text or text[-1] in ".!?»)" else text + "."
+
+
+def is_joint(application) -> bool:
+    """The application is a joint one (*felles søknad*, C3-R02): it names members beside the lead."""
+    content = application.submitted_content or application.content or {}
+    return bool((content.get("joint") or {}).get("members"))
+
+
+def grantor_of_decision(decision: Decision, definition: CallDefinition) -> dict[str, Any]:
+    """The grantor that decides: name, org number, kind (directorate, municipality …) and postal address."""
     case = getattr(decision.application, "case", None)
     number = case.grantor_org_number if case else definition.grantor.org_number
+    found = None
     if definition.local_grantors:
         for grantor in definition.local_grantors.municipalities:
             if grantor.org_number == number:
-                return {"name": grantor.name.nb, "org_number": number, "kind": grantor.kind.value}
-    return {
-        "name": (case.grantor_name if case and case.grantor_name else definition.grantor.name.nb),
-        "org_number": number,
-        "kind": definition.grantor.kind.value,
-    }
+                found = {"name": grantor.name.nb, "org_number": number, "kind": grantor.kind.value}
+    if found is None:
+        found = {
+            "name": (case.grantor_name if case and case.grantor_name else definition.grantor.name.nb),
+            "org_number": number,
+            "kind": definition.grantor.kind.value,
+        }
+    # The grantor's own record gives the postal address; the call files give none.
+    organisation = Organisation.objects.filter(org_number=number).first()
+    address = []
+    if organisation is not None and organisation.address:
+        address = [organisation.address, f"{organisation.postal_code} {organisation.city}".strip()]
+    found["address_lines"] = [line for line in address if line]
+    found["address"] = ", ".join(found["address_lines"])
+    return found
+
+
+def _person(user, title: str) -> dict[str, str] | None:
+    if user is None:
+        return None
+    return {"name": user.get_full_name(), "title": title, "email": user.email}
+
+
+def contact_facts(
+    decision: Decision, definition: CallDefinition, grantor_name: str, caseworker: dict[str, str] | None
+) -> dict[str, str]:
+    """Whom the applicant asks: the case's routed contact (C0-R27), the grantor's contact in the call
+    (C2's municipal contacts), the call's contact for questions, else the caseworker."""
+    case = getattr(decision.application, "case", None)
+    if case is not None and case.contact_name:
+        return {
+            "name": case.contact_name,
+            "office": case.office,
+            "email": case.contact_email,
+            "phone": case.contact_phone,
+        }
+    if definition.routing and definition.routing.by == "grantor":
+        for office in definition.routing.offices:
+            if office.office == grantor_name and "*" in office.contacts:
+                person = office.contacts["*"]
+                return {"name": person.name, "office": "", "email": person.email or "", "phone": person.phone or ""}
+    letters = definition.letters
+    if letters and letters.contact:
+        return {
+            "name": letters.contact.name,
+            "office": "",
+            "email": letters.contact.email or "",
+            "phone": letters.contact.phone or "",
+        }
+    if caseworker is not None:
+        return {"name": caseworker["name"], "office": "", "email": caseworker["email"], "phone": ""}
+    return {"name": grantor_name, "office": "", "email": "", "phone": ""}
+
+
+def contact_text(contact: dict[str, str]) -> str:
+    """'Sølve Sætre, e-post solve.saetre@bergen.kommune.no, telefon 95 76 31 65'."""
+    parts = [contact["name"] + (f" ({contact['office']})" if contact.get("office") else "")]
+    if contact.get("email"):
+        parts.append(f"e-post {contact['email']}")
+    if contact.get("phone"):
+        parts.append(f"telefon {contact['phone']}")
+    return ", ".join(parts)
 
 
 def complaint_facts(
-    definition: CallDefinition, kind: DecisionKind, grantor_kind: str, grantor_name: str
+    definition: CallDefinition,
+    kind: DecisionKind,
+    grantor_kind: str,
+    grantor_name: str,
+    *,
+    contact: dict[str, str] | None = None,
+    grantor_address: str = "",
+    case_number: str = "",
 ) -> dict[str, Any]:
-    """The complaint right for a decision of ``kind`` by a grantor of ``grantor_kind``, and the letter's text."""
+    """The complaint right for a decision of ``kind`` by a grantor of ``grantor_kind``, and the letter's text.
+
+    Where a complaint is allowed the text says the deadline, to whom and where it is sent, who decides it, and
+    the right to see the case documents (forvaltningsloven § 18); where not, why not.
+    """
     right: ComplaintRight = getattr(definition.complaints, COMPLAINT_KEY[kind])
     by_kind = definition.complaints.decided_by_grantor_kind
     decided_by = ""
@@ -100,14 +191,23 @@ def complaint_facts(
         decided_by = f"Klagen avgjøres av {right.decided_by.nb}."
     sent_to = right.sent_to.nb if right.sent_to else grantor_name
     if right.allowed:
+        where = f"Send klagen til {grantor_name}"
+        if contact and contact.get("email"):
+            where = f"Send klagen til oss på e-post til {contact['name']} ({contact['email']})"
+        if grantor_address:
+            where += f", eller per post til {grantor_name}, {grantor_address}"
         text = (
-            f"Dere kan klage på vedtaket. Klagefristen er {_weeks(right.deadline_weeks or 0)} fra dere mottok dette brevet. "
-            f"Klagen sendes til: {sent_to}. Oppgi saksnummeret og hva dere mener er feil. "
-            + (decided_by + " " if decided_by else "")
-            + f"Hjemmel: {right.legal_reference.nb}"
+            f"Dere kan klage på vedtaket. Klagefristen er {_weeks(right.deadline_weeks or 0)} fra den dagen dere mottok "
+            f"dette brevet. {where}. Skriv hvilket vedtak dere klager på"
+            + (f" (saksnummer {case_number})" if case_number else "")
+            + ", hva dere mener er feil, og hvorfor. "
+            "Gir vi dere ikke medhold, sender vi klagen videre til klageinstansen. "
+            + (_sentence(decided_by) + " " if decided_by else "")
+            + "Dere har rett til å se dokumentene i saken (forvaltningsloven § 18). "
+            + f"Hjemmel: {_sentence(right.legal_reference.nb)}"
         )
     else:
-        text = f"Dere har ikke klagerett på dette vedtaket. {right.legal_reference.nb}"
+        text = f"Dere har ikke klagerett på dette vedtaket. {_sentence(right.legal_reference.nb)}"
     return {
         "rule": right.rule,
         "allowed": right.allowed,
@@ -119,7 +219,16 @@ def complaint_facts(
     }
 
 
-def payment_facts(definition: CallDefinition, amount: int, grantor_name: str) -> dict[str, Any]:
+def _split(amount: int, terms: int) -> list[int]:
+    """``amount`` in ``terms`` equal parts in whole kroner, the odd kroner in the first terms."""
+    base, rest = divmod(amount, terms)
+    return [base + (1 if index < rest else 0) for index in range(terms)]
+
+
+def payment_facts(
+    definition: CallDefinition, amount: int, grantor_name: str, year: int | None = None
+) -> dict[str, Any]:
+    """How and when the grant is paid: the amount of each term with its trigger or season (C2-R10)."""
     payment = definition.payment
     terms = payment.terms
     schedule: list[str] = []
@@ -136,8 +245,25 @@ def payment_facts(definition: CallDefinition, amount: int, grantor_name: str) ->
     if schedule:
         how += ", " + " og ".join(schedule)
     text = f"{grantor_name} utbetaler tilskuddet {how}, {when}."
-    if payment.two_terms_threshold is not None:
-        text += f" Tilskudd over {format_nok(payment.two_terms_threshold)} utbetales i {NUMBER_NB.get(payment.terms_above_threshold, str(payment.terms_above_threshold))} terminer."
+    # Several terms are divided as the call file says (C2-R10 reading: equal); a call that says nothing
+    # of the split gets one line per term without amounts rather than an invented division.
+    split = terms == 1 or bool(definition.letters and definition.letters.two_terms_split == "equal")
+    lines = []
+    for index, part in enumerate(_split(amount, terms)):
+        season = schedule[index] if index < len(schedule) else ""
+        if index == 0:
+            trigger = "når vi har mottatt aksepten" if after_acceptance else "etter vedtaket"
+            moment = f"{season}en {year}, {trigger}" if season and year else trigger
+        else:
+            moment = f"{season}en {year}" if season and year else (season or f"termin {index + 1}")
+        lines.append(
+            {
+                "term": index + 1,
+                "amount": part if split else None,
+                "amount_text": format_nok(part) if split else "etter avtale",
+                "when": moment,
+            }
+        )
     return {
         "rule": payment.rule,
         "trigger": payment.trigger.value,
@@ -145,8 +271,41 @@ def payment_facts(definition: CallDefinition, amount: int, grantor_name: str) ->
         "terms": terms,
         "schedule": schedule,
         "two_terms_threshold": payment.two_terms_threshold,
+        "lines": lines,
         "text": text,
-        "note": payment.note.nb if payment.note else "",
+    }
+
+
+def acceptance_facts(
+    definition: CallDefinition, letter_date: dt.date, grantor_name: str, contact: dict[str, str], case_number: str
+) -> dict[str, str]:
+    """How to accept, by when, and what follows if not (where payment follows acceptance)."""
+    terms = definition.letters.acceptance if definition.letters else None
+    signing = definition.signing
+    roles = " eller ".join(lower_first(role.nb) for role in signing.roles)
+    if terms is not None and terms.how is not None:
+        how = _sentence(terms.how.nb)
+    else:
+        how = (
+            f"Dere aksepterer tilskuddet ved å sende en skriftlig aksept av tilskuddet og vilkårene i dette brevet til "
+            f"{grantor_name}"
+            + (f" på e-post til {contact['email']}" if contact.get("email") else "")
+            + f". Aksepten signeres av {roles}"
+            + (" eller av noen som har fått fullmakt" if signing.delegation_allowed and "fullmakt" not in roles else "")
+            + "."
+        )
+    how += f" Oppgi saksnummer {case_number}." if case_number else ""
+    if terms is not None and terms.deadline_weeks:
+        due = letter_date + dt.timedelta(weeks=terms.deadline_weeks)
+        deadline = f"Fristen for aksept er {format_date(due)}."
+    else:
+        deadline = "Det er ingen frist for aksept, men tilskuddet blir ikke utbetalt før vi har mottatt aksepten."
+    if_not = _sentence(terms.if_not_accepted.nb) if terms is not None and terms.if_not_accepted else ""
+    return {
+        "how": how,
+        "deadline": deadline,
+        "if_not": if_not,
+        "text": " ".join(p for p in (how, deadline, if_not) if p),
     }
 
 
@@ -181,6 +340,10 @@ def reporting_facts(
             auditor_text = "Regnskapet trenger ikke attestasjon fra revisor."
         elif duty.auditor_required:
             auditor_text = "Regnskapet skal attesteres av revisor."
+        content = [c.nb for c in duty.content]
+        if duty.auditor_threshold is not None:
+            # The auditor rule is stated once, as it applies to this grant (auditor_text), not as the call's rule.
+            content = [c for c in content if "revisor" not in c]
         duties.append(
             {
                 "rule": duty.rule,
@@ -189,7 +352,7 @@ def reporting_facts(
                 "due": due,
                 "due_text": format_date(due),
                 "due_set_in_letter": duty.due is None,
-                "content": [c.nb for c in duty.content],
+                "content": content,
                 "accounts_period": duty.accounts_period.nb if duty.accounts_period else "",
                 "auditor_required": auditor,
                 "auditor_threshold": duty.auditor_threshold,
@@ -199,6 +362,11 @@ def reporting_facts(
             }
         )
     return duties
+
+
+def _area_label(area_id: str, title: str) -> str:
+    """'1: Lengre kvalifiseringsløp'; a title that begins with its id ('A Deltakelse …') stands alone."""
+    return title if title.split(" ", 1)[0].rstrip(".:") == area_id else f"{area_id}: {title}"
 
 
 def letter_facts(decision: Decision, *, today: dt.date | None = None) -> dict[str, Any]:
@@ -215,13 +383,19 @@ def letter_facts(decision: Decision, *, today: dt.date | None = None) -> dict[st
     letter_date = today or timezone.localtime(moment).date()
     area_titles = {a.id: a.title.nb for a in definition.areas.items} if definition.areas else {}
     organisation = application.organisation
+    caseworker = _person(decision.prepared_by if decision.prepared_by_id else None, "saksbehandler")
+    approver = _person(decision.approved_by if decision.approved_by_id else None, "beslutter")
+    contact = contact_facts(decision, definition, grantor["name"], caseworker)
+    case_number = application.case_number or ""
+    terms = definition.letters
     facts: dict[str, Any] = {
         "kind": kind.value,
         "title": TITLE[kind],
         "grantor_name": grantor["name"],
         "grantor_org_number": grantor["org_number"],
         "grantor_kind": grantor["kind"],
-        "case_number": application.case_number or "",
+        "grantor_address_lines": grantor["address_lines"],
+        "case_number": case_number,
         "date": letter_date,
         "date_text": format_date(letter_date),
         "applicant_name": applicant.get("name") or organisation.name,
@@ -232,19 +406,39 @@ def letter_facts(decision: Decision, *, today: dt.date | None = None) -> dict[st
         "call_title": definition.title.nb,
         "call_year": definition.year,
         "project_title": application.title or str((content.get("answers") or {}).get("project_title") or ""),
-        "areas": [f"{a}: {area_titles[a]}" if a in area_titles else a for a in areas],
+        "areas": [_area_label(a, area_titles[a]) if a in area_titles else a for a in areas],
         "amount_applied": applied,
         "amount_applied_text": format_nok(applied),
         "reasons": decision.reasons,
-        "complaint": complaint_facts(definition, kind, grantor["kind"], grantor["name"]),
+        "legal_basis": _sentence(lower_first(terms.legal_basis.nb)) if terms else "",
+        "caseworker": caseworker,
+        "approver": approver,
+        "contact": contact,
+        "contact_text": contact_text(contact),
+        "complaint": complaint_facts(
+            definition,
+            kind,
+            grantor["kind"],
+            grantor["name"],
+            contact=contact,
+            grantor_address=grantor["address"],
+            case_number=case_number,
+        ),
         "submitted_at": format_date(application.submitted_at),
     }
     if kind != DecisionKind.GRANT:
         return facts
     later = sorted((int(year), int(amount)) for year, amount in (decision.later_years or {}).items() if int(amount))
     last_year = decision.period_end.year if decision.period_end else max([definition.year, *[y for y, _ in later]])
+    joint = is_joint(application)
     conditions_by_id = {c.id: c for c in definition.grant_conditions}
     multi = definition.multi_year
+    repayment_text = (
+        terms.repayment.nb
+        if terms and terms.repayment
+        else (definition.repayment.text.nb if definition.repayment and not terms else "")
+    )
+    general_repayment = "Tilskudd som ikke brukes etter formålet og vilkårene i dette brevet, skal betales tilbake."
     facts.update(
         {
             "amount": decision.amount,
@@ -257,37 +451,32 @@ def letter_facts(decision: Decision, *, today: dt.date | None = None) -> dict[st
             "conditions": [
                 {"id": c, "rule": conditions_by_id[c].rule, "text": conditions_by_id[c].text.nb}
                 for c in decision.conditions
-                if c in conditions_by_id
+                if c in conditions_by_id and (joint or not conditions_by_id[c].joint_only)
             ],
             "extra_conditions": decision.extra_conditions,
-            "payment": payment_facts(definition, decision.amount, grantor["name"]),
+            "payment": payment_facts(definition, decision.amount, grantor["name"], definition.year),
             "reporting": reporting_facts(definition, areas, decision.amount, last_year, decision.report_due),
-            "reporting_notes": [note.text.nb for note in definition.reporting.notes],
-            "repayment": (
-                {
-                    "rule": definition.repayment.rule,
-                    "text": definition.repayment.text.nb,
-                    "use_by": format_date(definition.repayment.use_by),
-                }
-                if definition.repayment
-                else {
-                    "rule": "X-R05",
-                    "text": "Tilskudd som ikke brukes etter formålet og vilkårene i dette brevet, skal betales tilbake.",
-                    "use_by": "",
-                }
-            ),
+            "notes": [
+                _sentence(note.text.nb)
+                for note in (terms.notes if terms else [])
+                if not note.areas or set(note.areas) & set(areas)
+            ],
+            "repayment": {
+                "rule": definition.repayment.rule if definition.repayment else "X-R05",
+                "text": _sentence(repayment_text) if repayment_text else general_repayment,
+                "use_by": format_date(definition.repayment.use_by) if definition.repayment else "",
+            },
             "carry_over": (
                 {
                     "rule": definition.carry_over.rule,
                     "allowed": definition.carry_over.allowed,
                     "text": (
-                        "Ubrukte midler kan overføres til neste år på disse vilkårene: "
-                        + " ".join(c.nb for c in definition.carry_over.conditions)
+                        "Ubrukte midler: " + " ".join(_sentence(c.nb) for c in definition.carry_over.conditions)
                         if definition.carry_over.allowed
                         else "Ubrukte midler kan ikke overføres til neste år."
                     ),
                 }
-                if definition.carry_over
+                if definition.carry_over and (not terms or terms.carry_over_in_letter)
                 else None
             ),
             "later_years": [{"year": y, "amount": a, "amount_text": format_nok(a)} for y, a in later],
@@ -300,13 +489,13 @@ def letter_facts(decision: Decision, *, today: dt.date | None = None) -> dict[st
         }
     )
     payment = facts["payment"]
-    facts["acceptance"] = (
-        f"Tilskuddet utbetales når dere har akseptert det. Send en skriftlig aksept av tilskuddet og vilkårene, "
-        f"signert av den som har signaturrett, til {grantor['name']}, og oppgi saksnummer "
-        f"{facts['case_number']}."
+    acceptance = (
+        acceptance_facts(definition, letter_date, grantor["name"], contact, case_number)
         if payment["after_acceptance"]
-        else ""
+        else None
     )
+    facts["acceptance_parts"] = acceptance
+    facts["acceptance"] = acceptance["text"] if acceptance else ""
     facts["auditor_required"] = any(d["auditor_required"] for d in facts["reporting"])
     return facts
 
@@ -314,8 +503,8 @@ def letter_facts(decision: Decision, *, today: dt.date | None = None) -> dict[st
 # --- rendering and storing -----------------------------------------------------------
 
 
-def letter_html(decision: Decision, *, preview: bool = False) -> str:
-    facts = letter_facts(decision)
+def letter_html(decision: Decision, *, preview: bool = False, today: dt.date | None = None) -> str:
+    facts = letter_facts(decision, today=today)
     return render_to_string(f"grants/letters/{decision.kind}.html", {"f": facts, "preview": preview})
 
 

@@ -74,10 +74,14 @@ def call_year(application: Application) -> int:
 
 
 def applicable_conditions(application: Application) -> list:
-    """The call's grant conditions that apply to the application's areas (all of them where none names areas)."""
+    """The call's grant conditions that apply to the application: its areas (all where a condition names none),
+    and a joint application's conditions only to a joint application."""
     definition = application.call_version.parsed()
     areas = set(case_facts.areas_of(application))
-    return [c for c in definition.grant_conditions if not c.areas or areas & set(c.areas)]
+    joint = letters.is_joint(application)
+    return [
+        c for c in definition.grant_conditions if (not c.areas or areas & set(c.areas)) and (joint or not c.joint_only)
+    ]
 
 
 def default_conditions(application: Application) -> list[str]:
