@@ -28,15 +28,25 @@ def _evil_name(application, name):
     Application.objects.filter(pk=application.pk).update(submitted_content=content)
 
 
+class Downloaded:
+    """A streamed export as the person's browser receives it: the headers and the whole body."""
+
+    def __init__(self, response):
+        assert response.status_code == 200
+        assert response.streaming  # streamed, so 100 000 rows are never held in memory (issue #14)
+        self.response = response
+        self.content = b"".join(response.streaming_content)
+
+    def __getitem__(self, header):
+        return self.response[header]
+
+
 def _csv(client, call):
-    response = client.get(f"/saksbehandling/utlysninger/{call.slug}/oversikt.csv", secure=True)
-    assert response.status_code == 200
-    return response
+    return Downloaded(client.get(f"/saksbehandling/utlysninger/{call.slug}/oversikt.csv", secure=True))
 
 
 def _xlsx(client, call):
-    response = client.get(f"/saksbehandling/utlysninger/{call.slug}/oversikt.xlsx", secure=True)
-    assert response.status_code == 200
+    response = Downloaded(client.get(f"/saksbehandling/utlysninger/{call.slug}/oversikt.xlsx", secure=True))
     return response, load_workbook(io.BytesIO(response.content)).active
 
 

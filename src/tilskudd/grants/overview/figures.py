@@ -25,25 +25,33 @@ Choices the page states in words:
 
 How it is computed: the amount applied for, the county and the areas are the
 case's columns and area rows (``casework.facts``, written at submission), so
-:func:`load` reads the needed columns of the call's applications in one query
-(one row per area; plus one each for allocation lines, decisions and locks) and
-the figures are summed in Python. That is fine for thousands of rows.
+:func:`load` has the database count and sum the call's applications grouped by
+status, grantor, first area and county (one query, a few hundred groups at
+most, whatever the number of applications), plus the later years'
+commitments; the figures add up those groups. The exports stream one row per
+application from one query (:func:`export_rows`). No submitted JSON is decoded
+in Python: the applicant's name and number as submitted are extracted by the
+database.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.db.models import CharField, Count, F, OuterRef, Subquery, Sum, Value
+from django.db.models.fields.json import KeyTextTransform, KeyTransform
+from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 
 from tilskudd.applications.models import Application
 from tilskudd.applications.states import AFTER_SUBMISSION, IN_CASEWORK, STATUS_EN, Status
 from tilskudd.assessment.models import AssessmentLock
 from tilskudd.casework import scope
-from tilskudd.casework.models import Role
+from tilskudd.casework.models import CaseArea, Role
 from tilskudd.core.formatting import format_nok, format_percent
 from tilskudd.core.text import pick
 from tilskudd.grants.models import AllocationLine, Decision, Frame
@@ -63,55 +71,78 @@ def overview_grantors(user, call) -> set[str]:
     return scope.call_grantors(user, call) & scope.grantor_numbers(user, *OVERVIEW_ROLES)
 
 
-# --- the data, read once ------------------------------------------------------
+# --- the data, summed by the database ----------------------------------------------
+
+
+def _first_area(ref: str = "pk") -> Subquery:
+    return Subquery(CaseArea.objects.filter(case__application=OuterRef(ref)).order_by("position").values("area")[:1])
+
+
+def _area_count() -> Subquery:
+    return Subquery(
+        CaseArea.objects.filter(case__application=OuterRef("pk"))
+        .order_by()
+        .values("case")
+        .annotate(n=Count("pk"))
+        .values("n")[:1]
+    )
+
+
+def _proposed(year: int) -> Subquery:
+    return Subquery(AllocationLine.objects.filter(application=OuterRef("pk"), year=year).values("amount")[:1])
+
+
+def _granted() -> Subquery:
+    return Subquery(
+        Decision.objects.filter(
+            application=OuterRef("pk"), status=DecisionStatus.PUBLISHED, kind=DecisionKind.GRANT
+        ).values("amount")[:1]
+    )
 
 
 @dataclass(frozen=True)
-class AppRow:
-    """What the overview needs of one application (organisation data only, no personal data)."""
+class Bucket:
+    """Applications alike in everything the figures group by, counted and summed by the database."""
 
-    id: int
-    case_number: str
     status: str
-    title: str
-    organisation: str
-    org_number: str
-    county: str  # county code at submission, "" if not given
-    areas: tuple[str, ...]
-    applied: int
     grantor_org_number: str
     grantor_name: str
-    submitted_at: dt.datetime | None
+    first_area: str
+    county: str
+    several_areas: bool
+    count: int
+    applied: int
+    #: Proposed for the call's year (allocation lines) and granted (published grant decisions).
+    proposed: int
+    granted: int
 
     @property
     def in_casework(self) -> bool:
         return self.status in IN_CASEWORK
 
-    @property
-    def first_area(self) -> str:
-        return self.areas[0] if self.areas else ""
+
+@dataclass(frozen=True)
+class Later:
+    """A later year's proposed or granted amount for one application in casework (commitments)."""
+
+    application_id: int
+    year: int
+    grantor_org_number: str
+    first_area: str
+    proposed: int = 0
+    granted: int = 0
 
 
 @dataclass
 class Facts:
     call: object
     grantors: frozenset[str]
-    applications: list[AppRow]
-    #: application id → {year: amount} from the allocation lines.
-    allocation: dict[int, dict[int, int]] = field(default_factory=dict)
-    #: application id → (amount for the call's year, {later year: amount}) of its published grant.
-    granted: dict[int, tuple[int, dict[int, int]]] = field(default_factory=dict)
-    #: application id → locked quality total (None when no criterion applied).
-    quality: dict[int, Decimal | None] = field(default_factory=dict)
+    buckets: list[Bucket]
+    later: list[Later] = field(default_factory=list)
 
-    def proposed(self, app_id: int, year: int | None = None) -> int:
-        return self.allocation.get(app_id, {}).get(self.call.year if year is None else year, 0)
-
-    def granted_amount(self, app_id: int, year: int | None = None) -> int:
-        amount, later = self.granted.get(app_id, (0, {}))
-        if year is None or year == self.call.year:
-            return amount
-        return later.get(year, 0)
+    @property
+    def grantor_names(self) -> list[str]:
+        return sorted({bucket.grantor_name for bucket in self.buckets})
 
 
 def _int(value) -> int:
@@ -121,90 +152,72 @@ def _int(value) -> int:
         return 0
 
 
+def applications(call, grantors):
+    """The call's applications with a case at ``grantors`` (never drafts)."""
+    return Application.objects.filter(call=call, case__grantor_org_number__in=grantors).exclude(status=Status.DRAFT)
+
+
 def load(call, grantors) -> Facts:
-    """The call's applications at ``grantors`` with their allocation, grants and locks: four queries."""
+    """The figures' data in three queries, summed by the database whatever the number of applications.
+
+    The buckets: applications grouped by status, grantor, first area, county and whether they name
+    several areas, with the amounts applied, proposed and granted for the call's year summed. Later
+    years' commitments are read row by row, but only for the applications that have them.
+    """
     grantors = frozenset(grantors)
-    rows = (
-        Application.objects.filter(call=call, case__grantor_org_number__in=grantors)
-        .exclude(status=Status.DRAFT)
-        .order_by("case_number", "pk")
-        .values_list(
-            "pk",
-            "case_number",
-            "status",
-            "title",
-            "submitted_content",
-            "organisation__name",
-            "organisation__org_number",
-            "case__grantor_org_number",
-            "case__grantor_name",
-            "submitted_at",
-            "case__county",
-            "case__amount_applied",
-            "case__areas__area",  # one row per area of the case (a left join: one row without areas)
+    year = call.year
+    buckets = [
+        Bucket(
+            status=status,
+            grantor_org_number=grantor,
+            grantor_name=grantor_name or grantor,
+            first_area=area or "",
+            county=county or "",
+            several_areas=bool(areas and areas > 1),
+            count=count,
+            applied=applied or 0,
+            proposed=proposed or 0,
+            granted=granted or 0,
         )
-        .order_by("case_number", "pk", "case__areas__position")
-    )
-    applications = []
-    areas: dict[int, list[str]] = {}
-    for (
-        pk,
-        case_number,
-        status,
-        title,
-        content,
-        org_name,
-        org_number,
-        grantor,
-        grantor_name,
-        submitted_at,
-        county,
-        applied,
-        area,
-    ) in rows:
-        if pk in areas:
-            areas[pk].append(area)
-            continue
-        areas[pk] = [area] if area is not None else []
-        content = content or {}
-        applicant = content.get("applicant") or {}
-        applications.append(
-            AppRow(
-                id=pk,
-                case_number=case_number or "",
-                status=status,
-                title=title or "",
-                organisation=applicant.get("name") or org_name,
-                org_number=applicant.get("org_number") or org_number,
-                county=county or "",
-                areas=(),
-                applied=applied or 0,
-                grantor_org_number=grantor,
-                grantor_name=grantor_name or grantor,
-                submitted_at=submitted_at,
+        for status, grantor, grantor_name, area, county, areas, count, applied, proposed, granted in (
+            applications(call, grantors)
+            .annotate(
+                first=_first_area(),
+                areas=_area_count(),
+                line=Coalesce(_proposed(year), 0),
+                grant=Coalesce(_granted(), 0),
             )
+            .values_list("status", "case__grantor_org_number", "case__grantor_name", "first", "case__county", "areas")
+            .annotate(
+                count=Count("pk"),
+                applied=Sum(Coalesce("case__amount_applied", 0)),
+                proposed=Sum("line"),
+                granted=Sum("grant"),
+            )
+            .order_by()
         )
-    applications = [replace(row, areas=tuple(areas[row.id])) for row in applications]
-    ids = [row.id for row in applications]
-    allocation: dict[int, dict[int, int]] = defaultdict(dict)
-    for app_id, year, amount in AllocationLine.objects.filter(application_id__in=ids).values_list(
-        "application_id", "year", "amount"
+    ]
+    in_casework = applications(call, grantors).filter(status__in=IN_CASEWORK)
+    later = [
+        Later(app_id, line_year, grantor, area or "", proposed=amount)
+        for app_id, line_year, grantor, area, amount in AllocationLine.objects.filter(
+            application__in=in_casework.values("pk"), year__gt=year
+        )
+        .annotate(first=_first_area("application_id"))
+        .values_list("application_id", "year", "application__case__grantor_org_number", "first", "amount")
+    ]
+    for app_id, grantor, area, years in (
+        Decision.objects.filter(
+            application__in=in_casework.values("pk"), status=DecisionStatus.PUBLISHED, kind=DecisionKind.GRANT
+        )
+        .exclude(later_years={})
+        .annotate(first=_first_area("application_id"))
+        .values_list("application_id", "application__case__grantor_org_number", "first", "later_years")
     ):
-        allocation[app_id][year] = amount
-    granted = {}
-    for app_id, amount, later in Decision.objects.filter(
-        application_id__in=ids, status=DecisionStatus.PUBLISHED, kind=DecisionKind.GRANT
-    ).values_list("application_id", "amount", "later_years"):
-        granted[app_id] = (amount, {_int(year): _int(value) for year, value in (later or {}).items()})
-    quality = dict(AssessmentLock.objects.filter(application_id__in=ids).values_list("application_id", "total"))
-    return Facts(
-        call=call,
-        grantors=grantors,
-        applications=applications,
-        allocation=dict(allocation),
-        granted=granted,
-        quality=quality,
-    )
+        for later_year, value in (years or {}).items():
+            if _int(later_year) > year:
+                later.append(Later(app_id, _int(later_year), grantor, area or "", granted=_int(value)))
+    return Facts(call=call, grantors=grantors, buckets=buckets, later=later)
 
 
 def _facts(call, grantors, facts: Facts | None) -> Facts:
@@ -225,8 +238,8 @@ def status_counts(call, grantors, facts: Facts | None = None) -> list[StatusCoun
     """How many applications are in each status after submission (every status listed, zeros too)."""
     facts = _facts(call, grantors, facts)
     counted: dict[str, int] = defaultdict(int)
-    for row in facts.applications:
-        counted[row.status] += 1
+    for bucket in facts.buckets:
+        counted[bucket.status] += bucket.count
     return [
         StatusCount(s.value, Text(nb=s.label, en=STATUS_EN[s]), counted[s.value]) for s in AFTER_SUBMISSION
     ]  # never drafts
@@ -246,11 +259,11 @@ class AmountRow:
     #: Applications counted here that name other areas too (areas only).
     also_other_areas: int = 0
 
-    def add(self, facts: Facts, row: AppRow) -> None:
-        self.count += 1
-        self.applied += row.applied
-        self.proposed += facts.proposed(row.id)
-        self.granted += facts.granted_amount(row.id)
+    def add(self, bucket: Bucket) -> None:
+        self.count += bucket.count
+        self.applied += bucket.applied
+        self.proposed += bucket.proposed
+        self.granted += bucket.granted
 
 
 def _total(rows: list[AmountRow]) -> AmountRow:
@@ -275,15 +288,15 @@ def by_area(call, grantors, facts: Facts | None = None) -> tuple[list[AmountRow]
     facts = _facts(call, grantors, facts)
     titles = area_titles(call)
     rows = {area_id: AmountRow(area_id, title) for area_id, title in titles.items()}
-    for row in facts.applications:
-        if not row.in_casework:
+    for bucket in facts.buckets:
+        if not bucket.in_casework:
             continue
-        key = row.first_area
+        key = bucket.first_area
         if key not in rows:
             rows[key] = AmountRow(key, Text(nb=key, en=key) if key else NO_AREA)
-        rows[key].add(facts, row)
-        if len(row.areas) > 1:
-            rows[key].also_other_areas += 1
+        rows[key].add(bucket)
+        if bucket.several_areas:
+            rows[key].also_other_areas += bucket.count
     ordered = list(rows.values())
     return ordered, _total(ordered)
 
@@ -292,14 +305,14 @@ def by_county(call, grantors, facts: Facts | None = None) -> tuple[list[AmountRo
     """Applied, proposed and granted per applicant county at submission (counties with applications only)."""
     facts = _facts(call, grantors, facts)
     rows: dict[str, AmountRow] = {}
-    for row in facts.applications:
-        if not row.in_casework:
+    for bucket in facts.buckets:
+        if not bucket.in_casework:
             continue
-        if row.county not in rows:
-            name = county_name(row.county) if row.county else ""
-            label = Text(nb=f"{name} ({row.county})", en=f"{name} ({row.county})") if row.county else NO_COUNTY
-            rows[row.county] = AmountRow(row.county, label)
-        rows[row.county].add(facts, row)
+        if bucket.county not in rows:
+            name = county_name(bucket.county) if bucket.county else ""
+            label = Text(nb=f"{name} ({bucket.county})", en=f"{name} ({bucket.county})") if bucket.county else NO_COUNTY
+            rows[bucket.county] = AmountRow(bucket.county, label)
+        rows[bucket.county].add(bucket)
     ordered = sorted(rows.values(), key=lambda r: (r.key == "", r.label.nb))
     return ordered, _total(ordered)
 
@@ -364,13 +377,22 @@ def frame_use(call, grantors, facts: Facts | None = None) -> list[FrameUse]:
     for frame in Frame.objects.filter(call=call, grantor_org_number__in=wanted).order_by(
         "year", "grantor_org_number", "area"
     ):
-        members = [
-            row
-            for row in facts.applications
-            if row.in_casework
-            and (not frame.grantor_org_number or row.grantor_org_number == frame.grantor_org_number)
-            and (not frame.area or row.first_area == frame.area)
-        ]
+
+        def member(grantor: str, area: str, frame=frame) -> bool:
+            return (not frame.grantor_org_number or grantor == frame.grantor_org_number) and (
+                not frame.area or area == frame.area
+            )
+
+        if frame.year == call.year:
+            members = [b for b in facts.buckets if b.in_casework and member(b.grantor_org_number, b.first_area)]
+            proposed = sum(b.proposed for b in members)
+            granted = sum(b.granted for b in members)
+        else:
+            members_later = [
+                row for row in facts.later if row.year == frame.year and member(row.grantor_org_number, row.first_area)
+            ]
+            proposed = sum(row.proposed for row in members_later)
+            granted = sum(row.granted for row in members_later)
         full, short = _frame_labels(call, frame, titles)
         result.append(
             FrameUse(
@@ -381,8 +403,8 @@ def frame_use(call, grantors, facts: Facts | None = None) -> list[FrameUse]:
                 area=frame.area,
                 grantor_org_number=frame.grantor_org_number,
                 frame=frame.amount,
-                proposed=sum(facts.proposed(row.id, frame.year) for row in members),
-                granted=sum(facts.granted_amount(row.id, frame.year) for row in members),
+                proposed=proposed,
+                granted=granted,
             )
         )
     return result
@@ -432,17 +454,10 @@ def later_years(call, grantors, facts: Facts | None = None) -> list[LaterYear]:
     proposed: dict[int, int] = defaultdict(int)
     granted: dict[int, int] = defaultdict(int)
     who: dict[int, set[int]] = defaultdict(set)
-    for row in facts.applications:
-        if not row.in_casework:
-            continue
-        for year, amount in facts.allocation.get(row.id, {}).items():
-            if year > call.year:
-                proposed[year] += amount
-                who[year].add(row.id)
-        for year, amount in facts.granted.get(row.id, (0, {}))[1].items():
-            if year > call.year:
-                granted[year] += amount
-                who[year].add(row.id)
+    for row in facts.later:
+        proposed[row.year] += row.proposed
+        granted[row.year] += row.granted
+        who[row.year].add(row.application_id)
     return [LaterYear(year, len(who[year]), proposed[year], granted[year]) for year in sorted(who)]
 
 
@@ -496,31 +511,94 @@ class ExportRow:
         )
 
 
-def export_rows(call, grantors, facts: Facts | None = None) -> list[ExportRow]:
-    """One row per application at ``grantors`` (drafts never), in bokmål, amounts in whole NOK."""
-    facts = _facts(call, grantors, facts)
+def _submitted_or(path: str, fallback: str) -> Coalesce:
+    """The text at ``path`` (a JSON field, across relations, then its keys) extracted by the database, else the
+    column ``fallback``: 'application__submitted_content__applicant__name'."""
+    field, _, keys = path.partition("submitted_content__")
+    expression = F(field + "submitted_content")
+    *inner, last = keys.split("__")
+    for key in inner:
+        expression = KeyTransform(key, expression)
+    return Coalesce(NullIf(KeyTextTransform(last, expression), Value("")), F(fallback), output_field=CharField())
+
+
+def export_rows(call, grantors, facts: Facts | None = None) -> Iterator[ExportRow]:
+    """One row per application at ``grantors`` (drafts never), in bokmål, amounts in whole NOK.
+
+    A generator over one query (one row per area of each application, read in chunks), so an export of
+    100 000 applications streams instead of being built in memory. ``facts`` is not needed (kept for callers).
+    """
     titles = area_titles(call)
-    result = []
-    for row in facts.applications:
-        county = f"{county_name(row.county)} ({row.county})" if row.county else ""
-        areas = ", ".join(f"{a} {titles[a].nb}" if a in titles else a for a in row.areas)
-        result.append(
-            ExportRow(
-                case_number=row.case_number,
-                organisation=row.organisation,
-                org_number=row.org_number,
-                county=county,
-                areas=areas,
-                grantor=row.grantor_name,
-                status=Status(row.status).label,
-                applied=row.applied,
-                proposed=facts.proposed(row.id),
-                granted=facts.granted_amount(row.id),
-                quality=facts.quality.get(row.id),
-                submitted_at=timezone.localtime(row.submitted_at) if row.submitted_at else None,
-            )
+    rows = (
+        applications(call, frozenset(grantors))
+        .annotate(
+            name=_submitted_or("submitted_content__applicant__name", "organisation__name"),
+            number=_submitted_or("submitted_content__applicant__org_number", "organisation__org_number"),
+            line=_proposed(call.year),
+            grant=_granted(),
+            quality=Subquery(AssessmentLock.objects.filter(application=OuterRef("pk")).values("total")[:1]),
         )
-    return result
+        .values_list(
+            "pk",
+            "case_number",
+            "status",
+            "name",
+            "number",
+            "case__grantor_org_number",
+            "case__grantor_name",
+            "submitted_at",
+            "case__county",
+            "case__amount_applied",
+            "line",
+            "grant",
+            "quality",
+            "case__areas__area",  # one row per area of the case (a left join: one row without areas)
+        )
+        .order_by("case_number", "pk", "case__areas__position")
+    )
+    current: list | None = None
+    areas: list[str] = []
+    for row in rows.iterator(chunk_size=2000):
+        if current is not None and row[0] == current[0]:
+            areas.append(row[-1])
+            continue
+        if current is not None:
+            yield _export_row(current, areas, titles)
+        current, areas = list(row), [row[-1]] if row[-1] is not None else []
+    if current is not None:
+        yield _export_row(current, areas, titles)
+
+
+def _export_row(row: list, areas: list[str], titles: dict[str, Text]) -> ExportRow:
+    (
+        _pk,
+        case_number,
+        status,
+        name,
+        number,
+        grantor,
+        grantor_name,
+        submitted_at,
+        county,
+        applied,
+        line,
+        grant,
+        quality,
+    ) = row[:13]
+    return ExportRow(
+        case_number=case_number or "",
+        organisation=name or "",
+        org_number=number or "",
+        county=f"{county_name(county)} ({county})" if county else "",
+        areas=", ".join(f"{a} {titles[a].nb}" if a in titles else a for a in areas),
+        grantor=grantor_name or grantor,
+        status=Status(status).label,
+        applied=applied or 0,
+        proposed=line or 0,
+        granted=grant or 0,
+        quality=quality.quantize(Decimal("0.001")) if quality is not None else None,
+        submitted_at=timezone.localtime(submitted_at) if submitted_at else None,
+    )
 
 
 # --- the public list of grants (X-R07) ----------------------------------------
@@ -545,24 +623,23 @@ def published_grants(call) -> list[PublicGrant]:
     """
     rows = (
         Decision.objects.filter(application__call=call, status=DecisionStatus.PUBLISHED, kind=DecisionKind.GRANT)
-        .order_by("application__case__grantor_name", "application__organisation__name", "application__case_number")
-        .values_list(
-            "amount",
-            "application__title",
-            "application__organisation__name",
-            "application__organisation__org_number",
-            "application__submitted_content",
-            "application__case__grantor_name",
+        .annotate(
+            name=_submitted_or("application__submitted_content__applicant__name", "application__organisation__name"),
+            number=_submitted_or(
+                "application__submitted_content__applicant__org_number", "application__organisation__org_number"
+            ),
+            form=_submitted_or("application__submitted_content__applicant__org_form", "application__case__org_form"),
         )
+        .order_by("application__case__grantor_name", "application__organisation__name", "application__case_number")
+        .values_list("amount", "application__title", "name", "number", "form", "application__case__grantor_name")
     )
     result = []
-    for amount, title, org_name, org_number, content, grantor in rows:
-        applicant = (content or {}).get("applicant") or {}
-        withheld = (applicant.get("org_form") or "").upper() == "ENK"
+    for amount, title, name, number, form, grantor in rows:
+        withheld = (form or "").upper() == "ENK"
         result.append(
             PublicGrant(
-                recipient="" if withheld else (applicant.get("name") or org_name),
-                org_number="" if withheld else (applicant.get("org_number") or org_number),
+                recipient="" if withheld else (name or ""),
+                org_number="" if withheld else (number or ""),
                 title=title or "",
                 amount=amount,
                 grantor=grantor or call.grantor_name,

@@ -52,7 +52,7 @@ def overview_page(request, slug):
             "frames": [{"use": use, "percent": _percent(use), "left": _left(use)} for use in frames],
             "chart": overview.frame_chart(frames, get_language()),
             "later_years": overview.later_years(call, grantors, facts),
-            "grantor_names": sorted({row.grantor_name for row in facts.applications}),
+            "grantor_names": facts.grantor_names,
         },
     )
 
