@@ -12,6 +12,12 @@ from django.db import models
 
 from tilskudd.rules.schema import CallDefinition
 
+#: Parsed definitions by (version id, definition hash), shared by every request of the process. A version
+#: is changed in place only while no application uses it, and then its hash changes with it, so an entry
+#: is never stale; CallDefinition is frozen, so sharing one is safe. Bounded: the oldest go first.
+_PARSED: dict[tuple[int, str], CallDefinition] = {}
+PARSED_CACHE_SIZE = 64
+
 
 class Call(models.Model):
     slug = models.SlugField("id", max_length=100, unique=True)
@@ -60,10 +66,23 @@ class CallVersion(models.Model):
         return f"{self.call.slug} v{self.number}"
 
     def parsed(self) -> CallDefinition:
+        """The definition as the rule engine's model: validated once per version in a process (issue #14).
+
+        Validating a 57 kB definition costs milliseconds, and the engine keeps its plan per definition
+        object, so every request that read the call from the database used to pay both again.
+        """
         cached = getattr(self, "_parsed", None)
+        if cached is not None:
+            return cached
+        key = (self.pk, self.definition_hash)
+        cached = _PARSED.get(key) if self.pk is not None and self.definition_hash else None
         if cached is None:
             cached = CallDefinition.model_validate(self.definition)
-            self._parsed = cached
+            if key[0] is not None and key[1]:
+                while len(_PARSED) >= PARSED_CACHE_SIZE:
+                    del _PARSED[next(iter(_PARSED))]
+                _PARSED[key] = cached
+        self._parsed = cached
         return cached
 
     def is_in_use(self) -> bool:
