@@ -19,7 +19,7 @@ import datetime as dt
 import math
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.http import FileResponse, HttpRequest
 from django.utils import timezone
 from ninja import Header, Path, Query, Router, Schema, Status
@@ -38,7 +38,7 @@ from tilskudd.api.schemas import (
     ValidationErrorOut,
 )
 from tilskudd.applications import services
-from tilskudd.applications.models import Application
+from tilskudd.applications.models import Application, Signature
 from tilskudd.applications.states import STATUS_EN, TransitionNotAllowed
 from tilskudd.applications.states import Status as ApplicationStatus
 from tilskudd.calls.services import UnknownCallError, current_call
@@ -285,9 +285,10 @@ def _decision(application: Application) -> dict | None:
     }
 
 
-def _detail(application: Application, **extra) -> dict:
+def _detail(application: Application, *, known_signature: Signature | None = None, **extra) -> dict:
+    """The application as answered; ``known_signature``: the one in force, when the caller has just read it."""
     data = _summary(application)
-    signature = application.active_signature()
+    signature = known_signature or application.active_signature()
     if application.is_editable:
         result = _check(application, timezone.now())
         findings, ok = [f.as_dict() for f in result.findings], result.ok
@@ -606,42 +607,48 @@ def submit_application(
     finds errors (listed), or it is not signed (or changed after signing). 403 when the
     person the token acts for may not submit (for example not confirmed yet), with the reason.
     """
-    draft = _own(request, application_id)
-    if draft is None:
-        return _not_found(application_id)
     organisation = _token(request).organisation
-    if idempotency_key is not None:
-        if _bad_key(idempotency_key):
-            return _field_problem(
-                "Idempotency-Key",
-                ["header", "Idempotency-Key"],
-                "må være 1–255 synlige ASCII-tegn, for eksempel en UUID",
-                "must be 1–255 visible ASCII characters, for example a UUID",
-            )
-        used = IdempotencyKey.objects.filter(organisation=organisation, key=idempotency_key).first()
-        if used is not None and used.application_id != draft.pk:
-            return _field_problem(
-                "Idempotency-Key",
-                ["header", "Idempotency-Key"],
-                f"er allerede brukt for søknad {used.application_id}; bruk en ny nøkkel for hver søknad",
-                f"was already used for application {used.application_id}; use a new key for each application",
-            )
+    if idempotency_key is not None and _bad_key(idempotency_key):
+        if _own(request, application_id) is None:
+            return _not_found(application_id)
+        return _field_problem(
+            "Idempotency-Key",
+            ["header", "Idempotency-Key"],
+            "må være 1–255 synlige ASCII-tegn, for eksempel en UUID",
+            "must be 1–255 visible ASCII characters, for example a UUID",
+        )
+    # One transaction: the key's look-up, the submission and the key's record commit together (issue #14).
+    with transaction.atomic():
+        used = None
+        if idempotency_key is not None:
+            used = IdempotencyKey.objects.filter(organisation=organisation, key=idempotency_key).first()
         if used is not None:
+            draft = _own(request, application_id)
+            if draft is None:
+                return _not_found(application_id)
+            if used.application_id != draft.pk:
+                return _field_problem(
+                    "Idempotency-Key",
+                    ["header", "Idempotency-Key"],
+                    f"er allerede brukt for søknad {used.application_id}; bruk en ny nøkkel for hver søknad",
+                    f"was already used for application {used.application_id}; use a new key for each application",
+                )
             services.ensure_receipt(draft.pk)  # the first answer may have been lost with its receipt
             return Status(200, _detail(draft, created=False))
-    try:
-        result = services.submit(_token(request).created_by, draft.pk)
-    except services.SubmissionRefused as exc:
-        return _refused(exc)
-    if idempotency_key is not None:
         try:
-            with transaction.atomic():
-                IdempotencyKey.objects.get_or_create(
-                    organisation=organisation, key=idempotency_key, defaults={"application_id": draft.pk}
-                )
-        except IntegrityError:
-            pass  # a parallel retry with the same key stored it first
-    return Status(201 if result.created else 200, _detail(_own(request, draft.pk), created=result.created))
+            result = services.submit(_token(request).created_by, application_id, organisation_id=organisation.pk)
+        except Application.DoesNotExist:
+            return _not_found(application_id)
+        except services.SubmissionRefused as exc:
+            return _refused(exc)
+        if idempotency_key is not None:
+            # a parallel retry with the same key may have stored it first: then nothing is written
+            IdempotencyKey.objects.bulk_create(
+                [IdempotencyKey(organisation=organisation, key=idempotency_key, application_id=application_id)],
+                ignore_conflicts=True,
+            )
+        detail = _detail(result.application, known_signature=result.signature, created=result.created)
+    return Status(201 if result.created else 200, detail)
 
 
 @router.post(

@@ -30,6 +30,7 @@ import secrets
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
 from ninja.errors import AuthenticationError
@@ -52,6 +53,9 @@ NAME_MAX_LENGTH = 100
 MAX_VALIDITY_YEARS = 10
 #: What a token looks like: the prefix and URL-safe base64 (checked before any database look-up).
 TOKEN_PATTERN = re.compile(r"tsk_[A-Za-z0-9_-]{9,}")
+#: ``last_used_at`` is written at most this often: the token page shows it to the minute, and a write
+#: (a transaction of its own) on every request cost each API call more than the rest of its bookkeeping.
+LAST_USED_RESOLUTION = dt.timedelta(minutes=1)
 
 
 def hash_secret(secret: str) -> str:
@@ -240,18 +244,20 @@ class TokenState:
 
 
 def token_state(token: ApiToken, now: dt.datetime | None = None) -> TokenState:
+    """Whether the token works. A token read by :func:`check_token` carries whether its creator is still
+    in the organisation (``creator_is_member``, read with it); otherwise that is looked up here."""
     now = now or timezone.now()
     if token.revoked_at is not None:
         return TokenState("revoked", "Trukket tilbake", "Revoked")
     if token.is_expired(now):
         return TokenState("expired", "Utløpt", "Expired")
     creator = token.created_by
-    still_member = (
-        getattr(creator, "is_active", False)
-        and Membership.objects.filter(
+    member = getattr(token, "creator_is_member", None)
+    if member is None:
+        member = Membership.objects.filter(
             user=creator, organisation_id=token.organisation_id, removed_at__isnull=True
         ).exists()
-    )
+    still_member = getattr(creator, "is_active", False) and member
     if not still_member:
         return TokenState(
             "creator_left", "Virker ikke: personen er ikke lenger med", "Not working: the person has left"
@@ -294,15 +300,25 @@ REJECTED = {
 
 
 def check_token(secret: str, now: dt.datetime | None = None) -> ApiToken:
-    """The working token for ``secret``, with ``last_used_at`` updated; else :class:`TokenRejected`."""
+    """The working token for ``secret``, with ``last_used_at`` updated (to the minute); else :class:`TokenRejected`.
+
+    One query reads the token, its organisation, its creator and whether the creator is still a member;
+    ``last_used_at`` is written only when it is a minute old or more.
+    """
     secret = secret.strip()
     if len(secret) > MAX_TOKEN_LENGTH or not TOKEN_PATTERN.fullmatch(secret):
         raise TokenRejected(*UNKNOWN)
     digest = hash_secret(secret)
     found = None
-    for candidate in ApiToken.objects.filter(prefix=secret[:PREFIX_LENGTH]).select_related(
-        "organisation", "created_by"
-    ):
+    still_member = Membership.objects.filter(
+        user=OuterRef("created_by"), organisation=OuterRef("organisation"), removed_at__isnull=True
+    )
+    candidates = (
+        ApiToken.objects.filter(prefix=secret[:PREFIX_LENGTH])
+        .select_related("organisation", "created_by")
+        .annotate(creator_is_member=Exists(still_member))
+    )
+    for candidate in candidates:
         if hmac.compare_digest(candidate.secret_hash, digest):
             found = candidate
     if found is None:
@@ -311,8 +327,9 @@ def check_token(secret: str, now: dt.datetime | None = None) -> ApiToken:
     state = token_state(found, now)
     if not state.works:
         raise TokenRejected(*REJECTED[state.code])
-    ApiToken.objects.filter(pk=found.pk).update(last_used_at=now)
-    found.last_used_at = now
+    if found.last_used_at is None or not (now - LAST_USED_RESOLUTION < found.last_used_at <= now):
+        ApiToken.objects.filter(pk=found.pk).update(last_used_at=now)
+        found.last_used_at = now
     return found
 
 

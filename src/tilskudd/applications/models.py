@@ -81,7 +81,8 @@ class Application(models.Model):
         return parsed
 
     def active_signature(self) -> Signature | None:
-        return self.signatures.filter(voided_at__isnull=True).order_by("-signed_at").first()
+        """The signature in force (with who signed), or None."""
+        return self.signatures.filter(voided_at__isnull=True).select_related("signed_by").order_by("-signed_at").first()
 
 
 class Signature(models.Model):

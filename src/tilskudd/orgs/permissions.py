@@ -12,7 +12,9 @@ the grantors' roles and cases); casework tells this module in its ``ready()`` th
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,6 +25,7 @@ __all__ = [
     "ALLOWED",
     "Permission",
     "membership",
+    "memberships_remembered",
     "register_grantor_staff",
     "can_view_organisation",
     "can_edit_organisation",
@@ -36,15 +39,43 @@ __all__ = [
 ]
 
 
+#: Memberships already read inside :func:`memberships_remembered` (None outside it).
+_REMEMBERED: ContextVar[dict[tuple[object, object], Membership | None] | None] = ContextVar(
+    "memberships_remembered", default=None
+)
+
+
+@contextmanager
+def memberships_remembered() -> Iterator[None]:
+    """Inside the block, each person's membership of an organisation is read once.
+
+    For one operation that asks several permission functions in turn (submitting asks whether the
+    person may see, edit and submit, and whether the signatory may still sign): nothing in it changes
+    a membership, so the answers read at its start hold to its end (issue #14, point 2).
+    """
+    token = _REMEMBERED.set({})
+    try:
+        yield
+    finally:
+        _REMEMBERED.reset(token)
+
+
 def membership(user, organisation) -> Membership | None:
     """The person's current membership of the organisation, or ``None``."""
     if not getattr(user, "is_authenticated", False):
         return None
-    return (
+    remembered = _REMEMBERED.get()
+    key = (user.pk, getattr(organisation, "pk", organisation))
+    if remembered is not None and key in remembered:
+        return remembered[key]
+    found = (
         Membership.objects.filter(user=user, organisation=organisation, removed_at__isnull=True)
         .select_related("organisation")
         .first()
     )
+    if remembered is not None:
+        remembered[key] = found
+    return found
 
 
 @dataclass

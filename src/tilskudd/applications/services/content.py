@@ -51,9 +51,15 @@ class CheckOutcome:
         return not self.format_errors and not has_errors(self.findings)
 
 
-def check(application: Application, at: dt.datetime | None = None) -> CheckOutcome:
-    """Run the rule engine on the application as it is now (the same engine as API, CLI and screening)."""
-    document = exchange_document(application)
+def check(
+    application: Application, at: dt.datetime | None = None, *, document: dict[str, Any] | None = None
+) -> CheckOutcome:
+    """Run the rule engine on the application as it is now (the same engine as API, CLI and screening).
+
+    ``document``: its exchange document when the caller has just made it (submission hashes the same one).
+    """
+    if document is None:
+        document = exchange_document(application)
     try:
         parsed = ExchangeApplication.model_validate(document)
     except ValidationError as error:

@@ -9,7 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from tilskudd.applications import permissions, tasks
-from tilskudd.applications.models import Application, CaseNumberCounter, Signature
+from tilskudd.applications.case_numbers import next_case_number
+from tilskudd.applications.models import Application, Signature
 from tilskudd.applications.services.content import check, content_hash, exchange_document
 from tilskudd.applications.services.drafting import StaleRevision, void_signatures
 from tilskudd.applications.signals import application_submitted
@@ -17,6 +18,7 @@ from tilskudd.applications.states import Status, audit_action, check_transition
 from tilskudd.audit.services import Audience, AuditAction, record
 from tilskudd.core.formatting import format_datetime
 from tilskudd.core.refusals import Refusal, require
+from tilskudd.orgs.permissions import memberships_remembered
 from tilskudd.rules import Finding
 
 
@@ -75,21 +77,34 @@ def sign(user, application_id: int, revision: int) -> Signature:
 class SubmitResult:
     application: Application
     created: bool  # False: it was already submitted (a double click or a retry)
+    #: The signature submitted with it (None when it was already submitted: not read again).
+    signature: Signature | None = None
 
 
-def submit(user, application_id: int) -> SubmitResult:
+def submit(user, application_id: int, *, organisation_id: int | None = None) -> SubmitResult:
     """Submit the signed application: atomic and idempotent.
 
     A second call (double click, retry after a lost response) returns the same
     submission instead of making another. Refused after the deadline, judged by
     the server clock in Europe/Oslo (X-R01), without a valid signature, or with
     errors. On success the application is locked (X-R04), gets its case number
-    and the receipt is queued.
+    and the receipt is queued. ``organisation_id``: only an application of that
+    organisation (else ``Application.DoesNotExist``), as the API reads it.
+
+    Only the application's row is locked (``of=("self",)``): locking the joined call
+    and organisation rows too made every submission to a call wait for the one before.
+    The application, its call version and attachments are read once, and the person's
+    membership once (issue #14, point 2).
     """
-    with transaction.atomic():
-        application = (
-            Application.objects.select_for_update().select_related("call", "organisation").get(pk=application_id)
+    with transaction.atomic(), memberships_remembered():
+        found = (
+            Application.objects.select_for_update(of=("self",))
+            .select_related("call", "call_version", "organisation")
+            .prefetch_related("attachment_files")
         )
+        if organisation_id is not None:
+            found = found.filter(organisation_id=organisation_id)
+        application = found.get(pk=application_id)
         if application.status == Status.SUBMITTED and permissions.can_view(user, application):
             _ensure_after_submission(application)
             return SubmitResult(application, created=False)
@@ -103,14 +118,14 @@ def submit(user, application_id: int) -> SubmitResult:
                 f"The deadline passed on {format_datetime(deadline, 'en', seconds=False)}. "
                 "The application cannot be submitted.",
             )
-        outcome = check(application, now)
+        document = exchange_document(application)
+        outcome = check(application, now, document=document)
         if not outcome.can_submit:
             raise SubmissionRefused(
                 "Søknaden har feil som må rettes før den kan sendes inn.",
                 "The application has errors that must be fixed before it can be submitted.",
                 outcome.findings,
             )
-        document = exchange_document(application)
         digest = content_hash(document)
         signature = application.active_signature()
         if signature is not None and not permissions.may_still_sign(signature, application):
@@ -136,7 +151,7 @@ def submit(user, application_id: int) -> SubmitResult:
         application.submitted_hash = digest
         application.submitted_findings = [f.as_dict() for f in outcome.findings]
         if not application.case_number:
-            application.case_number = _next_case_number(now)
+            application.case_number = next_case_number(now)
         application.save()
         record(
             user,
@@ -149,7 +164,7 @@ def submit(user, application_id: int) -> SubmitResult:
         )
         application_submitted.send(sender=Application, application=application)
         _after_submission(application.pk)
-    return SubmitResult(application, created=True)
+    return SubmitResult(application, created=True, signature=signature)
 
 
 def submission_deadline(application: Application) -> dt.datetime:
@@ -157,14 +172,6 @@ def submission_deadline(application: Application) -> dt.datetime:
     if application.status == Status.REOPENED and application.reopened_until:
         return application.reopened_until
     return application.call.deadline
-
-
-def _next_case_number(now: dt.datetime) -> str:
-    year = timezone.localtime(now).year
-    counter, _ = CaseNumberCounter.objects.select_for_update().get_or_create(year=year)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return f"{year % 100:02d}/{counter.last:05d}"
 
 
 def _after_submission(application_id: int) -> None:
