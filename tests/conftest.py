@@ -144,3 +144,15 @@ def pytest_collection_modifyitems(config, items):
                 raise pytest.UsageError(f"{item.nodeid} commits: it cannot use the shared world {sorted(names)}")
         ordered += sorted(module_items, key=lambda item: bool(worlds[item]))
     items[:] = ordered
+
+
+@pytest.fixture(autouse=True)
+def _case_number_sequences_emptied(request):
+    """After a test that commits, the database is emptied: on PostgreSQL its case-number series
+    (one sequence per year, tilskudd.applications.case_numbers) go too, so the next test starts at 1."""
+    yield
+    if _commits(request.node):
+        from tilskudd.applications.case_numbers import drop_sequences
+
+        with request.getfixturevalue("django_db_blocker").unblock():
+            drop_sequences()
