@@ -223,7 +223,7 @@ def _batch(rng, plans, size, first, year, now, county_codes, taken, per_organisa
             content["grantor"] = rng.choice(plan.grantors)[0]
         budget = content.setdefault("budget", {})
         template_amount = budget.get("amount_applied") or 100_000
-        budget["amount_applied"] = max(10_000, round(template_amount * rng.uniform(0.3, 1.5), -3))
+        budget["amount_applied"] = max(10_000, int(round(template_amount * rng.uniform(0.3, 1.5), -3)))
         title = f"{rng.choice(TITLES)} i {organisation.name.split()[0]}"
         answers = content.setdefault("answers", {})
         for key in ("title", "project_title"):
