@@ -3,7 +3,7 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: install install-dev system-deps run test test-fast gates bench clean
+.PHONY: install install-dev system-deps run test test-fast gates bench bench-rush clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,11 @@ test-fast: install-dev
 
 bench: install-dev
 	$(BIN)/python bench/rule_engine.py
+
+# Deadline day (bench/rush.py): N signed drafts submitted through gunicorn by C clients, against the
+# ceilings; needs PostgreSQL on 127.0.0.1:5432. `make bench-rush RUSH_ARGS="--orgs 200 --clients 20"`.
+bench-rush: install-dev
+	$(BIN)/python bench/rush.py $(RUSH_ARGS)
 
 clean:
 	rm -rf $(VENV) var
