@@ -1099,6 +1099,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         flow_deadline = flow_switch.deadline
         flow_done = []
+        stopped_early: collections.Counter[str] = collections.Counter()
         step_answers: dict[str, list[Answer]] = collections.defaultdict(list)
         for flow in flow_results:
             for step, answer in flow.steps:
@@ -1113,7 +1114,7 @@ def main(argv: list[str] | None = None) -> int:
             elif last_step == "submit" and is_deadline_refusal(last):
                 refused_late[flow.application_id] = last
             elif flow_deadline is not None and last.ended >= flow_deadline.timestamp() and 400 <= last.status < 500:
-                pass  # refused at an earlier step after the deadline (e.g. signing a closed call): nothing submitted
+                stopped_early[last_step] += 1  # refused at an earlier step after the deadline: nothing submitted
             else:
                 unexpected.append(f"flow ended at {last_step}: {last.status} {last.body[:200]!r}")
         flow_start = min((s[1].started for f in flow_results for s in f.steps[:1]), default=0.0)
@@ -1177,6 +1178,7 @@ def main(argv: list[str] | None = None) -> int:
             deadlines=deadlines,
             flow_figure=flow_figure,
             flow_requests=flow_requests,
+            stopped_early=stopped_early,
             flow_steps={step: figure(step, answers, flow_seconds) for step, answers in step_answers.items()},
             statements=statements,
             pg_results=pg_results,
@@ -1238,7 +1240,7 @@ def render_report(**r: Any) -> str:
         "`DEBUG=0`, a generated `SECRET_KEY`, `ALLOWED_HOSTS=127.0.0.1`, PostgreSQL, the database task backend, "
         "static files collected (whitenoise, manifest), HTTPS redirect, HSTS and secure cookies as in production: "
         "the clients send `X-Forwarded-Proto: https` as the reverse proxy does. `manage.py check --deploy`: "
-        + r["deploy"]
+        + r["deploy"].rstrip(".")
         + ".",
         "",
         f"Prepared: {len(r['prepared'].drafts)} organisations with a signatory, an API token and a signed draft "
@@ -1282,6 +1284,11 @@ def render_report(**r: Any) -> str:
         "",
         f"Submit phase: {firsts} drafts, {resent} resends; deadline moved to {deadlines_text(deadlines, 0)}; "
         f"acknowledged in all (with the probe and the flow): {acknowledged}; refused as late: {late}.",
+        "",
+        "Flow phase: stopped after the deadline at an earlier step (the draft of a closed call fails the "
+        "deadline rule): "
+        + (", ".join(f"{step} {count}" for step, count in sorted(r["stopped_early"].items())) or "none")
+        + ".",
         "",
         "## Verification",
         "",
