@@ -160,3 +160,58 @@ def load_calls(paths: list[Path]) -> None:
     with transaction.atomic():
         for path, definition in definitions:
             load_call(definition, str(path))
+
+
+# --- committed worlds: a snapshot of every table, put back for each test that commits -------------
+
+
+@dataclasses.dataclass(frozen=True)
+class Snapshot:
+    """Every row of every table, as model instances read with the base manager (the model order is Django's)."""
+
+    rows: tuple[tuple[type[Model], tuple[Model, ...]], ...]
+
+
+def _tables() -> list[type[Model]]:
+    from django.apps import apps
+    from django.db import router
+
+    return [
+        model
+        for model in apps.get_models(include_auto_created=True)
+        if model._meta.can_migrate(connection) and router.allow_migrate_model(connection.alias, model)
+    ]
+
+
+def take_snapshot() -> Snapshot:
+    """What the database holds now, every table (for :func:`restore_snapshot`; the test database only)."""
+    return Snapshot(tuple((model, tuple(model._base_manager.order_by("pk"))) for model in _tables()))
+
+
+def restore_snapshot(snapshot: Snapshot) -> None:
+    """Empty every table and put the snapshot's rows back, exactly (raw inserts: no ``save()``, no signals, no
+    ``auto_now``), for a test that commits (``transactional_db``) and needs a world that takes long to build.
+
+    What the test then changes is emptied by the flush after it, as for any such test. The sequences are set
+    past the rows put back, so the test's own rows get new keys.
+    """
+    from django.contrib.contenttypes.models import ContentType
+    from django.core.management import call_command
+    from django.core.management.color import no_style
+
+    call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0, database=connection.alias)
+    with transaction.atomic():
+        for model, instances in snapshot.rows:
+            if not instances:
+                continue
+            fields = list(model._meta.local_concrete_fields)
+            batch = max(1, connection.ops.bulk_batch_size(fields, instances))
+            for start in range(0, len(instances), batch):
+                model._base_manager._insert(
+                    instances[start : start + batch], fields=fields, raw=True, using=connection.alias
+                )
+        models = [model for model, instances in snapshot.rows if instances]
+        with connection.cursor() as cursor:
+            for sql in connection.ops.sequence_reset_sql(no_style(), models):
+                cursor.execute(sql)
+    ContentType.objects.clear_cache()

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.builders import Snapshot, restore_snapshot, take_snapshot
+
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 FLAGS = [
@@ -66,7 +68,12 @@ def plain_http():
     """
     from django.conf import settings
 
-    changed = {"SECURE_SSL_REDIRECT": False, "SESSION_COOKIE_SECURE": False, "CSRF_COOKIE_SECURE": False, "SECURE_HSTS_SECONDS": 0}
+    changed = {
+        "SECURE_SSL_REDIRECT": False,
+        "SESSION_COOKIE_SECURE": False,
+        "CSRF_COOKIE_SECURE": False,
+        "SECURE_HSTS_SECONDS": 0,
+    }
     saved = {name: getattr(settings, name) for name in changed}
     for name, value in changed.items():
         setattr(settings, name, value)
@@ -151,20 +158,36 @@ def log_out(page) -> None:
     assert page.get_by_role("link", name="Logg inn").first.is_visible()
 
 
+#: The database as the first ``demo`` of this worker left it, by (database, day): loading the demo submits
+#: every passing example with its receipt, seconds a walk need not pay again (issue #9 point 7).
+_DEMO_SNAPSHOTS: dict[tuple[str, object], Snapshot] = {}
+
+
 @pytest.fixture
 def demo(transactional_db):
-    """The five calls and the demo data (organisations, people, open «-demo» copies of the calls)."""
+    """The five calls and the demo data (organisations, people, open «-demo» copies of the calls).
+
+    Loaded once per worker and day; every later walk gets that database back, row for row
+    (tests/builders.py ``restore_snapshot``), and the flush after the walk empties it as before.
+    """
+    from django.core.cache import cache
+    from django.db import connection
+    from django.utils import timezone
+
     from tests.conftest import CALLS_DIR
     from tilskudd.calls.services import call_files_in, load_call_files
     from tilskudd.demo.services import load_demo
 
-    from django.core.cache import cache
-
     # Rate-limit counters live in the database cache, which flushing between transactional tests
     # leaves alone: start each walk with none.
     cache.clear()
+    key = (connection.settings_dict["NAME"], timezone.localdate())
+    if key in _DEMO_SNAPSHOTS:
+        restore_snapshot(_DEMO_SNAPSHOTS[key])
+        return
     load_call_files(call_files_in(CALLS_DIR))
-    return load_demo()
+    load_demo()
+    _DEMO_SNAPSHOTS[key] = take_snapshot()
 
 
 @pytest.fixture
