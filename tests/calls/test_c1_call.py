@@ -61,7 +61,7 @@ def test_every_c1_rule_of_the_spec_is_encoded_in_the_call_file(call):
 
 def test_the_readings_of_the_spec_and_of_the_allow_list_are_stated(call):
     readings = {reading.rule: reading.text for reading in call.readings}
-    assert set(readings) == {"C1-R02", "C1-R14"}
+    assert set(readings) == {"C1-R02", "C1-R06", "C1-R14"}
     assert "navngir ikke" in readings["C1-R02"].nb
     assert "feil, ikke en advarsel" in readings["C1-R14"].nb
 
@@ -166,6 +166,9 @@ def test_multi_year_data(call):
 def test_an_amount_above_the_whole_frame_is_a_warning_not_an_error(call, applied, warned):
     data = base()
     data["budget"]["amount_applied"] = applied
+    # costs as high as the amount applied for: no more can be applied for than the costs (C1-R06)
+    costs = sum(line["amount"] for line in data["budget"]["lines"])
+    data["budget"]["lines"].append({**data["budget"]["lines"][0], "amount": applied - costs})
     findings = check(call, data)
     assert not has_errors(findings)
     assert found(findings) == ([("C1-R01", "warning", "budget.amount_applied")] if warned else [])

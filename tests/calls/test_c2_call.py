@@ -120,9 +120,13 @@ def test_missing_registration_is_an_error(call):
 
 
 def with_budget(lines, amount_applied):
+    """The Bergen example with these costs and this amount applied for; other funding pays the rest of the
+    costs, so that the financing plan adds up (C2-R08) and each test sees only the rule it is about."""
     data = example("delmal-a-bergen-moteplass-godkjent.json")
     data["budget"]["lines"] = lines
     data["budget"]["amount_applied"] = amount_applied
+    rest = sum(line["amount"] for line in lines) - amount_applied
+    data["budget"]["funding_sources"] = [{"name": "Annen finansiering", "amount": rest}] if rest > 0 else []
     return Application.model_validate(data)
 
 

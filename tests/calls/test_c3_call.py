@@ -52,7 +52,7 @@ def test_every_c3_rule_of_the_spec_is_encoded_in_the_call_file():
 
 def test_the_readings_say_who_may_apply_and_what_holds_for_rejection(call):
     readings = {reading.rule: reading.text for reading in call.readings}
-    assert set(readings) == {"C3-R02", "C3-R10"}
+    assert set(readings) == {"C3-R02", "C3-R05", "C3-R10"}
     assert "bydelsdirektør" in readings["C3-R02"].nb
     assert "sier ikke noe om avvisning" in readings["C3-R10"].nb
     assert "§ 29" in readings["C3-R10"].nb
@@ -88,6 +88,11 @@ def test_frame_is_seven_of_the_areas_ten_million(call):
 def test_an_amount_above_the_whole_frame_is_a_warning_not_an_error(call, applied, warned):
     data = example()
     data["budget"]["amount_applied"] = applied
+    # costs to match: the amount applied for and the own share add up to them (C3-R05)
+    budget = data["budget"]
+    costs = sum(line["amount"] for line in budget["lines"])
+    own = budget["own_contribution"]["amount"] + budget["own_contribution"].get("in_kind_amount", 0)
+    budget["lines"].append({**budget["lines"][0], "amount": applied + own - costs})
     findings = check(call, data)
     assert not has_errors(findings)
     assert found(findings) == ([("C3-R01", "warning", "budget.amount_applied")] if warned else [])
@@ -183,6 +188,9 @@ def test_the_budget_has_no_ineligible_category_because_the_call_excludes_none(ca
 def test_an_own_share_in_money_or_work_stated_in_nok(call, own, ok):
     data = example()
     data["budget"]["own_contribution"] = own
+    # the amount applied for pays the rest of the costs, so the financing plan adds up (C3-R05)
+    costs = sum(line["amount"] for line in data["budget"]["lines"])
+    data["budget"]["amount_applied"] = costs - own["amount"] - own["in_kind_amount"]
     findings = check(call, data)
     assert findings == [] if ok else found(findings) == [("C3-R05", "error", "budget.own_contribution")]
 

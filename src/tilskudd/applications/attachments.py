@@ -43,6 +43,7 @@ from tilskudd.applications import permissions, services, virus_scan
 from tilskudd.applications.models import Application, Attachment
 from tilskudd.audit.services import Audience, AuditAction, record
 from tilskudd.core.refusals import Refusal, require
+from tilskudd.rules.schema import AttachmentCheck
 
 logger = logging.getLogger(__name__)
 
@@ -259,7 +260,7 @@ def kinds_for(application: Application) -> dict[str, tuple[str, str]]:
             kind = field.attachment_kind or field.id
             kinds.setdefault(kind, (field.label.nb, field.label.en or field.label.nb))
     for check in definition.checks:
-        if getattr(check, "kind", None) == "attachment":
+        if isinstance(check, AttachmentCheck):
             kinds.setdefault(check.attachment_kind, (check.label.nb, check.label.en or check.label.nb))
     kinds.setdefault(OTHER_KIND, ("Annet vedlegg", "Other attachment"))
     return kinds

@@ -50,7 +50,7 @@ from tilskudd.core.pdf import render_pdf
 from tilskudd.rules import Application as ExchangeApplication
 from tilskudd.rules.engine import is_empty, resolve
 from tilskudd.rules.reference import county_name
-from tilskudd.rules.schema import CallDefinition, FieldType, FormField
+from tilskudd.rules.schema import AttachmentCheck, CallDefinition, FieldType, FormField, PartnerCheck
 
 logger = logging.getLogger(__name__)
 
@@ -265,7 +265,7 @@ def receipt_context(application: Application) -> dict[str, Any]:
     warnings = [f for f in application.submitted_findings or [] if f.get("severity") == "warning"]
     attachment_labels = _attachment_labels(definition)
     partner_labels = {
-        check.partner_kind: check.label.nb for check in definition.checks if getattr(check, "kind", None) == "partner"
+        check.partner_kind: check.label.nb for check in definition.checks if isinstance(check, PartnerCheck)
     }
     return {
         "application": application,
@@ -357,7 +357,7 @@ def _attachment_labels(definition: CallDefinition) -> dict[str, str]:
         if form_field.type is FieldType.ATTACHMENT:
             labels.setdefault(form_field.attachment_kind or form_field.id, form_field.label.nb)
     for check in definition.checks:
-        if getattr(check, "kind", None) == "attachment":
+        if isinstance(check, AttachmentCheck):
             labels.setdefault(check.attachment_kind, check.label.nb)
     return labels
 

@@ -350,6 +350,66 @@ def funding_sources_missing() -> Message:
     )
 
 
+def applied_above_costs(applied: int, costs: int) -> Message:
+    return Message(
+        f"Beløpet det søkes om ({format_nok(applied)}) er høyere enn de samlede kostnadene i budsjettet "
+        f"({format_nok(costs)}). Det kan ikke søkes om mer enn prosjektet koster.",
+        f"The amount applied for ({format_nok(applied, 'en')}) is higher than the total costs in the budget "
+        f"({format_nok(costs, 'en')}). You cannot apply for more than the project costs.",
+    )
+
+
+def stipend_above_applied(stipend: int, applied: int) -> Message:
+    return Message(
+        f"Stønaden det søkes om ({format_nok(stipend)}) er høyere enn hele beløpet det søkes om "
+        f"({format_nok(applied)}). Stønaden er en del av søknadsbeløpet.",
+        f"The stipend applied for ({format_nok(stipend, 'en')}) is higher than the whole amount applied for "
+        f"({format_nok(applied, 'en')}). The stipend is part of the amount applied for.",
+    )
+
+
+def _difference(total: int, costs: int) -> tuple[str, str]:
+    if total < costs:
+        return f"{format_nok(costs - total)} for lite", f"{format_nok(costs - total, 'en')} short"
+    return f"{format_nok(total - costs)} for mye", f"{format_nok(total - costs, 'en')} too much"
+
+
+def financing_does_not_add_up(costs: int, applied: int, own: int, sources: int) -> Message:
+    """The financing plan (amount applied + own contribution + other funding) is not the costs."""
+    total = applied + own + sources
+    nb, en = _difference(total, costs)
+    return Message(
+        f"Finansieringsplanen går ikke opp: kostnadene er {format_nok(costs)}, men beløpet det søkes om "
+        f"({format_nok(applied)}), egenandelen ({format_nok(own)}) og annen finansiering ({format_nok(sources)}) "
+        f"er til sammen {format_nok(total)} – {nb}.",
+        f"The financing plan does not add up: the costs are {format_nok(costs, 'en')}, but the amount applied for "
+        f"({format_nok(applied, 'en')}), the own contribution ({format_nok(own, 'en')}) and other funding "
+        f"({format_nok(sources, 'en')}) come to {format_nok(total, 'en')} – {en}.",
+    )
+
+
+def sources_do_not_add_up(costs: int, sources: int) -> Message:
+    """The funding sources, the whole financing plan, are not the costs."""
+    nb, en = _difference(sources, costs)
+    return Message(
+        f"Finansieringsplanen går ikke opp: kostnadene er {format_nok(costs)}, men finansieringskildene er "
+        f"til sammen {format_nok(sources)} – {nb}.",
+        f"The financing plan does not add up: the costs are {format_nok(costs, 'en')}, but the funding sources "
+        f"come to {format_nok(sources, 'en')} – {en}.",
+    )
+
+
+def sources_leave_out(applied: int, own: int, sources: int) -> Message:
+    """The funding sources (the whole plan) have less than the amount applied for and the own contribution."""
+    return Message(
+        f"Finansieringskildene ({format_nok(sources)}) må også ta med beløpet det søkes om ({format_nok(applied)}) "
+        f"og egenandelen ({format_nok(own)}), til sammen {format_nok(applied + own)}.",
+        f"The funding sources ({format_nok(sources, 'en')}) must include the amount applied for "
+        f"({format_nok(applied, 'en')}) and the own contribution ({format_nok(own, 'en')}), "
+        f"{format_nok(applied + own, 'en')} together.",
+    )
+
+
 def stipend_above_cap(amount: int, cap: int, g: int, g_from: dt.date) -> Message:
     return Message(
         f"Det kan søkes om høyst {format_nok(cap)} i stønad for disse deltakerne "

@@ -46,6 +46,7 @@ from tilskudd.rules.schema import (
     OSLO,
     AmountCheck,
     AttachmentCheck,
+    BudgetBalanceCheck,
     BudgetTotalCheck,
     CallDefinition,
     Condition,
@@ -589,6 +590,41 @@ def _compile_funding_sources(
             out.append(missing())
 
     return run_funding_sources
+
+
+@COMPILERS.register(BudgetBalanceCheck)
+def _compile_budget_balance(
+    check: BudgetBalanceCheck, call: CallDefinition, labels: _Labels, make: Make, own
+) -> CheckRun:
+    financing, whole_plan = check.financing, check.sources == "all"
+
+    def run_budget_balance(application: Application, out: Out) -> None:
+        budget = application.budget
+        if not budget.lines:
+            return  # no costs yet: the budget field's own 'required' finding
+        costs, applied = budget.total_costs, budget.amount_applied
+        if applied > costs:
+            out.append(make(own or msg.applied_above_costs(applied, costs), "budget.amount_applied"))
+        stipend = budget.stipend
+        if stipend is not None and applied and stipend.amount_applied > applied:
+            out.append(make(own or msg.stipend_above_applied(stipend.amount_applied, applied), "budget.stipend"))
+        if not financing:
+            return
+        contribution = budget.own_contribution.total if budget.own_contribution else 0
+        sources = sum(source.amount for source in budget.funding_sources)
+        if not whole_plan:
+            if applied + contribution + sources != costs:
+                text = own or msg.financing_does_not_add_up(costs, applied, contribution, sources)
+                out.append(make(text, "budget.funding_sources"))
+            return
+        if not budget.funding_sources:
+            return  # no financing plan yet: the funding-sources field's own 'required' finding
+        if sources != costs:
+            out.append(make(own or msg.sources_do_not_add_up(costs, sources), "budget.funding_sources"))
+        elif applied + contribution > sources:
+            out.append(make(own or msg.sources_leave_out(applied, contribution, sources), "budget.funding_sources"))
+
+    return run_budget_balance
 
 
 @COMPILERS.register(ConfirmationCheck)

@@ -472,6 +472,23 @@ class FundingSourcesCheck(_Check):
     min_count: Annotated[int, Field(ge=1)] = 1
 
 
+class BudgetBalanceCheck(_Check):
+    """The budget adds up (issue #10, point 7): the amount applied for is within the costs, and the
+    financing plan — amount applied for, own contribution and funding sources — adds up to the costs.
+
+    ``sources`` says what the call's funding-source list holds: ``other`` (money from others than
+    this grantor and the applicant: the plan is amount applied + own contribution + sources) or
+    ``all`` (the whole financing plan, the grant applied for and the own share among its lines: the
+    sources add up to the costs and hold at least the amount applied for and the own contribution).
+    ``financing: false`` checks only that the amount applied for is within the costs, for a call whose
+    form asks for no financing plan.
+    """
+
+    kind: Literal["budget_balance"]
+    financing: bool = True
+    sources: Literal["other", "all"] = "other"
+
+
 class StipendCapCheck(_Check):
     """Stipend applied for ≤ G × cap per participant per year, times the age factor (C0-R18, C0-R19)."""
 
@@ -512,6 +529,7 @@ Check = Annotated[
     | BudgetTotalCheck
     | OwnContributionCheck
     | FundingSourcesCheck
+    | BudgetBalanceCheck
     | StipendCapCheck
     | ConfirmationCheck,
     Field(discriminator="kind"),

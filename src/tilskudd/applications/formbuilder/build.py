@@ -14,6 +14,7 @@ from tilskudd.applications.formbuilder.widgets import Form, Section, Uploaded
 from tilskudd.core.text import upper_first
 from tilskudd.rules.schema import (
     AttachmentCheck,
+    BudgetBalanceCheck,
     CallDefinition,
     FieldType,
     FundingSourcesCheck,
@@ -104,7 +105,11 @@ def _add_missing_parts(builder: Builder, sections: list[Section]) -> None:
         last.widgets.append(kinds.PARTNERS.widget(builder, None))
     if any(isinstance(c, OwnContributionCheck) for c in applicable) and "budget.own_contribution" not in paths:
         last.widgets.append(kinds.OWN_CONTRIBUTION.widget(builder, None))
-    if any(isinstance(c, FundingSourcesCheck) for c in applicable) and "budget.funding_sources" not in paths:
+    # A financing plan that must add up (issue #10, point 7) has a place for other funding.
+    asks_sources = any(
+        isinstance(c, FundingSourcesCheck) or (isinstance(c, BudgetBalanceCheck) and c.financing) for c in applicable
+    )
+    if asks_sources and "budget.funding_sources" not in paths:
         last.widgets.append(kinds.FUNDING_SOURCES.widget(builder, None))
     attached = {f.attachment_kind or f.id for f in call.fields if f.type is FieldType.ATTACHMENT}
     for check in applicable:

@@ -25,6 +25,7 @@ from tilskudd.rules.schema import (
     OSLO,
     AmountCheck,
     AttachmentCheck,
+    BudgetBalanceCheck,
     BudgetTotalCheck,
     CallDefinition,
     ConfirmationCheck,
@@ -52,6 +53,7 @@ _BUDGET_KINDS: tuple[type, ...] = (
     BudgetTotalCheck,
     OwnContributionCheck,
     FundingSourcesCheck,
+    BudgetBalanceCheck,
     StipendCapCheck,
 )
 _CONTENT_KINDS: tuple[type, ...] = (RangeCheck, PartnerCheck, AttachmentCheck, ConfirmationCheck)
@@ -216,6 +218,42 @@ def _funding_sources(
         f"Søknaden må vise hvordan prosjektet finansieres, med {count}",
         f"The application must show how the project is funded, with {count}",
     )
+
+
+@WORDINGS.register(BudgetBalanceCheck)
+def _budget_balance(
+    check: BudgetBalanceCheck, call: CallDefinition, language: str | None, details: list[Phrase]
+) -> str:
+    sentence = pick(
+        language,
+        "Beløpet det søkes om kan ikke være høyere enn de samlede kostnadene i budsjettet",
+        "The amount applied for cannot be higher than the total costs in the budget",
+    )
+    if check.financing and check.sources == "all":
+        details.append(
+            phrase(
+                pick(
+                    language,
+                    "Finansieringskildene er hele finansieringsplanen: de må til sammen bli det samme som "
+                    "kostnadene, og ta med både beløpet det søkes om og egenandelen.",
+                    "The funding sources are the whole financing plan: together they must equal the costs, "
+                    "and include both the amount applied for and the own contribution.",
+                )
+            )
+        )
+    elif check.financing:
+        details.append(
+            phrase(
+                pick(
+                    language,
+                    "Finansieringsplanen må gå opp: beløpet det søkes om, egenandelen og annen finansiering "
+                    "må til sammen bli det samme som kostnadene.",
+                    "The financing plan must add up: the amount applied for, the own contribution and other "
+                    "funding must together equal the costs.",
+                )
+            )
+        )
+    return sentence
 
 
 @WORDINGS.register(StipendCapCheck)

@@ -28,6 +28,7 @@ from tilskudd.rules.schema import (
     OSLO,
     AmountCheck,
     AttachmentCheck,
+    BudgetBalanceCheck,
     BudgetTotalCheck,
     CallDefinition,
     ConfirmationCheck,
@@ -120,6 +121,18 @@ def cap_amount(check: AmountCheck, capping: Capping) -> None:
 @CAPS.register(BudgetTotalCheck)
 def cap_budget_total(check: BudgetTotalCheck, capping: Capping) -> None:
     _at_most(capping, check.max, check.rule, "per år", "a year")
+
+
+@CAPS.register(BudgetBalanceCheck)
+def cap_budget_balance(check: BudgetBalanceCheck, capping: Capping) -> None:
+    """No more than the project's total costs (issue #10, point 7)."""
+    costs = capping.exchange.budget.total_costs
+    if capping.exchange.budget.lines and costs < capping.amount:
+        capping.lower(
+            costs,
+            f"høyst kostnadene, {format_number(costs)} kr, {check.rule}",
+            f"at most the costs, {format_nok(costs, 'en')}, {check.rule}",
+        )
 
 
 @CAPS.register(StipendCapCheck)
