@@ -50,7 +50,7 @@ class Application(models.Model):
         indexes = [
             # The caseworker pages at scale (issue #14): a call's queue by status and in case-number
             # order, and one organisation's applications in a call (duplicate funding, C2-R07).
-            models.Index(fields=["call", "status"], name="application_call_status"),
+            models.Index(fields=["call", "status", "id"], name="application_call_status_id"),
             models.Index(fields=["call", "case_number"], name="application_call_number"),
             models.Index(fields=["organisation", "call"], name="application_org_call"),
         ]

@@ -116,6 +116,10 @@ class Case(models.Model):
         ordering = ["application__case_number"]
         verbose_name = "sak"
         verbose_name_plural = "saker"
+        indexes = [
+            # A grantor's cases joined to a call's applications from the index alone (the queue's count, issue #14).
+            models.Index(fields=["grantor_org_number", "application"], name="case_grantor_application"),
+        ]
 
     def __str__(self) -> str:
         return f"Sak {self.application.case_number}"

@@ -26,7 +26,7 @@ from tilskudd.casework.scope import grantor_of
 from tilskudd.core.formatting import format_datetime
 from tilskudd.core.refusals import Refusal
 from tilskudd.orgs.models import Membership, Organisation
-from tilskudd.rules.reference.imdi import regional_office_for_county, route
+from tilskudd.rules.reference.imdi import regional_office_for_county, regional_offices, route
 
 
 def open_case(application: Application) -> Case:
@@ -587,7 +587,8 @@ def queue(user, call, filters: dict | None = None) -> list[QueueRow]:
 def offices(user, call) -> list[str]:
     """The regional offices the call's cases at the person's grantors are routed to (C0-R27), for the filter."""
     routed = Case.objects.filter(application__call=call, grantor_org_number__in=scope.grantor_numbers(user))
-    return sorted(routed.exclude(office="").values_list("office", flat=True).order_by().distinct())
+    # One EXISTS per known office (a handful, each stopping at its first case) instead of a DISTINCT over every case.
+    return sorted(office.name for office in regional_offices() if routed.filter(office=office.name).exists())
 
 
 def status_counts(user, call) -> dict[str, int]:
