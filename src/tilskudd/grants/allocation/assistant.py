@@ -26,12 +26,12 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-
-import numpy as np
-from scipy import sparse
-from scipy.optimize import Bounds, LinearConstraint, milp
+from typing import TYPE_CHECKING
 
 from tilskudd.core.formatting import format_decimal, format_nok, format_number
+
+if TYPE_CHECKING:
+    import numpy as np
 
 #: Qualities are used in thousandths, so the objective's coefficients are integers.
 QUALITY_SCALE = 1000
@@ -206,6 +206,12 @@ def _solve(items: list[Item], capacity: dict[str, int]) -> dict[int, int]:
     """Integer amounts for ``items`` (sorted by id) within ``capacity`` per frame."""
     if not items:
         return {}
+    # SciPy and NumPy take a second to import: only the assistant's run pays it, not every process that
+    # imports this module at start (Django's setup does, through grants.receivers; issue #14, point 5).
+    import numpy as np  # noqa: PLC0415
+    from scipy import sparse  # noqa: PLC0415
+    from scipy.optimize import LinearConstraint  # noqa: PLC0415
+
     n = len(items)
     minimum_items = [i for i, item in enumerate(items) if item.minimum]
     m = len(minimum_items)
@@ -285,6 +291,8 @@ def _quality_sum(items: list[Item], amounts: dict[int, int]) -> int:
 
 
 def _run(c, integrality, lower, upper, constraints) -> np.ndarray:
+    from scipy.optimize import Bounds, milp  # noqa: PLC0415 - see _solve
+
     result = milp(
         c,
         integrality=integrality,

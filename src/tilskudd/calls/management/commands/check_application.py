@@ -34,6 +34,9 @@ class Command(BaseCommand):
         "Sjekk en søknad (JSON) mot en utlysning og vis funnene. "
         "/ Check an application (JSON) against a call and show the findings."
     )
+    #: No system checks first: they import every URL and view (the API, PDF rendering …), which was most of
+    #: the command's second; it reads one call and runs the engine (issue #14, point 5).
+    requires_system_checks: list[str] = []
 
     def create_parser(self, prog_name, subcommand, **kwargs):
         # Called through the tilskudd command line, show its own words in the usage line.
