@@ -4,7 +4,6 @@ import os
 from pathlib import Path
 
 import pytest
-
 from django.test import Client
 
 from tests.builders import SHARED_WORLDS, fresh, shared_world
@@ -124,9 +123,46 @@ def _commits(item) -> bool:
     return bool(marker and marker.kwargs.get("transaction")) or "transactional_db" in names or "live_server" in names
 
 
+#: The modules (or folders) that take longest, longest first: they run before all others (issue #9 point 7).
+#: The workers share the tests by --dist worksteal (pyproject addopts): each starts on its half of the
+#: list and, when done, takes the second half of what another has not started. A long test late in a
+#: worker's half would run alone at the end while the other worker waits; at the front it runs while
+#: the short tests fill in around it. Measured with --durations (whole modules: their worlds are built
+#: once); a folder keeps its modules together (tests/browser: one Chromium).
+LONG_FIRST = (
+    "tests/web/test_form_fuzz.py",
+    "tests/browser/",
+    "tests/api/test_openapi_conformance.py",
+    "tests/demo/test_demo.py",
+    "tests/cli/test_malformed_calls.py",
+    "tests/receipts/test_receipts.py",
+    "tests/test_production_defaults.py",
+    "tests/test_access_matrix_staff.py",
+    "tests/test_standalone.py",
+    "tests/test_examples.py",
+    "tests/applications/test_published_decision.py",
+    "tests/test_access_matrix.py",
+    "tests/casework/test_facts.py",
+    "tests/cli/test_real_calls.py",
+)
+
+
+def _rank(item) -> int:
+    """Where the item's module stands in LONG_FIRST; after all of them when it is not there."""
+    try:
+        path = Path(str(item.path)).resolve().relative_to(ROOT).as_posix()
+    except ValueError:  # a test file outside the repository
+        return len(LONG_FIRST)
+    for rank, prefix in enumerate(LONG_FIRST):
+        if path == prefix or (prefix.endswith("/") and path.startswith(prefix)):
+            return rank
+    return len(LONG_FIRST)
+
+
 def pytest_collection_modifyitems(config, items):
     """Mark the browser tests, so the fast lane for development can leave them out (-m "not browser");
-    in each module, run the tests that use no shared world before those that do (tests/builders.py)."""
+    in each module, run the tests that use no shared world before those that do (tests/builders.py);
+    run the long modules first (LONG_FIRST), the others in their order."""
     for item in items:
         if "/tests/browser/" in str(item.path):
             item.add_marker(pytest.mark.browser)
@@ -143,7 +179,7 @@ def pytest_collection_modifyitems(config, items):
             if names and _commits(item):
                 raise pytest.UsageError(f"{item.nodeid} commits: it cannot use the shared world {sorted(names)}")
         ordered += sorted(module_items, key=lambda item: bool(worlds[item]))
-    items[:] = ordered
+    items[:] = sorted(ordered, key=_rank)  # stable: each module's order stays
 
 
 @pytest.fixture(autouse=True)
