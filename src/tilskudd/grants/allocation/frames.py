@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import OuterRef, Subquery, Sum
+from django.db.models import FilteredRelation, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from tilskudd.applications.models import Application
@@ -630,6 +630,11 @@ def first_area(application_ref: str = "pk") -> Subquery:
     )
 
 
+def _first_area_row(relation: str) -> FilteredRelation:
+    """A left join on the first area row (position 0) of the case reached by ``relation``."""
+    return FilteredRelation(relation, condition=Q(**{f"{relation}__position": 0}))
+
+
 def usage(call, grantor_org_number: str, applications: Iterable[int] = ()) -> Usage:
     """Per frame and per area for the call's year, and per later year: frame, applied, proposed, granted, left.
 
@@ -641,8 +646,8 @@ def usage(call, grantor_org_number: str, applications: Iterable[int] = ()) -> Us
     counting = Application.objects.filter(call=call, status__in=COUNTING)
     applied_by: dict[tuple[str, str], int] = {}
     for grantor, area, applied in (
-        counting.annotate(area=first_area())
-        .values_list("case__grantor_org_number", "area")
+        counting.annotate(first=FilteredRelation("case__areas", condition=Q(case__areas__position=0)))
+        .values_list("case__grantor_org_number", "first__area")
         .annotate(applied=Sum(Coalesce("case__amount_applied", 0)))
         .order_by()
     ):
@@ -651,8 +656,8 @@ def usage(call, grantor_org_number: str, applications: Iterable[int] = ()) -> Us
     lines_by_year: dict[int, dict[tuple[str, str], int]] = defaultdict(dict)
     for line_year, grantor, area, amount in (
         AllocationLine.objects.filter(application__call=call, application__status__in=COUNTING)
-        .annotate(area=first_area("application_id"))
-        .values_list("year", "application__case__grantor_org_number", "area")
+        .annotate(first=_first_area_row("application__case__areas"))
+        .values_list("year", "application__case__grantor_org_number", "first__area")
         .annotate(amount=Sum("amount"))
         .order_by()
     ):
@@ -663,15 +668,17 @@ def usage(call, grantor_org_number: str, applications: Iterable[int] = ()) -> Us
         application__status__in=COUNTING,
         status=DecisionStatus.PUBLISHED,
         kind=DecisionKind.GRANT,
-    ).annotate(area=first_area("application_id"))
+    ).annotate(first=_first_area_row("application__case__areas"))
     granted: dict[int, dict[tuple[str, str], int]] = defaultdict(dict)
     for grantor, area, amount in (
-        grants.values_list("application__case__grantor_org_number", "area").annotate(amount=Sum("amount")).order_by()
+        grants.values_list("application__case__grantor_org_number", "first__area")
+        .annotate(amount=Sum("amount"))
+        .order_by()
     ):
         key = (grantor or "", area or "")
         granted[year][key] = granted[year].get(key, 0) + (amount or 0)
     for grantor, area, later in grants.exclude(later_years={}).values_list(
-        "application__case__grantor_org_number", "area", "later_years"
+        "application__case__grantor_org_number", "first__area", "later_years"
     ):
         key = (grantor or "", area or "")
         for later_year, value in (later or {}).items():

@@ -108,7 +108,7 @@ def _applications(call, grantor: str, area: str):
     """The grantor's counting applications in ``call`` (under ``area`` first, when given), in case-number order."""
     found = Application.objects.filter(call=call, status__in=frames.COUNTING, case__grantor_org_number=grantor)
     if area:
-        found = found.annotate(first=frames.first_area()).filter(first=area)
+        found = found.filter(case__areas__position=0, case__areas__area=area)  # one join: the first area row
     return (
         found.select_related("organisation", "case")
         .defer("content")

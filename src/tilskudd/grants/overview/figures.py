@@ -42,7 +42,19 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import CharField, Count, F, OuterRef, Subquery, Sum, Value
+from django.db.models import (
+    BooleanField,
+    CharField,
+    Count,
+    ExpressionWrapper,
+    F,
+    FilteredRelation,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.fields.json import KeyTextTransform, KeyTransform
 from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
@@ -76,16 +88,6 @@ def overview_grantors(user, call) -> set[str]:
 
 def _first_area(ref: str = "pk") -> Subquery:
     return Subquery(CaseArea.objects.filter(case__application=OuterRef(ref)).order_by("position").values("area")[:1])
-
-
-def _area_count() -> Subquery:
-    return Subquery(
-        CaseArea.objects.filter(case__application=OuterRef("pk"))
-        .order_by()
-        .values("case")
-        .annotate(n=Count("pk"))
-        .values("n")[:1]
-    )
 
 
 def _proposed(year: int) -> Subquery:
@@ -173,26 +175,34 @@ def load(call, grantors) -> Facts:
             grantor_name=grantor_name or grantor,
             first_area=area or "",
             county=county or "",
-            several_areas=bool(areas and areas > 1),
+            several_areas=bool(several),
             count=count,
             applied=applied or 0,
             proposed=proposed or 0,
             granted=granted or 0,
         )
-        for status, grantor, grantor_name, area, county, areas, count, applied, proposed, granted in (
+        for status, grantor, grantor_name, area, county, several, count, applied, proposed, granted in (
+            # Left joins on one row each (the first and second area, the call year's line, the published
+            # grant): hash joins over the call's rows, not a subquery per application.
             applications(call, grantors)
             .annotate(
-                first=_first_area(),
-                areas=_area_count(),
-                line=Coalesce(_proposed(year), 0),
-                grant=Coalesce(_granted(), 0),
+                first=FilteredRelation("case__areas", condition=Q(case__areas__position=0)),
+                second=FilteredRelation("case__areas", condition=Q(case__areas__position=1)),
+                line=FilteredRelation("allocation_lines", condition=Q(allocation_lines__year=year)),
+                grant=FilteredRelation(
+                    "decisions",
+                    condition=Q(decisions__status=DecisionStatus.PUBLISHED, decisions__kind=DecisionKind.GRANT),
+                ),
             )
-            .values_list("status", "case__grantor_org_number", "case__grantor_name", "first", "case__county", "areas")
+            .annotate(several=ExpressionWrapper(Q(second__id__isnull=False), output_field=BooleanField()))
+            .values_list(
+                "status", "case__grantor_org_number", "case__grantor_name", "first__area", "case__county", "several"
+            )
             .annotate(
                 count=Count("pk"),
                 applied=Sum(Coalesce("case__amount_applied", 0)),
-                proposed=Sum("line"),
-                granted=Sum("grant"),
+                proposed=Sum(Coalesce("line__amount", 0)),
+                granted=Sum(Coalesce("grant__amount", 0)),
             )
             .order_by()
         )
