@@ -41,6 +41,7 @@ import argparse
 import collections
 import datetime as dt
 import http.client
+import io
 import json
 import os
 import platform
@@ -343,7 +344,7 @@ def prepare(drafts: int, flows: int, log: Callable[[str], None]) -> Prepared:
     started = time.perf_counter()
     call_command("migrate", verbosity=0, interactive=False)
     call_command("createcachetable", verbosity=0)
-    call_command("load_calls", verbosity=0)
+    call_command("load_calls", verbosity=0, stdout=io.StringIO())  # its list of calls is not the report
     log(f"  migrated and loaded the calls ({time.perf_counter() - started:.1f} s)")
     ahead = timezone.now() + dt.timedelta(days=1)
     for slug in (f"{CALL}-rush", f"{CALL}-flow"):
@@ -436,8 +437,6 @@ def collect_static(log: Callable[[str], None]) -> None:
 
 def deploy_check() -> str:
     """What ``manage.py check --deploy`` says of these settings (its last line, or the issues)."""
-    import io  # noqa: PLC0415
-
     from django.core.management import call_command  # noqa: PLC0415
     from django.core.management.base import SystemCheckError  # noqa: PLC0415
 
@@ -1306,7 +1305,7 @@ def render_report(**r: Any) -> str:
         "## The database: one API submit against pgbench",
         "",
         f"One API submit (captured in-process, same settings) made **{len(statements)} queries**, "
-        f"{len(writes)} of them writes or locking reads, in **{len(transactions)} transactions** and "
+        f"{len(writes)} of them writes or locking reads, in **{len(transactions)} transaction(s)** and "
         f"{autocommit} statements outside any (autocommit). The writes, in order:",
         "",
     ]
