@@ -646,8 +646,8 @@ def usage(call, grantor_org_number: str, applications: Iterable[int] = ()) -> Us
     counting = Application.objects.filter(call=call, status__in=COUNTING)
     applied_by: dict[tuple[str, str], int] = {}
     for grantor, area, applied in (
-        counting.annotate(first=FilteredRelation("case__areas", condition=Q(case__areas__position=0)))
-        .values_list("case__grantor_org_number", "first__area")
+        counting.annotate(first_row=FilteredRelation("case__areas", condition=Q(case__areas__position=0)))
+        .values_list("case__grantor_org_number", "first_row__area")
         .annotate(applied=Sum(Coalesce("case__amount_applied", 0)))
         .order_by()
     ):
@@ -656,8 +656,8 @@ def usage(call, grantor_org_number: str, applications: Iterable[int] = ()) -> Us
     lines_by_year: dict[int, dict[tuple[str, str], int]] = defaultdict(dict)
     for line_year, grantor, area, amount in (
         AllocationLine.objects.filter(application__call=call, application__status__in=COUNTING)
-        .annotate(first=_first_area_row("application__case__areas"))
-        .values_list("year", "application__case__grantor_org_number", "first__area")
+        .annotate(first_row=_first_area_row("application__case__areas"))
+        .values_list("year", "application__case__grantor_org_number", "first_row__area")
         .annotate(amount=Sum("amount"))
         .order_by()
     ):
@@ -668,17 +668,17 @@ def usage(call, grantor_org_number: str, applications: Iterable[int] = ()) -> Us
         application__status__in=COUNTING,
         status=DecisionStatus.PUBLISHED,
         kind=DecisionKind.GRANT,
-    ).annotate(first=_first_area_row("application__case__areas"))
+    ).annotate(first_row=_first_area_row("application__case__areas"))
     granted: dict[int, dict[tuple[str, str], int]] = defaultdict(dict)
     for grantor, area, amount in (
-        grants.values_list("application__case__grantor_org_number", "first__area")
+        grants.values_list("application__case__grantor_org_number", "first_row__area")
         .annotate(amount=Sum("amount"))
         .order_by()
     ):
         key = (grantor or "", area or "")
         granted[year][key] = granted[year].get(key, 0) + (amount or 0)
     for grantor, area, later in grants.exclude(later_years={}).values_list(
-        "application__case__grantor_org_number", "first__area", "later_years"
+        "application__case__grantor_org_number", "first_row__area", "later_years"
     ):
         key = (grantor or "", area or "")
         for later_year, value in (later or {}).items():

@@ -186,23 +186,23 @@ def load(call, grantors) -> Facts:
             # grant): hash joins over the call's rows, not a subquery per application.
             applications(call, grantors)
             .annotate(
-                first=FilteredRelation("case__areas", condition=Q(case__areas__position=0)),
-                second=FilteredRelation("case__areas", condition=Q(case__areas__position=1)),
-                line=FilteredRelation("allocation_lines", condition=Q(allocation_lines__year=year)),
-                grant=FilteredRelation(
+                first_row=FilteredRelation("case__areas", condition=Q(case__areas__position=0)),
+                second_row=FilteredRelation("case__areas", condition=Q(case__areas__position=1)),
+                line_row=FilteredRelation("allocation_lines", condition=Q(allocation_lines__year=year)),
+                grant_row=FilteredRelation(
                     "decisions",
                     condition=Q(decisions__status=DecisionStatus.PUBLISHED, decisions__kind=DecisionKind.GRANT),
                 ),
             )
-            .annotate(several=ExpressionWrapper(Q(second__id__isnull=False), output_field=BooleanField()))
+            .annotate(several=ExpressionWrapper(Q(second_row__id__isnull=False), output_field=BooleanField()))
             .values_list(
-                "status", "case__grantor_org_number", "case__grantor_name", "first__area", "case__county", "several"
+                "status", "case__grantor_org_number", "case__grantor_name", "first_row__area", "case__county", "several"
             )
             .annotate(
                 count=Count("pk"),
                 applied=Sum(Coalesce("case__amount_applied", 0)),
-                proposed=Sum(Coalesce("line__amount", 0)),
-                granted=Sum(Coalesce("grant__amount", 0)),
+                proposed=Sum(Coalesce("line_row__amount", 0)),
+                granted=Sum(Coalesce("grant_row__amount", 0)),
             )
             .order_by()
         )
