@@ -586,6 +586,9 @@ def queue(user, call, filters: dict | None = None) -> list[QueueRow]:
 
 def offices(user, call) -> list[str]:
     """The regional offices the call's cases at the person's grantors are routed to (C0-R27), for the filter."""
+    definition = call.definition if call.current_version_id else None
+    if definition is None or definition.routing is None or definition.routing.by != "regional_office":
+        return []  # the call does not route to regional offices (C0-R27): no case has one
     routed = Case.objects.filter(application__call=call, grantor_org_number__in=scope.grantor_numbers(user))
     # One EXISTS per known office (a handful, each stopping at its first case) instead of a DISTINCT over every case.
     return sorted(office.name for office in regional_offices() if routed.filter(office=office.name).exists())
