@@ -254,18 +254,22 @@ class Server:
         ]
         if pythonpath:
             command += ["--pythonpath", pythonpath]
+        self.log = log
         self.process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise SystemExit(f"gunicorn ({app}) stopped at start; see {log}:\n{log.read_text()[-3000:]}")
-            if send(self.port, "GET", "/").status:
+            if send(self.port, "GET", "/").status == 200:
                 return
             time.sleep(0.2)
         self.stop()
         raise SystemExit(f"gunicorn ({app}) did not answer within 60 s; see {log}")
 
     def stop(self) -> None:
+        if self.process.poll() is not None:
+            print(f"gunicorn had stopped (exit {self.process.returncode}):", file=sys.stderr)
+            print(self.log.read_text(errors="replace")[-3000:], file=sys.stderr)
         if self.process.poll() is None:
             self.process.terminate()
             try:
@@ -456,6 +460,7 @@ def deploy_check() -> str:
 class Statement:
     sql: str
     transaction: int  # 0: autocommit; otherwise the number of the transaction it ran in
+    seconds: float = 0.0  # the round trip to the database (for a COMMIT: the commit's)
 
 
 def capture_submit(application_id: int, secret: str) -> tuple[list[Statement], Answer]:
@@ -480,18 +485,34 @@ def capture_submit(application_id: int, secret: str) -> tuple[list[Statement], A
             text = connection.ops.compose_sql(sql, params) if params else sql
         except Exception:  # noqa: BLE001 - only for the record
             text = sql
-        statements.append(Statement(text, number))
-        return execute(sql, params, many, context)
+        clock = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            statements.append(Statement(text, number, time.perf_counter() - clock))
+
+    real_commit = connection._commit
+
+    def timed_commit():
+        clock = time.perf_counter()
+        try:
+            return real_commit()
+        finally:
+            statements.append(Statement("COMMIT", -1, time.perf_counter() - clock))
 
     client = Client(HTTP_HOST="127.0.0.1")
-    with connection.execute_wrapper(wrapper):
-        started, clock = time.time(), time.perf_counter()
-        response = client.post(
-            f"{API}/{application_id}/submit",
-            HTTP_AUTHORIZATION=f"Bearer {secret}",
-            HTTP_IDEMPOTENCY_KEY=f"rush-{application_id}",
-            secure=True,
-        )
+    connection._commit = timed_commit  # type: ignore[method-assign] - only for this one request
+    try:
+        with connection.execute_wrapper(wrapper):
+            started, clock = time.time(), time.perf_counter()
+            response = client.post(
+                f"{API}/{application_id}/submit",
+                HTTP_AUTHORIZATION=f"Bearer {secret}",
+                HTTP_IDEMPOTENCY_KEY=f"rush-{application_id}",
+                secure=True,
+            )
+    finally:
+        del connection._commit
     answer = Answer(response.status_code, response.content, started, time.time(), time.perf_counter() - clock)
     return statements, answer
 
@@ -530,7 +551,7 @@ def pgbench_script(statements: list[Statement], application_id: int, case_number
     current = 0
     for statement in statements:
         sql = " ".join(statement.sql.split()).rstrip(";")
-        if not WRITE.search(sql):
+        if statement.transaction < 0 or not WRITE.search(sql):
             continue
         table = table_of(sql)
         if not counter and table == COUNTER_TABLE:
@@ -626,8 +647,12 @@ class PgbenchResult:
     note: str = ""
 
 
-def run_pgbench(script: str, server: str, database: str, clients: int, name: str) -> PgbenchResult:
+def run_pgbench(
+    script: str, server: str, database: str, clients: int, name: str, at_most: int | None = None
+) -> PgbenchResult:
     available = reset_pgbench(server, database)
+    if at_most is not None:
+        available = min(available, at_most)
     clients = max(1, min(clients, available))
     folder = Path(tempfile.mkdtemp(prefix="rush-pgbench-"))
     try:
@@ -1145,6 +1170,7 @@ def main(argv: list[str] | None = None) -> int:
         log("pgbench: the same writes as a submit")
         connection.close()
         pg_results = []
+        alone = None
         if shutil.which("pgbench"):
             has_counter = any(table_of(s.sql) == COUNTER_TABLE for s in statements if WRITE.search(s.sql))
             for counter in (True, False):
@@ -1160,6 +1186,15 @@ def main(argv: list[str] | None = None) -> int:
                 pg_results.append(
                     (run_pgbench(script, options.server, options.database, options.clients, name), script)
                 )
+                if not counter or not has_counter:
+                    alone = run_pgbench(
+                        pgbench_script(statements, probe[0], acknowledged[probe[0]], has_counter),
+                        options.server,
+                        options.database,
+                        1,
+                        "as captured, one client",
+                        at_most=200,
+                    )
         report = render_report(
             options=options,
             about=about,
@@ -1181,6 +1216,8 @@ def main(argv: list[str] | None = None) -> int:
             flow_steps={step: figure(step, answers, flow_seconds) for step, answers in step_answers.items()},
             statements=statements,
             pg_results=pg_results,
+            pg_alone=alone,
+            probe_seconds=probe_answer.seconds,
             checks=checks,
         )
     finally:
@@ -1297,16 +1334,22 @@ def render_report(**r: Any) -> str:
     for check in r["checks"]:
         lines.append(f"| {check.name} | {'yes' if check.passed else '**no**'} | {check.detail} |")
     statements: list[Statement] = r["statements"]
+    commits = [s for s in statements if s.transaction < 0]
+    statements = [s for s in statements if s.transaction >= 0]
     transactions = {s.transaction for s in statements if s.transaction}
     autocommit = sum(1 for s in statements if not s.transaction)
     writes = [s for s in statements if WRITE.search(s.sql)]
+    database_seconds = sum(s.seconds for s in statements) + sum(s.seconds for s in commits)
     lines += [
         "",
         "## The database: one API submit against pgbench",
         "",
         f"One API submit (captured in-process, same settings) made **{len(statements)} queries**, "
         f"{len(writes)} of them writes or locking reads, in **{len(transactions)} transaction(s)** and "
-        f"{autocommit} statements outside any (autocommit). The writes, in order:",
+        f"{autocommit} statements outside any (autocommit). Alone on the machine's load of the moment, it took "
+        f"{ms(r['probe_seconds'])}, of which {ms(database_seconds)} in the database ({len(commits)} commit(s) "
+        f"included; round trips as Django sees them){alone_text(r['pg_alone'], database_seconds)}. "
+        "The writes, in order:",
         "",
     ]
     for s in writes:
@@ -1339,6 +1382,17 @@ def render_report(**r: Any) -> str:
         lines += ["", "pgbench is not installed: no database ceiling measured."]
     lines.append("")
     return "\n".join(lines)
+
+
+def alone_text(alone: PgbenchResult | None, database_seconds: float) -> str:
+    """The database time of one submit against pgbench's for the same writes, one client (target: within 2×)."""
+    if alone is None or not alone.p50:
+        return ""
+    return (
+        f"; pgbench runs the same writes with one client in {ms(alone.p50)} (p50 of {alone.transactions}), "
+        f"so the submit's database time is {database_seconds / alone.p50:.1f}× pgbench's (target: within 2×; "
+        "it includes the reads pgbench leaves out)"
+    )
 
 
 def deadlines_text(deadlines: dict[str, dt.datetime | None], _: int) -> str:
