@@ -15,6 +15,7 @@ from tests.accounts.helpers import login_verified
 from tests.casework.conftest import visible_text
 from tests.staff_world import C0, C2
 from tilskudd.applications.states import Status
+from tilskudd.casework import duplicates, services
 from tilskudd.casework.models import Case
 from tilskudd.demo.dataset import generate
 
@@ -116,3 +117,17 @@ def test_a_case_page_takes_as_many_queries_with_60_applications_as_with_5(casewo
     large = [_get(client, url)[0] for url in urls]
     assert large == small
     assert max(large) <= MOST + 10  # the case page also shows the form, findings, history and the flag
+
+
+def test_the_double_funding_filter_in_the_database_flags_the_same_cases_as_the_case_pages(casework_world):
+    world = casework_world
+    call = world.calls[C2]
+    generate(80, seed=7, calls=[call], per_organisation=8)  # few organisations: many apply to two grantors
+    user = world.staff["caseworker"]
+    filtered = {case.pk for case in services.queue_cases(user, call, {"flagged": True})}
+    shown = services.queue_cases(user, call)
+    flags = duplicates.flags_for_call(call, list(shown))
+    assert filtered == {case_id for case_id, flag in flags.items() if flag.flagged}
+    assert filtered  # the generated data has double applications
+    one = Case.objects.get(pk=min(filtered))
+    assert duplicates.flag_for(one).flagged
