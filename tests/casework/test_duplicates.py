@@ -24,6 +24,10 @@ def _second_application(world, *, grantor=demo.IMDI_ORG_NUMBER, declared=False):
         data["answers"]["same_activity_other_grantor"] = True
         data["answers"]["same_activity_other_grantor_details"] = "Bergen kommune, søkt februar 2020"
     data["budget"]["amount_applied"] = 70000
+    # the financing plan still adds up to the costs (issue #10, point 7)
+    costs = sum(line["amount"] for line in data["budget"]["lines"])
+    others = sum(source["amount"] for source in data["budget"]["funding_sources"])
+    data["budget"]["funding_sources"].append({"name": "Egne midler", "amount": costs - 70000 - others})
     second = demo.Example(C2, example.file, "Søndagsmiddag, del to", data)
     return demo.submit_example(second, world.calls[C2])
 

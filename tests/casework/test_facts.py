@@ -71,6 +71,8 @@ def test_the_facts_are_rewritten_when_the_completed_application_is_resubmitted(c
     applicant = applicant_of(application)
     budget = dict(application.content["budget"])
     budget["amount_applied"] = before - 1000
+    # the financing plan still adds up to the costs (issue #10, point 7)
+    budget["funding_sources"] = [*budget.get("funding_sources", []), {"name": "Egne midler", "amount": 1000}]
     application = application_services.save_draft(applicant, application.pk, {"budget": budget}, application.revision)
     application_services.sign(applicant, application.pk, application.revision)
     application_services.submit(applicant, application.pk)

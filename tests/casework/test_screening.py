@@ -104,6 +104,7 @@ def _resubmit(application):
     application.refresh_from_db()
     budget = dict(application.content["budget"])
     budget["lines"] = [*budget["lines"], {"category": budget["lines"][0]["category"], "description": "Lønn", "amount": 1}]
+    budget["amount_applied"] += 1  # the financing plan still adds up to the costs (issue #10, point 7)
     application = application_services.save_draft(applicant, application.pk, {"budget": budget}, application.revision)
     application_services.sign(applicant, application.pk, application.revision)
     return application_services.submit(applicant, application.pk)
