@@ -130,7 +130,7 @@ def example_content(call_slug: str, name: str) -> dict:
     document = json.loads((EXAMPLES / call_slug / f"{name}.json").read_text(encoding="utf-8"))
     return {
         key: document[key]
-        for key in ("grantor", "areas", "joint", "contacts", "answers", "partners", "budget")
+        for key in ("grantor", "areas", "joint", "contacts", "answers", "partners", "project", "budget")
         if key in document
     }
 

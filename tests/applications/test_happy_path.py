@@ -18,7 +18,11 @@ pytestmark = pytest.mark.django_db
 
 def example_content(name: str) -> dict:
     document = json.loads((EXAMPLES / C0 / f"{name}.json").read_text(encoding="utf-8"))
-    return {key: document[key] for key in ("areas", "contacts", "answers", "partners", "budget") if key in document}
+    return {
+        key: document[key]
+        for key in ("areas", "contacts", "answers", "partners", "project", "budget")
+        if key in document
+    }
 
 
 def post_values(content: dict) -> dict[str, list[str]]:
@@ -38,6 +42,8 @@ def post_values(content: dict) -> dict[str, list[str]]:
     for index, contact in enumerate(content.get("contacts", [])):
         for key, value in contact.items():
             put(f"contacts[{index}].{key}", value)
+    for key, value in (content.get("project") or {}).items():
+        put(f"project.{key}", value)
     for index, partner in enumerate(content.get("partners", [])):
         for key, value in partner.items():
             if key == "confirmations":

@@ -108,8 +108,31 @@ def test_an_oslo_city_district_may_apply_alone(call):
 
 def test_a_joint_application_lists_the_members_not_the_lead(call):
     data = area("4")
-    data["joint"]["members"].append({"org_number": data["applicant"]["org_number"], "name": "Søkeren selv"})
+    member = {"org_number": data["applicant"]["org_number"], "name": "Søkeren selv", "applicant_type": "municipality"}
+    data["joint"]["members"].append(member)
     assert found(check(call, data)) == [("C0-R02", "joint.members")]
+
+
+@pytest.mark.parametrize(
+    ("applicant_type", "message"),
+    [
+        (None, "Oppgi hva slags søker Vestland fylkeskommune er (for eksempel kommune)."),
+        (
+            "county_authority",
+            "Vestland fylkeskommune kan ikke være med i en felles søknad som fylkeskommune. "
+            "En felles søknad kan ha med: kommune, bydel.",
+        ),
+    ],
+)
+def test_a_joint_member_says_what_kind_of_applicant_it_is_and_must_be_a_municipality(call, applicant_type, message):
+    # C0-R02: «alene eller sammen med andre kommuner» (application format version 2)
+    data = area("4")
+    data["joint"]["members"] = [{"org_number": "821311632", "name": "Vestland fylkeskommune"}]
+    if applicant_type:
+        data["joint"]["members"][0]["applicant_type"] = applicant_type
+    findings = check(call, data)
+    assert found(findings) == [("C0-R02", "joint.members[0].applicant_type")]
+    assert findings[0].message_nb == message
 
 
 # --- C0-R03 exactly one area ----------------------------------------------------

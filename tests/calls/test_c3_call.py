@@ -126,14 +126,19 @@ def test_municipalities_and_city_districts_may_apply(call, applicant_type, ok):
 
 def test_the_lead_may_not_list_itself_as_a_member(call):
     data = example("baerum-og-drammen-felles-godkjent.json")
-    data["joint"]["members"].append({"org_number": "935478715", "name": "Bærum kommune"})
+    data["joint"]["members"].append({"org_number": "935478715", "name": "Bærum kommune", "applicant_type": "municipality"})
     assert found(check(call, data)) == [("C3-R02", "error", "joint.members")]
 
 
 def test_a_city_district_may_take_part_in_a_joint_application(call):
     data = example("baerum-og-drammen-felles-godkjent.json")
-    data["joint"]["members"].append({"org_number": "972408875", "name": "Oslo kommune, bydel Søndre Nordstrand"})
+    data["joint"]["members"].append(
+        {"org_number": "972408875", "name": "Oslo kommune, bydel Søndre Nordstrand", "applicant_type": "city_district"}
+    )
     assert check(call, data) == []
+    # C3-R02: «alle kommuner»: a county authority is not a member of a joint application (format version 2)
+    data["joint"]["members"][-1]["applicant_type"] = "county_authority"
+    assert found(check(call, data)) == [("C3-R02", "error", "joint.members[1].applicant_type")]
 
 
 def test_a_joint_members_org_number_is_checked(call):

@@ -45,7 +45,7 @@ from tilskudd.calls.services import UnknownCallError, current_call
 from tilskudd.core.api import refusal_body
 from tilskudd.grants.models import Decision
 from tilskudd.grants.states import DECISION_KIND_EN, DecisionKind, DecisionStatus
-from tilskudd.rules.application import Budget, Contact, JointApplication, Partner
+from tilskudd.rules.application import Budget, Contact, JointApplication, Partner, ProjectPeriod
 from tilskudd.rules.cli_check import CheckResult, ReferenceTimeError, parse_at
 from tilskudd.rules.findings import Finding, Severity
 from tilskudd.rules.schema import CALL_ID_PATTERN
@@ -63,7 +63,7 @@ MAX_DEPTH = 32
 
 
 class ApplicationParts(Schema):
-    """The parts of the application exchange format (``tilskudd.application/1``) that the applicant writes.
+    """The parts of the application exchange format (``tilskudd.application/2``) that the applicant writes.
 
     The applicant (the organisation's data) and the attachments are not sent: they come
     from the organisation and the uploaded files. See docs/application-format.md.
@@ -79,6 +79,7 @@ class ApplicationParts(Schema):
     contacts: list[Contact] = Field(default_factory=list)
     answers: dict[str, Any] = Field(default_factory=dict, description="Answers keyed by the call's field ids")
     partners: list[Partner] = Field(default_factory=list)
+    project: ProjectPeriod | None = Field(default=None, description="The project's first and last day")
     budget: Budget = Field(default_factory=Budget)
 
 

@@ -101,7 +101,7 @@ class CheckQuery(Schema):
     summary="Sjekk en søknad / check an application",
 )
 def check(request: HttpRequest, application: Application, query: Query[CheckQuery], call_id: str = CallId):
-    """Check an application (the exchange format, ``tilskudd.application/1``) against the call's current version.
+    """Check an application (the exchange format, ``tilskudd.application/2``) against the call's current version.
 
     Returns the findings: the same JSON as ``tilskudd check --json``. ``ok`` is true when
     there are no errors. Nothing is stored. 404: no such call; 400: the body's ``call``

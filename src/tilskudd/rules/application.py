@@ -1,4 +1,4 @@
-"""The application exchange format (*søknad*), version 1.
+"""The application exchange format (*søknad*), version 2.
 
 This is what the rule engine reads, what the API accepts and what
 ``tilskudd check`` reads from a JSON file. It is documented in
@@ -7,6 +7,13 @@ models (``tilskudd schema application``).
 
 Money is whole NOK as integers (X-R03): a float or a string with decimals is
 refused by validation, never rounded.
+
+Version 2 (issue #10, point 9) adds what the seeds ask and version 1 could not say: the
+applicant type of each member of a joint application (C0-R02, C3-R02), the grantor and status
+(applied for or granted) of a funding source (C2-R07), and the project's period (C0-R06, C0-R04).
+Every key it adds is optional, so a version-1 document is a valid version-2 document:
+:func:`upgrade` reads one as version 2 (its ``format`` becomes ``tilskudd.application/2``), and
+applications stored as version 1 still load.
 """
 
 from __future__ import annotations
@@ -15,11 +22,13 @@ import datetime as dt
 from enum import Enum
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, StrictInt
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, StrictInt, model_validator
 
 from tilskudd.rules.validators import org_number_digits
 
-FORMAT_VERSION = "tilskudd.application/1"
+FORMAT_VERSION = "tilskudd.application/2"
+#: The versions read: the current one and those :func:`upgrade` brings up to it.
+FORMAT_VERSIONS = ("tilskudd.application/1", FORMAT_VERSION)
 
 #: The largest amount in any budget (a thousand billion NOK): far above any grant, far below what the
 #: database's 64-bit integers hold, so that sums of amounts never overflow either.
@@ -99,8 +108,11 @@ class Contact(_Model):
 
 
 class JointMember(_Model):
+    """Another applicant of a joint application, with its applicant type (version 2; C0-R02, C3-R02)."""
+
     org_number: OrgNumber
     name: str = ""
+    applicant_type: ApplicantType | None = Field(default=None, description="What kind of applicant the member is")
 
 
 class JointApplication(_Model):
@@ -132,11 +144,39 @@ class BudgetLine(_Model):
     year: Year | None = None
 
 
+class FundingStatus(str, Enum):
+    """Where a grant from another grantor stands (C2-R07)."""
+
+    APPLIED = "applied"  # søkt om
+    GRANTED = "granted"  # fått (innvilget)
+
+
 class FundingSource(_Model):
-    """Where the rest of the money comes from (*finansieringskilde*)."""
+    """Where the rest of the money comes from (*finansieringskilde*).
+
+    A grant from another public grantor for the same activity names the grantor's organisation
+    number and whether it is applied for or granted (version 2; C2-R07).
+    """
 
     name: str
     amount: Nok
+    grantor_org_number: OrgNumber | None = Field(
+        default=None, description="Org. number of the grantor, where the source is a grant"
+    )
+    status: FundingStatus | None = Field(default=None, description="applied (søkt) or granted (innvilget)")
+
+
+class ProjectPeriod(_Model):
+    """When the project runs (version 2): its first and last day (C0-R06 at most 3 years; C0-R04 by June 2019)."""
+
+    starts_on: Date | None = None
+    ends_on: Date | None = None
+
+    @model_validator(mode="after")
+    def _in_order(self) -> ProjectPeriod:
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            raise ValueError("the project cannot end before it starts (ends_on is before starts_on)")
+        return self
 
 
 class OwnContribution(_Model):
@@ -190,7 +230,7 @@ class Attachment(_Model):
 class Application(_Model):
     """An application to one call, as exchanged between systems."""
 
-    format: str = Field(default=FORMAT_VERSION, pattern=r"^tilskudd\.application/1$")
+    format: str = Field(default=FORMAT_VERSION, pattern=r"^tilskudd\.application/2$")
     call: str = Field(description="The call's id, e.g. c0-2019")
     grantor: str | None = Field(
         default=None, description="Org. number of the grantor applied to, where a call has several (C2)"
@@ -201,8 +241,24 @@ class Application(_Model):
     contacts: list[Contact] = Field(default_factory=list)
     answers: dict[str, Any] = Field(default_factory=dict, description="Answers keyed by the call's field ids")
     partners: list[Partner] = Field(default_factory=list)
+    project: ProjectPeriod | None = Field(default=None, description="The project's period (version 2)")
     budget: Budget = Field(default_factory=Budget)
     attachments: list[Attachment] = Field(default_factory=list)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _upgrade(cls, data: Any) -> Any:
+        return upgrade(data)
+
+
+def upgrade(data: Any) -> Any:
+    """A document of an earlier version of the format, as the current version (other input unchanged).
+
+    Version 1 → 2: every key version 2 adds is optional, so only ``format`` changes.
+    """
+    if isinstance(data, dict) and data.get("format") == "tilskudd.application/1":
+        return {**data, "format": FORMAT_VERSION}
+    return data
 
 
 def application_json_schema() -> dict:

@@ -161,6 +161,62 @@ def joint_lead_must_apply() -> Message:
     )
 
 
+def joint_member_type_missing(name: str) -> Message:
+    return Message(
+        f"Oppgi hva slags søker {name} er (for eksempel kommune).",
+        f"Give what kind of applicant {name} is (for example a municipality).",
+    )
+
+
+def joint_member_type_not_allowed(name: str, value: str, allowed: list[str]) -> Message:
+    allowed_nb, allowed_en = _type_names(allowed)
+    return Message(
+        f"{name} kan ikke være med i en felles søknad som {APPLICANT_TYPE_NAMES.get(value, (value, value))[0]}. "
+        f"En felles søknad kan ha med: {allowed_nb}.",
+        f"{name} cannot take part in a joint application as a {APPLICANT_TYPE_NAMES.get(value, (value, value))[1]}. "
+        f"A joint application may include: {allowed_en}.",
+    )
+
+
+def same_activity_two_grantors(applied_to: tuple[str, str], other: tuple[str, str], status: str | None) -> Message:
+    """C2-R07: funding for the same activity from both the call's own grantor and a local one."""
+    how_nb = {"applied": "søkt om ", "granted": "fått "}.get(status or "", "")
+    how_en = {"applied": "applied for ", "granted": "received "}.get(status or "", "")
+    return Message(
+        f"Den samme aktiviteten kan ikke få tilskudd både fra IMDi og fra en kommune. Søknaden går til "
+        f"{applied_to[0]}, og finansieringsplanen har {how_nb}tilskudd fra {other[0]}. Tilskudd som fordeles "
+        "via det sentrale leddet i en organisasjon, regnes som tilskudd fra IMDi.",
+        f"The same activity cannot be funded by both IMDi and a municipality. The application goes to "
+        f"{applied_to[1]}, and the financing plan has a grant {how_en}from {other[1]}. Grants passed on by an "
+        "organisation's central level count as IMDi's.",
+    )
+
+
+def project_too_long(max_years: int, starts_on: dt.date, ends_on: dt.date) -> Message:
+    return Message(
+        f"Prosjektet kan vare i høyst {max_years} år. Det går fra {format_date(starts_on)} til "
+        f"{format_date(ends_on)}, og må slutte senest {format_date(_last_day(starts_on, max_years))}.",
+        f"The project may last at most {max_years} year{'s' if max_years != 1 else ''}. It runs from "
+        f"{starts_on.isoformat()} to {ends_on.isoformat()}, and must end by "
+        f"{_last_day(starts_on, max_years).isoformat()}.",
+    )
+
+
+def _last_day(starts_on: dt.date, years: int) -> dt.date:
+    try:
+        end = starts_on.replace(year=starts_on.year + years)
+    except ValueError:  # 29 February
+        end = starts_on.replace(year=starts_on.year + years, day=28)
+    return end - dt.timedelta(days=1)
+
+
+def project_ends_too_late(ends_by: dt.date, ends_on: dt.date) -> Message:
+    return Message(
+        f"Prosjektet må avsluttes senest {format_date(ends_by)}. Det slutter {format_date(ends_on)}.",
+        f"The project must end by {ends_by.isoformat()}. It ends on {ends_on.isoformat()}.",
+    )
+
+
 def joint_lead_listed_as_member() -> Message:
     return Message(
         "Den ansvarlige søkeren skal ikke stå på listen over samarbeidskommuner.",

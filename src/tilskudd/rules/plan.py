@@ -56,6 +56,7 @@ from tilskudd.rules.schema import (
     FundingSourcesCheck,
     OwnContributionCheck,
     PartnerCheck,
+    ProjectPeriodCheck,
     RangeCheck,
     StipendCapCheck,
     Text,
@@ -627,6 +628,26 @@ def _compile_budget_balance(
     return run_budget_balance
 
 
+@COMPILERS.register(ProjectPeriodCheck)
+def _compile_project_period(
+    check: ProjectPeriodCheck, call: CallDefinition, labels: _Labels, make: Make, own
+) -> CheckRun:
+    years, ends_by = check.max_years, check.ends_by
+
+    def run_project_period(application: Application, out: Out) -> None:
+        project = application.project
+        if project is None or project.ends_on is None:
+            return  # not given: the fields' own 'required' finding
+        if years is not None and project.starts_on is not None:
+            if project.ends_on >= add_years(project.starts_on, years):
+                text = own or msg.project_too_long(years, project.starts_on, project.ends_on)
+                out.append(make(text, "project.ends_on"))
+        if ends_by is not None and project.ends_on > ends_by:
+            out.append(make(own or msg.project_ends_too_late(ends_by, project.ends_on), "project.ends_on"))
+
+    return run_project_period
+
+
 @COMPILERS.register(ConfirmationCheck)
 def _compile_confirmation(check: ConfirmationCheck, call: CallDefinition, labels: _Labels, make: Make, own) -> CheckRun:
     get, path = compile_path(check.field), check.field
@@ -749,6 +770,11 @@ class CallPlan:
         # what only the local grantors fund, applied for from the call's own grantor (C2-R04)
         self.own_grantor = call.grantor.org_number
         self.local_only = call.local_grantors.local_only if call.local_grantors else None
+        # the same activity from the call's own grantor and a local one (C2-R07)
+        self.one_grantor_rule = call.local_grantors.one_grantor_per_activity if call.local_grantors else None
+        self.grantor_names = {call.grantor.org_number: call.grantor.name}
+        if call.local_grantors:
+            self.grantor_names |= {g.org_number: g.name for g in call.local_grantors.municipalities}
         # the priority areas
         self.areas = call.areas
         self.area_ids = frozenset(area.id for area in call.areas.items) if call.areas else frozenset()
@@ -792,6 +818,23 @@ class CallPlan:
                 if line.category in only.categories:
                     out.append(finding(only.rule, text, f"budget.lines[{index}].category"))
 
+    def _one_grantor_per_activity(self, application: Application, out: Out) -> None:
+        """A grant from the call's own grantor and one from a local grantor for the same activity (C2-R07)."""
+        rule, own, names = self.one_grantor_rule, self.own_grantor, self.grantor_names
+        assert rule is not None
+        applied_to = application.grantor or own
+        for index, source in enumerate(application.budget.funding_sources):
+            other = source.grantor_org_number
+            if other is None or other == applied_to or other not in names or own not in (other, applied_to):
+                continue
+            first = names.get(applied_to)
+            text = msg.same_activity_two_grantors(
+                (first.nb, first.en or first.nb) if first else (applied_to, applied_to),
+                (names[other].nb, names[other].en or names[other].nb),
+                source.status.value if source.status else None,
+            )
+            out.append(finding(rule, text, f"budget.funding_sources[{index}].grantor_org_number"))
+
     def evaluate(self, application: Application, at: dt.datetime) -> list[Finding]:
         out: Out = []
         if at > self.deadline:
@@ -804,6 +847,8 @@ class CallPlan:
                 out.append(finding(self.grantor_rule, msg.unknown_grantor(chosen), "grantor"))
         if self.local_only is not None and application.grantor == self.own_grantor:
             self._local_only(application, out)
+        if self.one_grantor_rule is not None and application.budget.funding_sources:
+            self._one_grantor_per_activity(application, out)
         if self.areas is not None:
             self._areas(application, out)
 
@@ -984,6 +1029,16 @@ class CallPlan:
             out.append(finding(rule.rule, msg.joint_lead_must_apply(), "joint.lead_org_number"))
         if lead in {member.org_number for member in joint.members}:
             out.append(finding(rule.rule, msg.joint_lead_listed_as_member(), "joint.members"))
+        if rule.member_types:  # each member says what kind of applicant it is (format version 2)
+            allowed = [t.value for t in rule.member_types]
+            for index, member in enumerate(joint.members):
+                name = member.name or member.org_number
+                where = f"joint.members[{index}].applicant_type"
+                if member.applicant_type is None:
+                    out.append(finding(rule.rule, msg.joint_member_type_missing(name), where))
+                elif member.applicant_type not in rule.member_types:
+                    text = msg.joint_member_type_not_allowed(name, member.applicant_type.value, allowed)
+                    out.append(finding(rule.rule, text, where))
 
     def _areas(self, application: Application, out: Out) -> None:
         areas, chosen = self.areas, application.areas

@@ -117,6 +117,9 @@ class LocalGrantors(_Model):
     municipalities: list[Grantor] = Field(min_length=1)
     note: Text | None = None
     local_only: LocalOnly | None = None
+    #: The same activity may not be funded by both the call's own grantor and a local one (C2-R07): a
+    #: funding source from one of them, in an application to the other, is an error under this rule.
+    one_grantor_per_activity: RuleId | None = None
 
 
 # --- money ---------------------------------------------------------------------
@@ -489,6 +492,25 @@ class BudgetBalanceCheck(_Check):
     sources: Literal["other", "all"] = "other"
 
 
+class ProjectPeriodCheck(_Check):
+    """The project's period (``project`` in the application, version 2) is within the call's limits.
+
+    ``max_years``: the project lasts at most so many years (C0-R06: 3); ``ends_by``: it ends on that day
+    at the latest (C0-R04: a transition project finishes by June 2019). A period not given is the
+    fields' own finding.
+    """
+
+    kind: Literal["project_period"]
+    max_years: Annotated[int, Field(ge=1, le=50)] | None = None
+    ends_by: dt.date | None = None
+
+    @model_validator(mode="after")
+    def _something(self) -> ProjectPeriodCheck:
+        if self.max_years is None and self.ends_by is None:
+            raise ValueError("project_period needs max_years or ends_by")
+        return self
+
+
 class StipendCapCheck(_Check):
     """Stipend applied for ≤ G × cap per participant per year, times the age factor (C0-R18, C0-R19)."""
 
@@ -530,6 +552,7 @@ Check = Annotated[
     | OwnContributionCheck
     | FundingSourcesCheck
     | BudgetBalanceCheck
+    | ProjectPeriodCheck
     | StipendCapCheck
     | ConfirmationCheck,
     Field(discriminator="kind"),

@@ -14,7 +14,7 @@ from tilskudd.rules.conditions import is_empty
 from tilskudd.rules.schema import CallDefinition
 
 #: Top-level parts of the exchange format the applicant edits (``services.EDITABLE_KEYS``).
-EDITABLE_KEYS = ("grantor", "areas", "joint", "contacts", "answers", "partners", "budget")
+EDITABLE_KEYS = ("grantor", "areas", "joint", "contacts", "answers", "partners", "project", "budget")
 
 
 @dataclass

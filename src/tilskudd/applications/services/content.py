@@ -15,15 +15,16 @@ from tilskudd.applications.models import Application
 from tilskudd.applications.states import Status
 from tilskudd.rules import Application as ExchangeApplication
 from tilskudd.rules import Finding, evaluate
+from tilskudd.rules.application import FORMAT_VERSION
 from tilskudd.rules.findings import has_errors
 
 #: The parts of the exchange format that the applicant edits (the rest comes from the organisation).
-EDITABLE_KEYS = ("grantor", "areas", "joint", "contacts", "answers", "partners", "budget")
+EDITABLE_KEYS = ("grantor", "areas", "joint", "contacts", "answers", "partners", "project", "budget")
 
 
 def exchange_document(application: Application) -> dict[str, Any]:
     """The application in the exchange format, with the organisation's current data."""
-    document: dict[str, Any] = {"format": "tilskudd.application/1", "call": application.call.slug}
+    document: dict[str, Any] = {"format": FORMAT_VERSION, "call": application.call.slug}
     for key in EDITABLE_KEYS:
         if key in application.content:
             document[key] = application.content[key]

@@ -32,6 +32,7 @@ from tilskudd.rules.schema import (
     FundingSourcesCheck,
     OwnContributionCheck,
     PartnerCheck,
+    ProjectPeriodCheck,
     RangeCheck,
     StipendCapCheck,
 )
@@ -56,7 +57,7 @@ _BUDGET_KINDS: tuple[type, ...] = (
     BudgetBalanceCheck,
     StipendCapCheck,
 )
-_CONTENT_KINDS: tuple[type, ...] = (RangeCheck, PartnerCheck, AttachmentCheck, ConfirmationCheck)
+_CONTENT_KINDS: tuple[type, ...] = (RangeCheck, PartnerCheck, AttachmentCheck, ConfirmationCheck, ProjectPeriodCheck)
 for _kind in _BUDGET_KINDS:
     PLACES.add(_kind, Place.BUDGET)
 for _kind in _CONTENT_KINDS:
@@ -254,6 +255,22 @@ def _budget_balance(
             )
         )
     return sentence
+
+
+@WORDINGS.register(ProjectPeriodCheck)
+def _project_period(
+    check: ProjectPeriodCheck, call: CallDefinition, language: str | None, details: list[Phrase]
+) -> str:
+    parts = []
+    if check.max_years is not None:
+        parts.append(
+            pick(language, f"kan vare i høyst {check.max_years} år", f"may last at most {check.max_years} years")
+            if check.max_years != 1
+            else pick(language, "kan vare i høyst ett år", "may last at most one year")
+        )
+    if check.ends_by is not None:
+        parts.append(pick(language, "må avsluttes senest ", "must end by ") + str(format_date(check.ends_by, language)))
+    return pick(language, "Prosjektet ", "The project ") + join_words(parts, language)
 
 
 @WORDINGS.register(StipendCapCheck)

@@ -35,6 +35,7 @@ from tilskudd.rules.schema import (
     FundingSourcesCheck,
     OwnContributionCheck,
     PartnerCheck,
+    ProjectPeriodCheck,
     RangeCheck,
     StipendCapCheck,
 )
@@ -97,7 +98,15 @@ def no_cap(check: Any, capping: Capping) -> None:
     """The kind of check says nothing about how much an application can be given."""
 
 
-for _kind in (RangeCheck, PartnerCheck, AttachmentCheck, OwnContributionCheck, FundingSourcesCheck, ConfirmationCheck):
+for _kind in (
+    RangeCheck,
+    PartnerCheck,
+    AttachmentCheck,
+    OwnContributionCheck,
+    FundingSourcesCheck,
+    ConfirmationCheck,
+    ProjectPeriodCheck,
+):
     CAPS.add(_kind, no_cap)
 
 

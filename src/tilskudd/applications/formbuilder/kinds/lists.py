@@ -14,7 +14,7 @@ from tilskudd.applications.formbuilder.values import is_int, parse_bool, parse_i
 from tilskudd.applications.formbuilder.visibility import holds_on, is_required
 from tilskudd.applications.formbuilder.widgets import Input, Option, Row, Widget
 from tilskudd.core.text import upper_first
-from tilskudd.rules.messages import PARTNER_FIELD_NAMES
+from tilskudd.rules.messages import APPLICANT_TYPE_NAMES, PARTNER_FIELD_NAMES
 from tilskudd.rules.schema import FieldType, FormField, PartnerCheck, Text
 
 PARTNER_FIELD_LABELS = {
@@ -22,6 +22,12 @@ PARTNER_FIELD_LABELS = {
 }
 
 CHOOSE = Text(nb="Velg", en="Choose")
+#: A funding source's status (application format version 2, C2-R07): blank where it is not a grant.
+NOT_A_GRANT = Text(nb="Ikke et tilskudd", en="Not a grant")
+FUNDING_STATUSES = [
+    ("applied", Text(nb="Søkt om", en="Applied for")),
+    ("granted", Text(nb="Fått (innvilget)", en="Received (granted)")),
+]
 
 
 def _upper(text: Text) -> Text:
@@ -268,7 +274,7 @@ class FundingSourcesKind(Kind):
 
     types = (FieldType.FUNDING_SOURCES,)
     paths = ("budget.funding_sources",)
-    keys = ["name", "amount"]
+    keys = ["name", "amount", "grantor_org_number", "status"]
 
     def widget(self, builder: Builder, form_field: FormField | None) -> Widget:
         return builder.rows_widget(
@@ -288,11 +294,31 @@ class FundingSourcesKind(Kind):
             [
                 ("name", "text", Text(nb="Kilde", en="Source")),
                 ("amount", "money", Text(nb="Beløp (kr)", en="Amount (NOK)")),
+                (
+                    "grantor_org_number",
+                    "text",
+                    Text(
+                        nb="Tilskuddsgiverens organisasjonsnummer (hvis tilskudd)",
+                        en="Grantor's org. number (if a grant)",
+                    ),
+                ),
+                ("status", "select", Text(nb="Søkt eller fått?", en="Applied for or received?")),
             ],
             Text(nb="Legg til en finansieringskilde", en="Add a funding source"),
             row_title=lambda i, v: Text(nb=f"Kilde {i + 1}", en=f"Source {i + 1}"),
+            row_extra=self._status_options(builder),
             new_title=Text(nb="Ny finansieringskilde", en="New funding source"),
         )
+
+    @staticmethod
+    def _status_options(builder: Builder):
+        def extra(row: Row, value: Mapping[str, Any]) -> None:
+            status = row.inputs[3]
+            status.options = builder.options(
+                status, [("", NOT_A_GRANT)] + FUNDING_STATUSES, [value.get("status") or ""]
+            )
+
+        return extra
 
     def parse(self, reading: Reading, path: str, form_field: FormField | None) -> None:
         sources = []
@@ -303,6 +329,11 @@ class FundingSourcesKind(Kind):
             amount = parse_nok(row["amount"])
             if amount is not None:
                 source["amount"] = amount
+            grantor = parse_identifier(row["grantor_org_number"])
+            if grantor:
+                source["grantor_org_number"] = grantor
+            if row["status"].strip():
+                source["status"] = row["status"].strip()
             sources.append(source)
         reading.budget()["funding_sources"] = sources
 
@@ -311,7 +342,7 @@ class JointKind(Kind):
     """A joint application (*felles søknad*): a yes/no and, when yes, the other municipalities."""
 
     paths = ("joint",)
-    keys = ["org_number", "name"]
+    keys = ["org_number", "name", "applicant_type"]
 
     def widget(self, builder: Builder, form_field: FormField | None) -> Widget:
         joint = builder.document.get("joint")
@@ -360,9 +391,11 @@ class JointKind(Kind):
             [
                 ("org_number", "text", Text(nb="Organisasjonsnummer", en="Organisation number")),
                 ("name", "text", Text(nb="Navn", en="Name")),
+                ("applicant_type", "select", Text(nb="Hva slags søker", en="Kind of applicant")),
             ],
             Text(nb="Legg til en kommune til", en="Add another municipality"),
             row_title=lambda i, v: Text(nb=f"Kommune {i + 1}", en=f"Municipality {i + 1}"),
+            row_extra=self._type_options(builder),
             new_title=Text(nb="Ny kommune", en="New municipality"),
         )
         widget.toggle = toggle
@@ -370,6 +403,22 @@ class JointKind(Kind):
         builder.register("joint", widget)
         builder.mark("joint")
         return widget
+
+    @staticmethod
+    def _type_options(builder: Builder):
+        """The applicant types a member may be (the call's ``joint.member_types``; format version 2)."""
+        joint = builder.call.eligibility.joint
+        types = [t.value for t in joint.member_types] if joint and joint.member_types else []
+        choices = [
+            (t, Text(nb=upper_first(APPLICANT_TYPE_NAMES[t][0]), en=upper_first(APPLICANT_TYPE_NAMES[t][1])))
+            for t in types
+        ]
+
+        def extra(row: Row, value: Mapping[str, Any]) -> None:
+            kind = row.inputs[2]
+            kind.options = builder.options(kind, [("", CHOOSE)] + choices, [value.get("applicant_type") or ""])
+
+        return extra
 
     def parse(self, reading: Reading, path: str, form_field: FormField | None) -> None:
         reading.document["joint"] = self.read(reading, path)
@@ -385,6 +434,8 @@ class JointKind(Kind):
                 member["org_number"] = org_number
             if row["name"].strip():
                 member["name"] = row["name"].strip()
+            if row["applicant_type"].strip():
+                member["applicant_type"] = row["applicant_type"].strip()
             members.append(member)
         applicant = reading.document.get("applicant") or {}
         return {"lead_org_number": applicant.get("org_number", ""), "members": members}
