@@ -16,11 +16,12 @@ import re
 import pytest
 
 from tests.conftest import CALLS_DIR, ROOT, oslo
+from tilskudd.calls.presentation import describe_check
 from tilskudd.core.formatting import format_nok
 from tilskudd.rules import Application, evaluate, load_call_file
 from tilskudd.rules.reference import g_on
 from tilskudd.rules.reference.rule_list import rule_list
-from tilskudd.rules.schema import OSLO
+from tilskudd.rules.schema import OSLO, StipendCapCheck
 
 CALL_ID = "kommunale-integreringstiltak-2019"
 CALL_FILE = CALLS_DIR / f"{CALL_ID}.yaml"
@@ -238,11 +239,8 @@ def test_area_1_cap_counts_no_more_participants_than_the_project_has(call):
 
 
 def test_the_call_page_states_the_area_1_cap_without_an_age_factor(call):
-    from tilskudd.calls import presentation as p
-    from tilskudd.rules.schema import StipendCapCheck
-
     [cap] = [c for c in call.checks if isinstance(c, StipendCapCheck) and c.rule == "C0-R18"]
-    line = p.describe_check(cap, call, "nb")
+    line = describe_check(cap, call, "nb")
     details = [str(detail) for detail in line.details]
     assert "høyst 1 G i stipend per deltaker per år" in line.text
     assert "Stønaden regnes for høyst 1 år per deltaker." in details
@@ -295,6 +293,26 @@ def test_area_2_stipend_cap_has_no_age_factor(call):
     assert check(call, data) == []
     stipend["amount_applied"] += 1
     assert found(check(call, data)) == [("C0-R19", "budget.stipend.amount_applied")]
+
+
+def test_area_2_stipend_cap_counts_the_projects_participants_and_one_year_as_area_1_does(call):
+    # «opptil 1G per deltaker per år» (C0-R19), read like C0-R18: no more participants than the project
+    # has, and one year at most, since funds are granted one year at a time (C0-R06).
+    data = area("2")
+    g = g_on_deadline(call)
+    data["answers"]["participants"] = 8
+    data["budget"]["stipend"] = {"participants_25_or_over": 10, "participants_under_25": 2, "years": 2}
+    data["budget"]["stipend"]["amount_applied"] = 8 * g
+    assert check(call, data) == []
+    data["budget"]["stipend"]["amount_applied"] = 8 * g + 1
+    [finding] = check(call, data)
+    assert (finding.rule_id, finding.field) == ("C0-R19", "budget.stipend.amount_applied")
+    assert f"høyst {format_nok(8 * g)} i stønad for disse deltakerne" in finding.message_nb
+    [cap] = [c for c in call.checks if isinstance(c, StipendCapCheck) and c.rule == "C0-R19"]
+    line = describe_check(cap, call, "nb")
+    details = [str(detail) for detail in line.details]
+    assert "Det kan ikke søkes om stønad for flere deltakere enn prosjektet har." in details
+    assert "Stønaden regnes for høyst 1 år per deltaker." in details
 
 
 def test_area_2_stipend_only_for_those_no_other_scheme_pays(call):
