@@ -17,6 +17,7 @@ from tests.cli.conftest import MINIMAL, call_variant
 from tests.conftest import HttpsClient
 from tilskudd.api.models import IdempotencyKey
 from tilskudd.applications.models import Application
+from tilskudd.calls.services import load_call_files
 
 #: One API submission: token, key, the application with its call version and attachments, membership,
 #: signature, case number, the save, two audit events with their chains, the case, the receipt task, the key
@@ -90,8 +91,6 @@ def test_the_call_page_and_the_front_page_stay_within_their_query_ceiling(django
 @pytest.mark.django_db
 def test_a_call_loaded_anew_shows_at_once_on_its_page_and_the_front_page(tmp_path):
     """The kept rendering is keyed by the call's version and definition: loading a change is seen at once."""
-    from tilskudd.calls.services import load_call_files
-
     load_calls([MINIMAL])
     client = HttpsClient()
     before = client.get("/utlysninger/test-minimal/").content.decode()
