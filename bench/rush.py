@@ -1195,8 +1195,10 @@ def main(argv: list[str] | None = None) -> int:
                         "as captured, one client",
                         at_most=200,
                     )
+        load_at_end = ", ".join(f"{value:.2f}" for value in os.getloadavg())
         report = render_report(
             options=options,
+            load_at_end=load_at_end,
             about=about,
             begun=begun,
             prepared=prepared,
@@ -1263,8 +1265,8 @@ def render_report(**r: Any) -> str:
         "",
         "## Machine",
         "",
-        f"- CPU: {about['cpu']}; nproc {about['nproc']}; load average at start {about['load']} "
-        "(1, 5, 15 min; other work may run on this machine at the same time)",
+        f"- CPU: {about['cpu']}; nproc {about['nproc']}; load average at start {about['load']}, at the end "
+        f"{r['load_at_end']} (1, 5, 15 min; other work may run on this machine at the same time)",
         f"- {about['os']}; Python {about['python']}; PostgreSQL {r['postgres'][0]} (max_connections {r['postgres'][1]}); "
         f"gunicorn {gunicorn_version()}, {options.workers} sync workers; commit {about['commit']}",
         f"- clients: {options.clients} threads in one Python process on the same machine (http.client, a new "
