@@ -110,11 +110,11 @@ def test_own_contribution_required(minimal_call):
         # G on the deadline date 2030-02-28 is the latest in the table (2025-05-01: 130 160).
         (1, 0, 130160, True),
         (1, 0, 130161, False),
-        (0, 3, 260320, True),  # 3 × 2/3 G = 2 G
-        (0, 3, 260321, False),
+        (0, 3, 390480, True),  # 3 × 1 G: the cap is 1 G per participant per year whatever the age (C0-R18)
+        (0, 3, 390481, False),
     ],
 )
-def test_stipend_cap_in_g_with_age_factor(minimal_call, over, under, applied, ok):
+def test_stipend_cap_in_g_whatever_the_age(minimal_call, over, under, applied, ok):
     budget = {
         "lines": [{"category": "staff", "amount": 1000}],
         "own_contribution": {"amount": 1},

@@ -198,7 +198,7 @@ def test_call_page_shows_budget_reporting_signing_and_payment(client, minimal_lo
     assert "Nei" in item_with(html, "Investering", tag="tr")
     assert "Statusrapport: frist 01.09.2030." in item_with(html, "Statusrapport")
     assert "Søknaden må signeres av rådmann" in item_with(html, "C0-R10")
-    assert "For deltakere under 25 år er grensen 2/3 av dette." in item_with(html, "C0-R18")
+    assert "Stønaden regnes for høyst 1 år per deltaker." in item_with(html, "C0-R18")
     assert "Tilskuddet betales ut etter at mottakeren har takket ja" in item_with(html, "C3-R08")
 
 

@@ -138,11 +138,12 @@ def test_range_check_names_the_field_and_the_bound(minimal_call):
     assert english.text == "Number of participants must be at least 15."
 
 
-def test_stipend_cap_explains_g_and_the_age_factor(minimal_call):
+def test_stipend_cap_explains_g_and_the_years_counted(minimal_call):
     line = p.describe_check(minimal_call.checks[3], minimal_call, "nb")
     assert line.text.startswith("Tilskuddet kan dekke høyst 1 G i stipend per deltaker per år")
     details = [str(detail) for detail in line.details]
-    assert "For deltakere under 25 år er grensen 2/3 av dette." in details
+    assert "Stønaden regnes for høyst 1 år per deltaker." in details
+    assert not any("2/3" in detail for detail in details)  # C0-R18: 1 G whatever the age
     g = g_on(minimal_call.deadline.instant.date())
     assert any(p.format_nok(g.amount, "nb") in detail for detail in details)
 

@@ -691,20 +691,19 @@ def _compile_partner(check: PartnerCheck, call: CallDefinition, labels: _Labels,
 def stipend_cap(check: StipendCapCheck, stipend, g_amount: int, participants: Any = None) -> int:
     """The largest participant stipend a call accepts (C0-R18, C0-R19): G × participant-years, whole NOK.
 
-    The years count at most ``check.max_years``; the head count at most ``participants`` (the
-    project's number of participants, when the call names that field and the application gives
-    it), those counting in full first. Shared by the engine's check and the allocation
-    assistant's caps, so both use one formula.
+    Every participant counts in full, whatever the age (C0-R18: the 2/3 for under-25s is what they
+    receive, not the cap). The years count at most ``check.max_years``; the head count at most
+    ``participants`` (the project's number of participants, when the call names that field and the
+    application gives it). Shared by the engine's check and the allocation assistant's caps, so both
+    use one formula.
     """
-    factor = check.under_age_factor if check.under_age_factor is not None else 1
-    over, under = stipend.participants_25_or_over, stipend.participants_under_25
+    heads = stipend.participants_25_or_over + stipend.participants_under_25
     if isinstance(participants, int) and not isinstance(participants, bool):
-        over = min(over, max(participants, 0))
-        under = min(under, max(participants, 0) - over)
+        heads = min(heads, max(participants, 0))
     years = Fraction(str(stipend.years))
     if check.max_years is not None:
         years = min(years, check.max_years)
-    return math.floor(g_amount * check.g_per_participant_year * (over + under * factor) * years)
+    return math.floor(g_amount * check.g_per_participant_year * heads * years)
 
 
 def stipend_participants(check: StipendCapCheck, application: Application) -> Any:

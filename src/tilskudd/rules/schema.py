@@ -512,18 +512,16 @@ class ProjectPeriodCheck(_Check):
 
 
 class StipendCapCheck(_Check):
-    """Stipend applied for ≤ G × cap per participant per year, times the age factor (C0-R18, C0-R19)."""
+    """Stipend applied for ≤ G × cap per participant per year (C0-R18, C0-R19), whatever the participant's age."""
 
     kind: Literal["stipend_cap"]
     g_per_participant_year: Fraction
-    under_age: int | None = None
-    under_age_factor: Fraction | None = None
     #: The most years a stipend counts (C0-R18: an offer lasts up to one year); none: as applied for.
     max_years: Fraction | None = None
     #: The field holding the project's number of participants: the stipend counts at most that many.
     participants_field: str | None = None
 
-    @field_validator("g_per_participant_year", "under_age_factor", "max_years", mode="before")
+    @field_validator("g_per_participant_year", "max_years", mode="before")
     @classmethod
     def _fraction(cls, value: Any) -> Any:
         return Fraction(str(value)) if value is not None else None

@@ -281,17 +281,6 @@ def _stipend_cap(check: StipendCapCheck, call: CallDefinition, language: str | N
         f"Tilskuddet kan dekke høyst {cap} G i stipend per deltaker per år",
         f"The grant may cover at most {cap} G in stipends per participant a year",
     )
-    if check.under_age is not None and check.under_age_factor is not None:
-        factor = format_fraction(check.under_age_factor, language)
-        details.append(
-            phrase(
-                pick(
-                    language,
-                    f"For deltakere under {check.under_age} år er grensen {factor} av dette.",
-                    f"For participants under {check.under_age}, the limit is {factor} of this.",
-                )
-            )
-        )
     if check.max_years is not None:
         years = format_fraction(check.max_years, language)
         details.append(
