@@ -290,8 +290,15 @@ def _quality_sum(items: list[Item], amounts: dict[int, int]) -> int:
     return sum(_scaled(item.quality) * amounts.get(item.application_id, 0) for item in items)
 
 
+def milp(*args, **kwargs):
+    """``scipy.optimize.milp``, imported when first called (see _solve); a module name, so a caller can wrap it."""
+    from scipy.optimize import milp as solve  # noqa: PLC0415 - see _solve
+
+    return solve(*args, **kwargs)
+
+
 def _run(c, integrality, lower, upper, constraints) -> np.ndarray:
-    from scipy.optimize import Bounds, milp  # noqa: PLC0415 - see _solve
+    from scipy.optimize import Bounds  # noqa: PLC0415 - see _solve
 
     result = milp(
         c,
