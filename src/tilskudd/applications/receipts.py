@@ -48,7 +48,9 @@ from tilskudd.core.formatting import format_date, format_datetime, format_number
 from tilskudd.core.formatting import format_nok as nok
 from tilskudd.core.pdf import render_pdf
 from tilskudd.rules import Application as ExchangeApplication
+from tilskudd.rules.application import FundingSource
 from tilskudd.rules.engine import is_empty, resolve
+from tilskudd.rules.messages import APPLICANT_TYPE_NAMES
 from tilskudd.rules.reference import county_name
 from tilskudd.rules.schema import AttachmentCheck, CallDefinition, FieldType, FormField, PartnerCheck
 
@@ -288,6 +290,7 @@ def receipt_context(application: Application) -> dict[str, Any]:
         "signed_hash": signature.content_hash if signature else "",
         "areas": _areas(definition, parsed.areas),
         "joint": parsed.joint,
+        "joint_members": joint_member_rows(parsed),
         "parts": _parts(definition, parsed, document),
         "contacts": parsed.contacts,
         "partners": [
@@ -318,7 +321,7 @@ def receipt_context(application: Application) -> dict[str, Any]:
         "own_amount": nok(own.amount) if own else "",
         "own_in_kind": nok(own.in_kind_amount) if own else "",
         "own_total": nok(own.total) if own else "",
-        "funding_sources": [(s.name, nok(s.amount)) for s in budget.funding_sources],
+        "funding_sources": [(funding_source_text(s), nok(s.amount)) for s in budget.funding_sources],
         "funding_total": nok(sum(s.amount for s in budget.funding_sources)),
         "amount_applied": nok(budget.amount_applied),
         "stipend": budget.stipend,
@@ -335,6 +338,28 @@ def receipt_context(application: Application) -> dict[str, Any]:
         "warnings": warnings,
         "made_at": _oslo(timezone.now()),
     }
+
+
+def joint_member_rows(parsed: ExchangeApplication) -> list[tuple[str, str, str]]:
+    """Each member of a joint application as (name, org. number, kind of applicant) (format version 2)."""
+    if parsed.joint is None:
+        return []
+    return [
+        (
+            member.name or "–",
+            member.org_number,
+            APPLICANT_TYPE_NAMES[member.applicant_type.value][0].capitalize() if member.applicant_type else "–",
+        )
+        for member in parsed.joint.members
+    ]
+
+
+def funding_source_text(source: FundingSource) -> str:
+    """A funding source's name, with the grant's status and grantor where given (format version 2, C2-R07)."""
+    status = {"applied": "søkt om", "granted": "innvilget"}.get(source.status.value if source.status else "", "")
+    grantor = f"org.nr. {source.grantor_org_number}" if source.grantor_org_number else ""
+    said = ", ".join(part for part in (status, grantor) if part)
+    return f"{source.name} ({said})" if said else source.name
 
 
 def _areas(definition: CallDefinition, chosen: list[str]) -> list[str]:
