@@ -684,9 +684,13 @@ def usage(call, grantor_org_number: str, applications: Iterable[int] = ()) -> Us
         for later_year, value in (later or {}).items():
             granted[int(later_year)][key] = granted[int(later_year)].get(key, 0) + int(value or 0)
     wanted = list(applications)
-    later_lines = AllocationLine.objects.filter(
-        application_id__in=wanted, year__gt=year, application__case__grantor_org_number=grantor_org_number
-    ).values_list("application_id", "year", "amount")
+    later_lines = (
+        AllocationLine.objects.filter(
+            application_id__in=wanted, year__gt=year, application__case__grantor_org_number=grantor_org_number
+        )
+        .values_list("application_id", "year", "amount")
+        .order_by()
+    )
 
     def row(key, label_nb, label_en, row_year, frame, counts) -> UsageRow:
         return UsageRow(

@@ -215,6 +215,7 @@ def load(call, grantors) -> Facts:
         )
         .annotate(first=_first_area("application_id"))
         .values_list("application_id", "year", "application__case__grantor_org_number", "first", "amount")
+        .order_by()  # no order needed: the model's (application's -updated_at) costs a join and a sort
     ]
     for app_id, grantor, area, years in (
         Decision.objects.filter(
@@ -223,6 +224,7 @@ def load(call, grantors) -> Facts:
         .exclude(later_years={})
         .annotate(first=_first_area("application_id"))
         .values_list("application_id", "application__case__grantor_org_number", "first", "later_years")
+        .order_by()
     ):
         for later_year, value in (years or {}).items():
             if _int(later_year) > year:
