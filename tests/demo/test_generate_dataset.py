@@ -38,3 +38,14 @@ def test_it_makes_submitted_applications_with_cases_facts_and_decisions_across_t
     )
     for application in made[:5]:
         assert application.submitted() is not None  # the rule engine's model reads the generated application
+
+
+@override_settings(DEBUG=True)
+def test_it_can_fill_one_call_to_measure_its_exports_at_any_size():
+    load_calls(call_files_in(CALLS_DIR))
+    call_command("generate_dataset", applications=12, seed=8, call="kommunale-integreringstiltak-2019-demo")
+    made = Application.objects.filter(case_number__startswith="D")
+    assert set(made.values_list("call__slug", flat=True)) == {"kommunale-integreringstiltak-2019-demo"}
+    assert made.count() == 12
+    with pytest.raises(CommandError, match="no demo call"):
+        call_command("generate_dataset", applications=1, call="finnes-ikke")

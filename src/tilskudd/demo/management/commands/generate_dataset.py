@@ -1,8 +1,8 @@
 import time
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
-from tilskudd.demo.dataset import generate
+from tilskudd.demo.dataset import default_calls, generate
 from tilskudd.demo.guard import refuse_outside_the_demo
 from tilskudd.demo.services import load_demo
 
@@ -16,12 +16,20 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--applications", type=int, default=1000, help="how many applications (default 1000)")
         parser.add_argument("--seed", type=int, default=1, help="the random seed (default 1)")
+        parser.add_argument(
+            "--call", help="only this demo call (its slug, e.g. kommunale-integreringstiltak-2019-demo)"
+        )
 
     def handle(self, *args, **options):
         refuse_outside_the_demo()
         started = time.monotonic()
         load_demo(applications=False)  # the calls, organisations and staff; the applications are generated
-        made = generate(options["applications"], options["seed"])
+        calls = default_calls()
+        if options["call"]:
+            calls = [call for call in calls if call.slug == options["call"]]
+            if not calls:
+                raise CommandError(f"Ingen demoutlysning {options['call']} / no demo call {options['call']}")
+        made = generate(options["applications"], options["seed"], calls=calls)
         seconds = time.monotonic() - started
         self.stdout.write(
             f"Genererte {made.applications} søknader fra {made.organisations} organisasjoner på {seconds:.1f} s "
