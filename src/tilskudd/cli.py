@@ -1,7 +1,7 @@
 """The ``tilskudd`` command line: a thin entry point over Django's management commands.
 
     tilskudd calls list | show ID [--json] | validate FILE… | load [FILE…] [--new-version]
-    tilskudd check --call ID APPLICATION.json [--at DATETIME] [--json] [--lang en]
+    tilskudd check --call ID|FILE.yaml APPLICATION.json [--at DATETIME] [--json] [--lang en]
     tilskudd schema application
     tilskudd audit verify
     tilskudd <any django-admin command>    (migrate, runserver, createsuperuser …)
@@ -26,6 +26,8 @@ Bruk / usage:
                                            last inn utlysninger / load calls into the database
   tilskudd check --call ID SØKNAD.json [--at TIDSPUNKT] [--json] [--lang en]
                                            sjekk en søknad / check an application
+  tilskudd check --call FIL.yaml SØKNAD.json …
+                                           mot en utlysningsfil, uten database / against a call file, no database
   tilskudd schema application              JSON Schema for søknadsformatet / of the application format
   tilskudd audit verify                    sjekk at loggen er urørt / verify the audit trail's hash chains
   tilskudd KOMMANDO …                      andre Django-kommandoer / other Django commands (migrate, runserver …)
@@ -55,6 +57,17 @@ def translate(argv: list[str]) -> list[str] | int:
     return [COMMANDS.get(word, word), *rest]
 
 
+def _call_argument(argv: list[str]) -> str | None:
+    """The file ``tilskudd check --call FILE.yaml …`` names, or ``None`` (an id, or no ``--call``)."""
+    for index, word in enumerate(argv):
+        value = argv[index + 1] if word == "--call" and index + 1 < len(argv) else None
+        if word.startswith("--call="):
+            value = word.split("=", 1)[1]
+        if value is not None:
+            return value if value.endswith((".yaml", ".yml")) and os.path.isfile(value) else None
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run one command; returns its exit code (the console script passes it to the shell)."""
     argv = list(sys.argv[1:] if argv is None else argv)
@@ -63,6 +76,11 @@ def main(argv: list[str] | None = None) -> int:
     translated = translate(argv)
     if isinstance(translated, int):
         return translated
+    if argv[0] == "check" and _call_argument(argv) is not None:
+        # A call file: the rule engine alone, without Django's start-up (about 1 s) — issue #14, point 5.
+        from tilskudd.rules.cli_check import main_without_django  # noqa: PLC0415 - only this command needs it
+
+        return main_without_django(argv[1:])
 
     from django.core.management import ManagementUtility  # noqa: PLC0415
 

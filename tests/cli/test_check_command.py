@@ -5,10 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import os
+import subprocess
+import sys
 
 import pytest
 
 from tests.cli.conftest import BEFORE, application_data, call_variant
+from tests.conftest import CALLS_DIR, FIXTURES
 from tilskudd.rules.application import Application
 from tilskudd.rules.schema import OSLO
 
@@ -66,7 +70,9 @@ def test_json_output_is_the_shared_service_result(loaded, run, write_json):
             }
         ],
     }
-    direct = check_application("test-minimal", Application.model_validate(data), dt.datetime(2030, 2, 1, 10, tzinfo=OSLO))
+    direct = check_application(
+        "test-minimal", Application.model_validate(data), dt.datetime(2030, 2, 1, 10, tzinfo=OSLO)
+    )
     assert result == direct.as_dict()
 
 
@@ -192,3 +198,50 @@ def test_call_is_required(run, write_json):
     assert code == 2
     assert "usage: tilskudd check" in err
     assert "--call" in err
+
+
+# --- against a call file: the rule engine alone, no database, no Django (issue #14, point 5) ---------------
+
+
+def _check_without_django(*args: str) -> subprocess.CompletedProcess:
+    """``tilskudd check`` in a fresh process whose database cannot be reached, reporting whether Django started."""
+    script = (
+        "import sys; from tilskudd.cli import main; code = main(sys.argv[1:]);"
+        " sys.stderr.write('DJANGO-STARTED\\n' if 'django.apps.registry' in sys.modules else ''); sys.exit(code)"
+    )
+    environment = {**os.environ, "DATABASE_URL": "postgres://nobody@127.0.0.1:1/none"}
+    return subprocess.run(
+        [sys.executable, "-c", script, "check", *args], capture_output=True, text=True, env=environment, timeout=60
+    )
+
+
+def test_a_call_file_is_checked_without_a_database_or_django(write_json):
+    call = str(FIXTURES / "minimal_call.yaml")
+    passing = _check_without_django("--call", call, str(write_json(application_data())), "--at", BEFORE)
+    assert passing.returncode == 0, passing.stderr
+    assert "Utlysning: test-minimal (fil) – Testutlysning" in passing.stdout
+    assert "OK: ingen feil – 0 feil, 0 advarsler" in passing.stdout
+    assert "DJANGO-STARTED" not in passing.stderr
+
+    failing = _check_without_django(
+        "--call", call, str(write_json(application_data(answers=FEW), "few.json")), "--at", BEFORE, "--json"
+    )
+    assert failing.returncode == 1
+    result = json.loads(failing.stdout)
+    assert (result["call"], result["version"], result["ok"]) == ("test-minimal", None, False)
+    assert [finding["rule_id"] for finding in result["findings"]] == ["C0-R20"]
+
+
+def test_a_call_file_for_another_call_or_a_broken_one_is_input_error(write_json, tmp_path):
+    another = _check_without_django(
+        "--call", str(CALLS_DIR / "frivillige-organisasjoner-2020.yaml"), str(write_json(application_data()))
+    )
+    assert another.returncode == 2 and another.stdout == ""
+    assert "Søknaden gjelder utlysningen «test-minimal», ikke «frivillige-organisasjoner-2020»" in another.stderr
+
+    broken = tmp_path / "broken.yaml"
+    broken.write_text((FIXTURES / "minimal_call.yaml").read_text(encoding="utf-8") + "unknown_key: 1\n")
+    refused = _check_without_django("--call", str(broken), str(write_json(application_data())), "--lang", "en")
+    assert refused.returncode == 2 and refused.stdout == ""
+    assert f"{broken}: the call file is not valid (1 problem(s)):" in refused.stderr
+    assert "unknown_key" in refused.stderr and "Traceback" not in refused.stderr

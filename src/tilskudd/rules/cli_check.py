@@ -14,14 +14,21 @@ Pure Python (no Django), like the rest of :mod:`tilskudd.rules`:
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
+import json
+import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from pathlib import Path
+from typing import IO, Any, Protocol
 
 from pydantic import ValidationError
 
 from tilskudd.rules.application import Application
+from tilskudd.rules.engine import evaluate
 from tilskudd.rules.findings import Finding, Severity
+from tilskudd.rules.loading import CallFileError, load_call_file
 from tilskudd.rules.schema import OSLO
 
 
@@ -232,7 +239,7 @@ class CheckResult:
     """The findings for one application under one version of a call, at one instant."""
 
     call: str
-    version: int
+    version: int | None  # None: checked against a call file, not a loaded version
     at: dt.datetime
     findings: list[Finding] = field(default_factory=list)
 
@@ -280,9 +287,9 @@ def format_result(result: CheckResult, title: str = "", language: str = "nb") ->
     when = f"{at:%d.%m.%Y} kl. {at:%H:%M:%S}" if not english else f"{at:%Y-%m-%d %H:%M:%S}"
     lines = [
         (
-            f"Call: {result.call} (version {result.version})"
+            f"Call: {result.call} ({f'version {result.version}' if result.version is not None else 'call file'})"
             if english
-            else f"Utlysning: {result.call} (versjon {result.version})"
+            else f"Utlysning: {result.call} ({f'versjon {result.version}' if result.version is not None else 'fil'})"
         )
         + (f" – {title}" if title else ""),
         (f"Checked at: {when} (Oslo time)" if english else f"Sjekket per: {when} (norsk tid)"),
@@ -300,3 +307,139 @@ def format_result(result: CheckResult, title: str = "", language: str = "nb") ->
         lines.append("")
         lines.extend(format_finding(finding, language) for finding in result.findings)
     return "\n".join(lines)
+
+
+# --- ``tilskudd check``: one run, whether the call comes from the database or from a file ---------------
+
+EXIT_OK, EXIT_ERRORS, EXIT_INPUT = 0, 1, 2
+
+
+class CheckInputError(ValueError):
+    """The check cannot be made (unknown call, another call, a broken call file …): exit 2 with this."""
+
+    def __init__(self, message_nb: str, message_en: str, details: list[str] | None = None):
+        self.message_nb, self.message_en, self.details = message_nb, message_en, details or []
+        super().__init__(message_en)
+
+
+class Writer(Protocol):
+    """Where the report goes: a text stream, or a management command's output wrapper."""
+
+    def write(self, text: str, /) -> object: ...
+
+
+#: ``find(call argument, application, instant, language)`` → the result and the call's title in that
+#: language; raises CheckInputError.
+Finder = Callable[[str, Application, dt.datetime, str], tuple[CheckResult, str]]
+
+
+def add_check_arguments(parser: argparse.ArgumentParser) -> None:
+    """The arguments of ``tilskudd check`` (the management command and the command line's fast path)."""
+    parser.add_argument(
+        "--call",
+        required=True,
+        metavar="ID|FILE",
+        help="the call's id (tilskudd calls list), or a call file (.yaml) to check against without a database",
+    )
+    parser.add_argument("application", metavar="APPLICATION.json", help="the application file; - reads stdin")
+    parser.add_argument(
+        "--at",
+        metavar="DATETIME",
+        help="judge at this instant (ISO, e.g. 2030-02-28T12:00; without offset Oslo time); default now",
+    )
+    parser.add_argument("--json", action="store_true", help="print the result as JSON")
+    parser.add_argument("--lang", choices=["nb", "en"], default="nb", help="nb (default) or en")
+
+
+def run_check(
+    *,
+    call: str,
+    application: str,
+    at: str | None,
+    as_json: bool,
+    lang: str,
+    find: Finder,
+    stdout: Writer,
+    stderr: Writer,
+    stdin: IO[bytes] | None = None,
+) -> int:
+    """Read the application, check it with ``find`` and print the report; returns the exit code."""
+    english = lang == "en"
+
+    def fail(nb: str, en: str, details: list[str] | None = None) -> int:
+        stderr.write((en if english else nb) + "\n")
+        for line in details or []:
+            stderr.write(f"  - {line}\n")
+        return EXIT_INPUT
+
+    try:
+        instant = parse_at(at)
+    except ReferenceTimeError as error:
+        return fail(error.message_nb, error.message_en)
+    source = application
+    try:
+        data = (stdin or sys.stdin.buffer).read() if source == "-" else Path(source).read_bytes()
+    except FileNotFoundError:
+        return fail(f"Finner ikke filen {source}.", f"The file {source} does not exist.")
+    except OSError as error:
+        return fail(f"Kan ikke lese {source}: {error.strerror}.", f"Cannot read {source}: {error.strerror}.")
+    try:
+        parsed = read_application(data)
+    except ApplicationInputError as error:
+        return fail(
+            f"{source}: søknaden kan ikke leses ({len(error.problems)} problem(er)):",
+            f"{source}: the application cannot be read ({len(error.problems)} problem(s)):",
+            [problem.text(lang) for problem in error.problems],
+        )
+    try:
+        result, title = find(call, parsed, instant, lang)
+    except CheckInputError as error:
+        return fail(error.message_nb, error.message_en, error.details)
+    if as_json:
+        stdout.write(json.dumps(result.as_dict(), indent=2, ensure_ascii=False) + "\n")
+    else:
+        stdout.write(format_result(result, title=title, language=lang) + "\n")
+    return EXIT_OK if result.ok else EXIT_ERRORS
+
+
+def is_call_file(call: str) -> bool:
+    """``--call`` names a file (``…/c0.yaml``) rather than the id of a loaded call."""
+    return call.endswith((".yaml", ".yml")) and Path(call).is_file()
+
+
+def find_in_file(call: str, application: Application, at: dt.datetime, language: str) -> tuple[CheckResult, str]:
+    """Check against a call file: the rule engine alone, no database and no Django (issue #14, point 5)."""
+    try:
+        definition = load_call_file(call)
+    except CallFileError as error:
+        problems = [str(problem) for problem in error.problems]
+        raise CheckInputError(
+            f"{call}: utlysningsfilen er ikke gyldig ({len(problems)} problem(er)):",
+            f"{call}: the call file is not valid ({len(problems)} problem(s)):",
+            problems,
+        ) from None
+    if application.call != definition.id:
+        raise CheckInputError(
+            f"Søknaden gjelder utlysningen «{application.call}», ikke «{definition.id}» (feltet call).",
+            f"The application is for the call '{application.call}', not '{definition.id}' (the field call).",
+        )
+    findings = evaluate(definition, application, at)
+    result = CheckResult(call=definition.id, version=None, at=at, findings=findings)
+    return result, definition.title.get(language)
+
+
+def main_without_django(argv: list[str]) -> int:
+    """``tilskudd check --call FILE.yaml APPLICATION.json …``: the whole check without Django's start-up."""
+    parser = argparse.ArgumentParser(prog="tilskudd check", description="Sjekk en søknad mot en utlysningsfil.")
+    add_check_arguments(parser)
+    options = parser.parse_args(argv)
+    return run_check(
+        call=options.call,
+        application=options.application,
+        at=options.at,
+        as_json=options.json,
+        lang=options.lang,
+        find=find_in_file,
+        stdout=sys.stdout,
+        stderr=sys.stderr,
+    )

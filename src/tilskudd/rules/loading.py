@@ -43,7 +43,11 @@ class CallFileError(ValueError):
         super().__init__(f"{source}: the call definition is not valid ({len(problems)} problem(s)):\n{lines}")
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
+#: libyaml's parser where PyYAML was built with it (five times faster on a call file), else the pure one.
+_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _UniqueKeyLoader(_SafeLoader):  # type: ignore[misc,valid-type]
     """A YAML loader that refuses a key written twice instead of silently keeping the last."""
 
 
