@@ -311,7 +311,9 @@ def _cases(rng, made, caseworkers, assessors, anyone, now) -> None:
         [
             CaseArea(case=case, area=str(area), position=position)
             for case in cases
-            for position, area in enumerate(dict.fromkeys(case.application.submitted_content.get("areas") or []))
+            for position, area in enumerate(
+                dict.fromkeys((case.application.submitted_content or {}).get("areas") or [])
+            )
         ],
         batch_size=BATCH,
     )

@@ -111,5 +111,5 @@ def load_demo(today: dt.date | None = None, applications: bool = True) -> dict:
         grantor = "IMDi" if person.grantor == casework.IMDI_ORG_NUMBER else "Bergen kommune (tilskuddsforvalter)"
         roles = ", ".join(Role(role).label.lower() for role in person.roles)
         logins.append((DemoPerson(person.email, person.full_name, "staff", person.title), grantor, roles))
-    applications = casework.load_demo_applications() if applications else []
-    return {"logins": logins, "calls": calls, "password": DEMO_PASSWORD, "applications": applications}
+    submitted = casework.load_demo_applications() if applications else []
+    return {"logins": logins, "calls": calls, "password": DEMO_PASSWORD, "applications": submitted}
