@@ -50,6 +50,7 @@ STAFF_MATRIX: dict[str, tuple[str, str, dict]] = {
     "casework:assign": ("POST", "/saksbehandling/saker/{case}/saksbehandler/", staff(403, caseworker=302, administrator=302)),
     "casework:staff": ("GET", "/saksbehandling/tilskuddsforvaltere/{imdi}/personer/", staff(403, administrator=200)),
     "casework:remove_staff": ("POST", "/saksbehandling/tilskuddsforvaltere/{imdi}/personer/{approver_role}/fjern/", staff(403, administrator=302)),
+    "casework:staff_title": ("POST", "/saksbehandling/tilskuddsforvaltere/{imdi}/personer/{caseworker_user}/stillingstittel/", staff(403, administrator=302)),
     "casework:revoke_staff_invitation": (
         "POST",
         "/saksbehandling/tilskuddsforvaltere/{imdi}/invitasjoner/999999/trekk-tilbake/",
@@ -169,6 +170,7 @@ def _matrix_world(django_user_model):
         "org": decided.organisation_id,
         "membership": decided.organisation.memberships.filter(role="signatory").first().pk,
         "approver_role": StaffRole.objects.get(user=approver, role=Role.APPROVER).pk,
+        "caseworker_user": caseworker.pk,  # keeps her role (remove_staff ends the approver's first)
     }
     return world, people, values
 

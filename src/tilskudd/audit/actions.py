@@ -62,6 +62,7 @@ class AuditAction(models.TextChoices):
     STAFF_INVITATION_REVOKED = "staff_invitation.revoked"
     STAFF_ROLE_ADDED = "staff_role.added"
     STAFF_ROLE_REMOVED = "staff_role.removed"
+    STAFF_TITLE_CHANGED = "staff_profile.title_changed"
 
     # --- applications (the application's stream); the state machine's moves are in applications.states ---
     APPLICATION_CREATED = "application.created"

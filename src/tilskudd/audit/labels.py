@@ -65,6 +65,7 @@ LABELS: dict[AuditAction, tuple[str, str]] = {
     A.STAFF_INVITATION_REVOKED: ("Invitasjon til en rolle trukket tilbake", "Invitation to a role withdrawn"),
     A.STAFF_ROLE_ADDED: ("Rolle gitt", "Role given"),
     A.STAFF_ROLE_REMOVED: ("Rolle tatt bort", "Role removed"),
+    A.STAFF_TITLE_CHANGED: ("Stillingstittel endret", "Job title changed"),
     # applications
     A.APPLICATION_CREATED: ("Utkastet ble laget", "The draft was made"),
     A.DRAFT_SAVED: ("Utkastet ble lagret", "The draft was saved"),

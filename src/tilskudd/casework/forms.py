@@ -198,3 +198,16 @@ class StaffRoleForm(BilingualForm):
         self.fields["email"].error_messages["invalid"] = pick(
             get_language(), "Skriv en gyldig e-postadresse.", "Enter a valid e-mail address."
         )
+
+
+class JobTitleForm(BilingualForm):
+    """One person's job title at the grantor (*stillingstittel*); one form per person on the staff page."""
+
+    labels = {"job_title": ("Stillingstittel", "Job title")}
+    job_title = forms.CharField(required=False, max_length=100)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["job_title"].error_messages["max_length"] = pick(
+            get_language(), "Stillingstittelen kan ha høyst 100 tegn.", "The job title can have at most 100 characters."
+        )

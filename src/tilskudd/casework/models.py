@@ -56,6 +56,37 @@ class StaffRole(models.Model):
         return f"{self.user} – {self.get_role_display()} ({self.grantor})"
 
 
+class StaffProfile(models.Model):
+    """What one person is at one grantor beside their roles: the job title (*stillingstittel*).
+
+    One row per person and grantor, not per role: a person with two roles has one title, and it
+    stays when a role ends. The decision letters sign with it (``job_title``).
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_profiles")
+    grantor = models.ForeignKey("orgs.Organisation", on_delete=models.CASCADE, related_name="staff_profiles")
+    job_title = models.CharField("stillingstittel", max_length=100, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "grantor"], name="one_staff_profile_per_grantor")]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.job_title or '(ingen stillingstittel)'} ({self.grantor})"
+
+
+def job_title(user, grantor_org_number: str) -> str:
+    """The person's job title at the grantor with that organisation number; empty when none is set."""
+    if user is None:
+        return ""
+    found = (
+        StaffProfile.objects.filter(user=user, grantor__org_number=grantor_org_number)
+        .values_list("job_title", flat=True)
+        .first()
+    )
+    return (found or "").strip()
+
+
 class StaffInvitation(LinkInvitation):
     """A role at a grantor offered to an e-mail address (*invitasjon til rolle*).
 

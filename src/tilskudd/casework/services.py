@@ -21,7 +21,15 @@ from tilskudd.applications.states import STATUS_EN, Status, TransitionNotAllowed
 from tilskudd.audit.services import Audience, AuditAction, record
 from tilskudd.casework import duplicates, facts, scope, signals
 from tilskudd.casework.access import RoleMissing
-from tilskudd.casework.models import ROLE_EN, Case, Role, ScreeningOutcome, StaffInvitation, StaffRole
+from tilskudd.casework.models import (
+    ROLE_EN,
+    Case,
+    Role,
+    ScreeningOutcome,
+    StaffInvitation,
+    StaffProfile,
+    StaffRole,
+)
 from tilskudd.casework.scope import grantor_of
 from tilskudd.core.formatting import format_datetime
 from tilskudd.core.refusals import Refusal
@@ -496,6 +504,45 @@ def remove_staff_role(admin_user, staff_role_id: int) -> StaffRole:
             audience=Audience.INTERNAL,
         )
     return staff_role
+
+
+#: The longest job title (*stillingstittel*) kept.
+JOB_TITLE_MAX = 100
+
+
+def set_job_title(admin_user, grantor: Organisation, person, job_title: str) -> StaffProfile:
+    """Set ``person``'s job title at ``grantor`` (the decision letters sign with it); empty clears it.
+
+    Only the grantor's administrator, and only for a person with a role there. An unchanged title
+    writes nothing.
+    """
+    title = " ".join((job_title or "").split())
+    if len(title) > JOB_TITLE_MAX:
+        raise CaseworkRefused(
+            f"Stillingstittelen kan ha høyst {JOB_TITLE_MAX} tegn.",
+            f"The job title can have at most {JOB_TITLE_MAX} characters.",
+        )
+    with transaction.atomic():
+        _require_administrator(admin_user, grantor)
+        if not StaffRole.objects.filter(user=person, grantor=grantor, removed_at__isnull=True).exists():
+            raise CaseworkRefused(
+                f"{person.get_full_name()} har ingen rolle hos {grantor.name}.",
+                f"{person.get_full_name()} has no role at {grantor.name}.",
+            )
+        profile, _created = StaffProfile.objects.select_for_update().get_or_create(user=person, grantor=grantor)
+        before = profile.job_title
+        if before == title:
+            return profile
+        profile.job_title = title
+        profile.save(update_fields=["job_title", "updated_at"])
+        record(
+            admin_user,
+            profile,
+            AuditAction.STAFF_TITLE_CHANGED,
+            data={"user": person.email, "grantor": grantor.org_number, "before": before, "job_title": title},
+            audience=Audience.INTERNAL,
+        )
+    return profile
 
 
 # --- reading: the queue ---------------------------------------------------------------------

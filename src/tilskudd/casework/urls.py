@@ -20,6 +20,11 @@ urlpatterns = [
         name="remove_staff",
     ),
     path(
+        "saksbehandling/tilskuddsforvaltere/<int:org_id>/personer/<int:user_id>/stillingstittel/",
+        views.staff_title,
+        name="staff_title",
+    ),
+    path(
         "saksbehandling/tilskuddsforvaltere/<int:org_id>/invitasjoner/<int:invitation_id>/trekk-tilbake/",
         views.revoke_staff_invitation,
         name="revoke_staff_invitation",

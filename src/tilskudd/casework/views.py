@@ -41,11 +41,12 @@ from tilskudd.casework.forms import (
     AcceptForm,
     AssignForm,
     CompletionForm,
+    JobTitleForm,
     QueueFilterForm,
     RejectionForm,
     StaffRoleForm,
 )
-from tilskudd.casework.models import ROLE_EN, Role, ScreeningOutcome, StaffInvitation, StaffRole
+from tilskudd.casework.models import ROLE_EN, Role, ScreeningOutcome, StaffInvitation, StaffProfile, StaffRole
 from tilskudd.core.formatting import format_datetime, format_number
 from tilskudd.core.text import pick
 from tilskudd.core.views import reason_of
@@ -469,13 +470,30 @@ def _grantor_or_404(user, org_id: int) -> Organisation:
     return grantor
 
 
-def _staff_context(grantor, form, **extra) -> dict[str, Any]:
+def _title_prefix(user_id: int) -> str:
+    return f"title-{user_id}"
+
+
+def _staff_context(grantor, form, title_form=None, **extra) -> dict[str, Any]:
     people = [
         {"role": staff_role, "role_name": role_name(staff_role.role), "since": _moment(staff_role.created_at)}
         for staff_role in StaffRole.objects.filter(grantor=grantor, removed_at__isnull=True)
         .select_related("user", "added_by")
         .order_by("user__full_name", "role")
     ]
+    # One job title per person (not per role): a form each, the bound one when it came back with an error.
+    titles = dict(StaffProfile.objects.filter(grantor=grantor).values_list("user_id", "job_title"))
+    persons: dict[int, dict[str, Any]] = {}
+    for p in people:
+        user = p["role"].user
+        entry = persons.setdefault(user.pk, {"user": user, "roles": []})
+        entry["roles"].append(p["role_name"])
+    for user_id, entry in persons.items():
+        entry["roles"] = ", ".join(entry["roles"])
+        if title_form is not None and title_form.prefix == _title_prefix(user_id):
+            entry["form"] = title_form
+        else:
+            entry["form"] = JobTitleForm(prefix=_title_prefix(user_id), initial={"job_title": titles.get(user_id, "")})
     invitations = [
         {"invitation": invitation, "role_name": role_name(invitation.role), "until": _moment(invitation.expires_at)}
         for invitation in StaffInvitation.objects.filter(
@@ -483,7 +501,15 @@ def _staff_context(grantor, form, **extra) -> dict[str, Any]:
         ).order_by("email", "role")
         if invitation.is_open()
     ]
-    return {"grantor": grantor, "people": people, "invitations": invitations, "form": form, "entries": [], **extra}
+    return {
+        "grantor": grantor,
+        "people": people,
+        "titles": list(persons.values()),
+        "invitations": invitations,
+        "form": form,
+        "entries": [],
+        **extra,
+    }
 
 
 @staff_view
@@ -586,6 +612,49 @@ def remove_staff(request, org_id: int, role_id: int):
             get_language(),
             f"{staff_role.user.get_full_name()} har ikke lenger rollen {Role(staff_role.role).label.lower()}.",
             f"{staff_role.user.get_full_name()} no longer has the role {ROLE_EN[Role(staff_role.role)].lower()}.",
+        ),
+    )
+    return redirect("casework:staff", org_id=grantor.pk)
+
+
+@staff_view
+@require_POST
+def staff_title(request, org_id: int, user_id: int):
+    """The administrator sets one person's job title at the grantor (the letters sign with it)."""
+    grantor = _grantor_or_404(request.user, org_id)
+    staff_role = get_object_or_404(
+        StaffRole.objects.select_related("user"), user_id=user_id, grantor=grantor, removed_at__isnull=True
+    )
+    person = staff_role.user
+    form = JobTitleForm(request.POST, prefix=_title_prefix(person.pk))
+    if not form.is_valid():
+        return render(
+            request,
+            "casework/staff.html",
+            _staff_context(grantor, StaffRoleForm(), title_form=form, entries=form.error_entries()),
+            status=400,
+        )
+    try:
+        profile = services.set_job_title(request.user, grantor, person, form.cleaned_data["job_title"])
+    except services.CaseworkRefused as refused:
+        entries = [(form["job_title"].auto_id, reason_of(refused))]
+        return render(
+            request,
+            "casework/staff.html",
+            _staff_context(grantor, StaffRoleForm(), title_form=form, entries=entries),
+            status=409,
+        )
+    name = person.get_full_name()
+    messages.success(
+        request,
+        pick(
+            get_language(),
+            f"Stillingstittelen til {name} er nå «{profile.job_title}»."
+            if profile.job_title
+            else f"{name} har ikke lenger en stillingstittel.",
+            f"{name}'s job title is now “{profile.job_title}”."
+            if profile.job_title
+            else f"{name} no longer has a job title.",
         ),
     )
     return redirect("casework:staff", org_id=grantor.pk)
