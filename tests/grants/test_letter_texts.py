@@ -26,6 +26,8 @@ from tests.builders import fresh, shared_world
 from tests.grants.letter_text import letter_text
 from tests.grants.test_letters import decision
 from tests.staff_world import C0, C2, build_world
+from tilskudd.casework.models import StaffProfile
+from tilskudd.casework.services import set_job_title
 from tilskudd.grants.decisions import letters
 
 C1 = "fag-og-yrkesopplaering-2025"
@@ -235,11 +237,35 @@ def test_the_caseworker_and_the_approver_sign_by_name_and_title(world):
     application = world.applications[C1][0]
     text = read(_decision(world, application))
     signature = text.split("Med hilsen\n", 1)[1]
+    # The job titles the demo gives IMDi's staff (issue #10, point 14): the four eyes by name and title.
     assert signature.startswith("Integrerings- og mangfoldsdirektoratet (IMDi)\nBjørn Beslutter\n")
-    assert "beslutter (godkjente vedtaket)\nSiri Saksbehandler\nsaksbehandler\n" in signature
+    assert "avdelingsdirektør (godkjente vedtaket)\nSiri Saksbehandler\nseniorrådgiver\n" in signature
     assert "Saksbehandler: Siri Saksbehandler" in text
     bergen = next(a for a in world.applications[C2] if a.case.grantor_org_number == world.bergen.org_number)
-    assert "Med hilsen\nBergen kommune\nBerit Beslutter\n" in read(_decision(world, bergen))
+    bergen_text = read(_decision(world, bergen))
+    assert "Med hilsen\nBergen kommune\nBerit Beslutter\netatsdirektør (godkjente vedtaket)\n" in bergen_text
+    assert "Tone Tilskudd\nrådgiver\n" in bergen_text
+
+
+def test_a_signer_without_a_job_title_signs_with_the_role_in_the_case(world):
+    application = world.applications[C1][0]
+    approver = world.staff["approver"]
+    StaffProfile.objects.filter(user=approver, grantor=world.imdi).update(job_title="")
+    signature = read(_decision(world, application)).split("Med hilsen\n", 1)[1]
+    assert "Bjørn Beslutter\nbeslutter (godkjente vedtaket)\nSiri Saksbehandler\nseniorrådgiver\n" in signature
+    # A title is the person's at one grantor: IMDi's caseworker has none at Bergen kommune.
+    bergen = next(a for a in world.applications[C2] if a.case.grantor_org_number == world.bergen.org_number)
+    made = _decision(world, bergen)
+    made.prepared_by = world.staff["caseworker"]
+    assert "Siri Saksbehandler\nsaksbehandler\n" in read(made)
+
+
+def test_the_title_the_administrator_sets_is_the_one_the_letter_shows(world):
+    application = world.applications[C1][0]
+    set_job_title(world.staff["administrator"], world.imdi, world.staff["caseworker"], "  fagdirektør ")
+    signature = read(_decision(world, application)).split("Med hilsen\n", 1)[1]
+    assert "Siri Saksbehandler\nfagdirektør\n" in signature
+    assert "seniorrådgiver" not in signature
 
 
 def test_the_contact_and_the_grantors_address(world):

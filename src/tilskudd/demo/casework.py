@@ -24,7 +24,7 @@ from django.utils import timezone
 from tilskudd.applications import attachments, services
 from tilskudd.applications.models import Application
 from tilskudd.calls.models import Call
-from tilskudd.casework.models import Role, StaffRole
+from tilskudd.casework.models import Role, StaffProfile, StaffRole
 from tilskudd.demo.data import DEMO_PASSWORD, DEMO_SUFFIX
 from tilskudd.orgs.models import Membership, Organisation
 from tilskudd.rules.validators import org_number_digits
@@ -95,7 +95,7 @@ def _user(email: str, full_name: str, *, staff: bool = False):
 
 
 def load_grantor_staff() -> list[tuple[DemoStaff, object]]:
-    """IMDi as an organisation, and the demo staff of IMDi and Bergen kommune in their roles."""
+    """IMDi as an organisation, and the demo staff of IMDi and Bergen kommune in their roles, with job titles."""
     Organisation.objects.get_or_create(org_number=IMDI_ORG_NUMBER, defaults=IMDI)
     made = []
     for person in STAFF:
@@ -104,6 +104,8 @@ def load_grantor_staff() -> list[tuple[DemoStaff, object]]:
         grantor = Organisation.objects.get(org_number=person.grantor)
         for role in person.roles:
             StaffRole.objects.get_or_create(user=user, grantor=grantor, role=role, removed_at=None)
+        # The job title the decision letters sign with; a title the administrator changed is kept.
+        StaffProfile.objects.get_or_create(user=user, grantor=grantor, defaults={"job_title": person.title})
         made.append((person, user))
     return made
 

@@ -42,6 +42,7 @@ from django.utils import timezone
 from tilskudd.applications.models import Document
 from tilskudd.applications.receipts import FONT_DIR
 from tilskudd.casework import facts as case_facts
+from tilskudd.casework.models import job_title
 from tilskudd.core.formatting import format_date, format_nok
 from tilskudd.core.pdf import render_pdf
 from tilskudd.core.text import lower_first
@@ -116,9 +117,11 @@ def grantor_of_decision(decision: Decision, definition: CallDefinition) -> dict[
     return found
 
 
-def _person(user, title: str) -> dict[str, str] | None:
+def _person(user, role_word: str, grantor_org_number: str) -> dict[str, str] | None:
+    """The signer by name and job title at the deciding grantor; the role in the case when no title is set."""
     if user is None:
         return None
+    title = job_title(user, grantor_org_number) or role_word
     return {"name": user.get_full_name(), "title": title, "email": user.email}
 
 
@@ -383,8 +386,10 @@ def letter_facts(decision: Decision, *, today: dt.date | None = None) -> dict[st
     letter_date = today or timezone.localtime(moment).date()
     area_titles = {a.id: a.title.nb for a in definition.areas.items} if definition.areas else {}
     organisation = application.organisation
-    caseworker = _person(decision.prepared_by if decision.prepared_by_id else None, "saksbehandler")
-    approver = _person(decision.approved_by if decision.approved_by_id else None, "beslutter")
+    caseworker = _person(
+        decision.prepared_by if decision.prepared_by_id else None, "saksbehandler", grantor["org_number"]
+    )
+    approver = _person(decision.approved_by if decision.approved_by_id else None, "beslutter", grantor["org_number"])
     contact = contact_facts(decision, definition, grantor["name"], caseworker)
     case_number = application.case_number or ""
     terms = definition.letters
