@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.db import models
 
-from tilskudd.rules.schema import CallDefinition
+from tilskudd.rules.schema import STORED_DEFINITION, CallDefinition
 
 #: Parsed definitions by (version id, definition hash), shared by every request of the process. A version
 #: is changed in place only while no application uses it, and then its hash changes with it, so an entry
@@ -77,7 +77,7 @@ class CallVersion(models.Model):
         key = (self.pk, self.definition_hash)
         cached = _PARSED.get(key) if self.pk is not None and self.definition_hash else None
         if cached is None:
-            cached = CallDefinition.model_validate(self.definition)
+            cached = CallDefinition.model_validate(self.definition, context={STORED_DEFINITION: True})
             if key[0] is not None and key[1]:
                 while len(_PARSED) >= PARSED_CACHE_SIZE:
                     del _PARSED[next(iter(_PARSED))]

@@ -16,10 +16,10 @@ from __future__ import annotations
 import datetime as dt
 from enum import Enum
 from fractions import Fraction
-from typing import Annotated, Any, Literal, get_args
+from typing import Annotated, Any, ClassVar, Literal, get_args
 from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationInfo, field_validator, model_validator
 
 from tilskudd.rules.application import ApplicantType
 from tilskudd.rules.validators import is_valid_email, is_valid_org_number, is_valid_phone
@@ -29,6 +29,11 @@ RULE_ID = r"^(C\d+|X)-R\d{2}$"
 
 RuleId = Annotated[str, Field(pattern=RULE_ID)]
 Nok = Annotated[StrictInt, Field(ge=0)]
+
+
+#: Validation context of a definition read back from the database (``CallDefinition.model_validate(data,
+#: context={STORED_DEFINITION: True})``): keys an earlier format wrote and this one retired are dropped, not refused.
+STORED_DEFINITION = "stored_definition"
 
 
 class _Model(BaseModel):
@@ -520,6 +525,17 @@ class StipendCapCheck(_Check):
     max_years: Fraction | None = None
     #: The field holding the project's number of participants: the stipend counts at most that many.
     participants_field: str | None = None
+    #: Keys an earlier format had (until 2026-12-02: a smaller cap for participants under 25, a misreading of
+    #: C0-R18). A call file may not use them; a definition stored in the database by that format may still
+    #: hold them, and they are dropped when it is read back (``STORED_DEFINITION``).
+    RETIRED_KEYS: ClassVar[frozenset[str]] = frozenset({"under_age", "under_age_factor"})
+
+    @model_validator(mode="before")
+    @classmethod
+    def _drop_retired_keys(cls, data: Any, info: ValidationInfo) -> Any:
+        if isinstance(data, dict) and (info.context or {}).get(STORED_DEFINITION):
+            return {key: value for key, value in data.items() if key not in cls.RETIRED_KEYS}
+        return data
 
     @field_validator("g_per_participant_year", "max_years", mode="before")
     @classmethod
