@@ -10,7 +10,8 @@ from tests.conftest import CALLS_DIR
 from tilskudd.applications.models import Application
 from tilskudd.calls.models import Call
 from tilskudd.calls.services import call_files_in
-from tilskudd.casework.models import Role, StaffRole
+from tilskudd.casework.models import Role, StaffRole, job_title
+from tilskudd.demo.casework import STAFF
 from tilskudd.demo.data import DEMO_PASSWORD, ORGANISATIONS
 from tilskudd.demo.services import load_demo
 from tilskudd.orgs.models import Membership, Organisation
@@ -109,6 +110,14 @@ def test_grantor_staff_hold_every_role_at_imdi_and_bergen(demo_today):
     assert bergen == {Role.CASEWORKER, Role.ASSESSOR, Role.APPROVER}
     staff = StaffRole.objects.select_related("user")
     assert all(role.user.is_staff and role.user.check_password(DEMO_PASSWORD) for role in staff)
+
+
+def test_every_demo_staff_member_has_a_job_title_at_their_grantor_for_the_letters(demo_today):
+    for person in STAFF:
+        user = StaffRole.objects.filter(user__email=person.email).first().user
+        assert job_title(user, person.grantor) == person.title != ""
+    approver = StaffRole.objects.get(grantor__org_number="987879696", role=Role.APPROVER).user
+    assert job_title(approver, "987879696") == "avdelingsdirektør"
 
 
 def test_every_call_has_submitted_demo_applications_with_cases(demo_today):
