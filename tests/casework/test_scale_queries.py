@@ -77,6 +77,7 @@ def test_the_queue_shows_fifty_at_a_time_and_says_which(casework_world, client):
     assert f"Viser 1–50 av {total}" in text
     assert page.count('<tr id="case-') == 50
     assert 'aria-current="page"' in page and "Neste" in text and "Forrige" not in text
+    assert '<nav class="ds-pagination tilskudd-pagination" aria-label="Sider i søknadskøen">' in page
     _, last = _get(client, url + f"?side={(total + 49) // 50}")
     assert f"av {total}" in visible_text(last) and "Forrige" in visible_text(last)
     assert last.count('<tr id="case-') == total - 50 * ((total - 1) // 50)
