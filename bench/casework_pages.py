@@ -40,6 +40,10 @@ from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
+sys.path.insert(0, str(BENCH))
+
+from bench_machine import cpu_model  # noqa: E402
+
 RESULTS = BENCH / "results"
 TARGET_MS = 100
 
@@ -261,14 +265,7 @@ def measure(repeats: int, only: tuple[str, ...] = ()) -> list[dict]:
 def _machine() -> list[str]:
     from django.db import connection  # noqa: PLC0415 - Django is set up first, for the scratch database
 
-    cpu = ""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
+    cpu = cpu_model()
     with connection.cursor() as cursor:
         cursor.execute("SHOW server_version")
         postgres = cursor.fetchone()[0]

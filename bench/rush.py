@@ -61,6 +61,9 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from bench_machine import cpu_model  # noqa: E402
 
 CALL = "kommunale-integreringstiltak-2019"
 EXAMPLE = ROOT / "examples" / CALL / "omrade-2-godkjent.json"
@@ -72,14 +75,7 @@ API = "/api/v1/applications"
 
 
 def machine() -> dict[str, str]:
-    cpu = ""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        cpu = platform.processor()
+    cpu = cpu_model()
     load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT)
     dirty = subprocess.run(["git", "status", "--porcelain", "--", "src"], capture_output=True, text=True, cwd=ROOT)
