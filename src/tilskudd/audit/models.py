@@ -6,8 +6,6 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from tilskudd.audit.actions import AuditAction
-
 
 class Audience(models.TextChoices):
     """Who may read an event, decided where it is written (X-R06).
@@ -31,8 +29,10 @@ class AuditEvent(models.Model):
     subject_type = models.CharField(max_length=50)
     subject_id = models.CharField(max_length=50)
     #: What happened, e.g. ``application.submitted`` or ``draft.saved``: a member of ``AuditAction``
-    #: (``tilskudd.audit.actions``, the one list of what can happen).
-    action = models.CharField(max_length=80, choices=AuditAction.choices)
+    #: (``tilskudd.audit.actions``, the one list of what can happen). ``record()`` takes only members, so the
+    #: column has no ``choices``: a new action needs no migration (each one rewrote the whole list), and the
+    #: pages show ``audit/labels.py``'s words, not the choices' names.
+    action = models.CharField(max_length=80)
     from_state = models.CharField(max_length=40, blank=True)
     to_state = models.CharField(max_length=40, blank=True)
     reason = models.TextField("begrunnelse", blank=True)
