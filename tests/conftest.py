@@ -4,6 +4,8 @@ import os
 from pathlib import Path
 
 import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.test import Client
 
 from tests.builders import SHARED_WORLDS, fresh, shared_world
@@ -31,6 +33,18 @@ def spec_file(name: str) -> Path:
     if reason := spec_absent(name):
         pytest.skip(reason)
     return SPEC_DIR / name
+
+
+@pytest.fixture
+def every_migration_after(transactional_db):
+    """For a test that migrates the database back to test a data migration: afterwards every migration is
+    applied again (before the database is flushed), so the tests after it on the same worker find every table.
+    Migrating forward only to the migration under test leaves the later ones — of every app that depends on
+    it — unapplied."""
+    yield
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
 
 
 def minimal_application_data() -> dict:

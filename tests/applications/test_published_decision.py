@@ -106,7 +106,7 @@ AFTER = [("applications", "0006_fill_published_decisions")]
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_migration_fills_the_decisions_already_published(fresh_casework_world):
+def test_the_migration_fills_the_decisions_already_published(fresh_casework_world, every_migration_after):
     world = fresh_casework_world
     published, approved = world.applications[C0][:2]
     _approved(world, published, kind="grant", amount=20000)

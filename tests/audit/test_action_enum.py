@@ -106,7 +106,7 @@ def _streams():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_migration_renames_the_stray_spellings_and_rechains_their_streams(capsys):
+def test_the_migration_renames_the_stray_spellings_and_rechains_their_streams(capsys, every_migration_after):
     old = _migrate(BEFORE)
     writer = _Writer(old)
     submitted = [
@@ -163,7 +163,7 @@ def _leaf():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_after_the_migration_audit_verify_reports_nothing(capsys):
+def test_after_the_migration_audit_verify_reports_nothing(capsys, every_migration_after):
     writer = _Writer(_migrate(BEFORE))
     for action in (
         "application.created",

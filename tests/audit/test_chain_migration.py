@@ -15,7 +15,7 @@ AFTER = [("audit", "0005_append_only")]
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_migration_chains_the_events_already_written():
+def test_the_migration_chains_the_events_already_written(every_migration_after):
     executor = MigrationExecutor(connection)
     executor.migrate(BEFORE)
     old = executor.loader.project_state(BEFORE).apps
