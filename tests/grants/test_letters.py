@@ -10,8 +10,8 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from tests.staff_world import C0, C2, build_world
+from tilskudd.casework.facts import is_joint
 from tilskudd.grants.decisions import letters
-from tilskudd.grants.decisions.letters import is_joint
 from tilskudd.grants.decisions.services import default_conditions
 from tilskudd.grants.models import Decision
 

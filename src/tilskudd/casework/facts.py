@@ -97,3 +97,9 @@ def areas_of(application: Application) -> list[str]:
         return case.area_codes
     submitted = application.submitted()
     return areas(submitted) if submitted is not None else []
+
+
+def is_joint(application: Application) -> bool:
+    """The submitted application is a joint one (*felles søknad*, C0-R02, C3-R02): it names members beside the lead."""
+    submitted = application.submitted()
+    return submitted is not None and submitted.joint is not None and bool(submitted.joint.members)

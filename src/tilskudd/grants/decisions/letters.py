@@ -86,12 +86,6 @@ def _sentence(text: str) -> str:
     return text if not text or text[-1] in ".!?»)" else text + "."
 
 
-def is_joint(application) -> bool:
-    """The application is a joint one (*felles søknad*, C3-R02): it names members beside the lead."""
-    content = application.submitted_content or application.content or {}
-    return bool((content.get("joint") or {}).get("members"))
-
-
 def grantor_of_decision(decision: Decision, definition: CallDefinition) -> dict[str, Any]:
     """The grantor that decides: name, org number, kind (directorate, municipality …) and postal address."""
     case = getattr(decision.application, "case", None)
@@ -435,7 +429,7 @@ def letter_facts(decision: Decision, *, today: dt.date | None = None) -> dict[st
         return facts
     later = sorted((int(year), int(amount)) for year, amount in (decision.later_years or {}).items() if int(amount))
     last_year = decision.period_end.year if decision.period_end else max([definition.year, *[y for y, _ in later]])
-    joint = is_joint(application)
+    joint = case_facts.is_joint(application)
     conditions_by_id = {c.id: c for c in definition.grant_conditions}
     multi = definition.multi_year
     repayment_text = (

@@ -78,7 +78,7 @@ def applicable_conditions(application: Application) -> list:
     and a joint application's conditions only to a joint application."""
     definition = application.call_version.parsed()
     areas = set(case_facts.areas_of(application))
-    joint = letters.is_joint(application)
+    joint = case_facts.is_joint(application)
     return [
         c for c in definition.grant_conditions if (not c.areas or areas & set(c.areas)) and (joint or not c.joint_only)
     ]
