@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "tilskudd.casework",
     "tilskudd.assessment",
     "tilskudd.grants",
+    "tilskudd.payments",
+    "tilskudd.complaints",
     "tilskudd.api",
     "tilskudd.demo",
 ]

@@ -117,6 +117,39 @@ class AuditAction(models.TextChoices):
     CALL_DECISIONS_PUBLISHED = "call.decisions_published"
     DECISION_NOTIFIED = "decision.notified"
 
+    # --- the grant after its decision (the grant's stream; issue #11) ---
+    GRANT_OFFERED = "grant.offered"
+    GRANT_ACCEPTED = "grant.accepted"
+    GRANT_DECLINED = "grant.declined"
+    GRANT_LAPSED = "grant.lapsed"
+    GRANT_PAYING = "grant.paying"
+    GRANT_PAID_OUT = "grant.paid_out"
+    GRANT_CANCELLED = "grant.cancelled"
+    GRANT_AMOUNT_CHANGED = "grant.amount_changed"
+    GRANT_BANK_ACCOUNT_CHANGED = "grant.bank_account_changed"
+    #: A payment term was held back (with a reason) or released again (the grant's stream).
+    PAYMENT_TERM_HELD = "payment_term.held"
+    PAYMENT_TERM_RELEASED = "payment_term.released"
+    PAYMENT_TERM_PAID = "payment_term.paid"
+
+    # --- payment orders (the batch's stream; four eyes) ---
+    PAYMENT_BATCH_PREPARED = "payment_batch.prepared"
+    PAYMENT_BATCH_APPROVED = "payment_batch.approved"
+    PAYMENT_BATCH_RETURNED = "payment_batch.returned"
+    PAYMENT_BATCH_EXPORTED = "payment_batch.exported"
+    PAYMENT_BATCH_SETTLED = "payment_batch.settled"
+    #: A bank statement (camt.054) of booked payments was read (the batch's stream, one per batch it touched).
+    BANK_STATEMENT_IMPORTED = "bank_statement.imported"
+
+    # --- complaints (*klage*; the complaint's stream) ---
+    COMPLAINT_FILED = "complaint.filed"
+    COMPLAINT_ASSIGNED = "complaint.assigned"
+    COMPLAINT_REVERSED = "complaint.reversed"
+    COMPLAINT_FORWARDED = "complaint.forwarded"
+    COMPLAINT_UPHELD = "complaint.upheld"
+    COMPLAINT_APPEAL_DECIDED = "complaint.appeal_decided"
+    COMPLAINT_WITHDRAWN = "complaint.withdrawn"
+
     # --- background tasks (the task row's stream) ---
     TASK_REQUEUED = "task.requeued"
     TASK_ABANDONED = "task.abandoned"

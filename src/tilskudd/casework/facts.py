@@ -103,3 +103,11 @@ def is_joint(application: Application) -> bool:
     """The submitted application is a joint one (*felles søknad*, C0-R02, C3-R02): it names members beside the lead."""
     submitted = application.submitted()
     return submitted is not None and submitted.joint is not None and bool(submitted.joint.members)
+
+
+def bank_account(application: Application) -> str:
+    """The account the applicant asked to be paid to: the submitted application's, else the organisation's ('' if none)."""
+    submitted = application.submitted()
+    if submitted is not None and submitted.applicant.bank_account:
+        return submitted.applicant.bank_account
+    return application.organisation.bank_account or ""

@@ -10,6 +10,16 @@
   set by a caseworker; the sum never exceeds a frame.
 * :class:`Decision` (*vedtak*): grant, refusal or rejection, prepared by a
   caseworker and approved by someone else; published with the call's others.
+* :class:`Grant` (*tilskudd*): made when a grant decision is published — amount,
+  period, purpose, conditions, the bank account to pay to, and its own state
+  machine (``grants.states.GRANT_TRANSITIONS``): offered → accepted (or declined,
+  lapsed) → in payment → paid out → reported → closed; repayment and
+  cancellation as exits.
+* :class:`Acceptance` (*aksept*): the grantee's signed answer to the offer —
+  accepted or declined — with the hash of exactly the terms answered.
+* :class:`PaymentTerm` (*utbetalingstermin*): the grant's payment plan, from
+  the call (one term; C2-R10 two above NOK 30 000); amounts in whole kroner
+  that add up to the grant.
 """
 
 from __future__ import annotations
@@ -18,7 +28,7 @@ from django.conf import settings
 from django.db import models
 
 from tilskudd.casework import facts as case_facts
-from tilskudd.grants.states import ACTIVE, DecisionKind, DecisionStatus
+from tilskudd.grants.states import ACTIVE, DecisionKind, DecisionStatus, GrantStatus, TermStatus
 
 
 class Frame(models.Model):
@@ -56,7 +66,10 @@ class AllocationLine(models.Model):
     explanation_nb = models.TextField(blank=True)
     explanation_en = models.TextField(blank=True)
     source = models.CharField(max_length=20, choices=Source.choices)
-    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    #: None when the system wrote it (a lapsed offer freeing its amount).
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     set_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -79,6 +92,8 @@ class Decision(models.Model):
     period_end = models.DateField(null=True, blank=True)
     #: The deadline for reports the call gives no date for (C2, C3, C4 leave it to the grant letter).
     report_due = models.DateField("rapportfrist", null=True, blank=True)
+    #: The last day to accept, where the call sets no deadline and the caseworker does (None: the call's or none).
+    acceptance_due = models.DateField("frist for aksept", null=True, blank=True)
     #: Reasons (*begrunnelse*) in bokmål; shown in the letter.
     reasons = models.TextField("begrunnelse", blank=True)
     #: Ids of the call's grant conditions the letter carries (C0-R23, C4-R05 …).
@@ -115,3 +130,90 @@ class Decision(models.Model):
     def is_partial(self) -> bool:
         applied = case_facts.applied_for(self.application)
         return self.kind == DecisionKind.GRANT and self.amount < applied
+
+
+class Grant(models.Model):
+    """A grant (*tilskudd*) from its published decision to its end (issue #11, point 1)."""
+
+    decision = models.OneToOneField(Decision, on_delete=models.PROTECT, related_name="grant")
+    application = models.ForeignKey("applications.Application", on_delete=models.PROTECT, related_name="grants")
+    #: The call's year; the amount is for that year (later years are commitments, ``later_years``).
+    year = models.PositiveIntegerField()
+    #: What the grant is now, whole NOK: the decision's amount, less what a decline, cancellation or
+    #: reversal took away (each change audited with the amount before and after).
+    amount = models.BigIntegerField("beløp (NOK)")
+    later_years = models.JSONField(default=dict, blank=True)
+    period_start = models.DateField(null=True, blank=True)
+    period_end = models.DateField(null=True, blank=True)
+    #: The project title as applied for (the purpose the letter names beside the call's).
+    purpose = models.CharField("formål", max_length=300, blank=True)
+    conditions = models.JSONField(default=list, blank=True)
+    extra_conditions = models.TextField("andre vilkår", blank=True)
+    #: The account to pay to: the one in the application unless the grantee changed it by a signed request.
+    bank_account = models.CharField("kontonummer", max_length=34, blank=True)
+    status = models.CharField(max_length=20, choices=GrantStatus.choices, default=GrantStatus.OFFERED)
+    offered_at = models.DateTimeField()
+    #: The last day (Europe/Oslo) to accept, as the letter states; None where there is no deadline.
+    acceptance_due = models.DateField("frist for aksept", null=True, blank=True)
+    status_changed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-offered_at", "-id"]
+        verbose_name = "tilskudd"
+        verbose_name_plural = "tilskudd"
+        constraints = [models.CheckConstraint(condition=models.Q(amount__gte=0), name="grant_not_negative")]
+
+    def __str__(self) -> str:
+        return f"Tilskudd {self.application.case_number}"
+
+
+class Acceptance(models.Model):
+    """The grantee's signed answer to the offer (*aksept*): accepted or declined, once per grant."""
+
+    class Answer(models.TextChoices):
+        ACCEPTED = "accepted", "Akseptert"
+        DECLINED = "declined", "Takket nei"
+
+    grant = models.OneToOneField(Grant, on_delete=models.PROTECT, related_name="acceptance")
+    answer = models.CharField(max_length=20, choices=Answer.choices)
+    signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    signed_at = models.DateTimeField()
+    #: SHA-256 of exactly the terms answered (``grants.awards.terms_document``), as an application's signature.
+    content_hash = models.CharField(max_length=64)
+    #: "signatory" or "delegate" (with the delegation), as ``applications.Signature``.
+    capacity = models.CharField(max_length=20)
+    title = models.CharField(max_length=100, blank=True)
+    delegation = models.ForeignKey("orgs.Delegation", on_delete=models.PROTECT, null=True, blank=True)
+    #: Why the grant was declined (optional), in the grantee's words.
+    reason = models.TextField(blank=True)
+    #: Whether the answer came after the deadline (a caseworker let a lapsed offer be accepted).
+    late = models.BooleanField(default=False)
+
+
+class PaymentTerm(models.Model):
+    """One term of a grant's payment plan (*utbetalingstermin*), whole NOK."""
+
+    grant = models.ForeignKey(Grant, on_delete=models.CASCADE, related_name="terms")
+    number = models.PositiveSmallIntegerField()
+    amount = models.BigIntegerField("beløp (NOK)")
+    #: "spring" or "autumn" where the call pays by season (C2-R10), else "".
+    season = models.CharField(max_length=10, blank=True)
+    #: Not to be paid before this day (the season's first day), None: no such limit.
+    earliest = models.DateField(null=True, blank=True)
+    #: The day the term falls due (Europe/Oslo): set on acceptance (or on the decision where the call pays
+    #: on the decision); None while the offer is open.
+    due_on = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=20, choices=TermStatus.choices, default=TermStatus.PLANNED)
+    held_reason = models.TextField(blank=True)
+    held_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    held_at = models.DateTimeField(null=True, blank=True)
+    paid_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["grant", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["grant", "number"], name="one_term_per_number"),
+            models.CheckConstraint(condition=models.Q(amount__gte=0), name="term_not_negative"),
+        ]

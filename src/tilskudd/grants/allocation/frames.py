@@ -417,6 +417,12 @@ def _write_line(user, application, grantor, year, amount, explanation_nb, explan
     year = int(year)
     cap = cap_of(application) if year == application.call.year else None
     amount = _check_amount(application, year, amount, cap)
+    _lock_and_check_room(application, grantor, year, amount)
+    return _store_line(user, application, grantor, year, amount, explanation_nb, explanation_en, source)
+
+
+def _lock_and_check_room(application, grantor: str, year: int, amount: int) -> None:
+    """Lock the frames ``application`` counts against in ``year``; FrameExceeded if ``amount`` does not fit."""
     call, area = application.call, area_of(application)
     mine = [limit for limit in limits(call, year) if limit.counts(grantor, area)]
     _lock([limit.frame for limit in mine])
@@ -425,6 +431,9 @@ def _write_line(user, application, grantor, year, amount, explanation_nb, explan
         left = limit.amount - _used(limit, lines, without={application.pk})
         if amount > left:
             raise FrameExceeded(limit.label_nb, limit.label_en, left, amount)
+
+
+def _store_line(user, application, grantor, year, amount, explanation_nb, explanation_en, source) -> AllocationLine:
     line = AllocationLine.objects.filter(application=application, year=year).first()
     before = line.amount if line else None
     if line is None:
@@ -444,6 +453,26 @@ def _write_line(user, application, grantor, year, amount, explanation_nb, explan
         audience=Audience.INTERNAL,
     )
     return line
+
+
+def hold_granted(user, application, year: int, amount: int, reason_nb: str, reason_en: str) -> AllocationLine:
+    """Set what a decided application holds in the frame for ``year`` (issue #11, point 6), in the caller's transaction.
+
+    A decline, a lapse, a cancellation or a payment of less than granted lowers it; a late acceptance or a
+    reversal after a complaint raises it, and then the frame must have room (FrameExceeded). Under the same
+    row locks as allocation, so two such changes at once cannot break a frame.
+    """
+    grantor = grantor_number_of(application)
+    year, amount = int(year), int(amount)
+    if amount < 0:
+        raise AllocationRefused("Beløpet kan ikke være negativt.", "The amount cannot be negative.")
+    current = AllocationLine.objects.filter(application=application, year=year).values_list("amount", flat=True).first()
+    if current is None or amount > current:
+        _lock_and_check_room(application, grantor, year, amount)
+    else:
+        call, area = application.call, area_of(application)
+        _lock([limit.frame for limit in limits(call, year) if limit.counts(grantor, area)])
+    return _store_line(user, application, grantor, year, amount, reason_nb, reason_en, AllocationLine.Source.CASEWORKER)
 
 
 def _default_explanation(amount: int, year: int, call_year: int) -> tuple[str, str]:

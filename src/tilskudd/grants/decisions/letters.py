@@ -46,6 +46,7 @@ from tilskudd.casework.models import job_title
 from tilskudd.core.formatting import format_date, format_nok
 from tilskudd.core.pdf import render_pdf
 from tilskudd.core.text import lower_first
+from tilskudd.grants.awards import plan
 from tilskudd.grants.models import Decision
 from tilskudd.grants.states import DecisionKind
 from tilskudd.orgs.models import Organisation
@@ -216,22 +217,13 @@ def complaint_facts(
     }
 
 
-def _split(amount: int, terms: int) -> list[int]:
-    """``amount`` in ``terms`` equal parts in whole kroner, the odd kroner in the first terms."""
-    base, rest = divmod(amount, terms)
-    return [base + (1 if index < rest else 0) for index in range(terms)]
-
-
 def payment_facts(
     definition: CallDefinition, amount: int, grantor_name: str, year: int | None = None
 ) -> dict[str, Any]:
     """How and when the grant is paid: the amount of each term with its trigger or season (C2-R10)."""
     payment = definition.payment
-    terms = payment.terms
-    schedule: list[str] = []
-    if payment.two_terms_threshold is not None and amount > payment.two_terms_threshold:
-        terms = payment.terms_above_threshold
-        schedule = [SEASON_NB[s] for s in payment.schedule]
+    terms, seasons = plan.term_count(definition, amount)
+    schedule = [SEASON_NB[s] for s in seasons]
     after_acceptance = payment.trigger == PaymentTrigger.ON_ACCEPTANCE
     when = (
         "etter at dere har akseptert tilskuddet og vilkårene i dette brevet"
@@ -246,7 +238,7 @@ def payment_facts(
     # of the split gets one line per term without amounts rather than an invented division.
     split = terms == 1 or bool(definition.letters and definition.letters.two_terms_split == "equal")
     lines = []
-    for index, part in enumerate(_split(amount, terms)):
+    for index, part in enumerate(plan.split(amount, terms)):
         season = schedule[index] if index < len(schedule) else ""
         if index == 0:
             trigger = "når vi har mottatt aksepten" if after_acceptance else "etter vedtaket"

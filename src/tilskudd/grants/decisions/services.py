@@ -39,6 +39,7 @@ from tilskudd.core.formatting import format_nok
 from tilskudd.core.refusals import Refusal
 from tilskudd.grants import states
 from tilskudd.grants.allocation import frames
+from tilskudd.grants.awards import services as awards
 from tilskudd.grants.decisions import letters
 from tilskudd.grants.models import AllocationLine, Decision
 from tilskudd.grants.states import ACTIVE, APPLICATION_STATUS_AFTER, DecisionKind, DecisionStatus
@@ -457,6 +458,7 @@ def publish(user, call, grantor_org_number: str) -> list[Decision]:
                 decision.letter = document
                 decision.save(update_fields=["status", "published_by", "published_at", "letter"])
                 outcomes.record_published_decision(application, decision.kind, decision.amount, document, now)
+                awards.create_grant(user, decision, now)
                 before = application.status
                 application.status = target
                 application.save(update_fields=["status", "updated_at"])
