@@ -6,6 +6,7 @@ import pytest
 
 from tilskudd.audit.models import AuditEvent
 from tilskudd.casework.access import RoleMissing
+from tilskudd.casework.facts import applied_for
 from tilskudd.grants.allocation import caps, frames
 from tilskudd.grants.models import AllocationLine, Frame
 from tests.grants.test_allocation_helpers import area, in_assessment
@@ -205,7 +206,7 @@ def test_c2_the_assistant_respects_the_minimum_and_the_imdi_share(world):
     call = world.calls[C2]
     year = call.definition.year
     imdi_apps = [a for a in world.applications[C2] if a.case.grantor_org_number == world.imdi.org_number]
-    best = next(a for a in imdi_apps if caps.applied_of(a) == 640_000)
+    best = next(a for a in imdi_apps if applied_for(a) == 640_000)
     other = next(a for a in imdi_apps if a is not best)
     in_assessment(best, 5)
     in_assessment(other, 4)

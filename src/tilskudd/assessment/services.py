@@ -34,7 +34,7 @@ from tilskudd.assessment.models import AssessmentLock, Assignment, Score
 from tilskudd.audit.services import Audience, AuditAction, record
 from tilskudd.casework import facts, scope
 from tilskudd.casework.access import RoleMissing
-from tilskudd.casework.facts import applied_for as amount_applied  # the case's column (issue #9)
+from tilskudd.casework.facts import applied_for
 from tilskudd.casework.models import Case, Role, StaffRole
 from tilskudd.core.refusals import Refusal
 
@@ -284,7 +284,7 @@ def score_problems(
                     f"Write a reason for “{criterion.label.en or criterion.label.nb}”.",
                 )
             )
-    applied = amount_applied(application)
+    applied = applied_for(application)
     if proposed_amount is not None:
         if isinstance(proposed_amount, bool) or not isinstance(proposed_amount, int) or proposed_amount < 0:
             problems.append(
@@ -534,7 +534,7 @@ def summary(application: Application) -> dict:
         "disagreements": scoring.disagreements(
             criteria, [r["values"] for r in counted_rows], [r["proposed_amount"] for r in counted_rows]
         ),
-        "amount_applied": amount_applied(application),
+        "amount_applied": applied_for(application),
         "co_assessors": co_assessors_of(application),
         "lock": lock_row,
     }

@@ -22,6 +22,7 @@ from tilskudd.assessment.models import Assignment
 from tilskudd.assessment.services import AssessmentError, NotAssigned, Problem
 from tilskudd.casework import scope
 from tilskudd.casework.access import case_or_404, staff_view
+from tilskudd.casework.facts import applied_for
 from tilskudd.casework.models import Role
 from tilskudd.core.text import pick
 
@@ -216,7 +217,7 @@ def assignment(request, assignment_id: int):
         "criteria": criteria,
         "rows": _criteria_rows(criteria, stored, posted if problems else None, by_field),
         "stored": [(c, stored.get(c.id)) for c in criteria],
-        "amount_applied": services.amount_applied(application),
+        "amount_applied": applied_for(application),
         "proposed_amount": (
             posted.get("proposed_amount", "") if posted is not None and problems else found.proposed_amount
         ),

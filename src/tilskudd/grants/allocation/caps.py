@@ -6,7 +6,7 @@ How each kind of check caps the amount is found by the check's kind in :data:`CA
 explicit entry :func:`no_cap`. ``tests/rules/test_registry.py`` holds :data:`CAPS` to
 every kind, so a new kind of check without an entry here fails there.
 
-Public API: :func:`cap_of` and :class:`Cap`; :func:`applied_of`; :func:`stipend_cap`.
+Public API: :func:`cap_of` and :class:`Cap`; :func:`stipend_cap`.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tilskudd.applications.models import Application
-from tilskudd.casework.facts import applied_for as applied_of  # the case's column (issue #9)
+from tilskudd.casework.facts import applied_for
 from tilskudd.core.formatting import format_nok, format_number
 from tilskudd.rules.application import Application as Exchange
 from tilskudd.rules.plan import compile_condition, stipend_participants
@@ -40,7 +40,7 @@ from tilskudd.rules.schema import (
     StipendCapCheck,
 )
 
-__all__ = ["CAPS", "Cap", "Capping", "applied_of", "cap_of", "no_cap", "stipend_cap"]
+__all__ = ["CAPS", "Cap", "Capping", "cap_of", "no_cap", "stipend_cap"]
 
 
 def stipend_cap(check: StipendCapCheck, definition, stipend, participants: Any = None) -> int:
@@ -172,7 +172,7 @@ def _applies(check, exchange: Exchange) -> bool:
 def cap_of(application: Application) -> Cap:
     """The most ``application`` can get in the call's year: the amount applied, within the call's checks."""
     definition = application.call_version.parsed()
-    applied = applied_of(application)
+    applied = applied_for(application)
     try:
         exchange = application.submitted()
     except ValueError:

@@ -44,7 +44,7 @@ from tilskudd.casework.scope import grantor_of
 from tilskudd.core.formatting import format_nok, format_number
 from tilskudd.core.refusals import Refusal
 from tilskudd.grants.allocation import assistant
-from tilskudd.grants.allocation.caps import Cap, applied_of, cap_of
+from tilskudd.grants.allocation.caps import Cap, cap_of
 from tilskudd.grants.models import AllocationLine, Decision, Frame
 from tilskudd.grants.states import DecisionKind, DecisionStatus
 
@@ -347,7 +347,7 @@ def _check_amount(application: Application, year: int, amount: int, cap: Cap | N
         ) from None
     if amount < 0:
         raise AllocationRefused("Beløpet kan ikke være negativt.", "The amount cannot be negative.")
-    applied = applied_of(application)
+    applied = case_facts.applied_for(application)
     if amount > applied:
         raise AllocationRefused(
             f"Beløpet kan ikke være større enn søknadsbeløpet ({format_number(applied)} kr).",
@@ -509,7 +509,7 @@ def _item(application: Application, definition, limit_keys: tuple[str, ...], fix
     return assistant.Item(
         application_id=application.pk,
         area=area,
-        applied=applied_of(application),
+        applied=case_facts.applied_for(application),
         cap=cap.amount,
         quality=quality,
         threshold=threshold,

@@ -22,6 +22,7 @@ from tilskudd.applications.models import Application
 from tilskudd.assessment.models import AssessmentLock
 from tilskudd.casework import scope
 from tilskudd.casework.access import RoleMissing, call_or_404, staff_view
+from tilskudd.casework.facts import applied_for
 from tilskudd.casework.models import Role
 from tilskudd.core.formatting import format_nok, format_number
 from tilskudd.core.text import pick
@@ -141,7 +142,7 @@ def _rows(call, applications: list[Application], usage: frames.Usage) -> list[Ro
                 locked=lock is not None,
                 quality=lock.total if lock else None,
                 threshold=found.quality_threshold if found else None,
-                applied=caps.applied_of(application),
+                applied=applied_for(application),
                 cap=caps.cap_of(application),
                 line=lines.get(application.pk),
                 later=usage.commitments.get(application.pk, {}),
