@@ -48,12 +48,15 @@ class RegistryHandler(BaseHTTPRequestHandler):
         if not self.path.startswith(self.prefix):
             return self._send(404, (RECORDED / "not-found.json").read_bytes())
         number = self.path[len(self.prefix) :].strip("/")
+        kind = "enheter"
+        if number.endswith("/roller"):  # the entity's roles, from recorded/roller/ (test_brreg_roles.py)
+            number, kind = number.removesuffix("/roller"), "roller"
         if number == SLOW:
             time.sleep(SLEEP)
             return self._send(200, (RECORDED / "enheter" / f"{MUNICIPALITY}.json").read_bytes(), quiet=True)
         if number == FAILING:
             return self._send(500, b'{"status": 500, "error": "Internal Server Error"}')
-        recorded = RECORDED / "enheter" / f"{number}.json"
+        recorded = RECORDED / kind / f"{number}.json"
         if recorded.is_file() and number.isdigit():
             return self._send(200, recorded.read_bytes())
         return self._send(404, (RECORDED / "not-found.json").read_bytes())

@@ -264,3 +264,145 @@ def lookup(org_number: str) -> RegistryEntity | None:
         return parse_entity(json.loads(body.decode("utf-8")))
     except (UnicodeDecodeError, ValueError) as error:
         raise RegistryUnavailable("Enhetsregisteret's answer could not be read") from error
+
+
+# --- roles (*roller*) --------------------------------------------------------------
+#
+# ``GET {BRREG_BASE_URL}/enhetsregisteret/api/enheter/{orgnr}/roller`` gives the entity's roles in
+# groups (``rollegrupper``): each group has a ``type`` (``kode``, ``beskrivelse``) and ``roller``, each
+# role a ``type`` and either a ``person`` (``navn.fornavn``/``mellomnavn``/``etternavn``) or an
+# ``enhet`` (another entity, e.g. the auditor), and ``fratraadt`` when the person has stepped down.
+# We read the chair (LEDE, in the board group STYR), the general manager (DAGL) and who signs: the
+# signature group (SIGN) and the procuration group (PROK, its roles POHV/POFE…) with their persons.
+
+#: The role groups and roles we show the grantor, in the order shown (bokmål, English).
+ROLE_LABELS: dict[str, tuple[str, str]] = {
+    "LEDE": ("Styreleder", "Chair of the board"),
+    "DAGL": ("Daglig leder", "General manager"),
+    "SIGN": ("Signatur", "Signature"),
+    "PROK": ("Prokura", "Procuration"),
+}
+
+
+@dataclass(frozen=True)
+class RegistryRole:
+    """One person in one role the registry names: ``kind`` is LEDE, DAGL, SIGN or PROK."""
+
+    kind: str
+    name: str
+    description: str = ""
+
+    @property
+    def label(self) -> tuple[str, str]:
+        return ROLE_LABELS.get(self.kind, (self.description, self.description))
+
+
+@dataclass(frozen=True)
+class RegistryRoles:
+    """What Enhetsregisteret says about who leads and signs for an entity."""
+
+    org_number: str
+    roles: tuple[RegistryRole, ...] = ()
+
+    def of(self, kind: str) -> tuple[RegistryRole, ...]:
+        return tuple(role for role in self.roles if role.kind == kind)
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.roles
+
+    def roles_of(self, full_name: str) -> tuple[RegistryRole, ...]:
+        """The roles held by a person of this name (see :func:`same_name`)."""
+        return tuple(role for role in self.roles if same_name(role.name, full_name))
+
+
+def _words(name: str) -> list[str]:
+    return [word for word in "".join(c if c.isalnum() else " " for c in (name or "").casefold()).split() if word]
+
+
+def same_name(registered: str, given: str) -> bool:
+    """Whether a name the person gave matches the registry's: same first and last name, case and
+    punctuation aside; middle names may be left out («Kari Nordmann» is «Kari Prøve Nordmann»)."""
+    a, b = _words(registered), _words(given)
+    if len(a) < 2 or len(b) < 2:
+        return False
+    if a[0] != b[0] or a[-1] != b[-1]:
+        return False
+    shorter, longer = (a, b) if len(a) <= len(b) else (b, a)
+    return set(shorter[1:-1]) <= set(longer[1:-1])
+
+
+def _person_name(data: Any) -> str:
+    if not isinstance(data, dict):
+        return ""
+    names = data.get("navn") if isinstance(data.get("navn"), dict) else {}
+    parts = (_text(names.get("fornavn")), _text(names.get("mellomnavn")), _text(names.get("etternavn")))
+    return " ".join(part for part in parts if part)
+
+
+def _entity_name(data: Any) -> str:
+    if not isinstance(data, dict):
+        return ""
+    names = data.get("navn")
+    if isinstance(names, list):
+        return " ".join(_text(part) for part in names if _text(part))
+    return _text(names)
+
+
+def parse_roles(org_number: str, data: dict[str, Any]) -> RegistryRoles:
+    """Map the API's JSON for an entity's roles. Raises ValueError when it is not a roles answer."""
+    if not isinstance(data, dict) or not isinstance(data.get("rollegrupper", []), list):
+        raise ValueError("the response is not a list of role groups")
+    found: list[RegistryRole] = []
+    for group in data.get("rollegrupper") or []:
+        if not isinstance(group, dict):
+            continue
+        group_type = group.get("type") if isinstance(group.get("type"), dict) else {}
+        group_code = _text(group_type.get("kode")).upper()
+        for role in group.get("roller") or []:
+            if not isinstance(role, dict) or role.get("fratraadt") is True or role.get("avregistrert") is True:
+                continue
+            role_type = role.get("type") if isinstance(role.get("type"), dict) else {}
+            code = _text(role_type.get("kode")).upper()
+            kind = code if code in ("LEDE", "DAGL") else group_code if group_code in ("SIGN", "PROK") else ""
+            if not kind:
+                continue
+            person = role.get("person")
+            if isinstance(person, dict) and person.get("erDoed") is True:
+                continue
+            name = _person_name(person) or _entity_name(role.get("enhet"))
+            if name:
+                found.append(RegistryRole(kind, name, _text(role_type.get("beskrivelse"))))
+    order = list(ROLE_LABELS)
+    found.sort(key=lambda role: order.index(role.kind))
+    return RegistryRoles(org_number=org_number, roles=tuple(found))
+
+
+def roles_url(org_number: str) -> str:
+    return f"{entity_url(org_number)}/roller"
+
+
+def lookup_roles(org_number: str) -> RegistryRoles | None:
+    """The chair, general manager and signatories the registry names, or None when it does not know
+    the entity. Raises ValueError for a number that fails the MOD11 check and
+    :class:`RegistryUnavailable` when the registry does not answer in time or answers with an error."""
+    number = digits_only(org_number)
+    if not is_valid_org_number(number):
+        raise ValueError(f"{org_number!r} is not a valid organisation number")
+    request = urllib.request.Request(  # noqa: S310 (https or test loopback)
+        roles_url(number), headers={"Accept": "application/json", "User-Agent": USER_AGENT}
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=timeout()) as response:  # noqa: S310 (https or test loopback)
+            body = response.read()
+    except urllib.error.HTTPError as error:
+        error.close()
+        if error.code in (404, 410):
+            return None
+        raise RegistryUnavailable(f"Enhetsregisteret answered HTTP {error.code}") from error
+    except (urllib.error.URLError, TimeoutError, ConnectionError, OSError) as error:
+        raise RegistryUnavailable(f"Enhetsregisteret could not be reached: {error}") from error
+    try:
+        return parse_roles(number, json.loads(body.decode("utf-8")))
+    except (UnicodeDecodeError, ValueError) as error:
+        raise RegistryUnavailable("Enhetsregisteret's answer could not be read") from error
