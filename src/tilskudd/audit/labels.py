@@ -53,6 +53,7 @@ LABELS: dict[AuditAction, tuple[str, str]] = {
     A.MEMBERSHIP_LEFT: ("Person gikk ut", "Person left"),
     A.MEMBERSHIP_CONFIRMED: ("Tilgang bekreftet av tilskuddsforvalteren", "Access confirmed by the grantor"),
     A.MEMBERSHIP_REJECTED: ("Tilgang avvist av tilskuddsforvalteren", "Access rejected by the grantor"),
+    A.ROLE_PROOF_UPLOADED: ("Bevis for rollen lastet opp", "Proof of the role uploaded"),
     A.INVITATION_SENT: ("Invitasjon sendt", "Invitation sent"),
     A.INVITATION_CLAIMED: ("Invitasjon tatt imot", "Invitation accepted"),
     A.INVITATION_REVOKED: ("Invitasjon trukket tilbake", "Invitation withdrawn"),
@@ -71,6 +72,7 @@ LABELS: dict[AuditAction, tuple[str, str]] = {
     A.DRAFT_SAVED: ("Utkastet ble lagret", "The draft was saved"),
     A.ATTACHMENT_ADDED: ("Et vedlegg ble lastet opp", "An attachment was uploaded"),
     A.ATTACHMENT_REMOVED: ("Et vedlegg ble fjernet", "An attachment was removed"),
+    A.APPLICATION_SENT_FOR_SIGNING: ("Søknaden ble sendt til signering", "The application was sent for signing"),
     A.APPLICATION_SIGNED: ("Søknaden ble signert", "The application was signed"),
     A.SIGNATURE_VOIDED: (
         "En signatur falt bort fordi fullmakten ble trukket tilbake",
