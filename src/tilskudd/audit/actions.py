@@ -124,6 +124,8 @@ class AuditAction(models.TextChoices):
     GRANT_ACCEPTED = "grant.accepted"
     GRANT_DECLINED = "grant.declined"
     GRANT_LAPSED = "grant.lapsed"
+    #: A caseworker let a lapsed offer be accepted after all, with a new deadline.
+    GRANT_REOPENED = "grant.reopened"
     GRANT_PAYING = "grant.paying"
     GRANT_PAID_OUT = "grant.paid_out"
     GRANT_CANCELLED = "grant.cancelled"

@@ -121,6 +121,7 @@ LABELS: dict[AuditAction, tuple[str, str]] = {
     A.GRANT_ACCEPTED: ("Tilskuddet ble akseptert", "The grant was accepted"),
     A.GRANT_DECLINED: ("Tilskuddet ble takket nei til", "The grant was declined"),
     A.GRANT_LAPSED: ("Fristen for aksept gikk ut", "The deadline for acceptance passed"),
+    A.GRANT_REOPENED: ("Fristen for aksept ble forlenget", "The deadline for acceptance was extended"),
     A.GRANT_PAYING: ("Utbetalingen av tilskuddet startet", "Payment of the grant started"),
     A.GRANT_PAID_OUT: ("Tilskuddet er utbetalt", "The grant has been paid out"),
     A.GRANT_CANCELLED: ("Tilskuddet ble trukket tilbake", "The grant was cancelled"),

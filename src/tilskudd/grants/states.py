@@ -106,8 +106,9 @@ GRANT_TRANSITIONS: dict[tuple[str, str], str] = {
     (GrantStatus.OFFERED, GrantStatus.ACCEPTED): "accept",
     (GrantStatus.OFFERED, GrantStatus.DECLINED): "decline",
     (GrantStatus.OFFERED, GrantStatus.LAPSED): "lapse",
-    # A caseworker may still take a late acceptance (the letter's deadline is the grantor's to waive).
-    (GrantStatus.LAPSED, GrantStatus.ACCEPTED): "accept",
+    # A caseworker may still let a lapsed offer be accepted (the letter's deadline is the grantor's to waive):
+    # it is offered again with a new deadline (grants.awards.changes.reopen_lapsed).
+    (GrantStatus.LAPSED, GrantStatus.OFFERED): "reopen",
     (GrantStatus.ACCEPTED, GrantStatus.IN_PAYMENT): "pay_term",
     (GrantStatus.ACCEPTED, GrantStatus.PAID_OUT): "pay_last_term",
     (GrantStatus.IN_PAYMENT, GrantStatus.PAID_OUT): "pay_last_term",
