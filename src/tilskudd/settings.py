@@ -9,6 +9,7 @@ Environment variables:
 """
 
 import datetime
+import json
 import os
 from pathlib import Path
 
@@ -324,6 +325,21 @@ else:
 if env_bool("TILSKUDD_TESTING"):
     # Hashing passwords slowly is the point in production and a waste in tests.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# --- payments ---
+# Who pays each grantor's grants (the debtor of its pain.001 files), by organisation number, as JSON:
+# PAYMENT_DEBTORS='{"987879696": {"name": "…", "account": "8601 11 17947", "bic": "DNBANOKK"}}'.
+# A grantor without an entry gets no payment file (a clear refusal). With DEBUG or in tests the demo
+# grantors (IMDi, Bergen kommune) have made-up accounts unless the variable is set.
+PAYMENT_DEBTORS = json.loads(
+    os.environ.get("PAYMENT_DEBTORS")
+    or (
+        '{"987879696": {"name": "Integrerings- og mangfoldsdirektoratet", "account": "8601 11 17947",'
+        ' "bic": "DNBANOKK"}, "964338531": {"name": "Bergen kommune", "account": "9710 05 12347", "bic": ""}}'
+        if DEBUG or env_bool("TILSKUDD_TESTING")
+        else "{}"
+    )
+)
 
 # --- organisations (orgs) ---
 # Enhetsregisteret's open API (Brønnøysundregistrene). Under tests the default points at a closed

@@ -6,3 +6,9 @@ class PaymentsConfig(AppConfig):
 
     name = "tilskudd.payments"
     verbose_name = "Utbetalinger"
+
+    def ready(self) -> None:
+        from tilskudd.grants.awards import timeline  # noqa: PLC0415 - models load once the apps are ready
+        from tilskudd.payments.timeline import payment_entries  # noqa: PLC0415
+
+        timeline.register(payment_entries)
