@@ -6,7 +6,8 @@ import re
 
 import pytest
 
-from tests.conftest import oslo
+from tests.accounts.helpers import login_verified, make_user
+from tests.conftest import HttpsClient, oslo
 from tests.web.conftest import (
     MINIMAL,
     REAL_CALLS,
@@ -23,6 +24,14 @@ from tests.web.conftest import (
 NBSP = "\u00a0"
 BEFORE_DEADLINE = oslo(2030, 1, 15, 9, 0)  # the fixture's deadline is 28.02.2030 12:00
 AFTER_DEADLINE = oslo(2030, 2, 28, 12, 0, 1)
+
+
+@pytest.fixture
+def staff(db):
+    """A client logged in as grantor staff, who see the rule ids on the call pages (issue #13, point 3)."""
+    staff_client = HttpsClient()
+    login_verified(staff_client, make_user("sara.saksbehandler@imdi.example", is_staff=True))
+    return staff_client
 
 
 def section_text(html: str, heading_id: str) -> str:
@@ -137,15 +146,15 @@ def test_call_page_shows_title_key_facts_and_status(client, minimal_loaded, free
     text = visible_text(html)
 
     assert visible_text(element(html, "h1")) == "Testutlysning"
-    assert f"Ramme 1{NBSP}000{NBSP}000{NBSP}kr" in text
+    assert f"Hvor mye I alt fordeles 1{NBSP}000{NBSP}000{NBSP}kr." in section_text(html, "kort-om")
     assert "Søknadsfrist 28.02.2030 kl. 12:00" in text
     assert "Åpen for søknader" in text
     assert "<title>Testutlysning – tilskudd</title>" in html
 
 
 @pytest.mark.django_db
-def test_call_page_states_the_minimum_participants_rule_with_its_rule_id(client, minimal_loaded):
-    html = client.get("/utlysninger/test-minimal/").content.decode()
+def test_call_page_states_the_minimum_participants_rule_with_its_rule_id(staff, minimal_loaded):
+    html = staff.get("/utlysninger/test-minimal/").content.decode()
     area_3 = section_text(html, "omrade-3")
 
     assert area_3.startswith("Område 3")
@@ -177,8 +186,8 @@ def test_call_page_has_no_such_line_when_the_call_gave_a_time(client, minimal_lo
 
 
 @pytest.mark.django_db
-def test_call_page_shows_complaint_rights_per_decision_kind(client, minimal_loaded):
-    html = client.get("/utlysninger/test-minimal/").content.decode()
+def test_call_page_shows_complaint_rights_per_decision_kind(staff, minimal_loaded):
+    html = staff.get("/utlysninger/test-minimal/").content.decode()
     complaints = element(html, "section", aria_labelledby="klage")
 
     rejection = item_with(complaints, "Avvisning", tag="tr")
@@ -191,8 +200,8 @@ def test_call_page_shows_complaint_rights_per_decision_kind(client, minimal_load
 
 
 @pytest.mark.django_db
-def test_call_page_shows_budget_reporting_signing_and_payment(client, minimal_loaded):
-    html = client.get("/utlysninger/test-minimal/").content.decode()
+def test_call_page_shows_budget_reporting_signing_and_payment(staff, minimal_loaded):
+    html = staff.get("/utlysninger/test-minimal/").content.decode()
 
     assert "Ja" in item_with(html, "Personal", tag="tr")
     assert "Nei" in item_with(html, "Investering", tag="tr")
@@ -203,9 +212,10 @@ def test_call_page_shows_budget_reporting_signing_and_payment(client, minimal_lo
 
 
 @pytest.mark.django_db
-def test_call_page_in_english(english, minimal_loaded, freeze_now):
-    freeze_now(BEFORE_DEADLINE)
-    html = english.get("/utlysninger/test-minimal/").content.decode()
+def test_call_page_in_english(staff, minimal_loaded):
+    # No frozen clock here: a session made today has expired by 2030. Today lies before the deadline.
+    staff.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    html = staff.get("/utlysninger/test-minimal/").content.decode()
     text = visible_text(html)
 
     assert visible_text(element(html, "h1")) == "Test call"
@@ -223,10 +233,10 @@ def test_unknown_call_is_404(client, minimal_loaded):
 
 
 @pytest.mark.django_db
-def test_every_rule_the_fixture_names_is_shown_on_its_page(client, minimal_loaded):
+def test_every_rule_the_fixture_names_is_shown_on_its_page(staff, minimal_loaded):
     from tilskudd.calls.models import Call
 
-    html = client.get("/utlysninger/test-minimal/").content.decode()
+    html = staff.get("/utlysninger/test-minimal/").content.decode()
     shown = set(re.findall(r"(?:C\d+|X)-R\d{2}", visible_text(html)))
     named = rule_ids_in(Call.objects.get(slug="test-minimal").current_version.definition)
     assert named <= shown, f"rules named in the file but not on the page: {sorted(named - shown)}"
@@ -277,13 +287,13 @@ def test_links_to_calls_name_the_call(client, minimal_loaded, freeze_now):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("call_id", sorted(REAL_CALLS))
-def test_real_call_pages_show_every_rule_their_file_names(client, call_id):
+def test_real_call_pages_show_every_rule_their_file_names(client, staff, call_id):
     from tilskudd.calls.models import Call
 
     load(real_call(call_id))
     call = Call.objects.get()
     definition = call.definition
-    html = client.get(f"/utlysninger/{call.slug}/").content.decode()
+    html = staff.get(f"/utlysninger/{call.slug}/").content.decode()
     text = visible_text(html)
 
     assert visible_text(element(html, "h1")) == definition.title.nb

@@ -109,13 +109,27 @@ def call_detail(request, slug):
         raise Http404("This call has no definition loaded.")
     now = timezone.now()
     language = get_language()
-    key = ("call", language, call.pk, call.updated_at, version.pk, version.definition_hash, is_open(call.deadline, now))
+    # The grantor's staff see the rule ids and the sections written for them; the public does not
+    # (issue #13, point 3) — so whether they are shown is part of the key.
+    show_rules = bool(request.user.is_authenticated and request.user.is_staff)
+    key = (
+        "call",
+        language,
+        show_rules,
+        call.pk,
+        call.updated_at,
+        version.pk,
+        version.definition_hash,
+        is_open(call.deadline, now),
+    )
 
     def build() -> tuple[str, str]:
         definition = call.definition
         page = presentation.call_page(definition, language, now)
+        blocks = page.blocks if show_rules else page.public_blocks()
         html = render_to_string(
-            "calls/_call_detail_content.html", {"call": call, "definition": definition, "page": page}
+            "calls/_call_detail_content.html",
+            {"call": call, "definition": definition, "page": page, "blocks": blocks, "show_rules": show_rules},
         )
         return page.title, html
 

@@ -51,11 +51,18 @@ def _payment_block(call: CallDefinition, language: str | None) -> Block:
             language, "Tilskuddet betales ut når vedtaket er gjort", "The grant is paid once the decision is made"
         )
     )
-    terms = (
-        pick(language, ", i én utbetaling", ", in one payment")
-        if payment.terms == 1
-        else pick(language, f", fordelt på {payment.terms} utbetalinger", f", in {payment.terms} payments")
-    )
+    # With a threshold for more terms, «i én utbetaling» alone would contradict the next line (issue #13,
+    # point 3): say up to which amount the grant comes in one payment, as the grant letter does.
+    if payment.terms == 1 and payment.two_terms_threshold is not None:
+        terms = pick(
+            language,
+            f", i én utbetaling når tilskuddet er på {format_nok(payment.two_terms_threshold, language)} eller mindre",
+            f", in one payment for grants of {format_nok(payment.two_terms_threshold, language)} or less",
+        )
+    elif payment.terms == 1:
+        terms = pick(language, ", i én utbetaling", ", in one payment")
+    else:
+        terms = pick(language, f", fordelt på {payment.terms} utbetalinger", f", in {payment.terms} payments")
     lines = [Line(phrase(when + terms + "."), (payment.rule,))]
     if payment.two_terms_threshold is not None:
         seasons = {"spring": ("våren", "spring"), "autumn": ("høsten", "autumn")}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from tilskudd.calls.presentation.pages import Block, Line, Row, Table
 from tilskudd.calls.presentation.words import DECISION_KIND_NAMES, GRANTOR_KIND_NAMES, as_sentence, rule_ids, text_in
 from tilskudd.core.phrases import Phrase, phrase
-from tilskudd.core.text import is_english, pick
+from tilskudd.core.text import is_english, lower_first, pick
 from tilskudd.rules.schema import CallDefinition
 
 
@@ -21,7 +21,7 @@ def complaint_words(right, language: str | None) -> Phrase:
     )
     if right.sent_to:
         words += pick(language, " Klagen sendes til ", " Send the complaint to ") + as_sentence(
-            text_in(right.sent_to, language)
+            lower_first(text_in(right.sent_to, language))
         )
     if right.decided_by:
         words += pick(language, " Klagen avgjøres av ", " Decided by ") + as_sentence(
@@ -60,17 +60,17 @@ def complaints_block(call: CallDefinition, language: str | None) -> Block:
         *(getattr(complaints, k).rule for k in ("allocation", "refusal", "rejection") if getattr(complaints, k).allowed)
     )
     for kind, body in complaints.decided_by_grantor_kind.items():
+        # The call file says who decides as a whole sentence («IMDi er klageinstans for …»), as the decision
+        # letter prints it (grants.decisions.letters.complaint_facts); it is not the end of a sentence of ours.
         lines.append(
             Line(
-                phrase(
-                    pick(
-                        language,
-                        f"Når vedtaket er gjort av {GRANTOR_KIND_NAMES[kind][0]}, avgjøres klagen av ",
-                        f"When the decision was made by {GRANTOR_KIND_NAMES[kind][1]}, the complaint is decided by ",
-                    )
-                    + as_sentence(text_in(body, language))
-                ),
+                phrase(as_sentence(text_in(body, language))),
                 allowed_rules,
+                term=pick(
+                    language,
+                    f"Vedtak gjort av {GRANTOR_KIND_NAMES[kind][0]}",
+                    f"Decisions made by {GRANTOR_KIND_NAMES[kind][1]}",
+                ),
             )
         )
     return Block("klage", pick(language, "Klage", "Complaints"), tuple(lines), (table,))

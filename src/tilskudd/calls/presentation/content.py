@@ -8,10 +8,31 @@ from tilskudd.calls.presentation.pages import Block, Line
 from tilskudd.calls.presentation.words import text_in
 from tilskudd.core.phrases import Phrase, phrase
 from tilskudd.core.text import pick
-from tilskudd.rules.schema import CallDefinition, FieldType, FormField
+from tilskudd.rules.schema import CallDefinition, ConfirmationCheck, FieldType, FormField, PartnerCheck
+
+
+def _required_elsewhere(field: FormField, call: CallDefinition) -> tuple[bool, object, str]:
+    """Whether a field the form marks optional is demanded by another rule of the call: (found, condition, rule).
+
+    A field is not «valgfritt» when a check or the eligibility rules demand what it holds (issue #13, point 3:
+    the page said «valgfritt» about the reception centre partner that C2-R09 says «må» be named, and about the
+    registration in Frivillighetsregisteret that C2-R03 says the applicant «må» have).
+    """
+    for check in call.checks:
+        if isinstance(check, PartnerCheck) and field.type is FieldType.PARTNERS:
+            return True, check.when, check.rule
+        if isinstance(check, ConfirmationCheck) and check.field == field.value_path:
+            return True, check.when, check.rule
+    register = call.eligibility.voluntary_register
+    if register and register.required and field.value_path.startswith("applicant.voluntary_register"):
+        return True, None, register.rule
+    return False, None, ""
 
 
 def _field_line(field: FormField, call: CallDefinition, language: str | None) -> Line:
+    demanded, demanded_when, demanded_by = (False, None, "")
+    if not field.required and not field.required_when:
+        demanded, demanded_when, demanded_by = _required_elsewhere(field, call)
     if field.required:
         status = pick(language, "må fylles ut", "required")
         if field.type is FieldType.ATTACHMENT:
@@ -23,6 +44,14 @@ def _field_line(field: FormField, call: CallDefinition, language: str | None) ->
             if field.type is FieldType.ATTACHMENT
             else pick(language, "må fylles ut ", "required ")
         ) + condition
+    elif demanded:
+        status = (
+            pick(language, "må fylles ut", "required")
+            if field.type is not FieldType.ATTACHMENT
+            else pick(language, "må legges ved", "required")
+        )
+        if demanded_when is not None:
+            status += " " + describe_condition(demanded_when, call, language)  # type: ignore[arg-type]
     else:
         status = pick(language, "valgfritt", "optional")
     if field.type is FieldType.ATTACHMENT:
@@ -36,7 +65,8 @@ def _field_line(field: FormField, call: CallDefinition, language: str | None) ->
                 + "."
             ),
         )
-    return Line(phrase(status), (field.rule,) if field.rule else (), details, term=text_in(field.label, language))
+    rules = tuple(rule for rule in dict.fromkeys((field.rule, demanded_by)) if rule)
+    return Line(phrase(status), rules, details, term=text_in(field.label, language))
 
 
 def content_block(call: CallDefinition, language: str | None) -> Block:

@@ -17,6 +17,7 @@ from tilskudd.calls.presentation.deadlines import deadline_block
 from tilskudd.calls.presentation.eligibility import eligibility_block
 from tilskudd.calls.presentation.frame import frame_block
 from tilskudd.calls.presentation.pages import Block, CallPage, Fact, Line
+from tilskudd.calls.presentation.summary import short_facts
 from tilskudd.calls.presentation.words import applicant_types_text, format_frame, is_open, note_line, text_in
 from tilskudd.core.phrases import Link, Part, phrase
 from tilskudd.core.phrases import datetime_moment as format_datetime
@@ -41,6 +42,7 @@ def call_page(call: CallDefinition, language: str | None, now: dt.datetime) -> C
         contact_block(call, language),
         notes_block(call, language),
         readings_block(call, language),
+        source_block(call, language),
     ]
     return CallPage(
         title=text_in(call.title, language),
@@ -48,6 +50,7 @@ def call_page(call: CallDefinition, language: str | None, now: dt.datetime) -> C
         is_open=is_open(call.deadline.instant, now),
         facts=_facts(call, language),
         blocks=tuple(block for block in blocks if block is not None),
+        short=short_facts(call, language),
     )
 
 
@@ -77,11 +80,10 @@ def purpose_block(call: CallDefinition, language: str | None) -> Block | None:
         lines.append(note_line(note, language, term=pick(language, "Hjemmel", "Legal basis")))
     if call.circular:
         lines.append(Line(phrase(call.circular), term=pick(language, "Rundskriv", "Circular")))
-    if call.source:
-        source: Part = (
-            Link(call.source, call.source) if call.source.startswith(("http://", "https://")) else call.source
+    if call.source and call.source.startswith(("http://", "https://")):
+        lines.append(
+            Line(phrase(Link(call.source, call.source)), term=pick(language, "Utlysningsteksten", "The call text"))
         )
-        lines.append(Line(phrase(source), term=pick(language, "Utlysningsteksten", "The call text")))
     if not lines:
         return None
     return Block("formal", pick(language, "Formål", "Purpose"), tuple(lines))
@@ -94,6 +96,20 @@ def notes_block(call: CallDefinition, language: str | None) -> Block | None:
         "andre-regler",
         pick(language, "Andre regler", "Other rules"),
         tuple(note_line(note, language) for note in call.notes),
+        internal=True,
+    )
+
+
+def source_block(call: CallDefinition, language: str | None) -> Block | None:
+    """Where the call file's rules come from: a file name or a web address, for the grantor's staff."""
+    if not call.source:
+        return None
+    source: Part = Link(call.source, call.source) if call.source.startswith(("http://", "https://")) else call.source
+    return Block(
+        "kilde",
+        pick(language, "Kilde", "Source"),
+        (Line(phrase(source), term=pick(language, "Utlysningsteksten", "The call text")),),
+        internal=True,
     )
 
 
@@ -109,4 +125,5 @@ def readings_block(call: CallDefinition, language: str | None) -> Block | None:
             "Der utlysningsteksten kan forstås på flere måter, følger vi denne tolkningen:",
             "Where the call text can be understood in more than one way, we follow this reading:",
         ),
+        internal=True,
     )

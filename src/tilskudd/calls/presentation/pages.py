@@ -48,7 +48,11 @@ class Table:
 
 @dataclass(frozen=True)
 class Block:
-    """A section of the page: ``<h2>`` at the top level, ``<h3>`` for its children."""
+    """A section of the page: ``<h2>`` at the top level, ``<h3>`` for its children.
+
+    ``internal``: written for the grantor (how we read the call, notes to ourselves, the source file), shown
+    to the grantor's staff only.
+    """
 
     id: str
     heading: str
@@ -56,6 +60,7 @@ class Block:
     tables: tuple[Table, ...] = ()
     children: tuple[Block, ...] = ()
     intro: str = ""
+    internal: bool = False
 
     def all_lines(self) -> list[Line]:
         found = list(self.lines)
@@ -89,6 +94,11 @@ class CallPage:
     is_open: bool
     facts: tuple[Fact, ...]
     blocks: tuple[Block, ...]
+    #: «Kort om tilskuddet»: who, what for, how much, by when, how (issue #13, point 3).
+    short: tuple[Fact, ...] = ()
+
+    def public_blocks(self) -> tuple[Block, ...]:
+        return tuple(block for block in self.blocks if not block.internal)
 
     def block(self, block_id: str) -> Block | None:
         return next((block for block in self.blocks if block.id == block_id), None)
