@@ -8,6 +8,7 @@ the published decision (its grant, if any, is ``decision.grant``).
 from __future__ import annotations
 
 from tests.grants.test_decisions_helpers import ready_for_decision
+from tilskudd.grants.allocation import frames
 from tilskudd.grants.decisions import services
 
 
@@ -29,6 +30,14 @@ def publish_decision(world, application, kind: str = "grant", amount: int | None
         extra.setdefault("reasons", "Søknaden nådde ikke opp i konkurransen.")
     decision = services.prepare_decision(staff["caseworker"], application.pk, kind, **extra)
     services.approve(staff["approver"], decision.pk)
+    give_frame(staff["approver"], application)
     services.publish(staff["approver"], application.call, application.case.grantor_org_number)
     decision.refresh_from_db()
     return decision
+
+
+def give_frame(approver, application, amount: int = 100_000_000) -> None:
+    """A frame for the application's grantor in the call's year where none is set (publishing needs one, issue #13)."""
+    call, grantor = application.call, application.case.grantor_org_number
+    if not services.has_frame(call, grantor):
+        frames.set_frame(approver, call, grantor, "", call.definition.year, amount)

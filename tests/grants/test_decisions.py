@@ -12,6 +12,7 @@ from tilskudd.casework.access import RoleMissing
 from tilskudd.grants.decisions import services
 from tilskudd.grants.models import AllocationLine, Decision
 from tilskudd.grants.states import DecisionStatus
+from tests.grants.grant_helpers import give_frame
 from tests.grants.test_decisions_helpers import amount_applied, install_frames, ready_for_decision
 from tests.staff_world import C0, C2
 
@@ -197,6 +198,7 @@ def test_a_municipality_publishes_only_its_own(world):
     ready_for_decision(landaas, world.bergen_staff["caseworker"])
     decision = services.prepare_decision(world.bergen_staff["caseworker"], landaas.pk, "grant", amount=20000)
     services.approve(world.bergen_staff["approver"], decision.pk)
+    give_frame(world.bergen_staff["approver"], landaas)  # publishing needs a frame (issue #13, point 9)
     assert services.publish(world.staff["approver"], world.calls[C2], world.imdi.org_number) == []
     with pytest.raises(RoleMissing):
         services.publish(world.staff["approver"], world.calls[C2], world.bergen.org_number)

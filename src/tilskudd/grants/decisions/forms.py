@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django import forms
+from django.utils import timezone
 from django.utils.translation import get_language
 
+from tilskudd.core.formatting import format_date
 from tilskudd.core.text import pick
 from tilskudd.grants.states import DECISION_KIND_EN, DecisionKind
 from tilskudd.rules.application import MAX_NOK
@@ -101,3 +105,35 @@ class DecisionForm(forms.Form):
 
 class ReturnForm(forms.Form):
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3, "class": "ds-input"}))
+
+
+# --- safe defaults (issue #13, point 9) ---------------------------------------------------------------
+
+
+def period_defaults(year: int, later_years: list[int]) -> dict[str, dt.date]:
+    """The call's period: its year. Where the call allows later years the end is left empty, so the service ends
+    the period with the last year committed to (``services.prepare_decision``)."""
+    defaults = {"period_start": dt.date(year, 1, 1)}
+    if not later_years:
+        defaults["period_end"] = dt.date(year, 12, 31)
+    return defaults
+
+
+def past_period_warning(form: DecisionForm) -> str:
+    """A warning when the period on the form has ended before today in Oslo (a period, not a refusal: the staff
+    may decide on a project already done)."""
+    field = form["period_end"]
+    try:
+        end = field.field.to_python(field.value())
+    except forms.ValidationError:
+        return ""
+    if end is None and not form.is_bound:
+        year = form.initial["period_start"].year if form.initial.get("period_start") else None
+        end = dt.date(year, 12, 31) if year else None
+    if not isinstance(end, dt.date) or end >= timezone.localdate():
+        return ""
+    return pick(
+        get_language(),
+        f"Perioden sluttet {format_date(end, 'nb')}, før i dag. Sjekk at datoene er riktige før vedtaket lages.",
+        f"The period ended on {format_date(end, 'en')}, before today. Check the dates before preparing the decision.",
+    )

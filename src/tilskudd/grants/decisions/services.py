@@ -417,6 +417,32 @@ def publishable(call, grantor_org_number: str):
     )
 
 
+def has_frame(call, grantor_org_number: str) -> bool:
+    """Whether a frame limits the grantor's allocations in the call's year (its own, a share, or the scheme's)."""
+    frames.ensure_frames(call)
+    found = frames.limits(call, call.definition.year)
+    return any(limit.grantors is None or grantor_org_number in limit.grantors for limit in found)
+
+
+class FrameMissing(DecisionRefused):
+    """No frame limits the grantor's allocations in the call's year: its decisions cannot be published yet."""
+
+    def __init__(self, call):
+        year = call.definition.year
+        super().__init__(
+            f"Det er ikke satt noen ramme for {year} i denne utlysningen. Sett rammen på siden «Fordeling» "
+            "før vedtakene sendes.",
+            f"No frame is set for {year} in this call. Set the frame on the «Allocation» page before the "
+            "decisions are sent.",
+        )
+
+
+def require_frame(call, grantor_org_number: str) -> None:
+    """Refuse to publish decisions of a call where the grantor has no frame set (issue #13, point 9)."""
+    if not has_frame(call, grantor_org_number):
+        raise FrameMissing(call)
+
+
 def publish(user, call, grantor_org_number: str) -> list[Decision]:
     """Publish every approved decision of ``call`` at the grantor: letters stored, applications decided, e-mails queued.
 
@@ -431,6 +457,8 @@ def publish(user, call, grantor_org_number: str) -> list[Decision]:
     try:
         with transaction.atomic():
             ids = list(publishable(call, grantor_org_number).values_list("pk", flat=True))
+            if ids:
+                require_frame(call, grantor_org_number)
             now = timezone.now()
             for decision_id in ids:
                 decision = _locked(decision_id)

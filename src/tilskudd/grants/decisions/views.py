@@ -24,7 +24,7 @@ from tilskudd.core.text import pick
 from tilskudd.core.views import reason_of
 from tilskudd.grants.allocation.frames import AllocationRefused
 from tilskudd.grants.decisions import letters, services
-from tilskudd.grants.decisions.forms import DecisionForm, ReturnForm
+from tilskudd.grants.decisions.forms import DecisionForm, ReturnForm, past_period_warning, period_defaults
 from tilskudd.grants.models import Decision
 from tilskudd.grants.states import DECISION_KIND_EN, DECISION_STATUS_EN, DecisionKind, DecisionStatus
 
@@ -78,6 +78,7 @@ def prepare(request, case_id: int):
         "kind": DecisionKind.GRANT,
         "amount": allocation,
         "conditions": services.default_conditions(application),
+        **period_defaults(year, later),
     }
     for each in later:
         initial[f"later_{each}"] = services.allocation_amount(application, each)
@@ -141,6 +142,7 @@ def prepare(request, case_id: int):
         "active_status": status_name(active.status) if active else "",
         "events": history(active) if active else [],
         "decisions": _decision_rows(application.decisions.all().select_related("prepared_by"), request.user),
+        "period_warning": past_period_warning(form),
     }
     return render(request, "grants/decision_prepare.html", context, status=400 if errors else 200)
 
@@ -311,6 +313,7 @@ def publish(request, slug: str):
                 "counts": [(kind_name(k), counts.get(k.value, 0)) for k in DecisionKind],
                 "total": format_nok(total),
                 "count": sum(counts.values()),
+                "no_frame": "" if services.has_frame(call, grantor) else reason_of(services.FrameMissing(call)),
             }
         )
     context = {
