@@ -135,6 +135,8 @@ MATRIX: dict[str, tuple[str, str, dict]] = {
     "applications:form": ("GET", "/soknader/{application}/", only()),
     # POST-only: the method is refused before the application is looked up, so nothing leaks.
     "applications:preview": ("GET", "/soknader/{application}/forhandsvis/", logged_in(405)),
+    # Autosave without a revision: the organisation's people get 400 (nothing saved), others 404.
+    "applications:autosave": ("POST", "/soknader/{application}/autolagre/", only(400)),
     "applications:attachments": ("GET", "/soknader/{application}/vedlegg/", logged_in(405)),
     "applications:attachment_file": ("GET", "/soknader/{application}/vedlegg/999999/", only(404)),
     "applications:review": ("GET", "/soknader/{application}/signer/", only()),

@@ -86,10 +86,10 @@ def test_a_municipality_applies_to_c0_area_3(client, municipality, freeze_now):
     url = created["Location"]
     assert url.startswith("/soknader/")
 
-    # An empty draft: the summary lists what is missing, and «Send inn» is not offered.
+    # An empty draft opens calm (issue #13, point 2): no error summary yet, and «Send inn» is not offered.
     page = client.get(url)
     text = visible_text(page.content.decode())
-    assert "Dette må rettes før søknaden kan sendes inn" in text
+    assert "Dette må rettes før søknaden kan sendes inn" not in text
     assert "Send inn søknaden" not in text
 
     # Choose area 3 and save: the area's questions appear.

@@ -11,6 +11,7 @@ urlpatterns = [
     path("soknader/ny/<slug:slug>/", drafts.start, name="start"),
     path("soknader/<int:pk>/", drafts.application_form, name="form"),
     path("soknader/<int:pk>/forhandsvis/", drafts.preview, name="preview"),
+    path("soknader/<int:pk>/autolagre/", drafts.autosave, name="autosave"),
     path("soknader/<int:pk>/vedlegg/", attachments.attachments, name="attachments"),
     path("soknader/<int:pk>/vedlegg/<int:attachment_id>/", attachments.attachment_file, name="attachment_file"),
     path("soknader/<int:pk>/signer/", submission.review, name="review"),

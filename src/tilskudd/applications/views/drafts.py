@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,8 +15,10 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tilskudd.applications import formbuilder, permissions, services
+from tilskudd.applications.formbuilder import calm
 from tilskudd.applications.models import Application
 from tilskudd.applications.states import Status
+from tilskudd.applications.views import form_state
 from tilskudd.applications.views.common import (
     application_for,
     checked_form,
@@ -55,9 +57,8 @@ def start(request, slug: str):
     }
     if context["closed"] or not memberships:
         return render(request, "applications/start.html", context)
-    allowed_types = ((call.current_version.definition.get("eligibility") or {}).get("applicant_types") or {}).get(
-        "allowed"
-    ) or []
+    definition = call.current_version.definition if call.current_version else {}
+    allowed_types = ((definition.get("eligibility") or {}).get("applicant_types") or {}).get("allowed") or []
     choices = []
     for member in memberships:
         organisation = member.organisation
@@ -105,7 +106,18 @@ def start(request, slug: str):
 
 
 def _form_context(request, application: Application, document: dict[str, Any], **extra) -> dict[str, Any]:
+    """The form's context, calm (issue #13, point 2): a finding shows beside a field once it is filled in or
+    left (``touched``), and the summary only when the person asked for a check, pressed «Lagre» or chose
+    a file that could not be attached."""
     checked = checked_form(application, document, extra_rows=extra.pop("extra_rows", None))
+    state = extra.pop("state", None) or form_state.state_of(request, application.pk)
+    notes = extra.pop("notes", None) or {}
+    all_clear = not checked.form.errors
+    tasks = calm.progress(checked.form)
+    show_summary = bool(state.checked or extra.get("stale") or any(n[0] != "ok" for v in notes.values() for n in v))
+    if not state.checked:
+        calm.calm_down(checked.form, state.touched)
+    checked.form.place(form_state.note_messages({k: [n for n in v if n[0] != "ok"] for k, v in notes.items()}))
     now = timezone.now()
     edit = permissions.can_edit(request.user, application)
     context = {
@@ -115,6 +127,10 @@ def _form_context(request, application: Application, document: dict[str, Any], *
         "form": checked.form,
         "can_submit": checked.can_submit,
         "has_format_errors": checked.format_errors,
+        "show_summary": show_summary,
+        "all_clear": all_clear,
+        "tasks": tasks,
+        "touched": sorted(state.touched),
         "can_edit": edit,
         "editable": bool(edit),
         "revision": extra.pop("revision", application.revision),
@@ -152,7 +168,8 @@ def application_form(request, pk: int):
         return redirect("applications:review", pk=application.pk)
     if request.method == "GET":
         document = services.exchange_document(application)
-        context = _form_context(request, application, document, extra_rows=_extra_rows(request))
+        notes = form_state.take_notes(request, application.pk)
+        context = _form_context(request, application, document, extra_rows=_extra_rows(request), notes=notes)
         return render(request, "applications/form.html", context)
     return save_posted(request, application, then="form")
 
@@ -166,6 +183,10 @@ def save_posted(request, application: Application, *, then: str):
         revision = int(request.POST.get("revision", ""))
     except ValueError:
         revision = -1
+    pressed = then == "form" and not parsed.add and not parsed.remove  # «Lagre», «Sjekk søknaden» or onward
+    state = form_state.remember(
+        request, application.pk, touched=form_state.posted_touched(request), checked=True if pressed else None
+    )
     try:
         if parsed.changes:
             application = services.save_draft(request.user, application.pk, parsed.changes, revision)
@@ -177,6 +198,7 @@ def save_posted(request, application: Application, *, then: str):
             parsed.document,
             revision=revision,
             stale=True,
+            state=state,
             extra_rows=parsed.extra_rows(),
         )
         return render(request, "applications/form.html", context, status=409)
@@ -185,8 +207,18 @@ def save_posted(request, application: Application, *, then: str):
         return redirect("applications:review", pk=application.pk)
     if then != "form":
         return None
+    notes = form_state.upload_chosen(request, application)  # a chosen file goes with «Lagre» too
+    for note in (n for kind_notes in notes.values() for n in kind_notes if n[0] == "ok"):
+        messages.success(request, form_state.said(note))
+    trouble = {kind: [n for n in kind_notes if n[0] != "ok"] for kind, kind_notes in notes.items()}
+    trouble = {kind: kind_notes for kind, kind_notes in trouble.items() if kind_notes}
+    if trouble:
+        form_state.remember(request, application.pk, notes=trouble)
+        return redirect(reverse("applications:form", args=[application.pk]) + "#error-summary")
     if request.POST.get("_next") == "review":
         return redirect("applications:review", pk=application.pk)
+    if request.POST.get("_check"):
+        return redirect(reverse("applications:form", args=[application.pk]) + "#error-summary")
     url = reverse("applications:form", args=[application.pk])
     query = {}
     if parsed.add:
@@ -219,6 +251,78 @@ def preview(request, pk: int):
         revision = int(request.POST.get("revision", ""))
     except ValueError:
         revision = application.revision
+    state = form_state.remember(request, application.pk, touched=form_state.posted_touched(request))
     preview_app = with_content(application, parsed.document)
-    context = _form_context(request, preview_app, parsed.document, revision=revision, previewing=True)
+    context = _form_context(request, preview_app, parsed.document, revision=revision, previewing=True, state=state)
     return render(request, "applications/_form_body.html", context)
+
+
+def _said(nb: str, en: str) -> str:
+    return pick(get_language(), nb, en)
+
+
+@login_required
+@require_POST
+def autosave(request, pk: int):
+    """Save what is typed as the person types (issue #13, point 1): JSON with the new revision and a quiet status.
+
+    409 when someone else saved after this page's revision (nothing is saved; the page keeps what was
+    typed), 403 when the draft may not be changed, 400 without a readable revision. Files are not
+    uploaded here; «Lagre» and «Last opp» do that.
+    """
+    application = application_for(request, pk)
+    try:
+        revision = int(request.POST.get("revision", ""))
+    except ValueError:
+        return JsonResponse(
+            {
+                "error": _said(
+                    "Skjemaet mangler versjonsnummer. Last siden på nytt.", "The form has no revision. Reload."
+                )
+            },
+            status=400,
+        )
+    allowed = permissions.can_edit(request.user, application)
+    if not application.is_editable or not allowed:
+        reason = _said(allowed.reason_nb, allowed.reason_en) if not allowed else ""
+        return JsonResponse(
+            {"error": reason or _said("Søknaden kan ikke endres.", "It cannot be changed.")}, status=403
+        )
+    form_state.remember(request, application.pk, touched=form_state.posted_touched(request))
+    parsed = formbuilder.apply_post(
+        application.call_version.parsed(), services.exchange_document(application), request.POST
+    )
+    if parsed.add or parsed.remove:
+        return JsonResponse({"error": _said("Bruk knappene i skjemaet.", "Use the form's buttons.")}, status=400)
+    try:
+        if parsed.changes:
+            application = services.save_draft(request.user, application.pk, parsed.changes, revision)
+        elif revision != application.revision:
+            raise services.StaleRevision()
+    except services.StaleRevision:
+        return JsonResponse(
+            {
+                "stale": True,
+                "error": _said(
+                    "Noen andre har lagret endringer i søknaden etter at du åpnet den, så det du skrev sist er "
+                    "ikke lagret. Det står fortsatt i skjemaet. Kopier det du vil ta vare på, og last siden på nytt.",
+                    "Someone else saved changes to the application after you opened it, so what you typed last "
+                    "was not saved. It is still in the form. Copy what you want to keep, then reload the page.",
+                ),
+                "reload": reverse("applications:form", args=[application.pk]),
+                "reload_text": _said("Last siden på nytt", "Reload the page"),
+            },
+            status=409,
+        )
+    except NotAllowed as refused:
+        return JsonResponse({"error": reason_of(refused)}, status=403)
+    saved_at = format_time(timezone.now(), seconds=False)
+    return JsonResponse(
+        {
+            "saved": bool(parsed.changes),
+            "revision": application.revision,
+            "status": _said(f"Lagret kl. {saved_at}", f"Saved at {saved_at}")
+            if parsed.changes
+            else _said("Ingen endringer å lagre", "No changes to save"),
+        }
+    )

@@ -1,9 +1,158 @@
-// The application form redraws (htmx, hx-trigger="live-change") when a choice marked data-live
-// changes. htmx could filter "change" itself (change[event.target.matches(...)]), but its filters
-// are evaluated with eval, which the Content-Security-Policy forbids; so this tells it instead.
-document.addEventListener("change", function (event) {
-  var target = event.target;
-  if (!(target instanceof Element) || !target.matches("[data-live]")) { return; }
-  var form = target.closest("form[hx-trigger]");
-  if (form) { form.dispatchEvent(new CustomEvent("live-change", { bubbles: true })); }
-});
+// The application form (issue #13, points 1 and 2).
+//
+// 1. Redraw (htmx, hx-trigger="live-change") when a choice marked data-live changes. htmx could
+//    filter "change" itself (change[event.target.matches(...)]), but its filters are evaluated with
+//    eval, which the Content-Security-Policy forbids; so this tells it instead.
+// 2. Autosave: what is typed is posted to the form's data-autosave address 1.5 s after the last
+//    keystroke and when a field is left, with the revision the page has; the answer gives the new
+//    revision and a quiet status («Lagret kl. 14:03»). If someone else saved first (409), nothing
+//    is saved, what the person typed stays in the form and is listed, and saving stops until the
+//    page is reloaded — never overwriting the other's save.
+// 3. Touched fields: a field that was left is listed in hidden _touched inputs, so the checks show
+//    beside it from then on (a new form opens calm).
+// 4. Leaving the page with unsaved changes (or a chosen file not yet uploaded) warns.
+(function () {
+  "use strict";
+  var DELAY = 1500;
+  var form = document.getElementById("application-form");
+  if (!form) { return; }
+  var autosaveUrl = form.getAttribute("data-autosave");
+  var statusBox = document.getElementById("autosave-status");
+  var dirty = false, fileChosen = false, submitting = false, stale = false;
+  var timer = null, inFlight = false, again = false, edits = 0;
+  var changed = {};
+
+  function isField(el) {
+    return el instanceof Element && el.name && el.name.charAt(0) !== "_" && form.contains(el) &&
+      (el.tagName === "INPUT" || el.tagName === "SELECT" || el.tagName === "TEXTAREA") &&
+      el.type !== "hidden" && el.type !== "submit" && el.type !== "button";
+  }
+
+  function say(text) { if (statusBox) { statusBox.textContent = text; } }
+
+  function touch(name) {
+    var box = document.getElementById("touched-fields");
+    if (!box) { return; }
+    var known = box.querySelectorAll("input[name='_touched']");
+    for (var i = 0; i < known.length; i++) { if (known[i].value === name) { return; } }
+    var input = document.createElement("input");
+    input.type = "hidden"; input.name = "_touched"; input.value = name;
+    box.appendChild(input);
+  }
+
+  function labelOf(el) {
+    if (el.labels && el.labels.length) { return el.labels[0].textContent.trim(); }
+    var legend = el.closest("fieldset") && el.closest("fieldset").querySelector("legend");
+    return legend ? legend.textContent.trim() : el.name;
+  }
+
+  function valueOf(name) {
+    var values = [];
+    var els = form.elements.namedItem(name);
+    if (!els) { return ""; }
+    var list = els instanceof RadioNodeList ? Array.prototype.slice.call(els) : [els];
+    list.forEach(function (el) {
+      if ((el.type === "checkbox" || el.type === "radio") && !el.checked) { return; }
+      if (el.tagName === "SELECT" && el.selectedOptions.length) { values.push(el.selectedOptions[0].textContent.trim()); return; }
+      if (el.type === "checkbox" || el.type === "radio") { values.push(labelOf(el)); return; }
+      values.push(el.value);
+    });
+    return values.join(", ");
+  }
+
+  function showStale(body) {
+    stale = true;
+    var alertBox = document.getElementById("autosave-alert");
+    if (!alertBox) { return; }
+    document.getElementById("autosave-alert-text").textContent = body.error || "";
+    var reload = document.getElementById("autosave-alert-reload");
+    if (body.reload) { reload.setAttribute("href", body.reload); }
+    var typed = document.getElementById("autosave-alert-typed");
+    typed.textContent = "";
+    Object.keys(changed).forEach(function (name) {
+      var item = document.createElement("li");
+      item.textContent = changed[name] + ": " + valueOf(name);
+      typed.appendChild(item);
+    });
+    if (typed.childNodes.length) {
+      var intro = document.createElement("p");
+      intro.className = "ds-paragraph";
+      intro.textContent = form.getAttribute("data-typed") || "";
+      typed.parentNode.insertBefore(intro, typed);
+    }
+    alertBox.hidden = false;
+    say(body.error || "");
+  }
+
+  function save() {
+    if (!autosaveUrl || stale || submitting || !dirty) { return; }
+    if (inFlight) { again = true; return; }
+    clearTimeout(timer);
+    inFlight = true;
+    var sent = edits;
+    var data = new FormData(form);
+    Array.prototype.forEach.call(form.querySelectorAll("input[type='file']"), function (el) { data.delete(el.name); });
+    say(form.getAttribute("data-saving") || "");
+    fetch(autosaveUrl, {
+      method: "POST", body: data, credentials: "same-origin",
+      headers: { "X-Requested-With": "fetch", "Accept": "application/json" }
+    }).then(function (response) {
+      return response.json().then(function (body) { return { status: response.status, body: body }; });
+    }).then(function (answer) {
+      if (answer.status === 200) {
+        form.querySelector("input[name='revision']").value = answer.body.revision;
+        if (edits === sent) { dirty = false; changed = {}; }
+        say(answer.body.status || "");
+      } else if (answer.status === 409) {
+        showStale(answer.body);
+      } else {
+        say(answer.body.error || form.getAttribute("data-failed") || "");
+      }
+    }).catch(function () {
+      say(form.getAttribute("data-failed") || "");
+    }).then(function () {
+      inFlight = false;
+      if (again) { again = false; save(); }
+    });
+  }
+
+  function edited(el) {
+    if (el.type === "file") { fileChosen = !!(el.files && el.files.length); return; }
+    dirty = true; edits += 1;
+    changed[el.name] = labelOf(el);
+    if (!stale) { say(form.getAttribute("data-unsaved") || ""); }
+    clearTimeout(timer);
+    timer = setTimeout(save, DELAY);
+  }
+
+  form.addEventListener("input", function (event) { if (isField(event.target)) { edited(event.target); } });
+  document.addEventListener("change", function (event) {
+    var target = event.target;
+    if (isField(target)) {
+      if (target.type !== "file") { touch(target.name); }
+      edited(target);
+    }
+    if (!(target instanceof Element) || !target.matches("[data-live]")) { return; }
+    var liveForm = target.closest("form[hx-trigger]");
+    if (liveForm) { liveForm.dispatchEvent(new CustomEvent("live-change", { bubbles: true })); }
+  });
+  form.addEventListener("focusout", function (event) {
+    if (!isField(event.target) || event.target.type === "file") { return; }
+    touch(event.target.name);
+    if (dirty) { save(); }
+  });
+  // The preview (htmx) need not carry the chosen files: they are uploaded by «Lagre» or «Last opp».
+  document.body.addEventListener("htmx:configRequest", function (event) {
+    var detail = event.detail || {};
+    Array.prototype.forEach.call(form.querySelectorAll("input[type='file']"), function (el) {
+      if (detail.formData && detail.formData.delete) { detail.formData.delete(el.name); }
+      if (detail.parameters && detail.parameters.delete) { detail.parameters.delete(el.name); }
+    });
+  });
+  form.addEventListener("submit", function () { submitting = true; clearTimeout(timer); });
+  window.addEventListener("beforeunload", function (event) {
+    if (submitting || !(dirty || fileChosen || inFlight)) { return; }
+    event.preventDefault();
+    event.returnValue = "";
+  });
+})();
