@@ -192,3 +192,35 @@ def test_an_upload_error_stands_beside_the_upload_field(client, municipality, dr
     assert "«notat.pdf»:" in visible_text(summary[: summary.index("</div>")])
     # said once: the next visit is calm again
     assert "«notat.pdf»:" not in visible_text(client.get(f"/soknader/{draft.pk}/").content.decode())
+
+
+def test_last_opp_says_a_refused_file_and_a_twin_beside_the_field(client, municipality, draft):
+    client.force_login(municipality.lead)
+    url = f"/soknader/{draft.pk}/vedlegg/"
+    data = _form_with_file(client, draft, "notat.pdf", b"not a PDF")
+    del data["_save"]
+    response = client.post(url, {**data, "_upload": "other"})
+    assert response.status_code == 302
+    assert not Attachment.objects.filter(application=draft).exists()
+    html = client.get(f"/soknader/{draft.pk}/").content.decode()
+    widget = html[html.index('id="' + _last_widget_before(html, 'name="file-other"') + '"') :]
+    assert "«notat.pdf»:" in visible_text(widget[: widget.index("</fieldset>")])
+
+    pdf = small_pdf("Budsjett")
+    for name in ("budsjett.pdf", "budsjett-igjen.pdf"):
+        data = _form_with_file(client, draft, name, pdf)
+        del data["_save"]
+        assert client.post(url, {**data, "_upload": "other"}).status_code == 302
+    assert Attachment.objects.filter(application=draft).count() == 1
+    html = client.get(f"/soknader/{draft.pk}/").content.decode()
+    widget = html[html.index('id="' + _last_widget_before(html, 'name="file-other"') + '"') :]
+    assert "«budsjett-igjen.pdf» er allerede lastet opp her" in visible_text(widget[: widget.index("</fieldset>")])
+
+
+def test_last_opp_without_a_file_says_so_beside_the_field(client, municipality, draft):
+    client.force_login(municipality.lead)
+    data = form_data(client.get(f"/soknader/{draft.pk}/").content.decode())
+    assert client.post(f"/soknader/{draft.pk}/vedlegg/", {**data, "_upload": "other"}).status_code == 302
+    html = client.get(f"/soknader/{draft.pk}/").content.decode()
+    widget = html[html.index('id="' + _last_widget_before(html, 'name="file-other"') + '"') :]
+    assert "Velg en fil først." in visible_text(widget[: widget.index("</fieldset>")])

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from tilskudd.applications import attachments as attachment_service
 from tilskudd.applications import formbuilder
 from tilskudd.applications.models import Attachment
+from tilskudd.applications.views import form_state
 from tilskudd.applications.views.common import application_for
 from tilskudd.applications.views.drafts import save_posted
 from tilskudd.core.refusals import Refusal
@@ -47,19 +48,19 @@ def attachments(request, pk: int):
                 ),
             )
         elif kind:
+            # What happened to the file is said beside its upload field (issue #13, point 1); a file
+            # already uploaded (same SHA-256) is noticed.
             uploaded = request.FILES.get(f"file-{kind}")
             if uploaded is None:
-                messages.error(request, pick(get_language(), "Velg en fil først.", "Choose a file first."))
+                note = ("error", "Velg en fil først.", "Choose a file first.")
+            elif kind not in attachment_service.kinds_for(application):
+                note = ("error", "Ukjent type vedlegg.", "Unknown kind of attachment.")
             else:
-                attachment = attachment_service.add_attachment(request.user, application.pk, kind, uploaded)
-                messages.success(
-                    request,
-                    pick(
-                        get_language(),
-                        f"«{attachment.original_name}» er lastet opp.",
-                        f"“{attachment.original_name}” was uploaded.",
-                    ),
-                )
+                note = form_state.upload(request, application, kind, uploaded)
+            if note[0] == "ok":
+                messages.success(request, form_state.said(note))
+            else:
+                form_state.remember(request, application.pk, notes={kind: [note]})
     except Refusal as refused:  # the file (AttachmentRefused) or the person (NotAllowed)
         messages.error(request, reason_of(refused))
     url = reverse("applications:form", args=[application.pk])
