@@ -350,3 +350,12 @@ BRREG_BASE_URL = os.environ.get(
 BRREG_TIMEOUT = float(os.environ.get("BRREG_TIMEOUT", "3"))
 # How long an invitation to an organisation is valid.
 ORG_INVITATION_DAYS = int(os.environ.get("ORG_INVITATION_DAYS", "14"))
+
+# --- the statements (issue #13, point 6) ---
+# Whom the accessibility and privacy statements name as contact: the grantor that runs the service.
+SERVICE_CONTACT = {
+    "name": os.environ.get("SERVICE_CONTACT_NAME", "Integrerings- og mangfoldsdirektoratet (IMDi)"),
+    "email": os.environ.get("SERVICE_CONTACT_EMAIL", "post@imdi.no"),
+    "phone": os.environ.get("SERVICE_CONTACT_PHONE", "24 16 88 00"),
+    "address": os.environ.get("SERVICE_CONTACT_ADDRESS", ""),
+}
