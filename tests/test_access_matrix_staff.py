@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from tests.accounts.helpers import login_verified
 from tests.builders import fresh, shared_world
+from tests.payments.payment_helpers import payment_world_objects
 from tests.staff_world import C0, C2, build_world
 
 ROLES = ("anon", "applicant", "plain_staff", "caseworker", "assessor", "approver", "administrator", "municipality")
@@ -109,6 +110,21 @@ STAFF_MATRIX: dict[str, tuple[str, str, dict]] = {
         "/soknader/{application}/brev/{letter}.pdf",
         {"anon": LOGIN, "applicant": 200, **{role: 404 for role in ROLES if role not in ("anon", "applicant")}},
     ),
+    # Payments (issue #11, point 4): a grantor's caseworkers prepare, its approvers approve (not their own), both
+    # download the files and record payments; another grantor's staff never learn a batch or term exists.
+    "payments:index": ("GET", "/saksbehandling/utbetalinger/", staff(assessor=403, municipality=200)),
+    "payments:grantor": ("GET", "/saksbehandling/utbetalinger/{imdi}/", staff(assessor=403)),
+    "payments:prepare": ("POST", "/saksbehandling/utbetalinger/{imdi}/oppdrag/", staff(403, caseworker=400)),
+    "payments:import_camt054": ("POST", "/saksbehandling/utbetalinger/{imdi}/bankfil/", staff(403, caseworker=400, approver=400)),
+    "payments:batch": ("GET", "/saksbehandling/utbetalinger/oppdrag/{batch}/", staff(assessor=403)),
+    # The batch is approved already: the approver is told so (409), nothing changes.
+    "payments:approve": ("POST", "/saksbehandling/utbetalinger/oppdrag/{batch}/godkjenn/", staff(403, approver=409)),
+    "payments:return": ("POST", "/saksbehandling/utbetalinger/oppdrag/{batch}/send-tilbake/", staff(403, approver=400)),
+    "payments:pain001": ("GET", "/saksbehandling/utbetalinger/oppdrag/{batch}/pain001.xml", staff(403, caseworker=200, approver=200)),
+    "payments:csv": ("GET", "/saksbehandling/utbetalinger/oppdrag/{batch}/betalinger.csv", staff(403, caseworker=200, approver=200)),
+    "payments:mark_paid": ("POST", "/saksbehandling/utbetalinger/betalinger/{order}/betalt/", staff(403, caseworker=400, approver=400)),
+    "payments:hold_term": ("POST", "/saksbehandling/utbetalinger/terminer/{term}/hold-tilbake/", staff(403, caseworker=400)),
+    "payments:release_term": ("POST", "/saksbehandling/utbetalinger/terminer/{term}/frigi/", staff(403, caseworker=409)),
 }
 
 
@@ -172,6 +188,7 @@ def _matrix_world(django_user_model):
         "approver_role": StaffRole.objects.get(user=approver, role=Role.APPROVER).pk,
         "caseworker_user": caseworker.pk,  # keeps her role (remove_staff ends the approver's first)
     }
+    values.update(payment_world_objects(world))  # a batch of IMDi's, approved (tests/payments/payment_helpers.py)
     return world, people, values
 
 

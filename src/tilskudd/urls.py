@@ -15,4 +15,5 @@ urlpatterns = [
     path("", include("tilskudd.casework.urls")),
     path("", include("tilskudd.assessment.urls")),
     path("", include("tilskudd.grants.urls")),
+    path("", include("tilskudd.payments.urls")),
 ]

@@ -9,11 +9,9 @@ from __future__ import annotations
 import datetime as dt
 
 from tests.grants.grant_helpers import publish_decision, staff_of
-from tests.staff_world import C0, C2
+from tests.staff_world import C2
 from tilskudd.grants.models import Grant
 from tilskudd.grants.states import GrantStatus
-
-OSLO_NOON = dt.timezone(dt.timedelta(hours=1))
 
 
 def imdi_c2(world, index: int = 0):
@@ -37,15 +35,14 @@ def accepted_grant(world, application, amount: int, *due: dt.date) -> Grant:
 
 
 def payment_world_objects(world) -> dict:
-    """For the staff access matrix: IMDi's C0 grant (published in its world) accepted, its one term in a batch
-    prepared by IMDi's caseworker and approved by its approver; the path values of batch, order and term."""
+    """For the staff access matrix: a C2 grant of IMDi's of its own (the first C2 application to IMDi), accepted, its
+    one term in a batch prepared by IMDi's caseworker and approved by its approver; the path values of batch, order
+    and term.
+    """
     from tilskudd.payments import services  # noqa: PLC0415 - read when the matrix world is built
 
-    grant = Grant.objects.get(
-        application__call=world.calls[C0], application__case__grantor_org_number=world.imdi.org_number
-    )
+    grant = accept(publish_decision(world, imdi_c2(world), amount=20_000).grant, dt.date(2000, 1, 1))
     staff = staff_of(world, grant.application)
-    accept(grant, dt.date(2000, 1, 1))
     term = grant.terms.get()
     batch = services.prepare_batch(staff["caseworker"], world.imdi.org_number, [term.pk], dt.date(2100, 1, 4))
     services.approve_batch(staff["approver"], batch.pk)

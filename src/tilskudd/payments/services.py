@@ -58,6 +58,12 @@ class NotFound(PaymentRefused):
     status = 404
 
 
+class BadInput(PaymentRefused):
+    """Something the person must fill in is missing (a 400; nothing changed)."""
+
+    status = 400
+
+
 # --- small helpers ---------------------------------------------------------------------------
 
 
@@ -188,7 +194,7 @@ def prepare_batch(user, grantor: str, term_ids: Iterable[int], execution_date: d
     with transaction.atomic():
         _require(user, grantor, PREPARERS)
         if not wanted:
-            raise PaymentRefused("Velg minst én termin som skal betales.", "Choose at least one term to pay.")
+            raise BadInput("Velg minst én termin som skal betales.", "Choose at least one term to pay.")
         if execution_date < today:
             raise PaymentRefused(
                 f"Betalingsdatoen {execution_date:%d.%m.%Y} er passert.",
@@ -280,7 +286,7 @@ def return_batch(user, batch_id: int, reason: str) -> PaymentBatch:
         batch = _locked_batch(batch_id)
         _require(user, batch.grantor_org_number, APPROVERS)
         if not reason:
-            raise PaymentRefused(
+            raise BadInput(
                 "Skriv hvorfor betalingsoppdraget sendes tilbake.", "Write why the payment batch is returned."
             )
         before = _move_batch(batch, BatchStatus.RETURNED, returned_reason=reason)
@@ -443,7 +449,7 @@ def mark_paid(user, order_id: int, paid_on: dt.date, reference: str = "") -> Pay
             raise NotFound("Fant ikke betalingen.", "No such payment.")
         _require(user, order.batch.grantor_org_number, HANDLERS)
         if paid_on > timezone.localdate():
-            raise PaymentRefused("Betalingsdatoen kan ikke være fram i tid.", "The date paid cannot be in the future.")
+            raise BadInput("Betalingsdatoen kan ikke være fram i tid.", "The date paid cannot be in the future.")
         _payable_order(order)
         _pay(user, order, paid_on, PaymentOrder.Via.MANUAL, reference.strip())
     return order
@@ -583,7 +589,7 @@ def hold_term(user, term_id: int, reason: str) -> PaymentTerm:
     with transaction.atomic():
         term = _locked_term(user, term_id)
         if not reason:
-            raise PaymentRefused(
+            raise BadInput(
                 "Skriv hvorfor utbetalingen holdes tilbake. Tilskuddsmottakeren ser begrunnelsen.",
                 "Write why the payment is held. The grantee sees the reason.",
             )
