@@ -15,5 +15,6 @@ urlpatterns = [
     path("", include("tilskudd.casework.urls")),
     path("", include("tilskudd.assessment.urls")),
     path("", include("tilskudd.grants.urls")),
+    path("", include("tilskudd.complaints.urls")),
     path("", include("tilskudd.payments.urls")),
 ]

@@ -6,3 +6,6 @@ class ComplaintsConfig(AppConfig):
 
     name = "tilskudd.complaints"
     verbose_name = "Klager"
+
+    def ready(self) -> None:
+        from tilskudd.complaints import timeline  # noqa: F401, PLC0415 - registers the grant timeline's provider

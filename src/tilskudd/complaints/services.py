@@ -167,14 +167,20 @@ def may_record_appeal(user, complaint: Complaint) -> bool:
     return may_handle(user, complaint)
 
 
-def may_see(user, complaint: Complaint) -> bool:
-    """Staff of the deciding grantor, and of the appeal body once the complaint is forwarded to it."""
-    if scope.can_see_case(user, _case(complaint.decision)):
+#: Who reads complaints at a grantor: not the assessors (least privilege).
+READERS = (Role.CASEWORKER, Role.APPROVER, Role.ADMINISTRATOR)
+
+
+def may_see(user, complaint: Complaint, *roles: str) -> bool:
+    """Staff of the deciding grantor, and of the appeal body once the complaint is forwarded to it (``roles``:
+    any of these; none given: the readers)."""
+    roles = roles or READERS
+    if scope.can_see_case(user, _case(complaint.decision), *roles):
         return True
     return bool(
         complaint.appeal_body_org_number
         and complaint.status != ComplaintStatus.FILED
-        and scope.has_role(user, complaint.appeal_body_org_number)
+        and scope.has_role(user, complaint.appeal_body_org_number, *roles)
     )
 
 
