@@ -184,7 +184,7 @@ def test_a_session_from_before_setup_must_give_the_code(client):
 
 def test_staff_without_a_device_must_set_it_up_before_any_page(client):
     staff = make_user(email="saksbehandler@example.no", full_name="Siri Saksbehandler", is_staff=True)
-    assert log_in(client, email=staff.email)["Location"] == "/min-side/"
+    assert log_in(client, email=staff.email)["Location"] == "/saksbehandling/"  # their desk (issue #13, point 10)
 
     for path in ("/", "/min-side/", "/admin/", "/konto/sikkerhet/"):
         response = client.get(path)

@@ -43,14 +43,30 @@ AFTER_VERIFICATION_SESSION_KEY = "accounts_after_verification"
 SIGNED_UP_ADDRESS_SESSION_KEY = "accounts_signed_up_address"
 
 
-def _next_url(request, candidate: str | None = None) -> str:
-    """Where to go after logging in: ``next`` if it is on this site, else My page."""
+def _landing(user) -> str:
+    """Where a person lands when nothing else was asked for (issue #13, point 10): grantor staff (those who
+    must use two-factor authentication for their role at a grantor) on their desk, applicants on My page."""
+    if user is not None and getattr(user, "is_authenticated", False) and services.two_factor_required(user):
+        return reverse("casework:dashboard")
+    return resolve_url(settings.LOGIN_REDIRECT_URL)
+
+
+def _next_url(request, candidate: str | None = None, user=None) -> str:
+    """Where to go after logging in: ``next`` if it is on this site, else where ``user`` lands.
+
+    The front page («/», the ``next`` of the header's login link there) counts as no wish: from it a
+    caseworker goes to the desk and an applicant to My page.
+    """
     candidate = candidate if candidate is not None else request.POST.get("next") or request.GET.get("next")
-    if candidate and url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    if (
+        candidate
+        and candidate != "/"
+        and url_has_allowed_host_and_scheme(
+            candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
     ):
         return candidate
-    return resolve_url(settings.LOGIN_REDIRECT_URL)
+    return _landing(user if user is not None else getattr(request, "user", None))
 
 
 def _retry_text(retry_at) -> str:
@@ -218,10 +234,10 @@ def login_view(request):
     if request.method == "POST" and form.is_valid():
         user = form.user
         if services.has_two_factor(user):
-            services.begin_second_step(request, user, _next_url(request))
+            services.begin_second_step(request, user, _next_url(request, user=user))
             return redirect("accounts:verify")
         services.complete_login(request, user)
-        return redirect(_next_url(request))
+        return redirect(_next_url(request, user=user))
     status = 429 if form.client_locked else 200
     context = {"form": form, "next": next_url, "just_verified": request.GET.get("bekreftet") == "1"}
     return render(request, "accounts/login.html", context, status=status)
