@@ -5,6 +5,7 @@ two-factor up — unless a safe ``next`` on this site was given."""
 from __future__ import annotations
 
 import pytest
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests.accounts.helpers import PASSWORD, add_totp, code, make_user
 from tests.web.conftest import visible_text
@@ -52,8 +53,6 @@ def test_a_caseworker_from_the_front_pages_login_link_still_lands_on_the_desk(cl
 
 
 def test_a_caseworker_setting_up_two_factor_ends_on_the_desk(client, caseworker):
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
     assert log_in(client, caseworker.email)["Location"] == DESK
     to_setup = client.get(DESK)
     assert to_setup["Location"] == "/konto/sikkerhet/tofaktor/?next=%2Fsaksbehandling%2F"
