@@ -11,7 +11,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -19,7 +19,7 @@ from django.utils import timezone
 from tilskudd.applications.models import Application
 from tilskudd.applications.states import STATUS_EN, Status, TransitionNotAllowed, audit_action, check_transition
 from tilskudd.audit.services import Audience, AuditAction, record
-from tilskudd.casework import duplicates, facts, scope, signals
+from tilskudd.casework import duplicates, facts, scope, search, signals
 from tilskudd.casework.access import RoleMissing
 from tilskudd.casework.models import (
     ROLE_EN,
@@ -592,14 +592,7 @@ def queue_cases(user, call, filters: dict | None = None) -> QuerySet[Case]:
         found = found.exclude(application__submitted_findings=[])
     if filters.get("flagged") and duplicates.has_local_grantors(call):
         found = found.filter(duplicates.flagged_filter())
-    search = (filters.get("q") or "").strip()
-    if search:
-        found = found.filter(
-            Q(application__case_number__icontains=search)
-            | Q(application__organisation__name__icontains=search)
-            | Q(application__organisation__org_number__icontains=search)
-            | Q(application__title__icontains=search)
-        )
+    found = search.matching(found, filters.get("q") or "")
     return (
         found.select_related("application", "application__organisation", "caseworker")
         .defer("application__content", "application__submitted_content")
