@@ -144,6 +144,12 @@ MATRIX: dict[str, tuple[str, str, dict]] = {
     "applications:review": ("GET", "/soknader/{application}/signer/", only()),
     # The draft still has errors and no signature: refused with the reasons (409).
     "applications:submit": ("POST", "/soknader/{application}/send-inn/", only(409)),
+    # «Send til signering»: one who may edit but not sign (the administrator); the member has a delegation
+    # and the signatory signs, so they are told they can sign themselves.
+    "applications:send_for_signing": ("POST", "/soknader/{application}/send-til-signering/", only(403, admin=302)),
+    # Proof of a role is uploaded by a person whose access waits; everyone here is confirmed.
+    "applications:role_proof": ("POST", "/soknader/{application}/bevis-for-rolle/", only(403)),
+    "orgs:role_proof": ("GET", "/organisasjoner/dokumentasjon/999999/", logged_in(404)),
     "applications:submitted": ("GET", "/soknader/{application}/sendt/", only(302)),
     "applications:receipt": ("GET", "/soknader/{application}/kvittering.pdf", only(404)),
     "applications:withdraw": ("GET", "/soknader/{application}/trekk/", only()),

@@ -103,6 +103,12 @@ STAFF_MATRIX: dict[str, tuple[str, str, dict]] = {
     ),
     "api_tokens:list": ("GET", "/organisasjoner/{org}/api-nokler/", {**staff(404), "applicant": 200, "plain_staff": 404}),
     "orgs:staff_confirmations": ("GET", "/saksbehandling/bekreftelser/", staff(assessor=403, municipality=200)),
+    # Proof of a person's role: the person who uploaded it and the grantor staff who may confirm them.
+    "orgs:role_proof": (
+        "GET",
+        "/organisasjoner/dokumentasjon/{role_proof}/",
+        {**staff(200, assessor=404), "applicant": 200, "plain_staff": 404},
+    ),
     # Confirming a person of an organisation that applies to IMDi: IMDi's case-working staff; others never see it.
     "orgs:staff_decision": (
         "POST",
@@ -194,8 +200,29 @@ def _matrix_world(django_user_model):
         "approver_role": StaffRole.objects.get(user=approver, role=Role.APPROVER).pk,
         "caseworker_user": caseworker.pk,  # keeps her role (remove_staff ends the approver's first)
     }
+    values["role_proof"] = _role_proof(values["membership"])
     values.update(payment_world_objects(world))  # a batch of IMDi's, approved (tests/payments/payment_helpers.py)
     return world, people, values
+
+
+def _role_proof(membership_id: int) -> int:
+    """A proof of the applicant's role (a PDF), for the row of orgs:role_proof."""
+    from django.core.files.base import ContentFile
+
+    from tilskudd.orgs.models import Membership, RoleProof
+
+    member = Membership.objects.get(pk=membership_id)
+    content = b"%PDF-1.4\n%%EOF\n"
+    proof = RoleProof.objects.create(
+        membership=member,
+        file=ContentFile(content, name="fullmakt.pdf"),
+        original_name="fullmakt.pdf",
+        content_type="application/pdf",
+        size=len(content),
+        sha256="0" * 64,
+        uploaded_by=member.user,
+    )
+    return proof.pk
 
 
 matrix_world = shared_world(_matrix_world)

@@ -120,6 +120,8 @@ def test_every_orgs_route_is_covered_here():
         "organisasjoner/<int:pk>/fullmakter/<int:delegation_id>/trekk-tilbake/",
         "saksbehandling/bekreftelser/",
         "saksbehandling/bekreftelser/<int:membership_id>/",
+        # proof of a role: tests/orgs/test_signing_new_org.py (uploader, confirming grantor, others 404)
+        "organisasjoner/dokumentasjon/<int:proof_id>/",
     }
     from tilskudd.orgs import urls
 

@@ -332,10 +332,14 @@ def same_name(registered: str, given: str) -> bool:
     return set(shorter[1:-1]) <= set(longer[1:-1])
 
 
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
 def _person_name(data: Any) -> str:
     if not isinstance(data, dict):
         return ""
-    names = data.get("navn") if isinstance(data.get("navn"), dict) else {}
+    names = _dict(data.get("navn"))
     parts = (_text(names.get("fornavn")), _text(names.get("mellomnavn")), _text(names.get("etternavn")))
     return " ".join(part for part in parts if part)
 
@@ -357,12 +361,11 @@ def parse_roles(org_number: str, data: dict[str, Any]) -> RegistryRoles:
     for group in data.get("rollegrupper") or []:
         if not isinstance(group, dict):
             continue
-        group_type = group.get("type") if isinstance(group.get("type"), dict) else {}
-        group_code = _text(group_type.get("kode")).upper()
+        group_code = _text(_dict(group.get("type")).get("kode")).upper()
         for role in group.get("roller") or []:
             if not isinstance(role, dict) or role.get("fratraadt") is True or role.get("avregistrert") is True:
                 continue
-            role_type = role.get("type") if isinstance(role.get("type"), dict) else {}
+            role_type = _dict(role.get("type"))
             code = _text(role_type.get("kode")).upper()
             kind = code if code in ("LEDE", "DAGL") else group_code if group_code in ("SIGN", "PROK") else ""
             if not kind:

@@ -377,7 +377,10 @@ class ReasonForm(BilingualForm):
 
 
 class StaffDecisionForm(ReasonForm):
-    decision = forms.ChoiceField(choices=[("confirm", "confirm"), ("reject", "reject")], widget=forms.HiddenInput)
+    decision = forms.ChoiceField(
+        choices=[("confirm", "confirm"), ("confirm_match", "confirm_match"), ("reject", "reject")],
+        widget=forms.HiddenInput,
+    )
 
 
 # --- delegation -----------------------------------------------------------------------

@@ -281,3 +281,26 @@ class Invitation(LinkInvitation):
 
     def __str__(self) -> str:
         return f"{self.email} → {self.organisation}"
+
+
+class RoleProof(models.Model):
+    """What a person uploads to prove the role they claim (board minutes, a power of attorney), for the
+    grantor staff who confirm their access. Checked like an application's attachment (PDF or image,
+    typed by content, size-limited, virus-scanned) before it is stored."""
+
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="role_proofs")
+    file = models.FileField(upload_to="role-proofs/%Y/%m/", max_length=300)
+    original_name = models.CharField("filnavn", max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+        verbose_name = "bevis for rolle"
+        verbose_name_plural = "bevis for roller"
+
+    def __str__(self) -> str:
+        return f"{self.original_name} ({self.membership})"

@@ -30,4 +30,5 @@ urlpatterns = [
     ),
     path("saksbehandling/bekreftelser/", staff.staff_confirmations, name="staff_confirmations"),
     path("saksbehandling/bekreftelser/<int:membership_id>/", staff.staff_decision, name="staff_decision"),
+    path("organisasjoner/dokumentasjon/<int:proof_id>/", staff.role_proof, name="role_proof"),
 ]

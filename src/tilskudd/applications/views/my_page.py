@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from tilskudd.applications.models import Application, Document
+from tilskudd.applications.services import signing_requests
 from tilskudd.applications.states import DECIDED
 from tilskudd.applications.views.common import memberships_of, organisation_url, status_name
 from tilskudd.applications.views.decisions import completion_notice, published_decision
@@ -72,6 +73,7 @@ def my_page(request):
                     "documents": documents,
                     "decision": decision_info,
                     "completion_notice": completion_notice(application),
+                    "waiting_for": signing_requests.waiting_request(application),
                     "url": reverse(
                         "applications:form" if application.is_editable else "applications:review", args=[application.pk]
                     ),

@@ -8,12 +8,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tilskudd.applications import formbuilder, permissions, receipts, services
+from tilskudd.applications.attachments import AttachmentRefused
 from tilskudd.applications.models import Application
+from tilskudd.applications.role_proof_upload import upload_role_proof
+from tilskudd.applications.services import signing_requests
 from tilskudd.applications.states import Status
 from tilskudd.applications.views.common import (
     application_for,
@@ -28,8 +32,37 @@ from tilskudd.applications.views.progress import signature_state, signers
 from tilskudd.core.refusals import NotAllowed
 from tilskudd.core.text import pick
 from tilskudd.core.views import reason_of
+from tilskudd.orgs.permissions import membership
+from tilskudd.orgs.services import role_proofs, staff_confirmation
 
 # --- review, sign, submit ----------------------------------------------------------------------
+
+
+def _grantor_name(application: Application) -> str:
+    """The grantor that handles the application, and so confirms its organisation's people (C2-R02:
+    the municipality the application is addressed to, else the call's grantor)."""
+    definition = application.call_version.parsed()
+    chosen = (application.content or {}).get("grantor")
+    if chosen and definition.local_grantors:
+        for grantor in definition.local_grantors.municipalities:
+            if grantor.org_number == chosen:
+                return grantor.name.nb
+    return definition.grantor.name.nb
+
+
+def _confirmation_context(request, application: Application, signers_found: list) -> dict[str, Any]:
+    """Who confirms signing authority and the person's own access, how, how long; the proof they uploaded."""
+    member = membership(request.user, application.organisation)
+    waiting = member is not None and not member.is_confirmed
+    return {
+        "membership": member,
+        "access_waiting": waiting,
+        "show_confirmation_help": application.is_editable and (waiting or not signers_found),
+        "confirming_grantor": _grantor_name(application),
+        "confirmation_days": staff_confirmation.usual_confirmation_days(),
+        "role_proofs": list(member.role_proofs.all()) if member is not None else [],
+        "proof_permission": role_proofs.can_upload_role_proof(request.user, member) if waiting else None,
+    }
 
 
 def _review_context(request, application: Application, **extra) -> dict[str, Any]:
@@ -48,6 +81,7 @@ def _review_context(request, application: Application, **extra) -> dict[str, Any
     now = timezone.now()
     sign_permission = permissions.can_sign(request.user, application)
     submit_permission = permissions.can_submit(request.user, application)
+    found_signers = signers(application)
     context = {
         "application": application,
         "call": application.call,
@@ -56,7 +90,10 @@ def _review_context(request, application: Application, **extra) -> dict[str, Any
         "language": get_language(),
         "can_submit_content": can_submit_content,
         "state": state,
-        "signers": signers(application),
+        "signers": found_signers,
+        "signing_request": signing_requests.waiting_request(application),
+        "send_permission": signing_requests.can_send_for_signing(request.user, application),
+        **_confirmation_context(request, application, found_signers),
         "sign_permission": sign_permission,
         "submit_permission": submit_permission,
         "can_edit": permissions.can_edit(request.user, application),
@@ -111,6 +148,69 @@ def review(request, pk: int):
         ),
     )
     return redirect("applications:review", pk=application.pk)
+
+
+@login_required
+@require_POST
+def send_for_signing(request, pk: int):
+    """«Send til signering»: notify the signatories (once an hour at most) and show whom it waits for."""
+    application = application_for(request, pk)
+    link = request.build_absolute_uri(reverse("applications:review", args=[application.pk]))
+    try:
+        outcome = signing_requests.send_for_signing(request.user, application.pk, link=link)
+    except NotAllowed as refused:
+        context = _review_context(request, application, refusal=refused.reasons)
+        return render(request, "applications/review.html", context, status=403)
+    names = ", ".join(outcome.request.names)
+    if outcome.notified:
+        messages.success(
+            request,
+            pick(
+                get_language(),
+                f"Søknaden er sendt til signering. Vi har sendt e-post til {names}.",
+                f"The application has been sent for signing. We have e-mailed {names}.",
+            ),
+        )
+    else:
+        when = outcome.request.sent_at
+        messages.info(
+            request,
+            pick(
+                get_language(),
+                f"Søknaden ble sendt til signering {deadline_text(when)}. Vi sender ikke ny e-post før det har "
+                "gått en time.",
+                f"The application was sent for signing {deadline_text(when)}. We send no new e-mail until an "
+                "hour has passed.",
+            ),
+        )
+    return redirect(reverse("applications:review", args=[application.pk]) + "#signature")
+
+
+@login_required
+@require_POST
+def role_proof(request, pk: int):
+    """Upload proof of one's role (board minutes, a power of attorney) for the grantor who confirms access."""
+    application = application_for(request, pk)
+    member = membership(request.user, application.organisation)
+    if member is None:
+        raise Http404("No such membership.")
+    try:
+        upload_role_proof(request.user, member.pk, request.FILES.get("proof"))
+    except NotAllowed as refused:
+        context = _review_context(request, application, refusal=refused.reasons)
+        return render(request, "applications/review.html", context, status=403)
+    except AttachmentRefused as refused:
+        context = _review_context(request, application, proof_error=refused.reasons)
+        return render(request, "applications/review.html", context, status=400)
+    messages.success(
+        request,
+        pick(
+            get_language(),
+            "Dokumentasjonen er lastet opp. Tilskuddsforvalteren ser den når de bekrefter tilgangen din.",
+            "The document has been uploaded. The grantor sees it when they confirm your access.",
+        ),
+    )
+    return redirect(reverse("applications:review", args=[application.pk]) + "#role-proof")
 
 
 @login_required

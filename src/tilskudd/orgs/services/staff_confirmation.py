@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Case, IntegerField, When
 from django.utils import timezone
 
 from tilskudd.audit.services import Audience, AuditAction, record
 from tilskudd.core.refusals import require
-from tilskudd.orgs import permissions
+from tilskudd.orgs import brreg, permissions
 from tilskudd.orgs.models import Invitation, Membership
 from tilskudd.orgs.services.mail import notify
 from tilskudd.orgs.services.refusals import Refused
@@ -34,8 +37,12 @@ def unconfirmed_memberships(staff=None):
     return [member for member in waiting if decided[member.organisation_id]]
 
 
-def confirm_membership(staff, membership_id: int) -> Membership:
-    """Confirm a person's access; the unconfirmed people they brought in are confirmed with them."""
+def confirm_membership(staff, membership_id: int, *, registry_roles: tuple[str, ...] = ()) -> Membership:
+    """Confirm a person's access; the unconfirmed people they brought in are confirmed with them.
+
+    ``registry_roles``: the roles Enhetsregisteret gives a person of this name (e.g. ``("LEDE", "SIGN")``)
+    when the grantor confirmed on that match; kept in the audit event of the person confirmed.
+    """
     require(permissions.can_confirm_memberships(staff))
     with transaction.atomic():
         target = Membership.objects.select_for_update().select_related("organisation", "user").get(pk=membership_id)
@@ -65,7 +72,12 @@ def confirm_membership(staff, membership_id: int) -> Membership:
                 AuditAction.MEMBERSHIP_CONFIRMED,
                 from_state="unconfirmed",
                 to_state="confirmed",
-                data={"membership": member.pk, "user": member.user.email, "with": target.user.email},
+                data={
+                    "membership": member.pk,
+                    "user": member.user.email,
+                    "with": target.user.email,
+                    **({"registry_roles": list(registry_roles)} if registry_roles and member is target else {}),
+                },
                 audience=Audience.APPLICANT,
             )
     notify(
@@ -120,3 +132,35 @@ def reject_membership(staff, membership_id: int, *, reason: str = "") -> Members
         + "\n",
     )
     return target
+
+
+#: How many working days the grantor usually takes to confirm a new organisation's first person; the
+#: applicant is told this. A service target the grantor sets (``ORGS_CONFIRMATION_WORKING_DAYS``).
+DEFAULT_CONFIRMATION_WORKING_DAYS = 3
+
+
+def usual_confirmation_days() -> int:
+    return int(getattr(settings, "ORGS_CONFIRMATION_WORKING_DAYS", DEFAULT_CONFIRMATION_WORKING_DAYS))
+
+
+@dataclass(frozen=True)
+class RegistryView:
+    """What Enhetsregisteret says about who leads and signs for an organisation, for the confirming grantor:
+    ``status`` is ``found``, ``unknown`` (the registry does not know the number) or ``unavailable``."""
+
+    status: str
+    roles: brreg.RegistryRoles | None = None
+
+    def matches(self, full_name: str) -> tuple[brreg.RegistryRole, ...]:
+        return self.roles.roles_of(full_name) if self.roles is not None else ()
+
+
+def registry_view(organisation) -> RegistryView:
+    """Ask Enhetsregisteret for the organisation's roles (a network call: never inside a transaction)."""
+    try:
+        roles = brreg.lookup_roles(organisation.org_number)
+    except ValueError:
+        return RegistryView("unknown")
+    except brreg.RegistryUnavailable:
+        return RegistryView("unavailable")
+    return RegistryView("found", roles) if roles is not None else RegistryView("unknown")
