@@ -13,6 +13,7 @@ from django.utils.translation import get_language
 
 from tilskudd.applications.states import STATUS_EN, Status
 from tilskudd.casework.models import ROLE_EN, Role
+from tilskudd.core.forms import NokField
 from tilskudd.core.text import pick
 from tilskudd.rules.reference import counties
 from tilskudd.rules.schema import OSLO
@@ -79,8 +80,9 @@ class QueueFilterForm(BilingualForm):
     area = forms.ChoiceField(required=False)
     status = forms.ChoiceField(required=False)
     county = forms.ChoiceField(required=False)
-    amount_from = forms.IntegerField(required=False, min_value=0)
-    amount_to = forms.IntegerField(required=False, min_value=0)
+    # «100 000» and «100.000,-» as well as 100000 (issue #13, point 6).
+    amount_from = NokField(required=False, min_value=0)
+    amount_to = NokField(required=False, min_value=0)
     findings = forms.BooleanField(required=False)
     flagged = forms.BooleanField(required=False)
     grantor = forms.ChoiceField(required=False)

@@ -8,6 +8,7 @@ digits with a non-breaking space and writes dates as 28.02.2027; English writes 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from zoneinfo import ZoneInfo
@@ -109,4 +110,26 @@ def parse_date(text: str) -> dt.date | None:
             return dt.datetime.strptime(text.strip(), pattern).date()
         except ValueError:
             continue
+    return None
+
+
+# --- amounts as people type them (issue #13, point 6) ---------------------------------
+
+#: Amounts are read only up to 18 digits: every one fits the database's 64-bit integers.
+NOK_MAX_DIGITS = 18
+_NOK_NOISE = re.compile(r"(?i)(kr\.?|nok|,-|\s|\u00a0|\u202f)")
+
+
+def read_nok(text: str | None) -> int | None:
+    """An amount in whole kroner as people write it here, or None if it cannot be read as one.
+
+    '150 000', '150 000 kr', 'kr 150.000', '150000,-', '100.000,-', 'NOK 150 000' → 150000; '150,50' (øre)
+    and '1.50' are not whole kroner → None. The one reader of amounts: the application form
+    (applications.formbuilder.values.parse_nok) and every amount field (tilskudd.core.forms.NokField).
+    """
+    compact = _NOK_NOISE.sub("", (text or "").strip())
+    if re.fullmatch(r"[0-9]{1,%d}" % NOK_MAX_DIGITS, compact):
+        return int(compact)
+    if re.fullmatch(r"[0-9]{1,3}(\.[0-9]{3}){1,5}", compact):
+        return int(compact.replace(".", ""))
     return None

@@ -11,13 +11,12 @@ import re
 from typing import Any
 
 from tilskudd.core.formatting import parse_date as read_date
+from tilskudd.core.formatting import read_nok
 from tilskudd.rules.validators import digits_only
 
 #: Numbers are read only up to 18 digits: every one fits the database's 64-bit integers (and
 #: Python's int() refuses more than 4300 digits). A longer one stays as typed; the checks say what is wrong.
 MAX_DIGITS = 18
-
-_NOK_NOISE = re.compile(r"(?i)(kr\.?|nok|,-|\s|\u00a0|\u202f)")
 
 
 # --- shown in an input ---------------------------------------------------------------
@@ -69,12 +68,8 @@ def parse_nok(raw: str) -> int | str | None:
     text = (raw or "").strip()
     if not text:
         return None
-    compact = _NOK_NOISE.sub("", text)
-    if re.fullmatch(r"[0-9]{1,%d}" % MAX_DIGITS, compact):
-        return int(compact)
-    if re.fullmatch(r"[0-9]{1,3}(\.[0-9]{3}){1,5}", compact):
-        return int(compact.replace(".", ""))
-    return text
+    amount = read_nok(text)  # the one reader of amounts, shared with every amount field (core.formatting)
+    return amount if amount is not None else text
 
 
 def parse_decimal(raw: str) -> float | str | None:
