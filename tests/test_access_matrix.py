@@ -154,6 +154,10 @@ MATRIX: dict[str, tuple[str, str, dict]] = {
     "applications:receipt": ("GET", "/soknader/{application}/kvittering.pdf", only(404)),
     "applications:withdraw": ("GET", "/soknader/{application}/trekk/", only()),
     "applications:history": ("GET", "/soknader/{application}/historikk/", only()),
+    # The grant page and the answer (issue #11): this draft has no grant, so its members get 404 too (the pages
+    # with a grant, per role, are tested in tests/grants/test_acceptance_pages.py).
+    "grants:grant": ("GET", "/soknader/{application}/tilskudd/", only(404)),
+    "grants:answer": ("POST", "/soknader/{application}/tilskudd/svar/", only(404)),
 }
 
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from tilskudd.grants.awards import staff_views
+from tilskudd.grants.awards import applicant_views, staff_views
 
 urlpatterns: list = []
 
@@ -12,4 +12,10 @@ urlpatterns += [
     path("saksbehandling/tilskudd/<int:grant_id>/", staff_views.staff_grant, name="staff_grant"),
     path("saksbehandling/tilskudd/<int:grant_id>/trekk-tilbake/", staff_views.cancel, name="staff_grant_cancel"),
     path("saksbehandling/tilskudd/<int:grant_id>/ny-frist/", staff_views.reopen, name="staff_grant_reopen"),
+]
+
+# The grantee's (applicant_views): the grant page and the answer to the offer (issue #11, point 2).
+urlpatterns += [
+    path("soknader/<int:pk>/tilskudd/", applicant_views.grant_page, name="grant"),
+    path("soknader/<int:pk>/tilskudd/svar/", applicant_views.answer, name="answer"),
 ]
