@@ -72,7 +72,7 @@ class QueueFilterForm(BilingualForm):
         "findings": ("Bare søknader med funn ved innsending", "Only applications with findings at submission"),
         "flagged": ("Bare søknader flagget for dobbeltfinansiering", "Only applications flagged for double funding"),
         "grantor": ("Tilskuddsforvalter", "Grantor"),
-        "office": ("Regionkontor (C0-R27)", "Regional office (C0-R27)"),
+        "office": ("Regionkontor", "Regional office"),
         "mine": ("Bare saker der jeg er saksbehandler", "Only cases where I am the caseworker"),
     }
 

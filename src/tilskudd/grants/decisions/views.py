@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.views.decorators.http import require_http_methods
 
+from tilskudd.audit.labels import action_label
 from tilskudd.audit.services import history
 from tilskudd.casework import facts as case_facts
 from tilskudd.casework import scope
@@ -39,6 +40,25 @@ def kind_name(kind: str) -> str:
 
 def status_name(status: str) -> str:
     return pick(get_language(), DecisionStatus(status).label, DECISION_STATUS_EN[DecisionStatus(status)])
+
+
+def decision_events(item: Decision) -> list[dict]:
+    """The decision's history in words: the event's name and the status it moved to (issue #13, point 9)."""
+    shown = []
+    for event in history(item):
+        state = ""
+        if event.to_state in DecisionStatus.values:
+            state = status_name(event.to_state)
+        shown.append(
+            {
+                "at": event.at,
+                "actor": event.actor,
+                "what": action_label(event.action, get_language()),
+                "state": state,
+                "reason": event.reason,
+            }
+        )
+    return shown
 
 
 def _later_years(definition) -> list[int]:
@@ -140,7 +160,7 @@ def prepare(request, case_id: int):
         "active": active,
         "active_kind": kind_name(active.kind) if active else "",
         "active_status": status_name(active.status) if active else "",
-        "events": history(active) if active else [],
+        "events": decision_events(active) if active else [],
         "decisions": _decision_rows(application.decisions.all().select_related("prepared_by"), request.user),
         "period_warning": past_period_warning(form),
     }
@@ -244,7 +264,7 @@ def decision(request, decision_id: int):
         "status": status_name(item.status),
         "amount": format_nok(item.amount),
         "facts": facts,
-        "events": history(item),
+        "events": decision_events(item),
         "errors": errors,
         "return_form": return_form,
         "can_approve": is_approver and not own and item.status == DecisionStatus.PREPARED,
