@@ -93,7 +93,7 @@ def file(request, pk: int):
         "received_on": services.letter_received_on(decision),
         "errors": errors,
         "reasons": reasons,
-        "earlier": Complaint.objects.filter(decision=decision).exclude(pk=getattr(existing, "pk", None)),
+        "earlier": Complaint.objects.filter(decision=decision).exclude(pk=existing.pk if existing else 0),
     }
     return render(request, "complaints/file.html", context, status=400 if errors else 200)
 
@@ -213,9 +213,9 @@ def complaint(request, complaint_id: int):
 @staff_view
 def bundle(request, complaint_id: int):
     item = _complaint_or_404(request.user, complaint_id)
-    if not item.bundle:
+    if not item.bundle or not item.bundle.name:
         raise Http404("Not forwarded.")
-    name = item.bundle.name.rsplit("/", 1)[-1]
+    name = str(item.bundle.name).rsplit("/", 1)[-1]
     return FileResponse(item.bundle.open("rb"), as_attachment=False, filename=name, content_type="application/pdf")
 
 
