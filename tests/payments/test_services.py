@@ -285,3 +285,22 @@ def test_another_grantors_staff_can_do_nothing_with_imdis_payments(casework_worl
     # Bergen's own due terms do not include IMDi's.
     assert list(services.due_terms(world.bergen.org_number, SPRING)) == []
     accept(grant, SPRING)
+
+
+def test_accepted_by_the_signatory_in_spring_the_c2_terms_fall_due_spring_and_autumn_and_not_before(
+    casework_world, freeze_now
+):
+    """The acceptance service sets each term's day (C2-R10): the spring term on acceptance, autumn on 1 September."""
+    from tests.casework.helpers import applicant_of  # noqa: PLC0415
+    from tilskudd.grants.awards import acceptance  # noqa: PLC0415
+
+    world, imdi = casework_world, casework_world.imdi.org_number
+    freeze_now(dt.datetime(2020, 5, 4, 8, tzinfo=dt.UTC))
+    grant = publish_decision(world, imdi_c2(world), amount=150_000).grant
+    assert list(services.due_terms(imdi, dt.date(2020, 12, 31))) == []  # offered: nothing is due
+    freeze_now(dt.datetime(2020, 5, 11, 8, tzinfo=dt.UTC))
+    acceptance.accept(applicant_of(grant.application), grant.pk, acceptance.terms_hash(grant))
+    spring, autumn = grant.terms.order_by("number")
+    assert list(services.due_terms(imdi, dt.date(2020, 5, 10))) == []
+    assert list(services.due_terms(imdi, dt.date(2020, 5, 11))) == [spring]
+    assert list(services.due_terms(imdi, dt.date(2020, 9, 1))) == [spring, autumn]
