@@ -136,6 +136,23 @@ STAFF_MATRIX: dict[str, tuple[str, str, dict]] = {
     "payments:mark_paid": ("POST", "/saksbehandling/utbetalinger/betalinger/{order}/betalt/", staff(403, caseworker=400, approver=400)),
     "payments:hold_term": ("POST", "/saksbehandling/utbetalinger/terminer/{term}/hold-tilbake/", staff(403, caseworker=400)),
     "payments:release_term": ("POST", "/saksbehandling/utbetalinger/terminer/{term}/frigi/", staff(403, caseworker=409)),
+    # Complaints (issue #11, point 5): the applicant's pages are its members' (a C0 grant has no complaint right:
+    # the form page says why); the grantor's pages are for its caseworkers, approvers and administrators.
+    "complaints:file": (
+        "GET",
+        "/soknader/{application}/klage/",
+        {"anon": LOGIN, "applicant": 200, **{role: 404 for role in ROLES if role not in ("anon", "applicant")}},
+    ),
+    "complaints:applicant_complaint": (
+        "GET",
+        "/soknader/{complaint_application}/klage/{complaint}/",
+        {"anon": LOGIN, "applicant": 200, **{role: 404 for role in ROLES if role not in ("anon", "applicant")}},
+    ),
+    "complaints:queue": ("GET", "/saksbehandling/klager/", staff(assessor=403, municipality=200)),
+    "complaints:complaint": ("GET", "/saksbehandling/klager/{complaint}/", staff(assessor=403)),
+    # Not forwarded yet: no bundle.
+    "complaints:bundle": ("GET", "/saksbehandling/klager/{complaint}/oversendelse.pdf", staff(404, assessor=403)),
+    "complaints:attachment": ("GET", "/saksbehandling/klager/{complaint}/vedlegg/999999/", staff(404, assessor=403)),
 }
 
 
@@ -152,6 +169,8 @@ def _matrix_world(django_user_model):
     from tilskudd.casework import services as casework
     from tilskudd.casework.models import Role, StaffRole
     from tilskudd.grants.decisions import services as grants
+    from tilskudd.complaints import services as complaints
+    from tilskudd.orgs.models import Membership
 
     world = build_world()
     caseworker, approver = world.staff["caseworker"], world.staff["approver"]
@@ -165,6 +184,10 @@ def _matrix_world(django_user_model):
     # A grant decided and published (its letter), and one prepared for approval.
     published = grants.prepare_decision(caseworker, decided.pk, kind="grant", amount=100_000)
     grants.approve(approver, published.pk)
+    # A rejection published with it, and the applicant's complaint against it (C0-R13: a rejection may be appealed).
+    rejected = world.applications[C0][2]
+    rejection = grants.prepare_decision(caseworker, rejected.pk, kind="rejection", reasons="Kom for sent.")
+    grants.approve(approver, rejection.pk)
     grants.publish(approver, world.calls[C0], world.imdi.org_number)
     published.refresh_from_db()
     decided.refresh_from_db()
@@ -182,6 +205,9 @@ def _matrix_world(django_user_model):
         "municipality": world.bergen_staff["caseworker"],
     }
     assert not StaffRole.objects.filter(user=applicant).exists()
+    if rejected.organisation_id != decided.organisation_id:  # the applicant is a member of both organisations
+        Membership.objects.create(user=applicant, organisation=rejected.organisation, role="member", title="member")
+    complaint = complaints.file_complaint(applicant, rejection.pk, "Søknaden kom inn i tide.")
     assert StaffRole.objects.filter(user=people["municipality"], role=Role.CASEWORKER).exists()
     attachment = Attachment.objects.filter(application__call=world.calls[C0]).select_related("application__case").first()
     values = {
@@ -199,6 +225,8 @@ def _matrix_world(django_user_model):
         "membership": decided.organisation.memberships.filter(role="signatory").first().pk,
         "approver_role": StaffRole.objects.get(user=approver, role=Role.APPROVER).pk,
         "caseworker_user": caseworker.pk,  # keeps her role (remove_staff ends the approver's first)
+        "complaint": complaint.pk,
+        "complaint_application": rejected.pk,
     }
     values["role_proof"] = _role_proof(values["membership"])
     values.update(payment_world_objects(world))  # a batch of IMDi's, approved (tests/payments/payment_helpers.py)
