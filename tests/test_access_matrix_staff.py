@@ -168,8 +168,8 @@ def _matrix_world(django_user_model):
     from tilskudd.assessment.models import AssessmentLock, Assignment
     from tilskudd.casework import services as casework
     from tilskudd.casework.models import Role, StaffRole
-    from tilskudd.grants.decisions import services as grants
     from tilskudd.complaints import services as complaints
+    from tilskudd.grants.decisions import services as grants
     from tilskudd.orgs.models import Membership
 
     world = build_world()
