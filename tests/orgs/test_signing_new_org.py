@@ -318,3 +318,31 @@ def test_the_hour_is_counted_from_the_request(draft, municipality, freeze_now):
     assert not signing_requests.send_for_signing(municipality.lead, draft.pk, link="http://x/").notified
     freeze_now(oslo(2019, 2, 20, 10, 0) + signing_requests.RESEND_AFTER)
     assert signing_requests.send_for_signing(municipality.lead, draft.pk, link="http://x/").notified
+
+
+# --- a grantor confirms only its own applicants' organisations (point 4's last sentence) ---------------
+
+
+def test_a_submitted_application_to_a_municipality_is_that_municipalitys_to_confirm(client, new_org):
+    """The scope lives in casework.scope.can_read_organisation (decisions.md, «An applicant organisation
+    belongs to the grantors it applies to»); here the case of an application submitted to Bergen."""
+    from tilskudd.casework.models import Case, StaffRole
+
+    bergen = Organisation.objects.create(org_number="964338531", name="Bergen kommune", applicant_type="municipality")
+    Case.objects.create(
+        application=new_org["application"], grantor_org_number=bergen.org_number, grantor_name=bergen.name
+    )
+    berit = make_user("saksbehandler@bergen.example", "Berit Bergen", is_staff=True)
+    StaffRole.objects.create(user=berit, grantor=bergen, role="caseworker")
+    siri = make_grantor_staff("saksbehandler@imdi.example", "Siri Saksbehandler")
+    member = new_org["member"]
+
+    login_staff(client, siri)
+    assert "PRØVELAGET" not in _text(client.get("/saksbehandling/bekreftelser/"))
+    assert client.post(f"/saksbehandling/bekreftelser/{member.pk}/", {"decision": "confirm"}).status_code == 404
+
+    login_staff(client, berit)
+    assert "PRØVELAGET" in _text(client.get("/saksbehandling/bekreftelser/"))
+    assert client.post(f"/saksbehandling/bekreftelser/{member.pk}/", {"decision": "confirm"}).status_code == 302
+    member.refresh_from_db()
+    assert member.confirmed_by == berit
