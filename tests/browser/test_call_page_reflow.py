@@ -1,0 +1,72 @@
+"""The call pages at 320 CSS pixels (WCAG 1.4.10 Reflow, issue #13 point 3): no sideways scrolling of the
+page, with every section opened, tables included (a table that cannot fit scrolls inside its own box);
+«Kort om tilskuddet» comes first, the sections open and close from the keyboard, and axe-core passes."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.conftest import assert_accessible
+from tests.conftest import CALLS_DIR
+from tilskudd.calls.services import call_files_in, load_call_files
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+SLUGS = sorted(path.stem for path in CALLS_DIR.glob("*.yaml"))
+PAGE_WIDTH = "document.documentElement.scrollWidth"
+
+
+@pytest.fixture
+def calls():
+    load_call_files(call_files_in(CALLS_DIR))
+
+
+@pytest.fixture
+def narrow(new_page):
+    page = new_page()
+    page.set_viewport_size({"width": 320, "height": 640})
+    return page
+
+
+def _open_every_section(page) -> int:
+    return page.evaluate(
+        "() => { const all = document.querySelectorAll('details'); all.forEach(d => d.open = true); return all.length; }"
+    )
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_the_call_page_reflows_at_320_px_with_every_section_open(calls, narrow, slug):
+    page = narrow
+    response = page.goto(f"/utlysninger/{slug}/")
+    assert response is not None and response.status == 200
+    assert page.evaluate(PAGE_WIDTH) <= 320
+    assert page.get_by_role("heading", name="Kort om tilskuddet", level=2).is_visible()
+    assert_accessible(page)
+
+    assert _open_every_section(page) >= 10
+    assert page.evaluate(PAGE_WIDTH) <= 320, "the page scrolls sideways with the sections open"
+    # Nothing sticks out past the right edge of the screen, except inside a table's own scrolling box.
+    wide = page.evaluate(
+        """() => [...document.querySelectorAll('main *')]
+            .filter(el => !el.closest('.tilskudd-table-wrap') || el.classList.contains('tilskudd-table-wrap'))
+            .filter(el => el.getBoundingClientRect().right > 320.5)
+            .map(el => el.tagName + '.' + el.className + ': ' + (el.textContent || '').trim().slice(0, 40))"""
+    )
+    assert wide == []
+    for caption in page.locator("table caption").all():
+        assert caption.inner_text().strip()
+    assert_accessible(page)
+
+
+def test_a_section_opens_and_closes_from_the_keyboard(calls, narrow):
+    page = narrow
+    page.goto("/utlysninger/frivillige-organisasjoner-2020/")
+    summary = page.locator("summary", has=page.get_by_role("heading", name="Hvem kan søke", level=2))
+    details = summary.locator("xpath=..")
+    assert details.get_attribute("open") is None
+    summary.focus()
+    page.keyboard.press("Enter")
+    assert details.get_attribute("open") == ""
+    assert page.get_by_text("Søkeren må være registrert i Frivillighetsregisteret.").is_visible()
+    page.keyboard.press("Enter")
+    assert details.get_attribute("open") is None
