@@ -19,7 +19,7 @@
   var autosaveUrl = form.getAttribute("data-autosave");
   var statusBox = document.getElementById("autosave-status");
   var dirty = false, fileChosen = false, submitting = false, stale = false;
-  var timer = null, inFlight = false, again = false, edits = 0;
+  var timer = null, inFlight = false, again = false, edits = 0, waitingSubmit = null;
   var changed = {};
 
   function isField(el) {
@@ -112,6 +112,15 @@
       say(form.getAttribute("data-failed") || "");
     }).then(function () {
       inFlight = false;
+      if (waitingSubmit && !stale) {
+        // «Lagre» was pressed while this save was under way: send the form now, with the new revision
+        // (sent before, it would have carried the old one and met our own save as a conflict).
+        var submitter = waitingSubmit;
+        waitingSubmit = null; again = false;
+        form.requestSubmit(submitter instanceof HTMLElement ? submitter : undefined);
+        return;
+      }
+      waitingSubmit = null;
       if (again) { again = false; save(); }
     });
   }
@@ -149,7 +158,11 @@
       if (detail.parameters && detail.parameters.delete) { detail.parameters.delete(el.name); }
     });
   });
-  form.addEventListener("submit", function () { submitting = true; clearTimeout(timer); });
+  form.addEventListener("submit", function (event) {
+    clearTimeout(timer);
+    if (inFlight) { event.preventDefault(); waitingSubmit = event.submitter || true; return; }
+    submitting = true;
+  });
   window.addEventListener("beforeunload", function (event) {
     if (submitting || !(dirty || fileChosen || inFlight)) { return; }
     event.preventDefault();

@@ -1,0 +1,118 @@
+"""Issue #13, points 1 and 2, in a real browser (Playwright, Debian's Chromium): what is typed is saved
+without pressing anything and is there after a reload; leaving with unsaved changes warns (and does
+not once they are saved); a conflict with someone else's save keeps what was typed and says so; an empty
+new form opens calm and passes axe-core."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.applications.conftest import C0, calls_loaded, draft, municipality  # noqa: F401 - fixtures
+from tests.browser.conftest import assert_accessible
+from tilskudd.applications import services
+from tilskudd.applications.models import Application
+from tilskudd.calls.models import Call
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def log_in(page, client, user, live_server):
+    client.force_login(user)
+    cookie = client.cookies["sessionid"]
+    page.context.add_cookies([{"name": "sessionid", "value": cookie.value, "url": live_server.url}])
+
+
+def test_typing_is_saved_without_pressing_anything(page, client, municipality, draft, live_server):
+    log_in(page, client, municipality.lead, live_server)
+    page.goto(f"/soknader/{draft.pk}/")
+    field = page.get_by_role("textbox", name=re.compile("^Forventede resultater"))
+    field.fill("")
+    field.press_sequentially("Alle består B1.")
+    status = page.locator("#autosave-status")
+    expect(page.locator("#autosave-status")).to_contain_text("Lagret kl.")
+    assert status.get_attribute("aria-live") == "polite"
+    assert Application.objects.get(pk=draft.pk).content["answers"]["expected_results"] == "Alle består B1."
+    revision = Application.objects.get(pk=draft.pk).revision
+    assert page.locator("input[name='revision']").input_value() == str(revision)
+
+    page.reload()
+    assert page.locator("[name='answers.expected_results']").input_value() == "Alle består B1."
+    assert_accessible(page)
+
+
+def test_leaving_with_unsaved_changes_warns_and_saved_changes_do_not(page, client, municipality, draft, live_server):
+    log_in(page, client, municipality.lead, live_server)
+    page.goto(f"/soknader/{draft.pk}/")
+    dialogs = []
+
+    def answer(dialog):
+        dialogs.append(dialog.type)
+        dialog.dismiss()
+
+    page.on("dialog", answer)
+    page.locator("[name='answers.expected_results']").press_sequentially(" Og mer.")
+    with page.expect_event("dialog"):
+        page.close(run_before_unload=True)  # at once: before the autosave's 1.5 s
+    assert dialogs == ["beforeunload"]
+
+
+def test_no_warning_once_saved(page, client, municipality, draft, live_server):
+    log_in(page, client, municipality.lead, live_server)
+    page.goto(f"/soknader/{draft.pk}/")
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.type), dialog.accept()))
+    page.locator("[name='answers.expected_results']").press_sequentially(" Og mer.")
+    expect(page.locator("#autosave-status")).to_contain_text("Lagret kl.")
+    page.goto("/min-side/")
+    assert dialogs == []
+
+
+def test_a_conflict_keeps_what_was_typed_and_says_so(page, client, municipality, draft, live_server):
+    log_in(page, client, municipality.lead, live_server)
+    page.goto(f"/soknader/{draft.pk}/")
+    theirs = services.save_draft(
+        municipality.signatory, draft.pk, {"answers": {**draft.content["answers"], "participants": 22}}, draft.revision
+    )
+    field = page.locator("[name='answers.expected_results']")
+    field.fill("Mitt svar som ikke må forsvinne.")
+    field.blur()
+    alert = page.locator("#autosave-alert")
+    alert.wait_for(state="visible")
+    assert "Noen andre har lagret endringer" in alert.inner_text()
+    assert "Mitt svar som ikke må forsvinne." in alert.inner_text()
+    assert alert.get_by_role("link", name="Last siden på nytt").is_visible()
+    assert field.input_value() == "Mitt svar som ikke må forsvinne."
+    after = Application.objects.get(pk=draft.pk)
+    assert after.revision == theirs.revision and after.content["answers"]["participants"] == 22
+    assert_accessible(page)
+
+
+def test_a_new_form_opens_calm(page, client, municipality, live_server):
+    application = services.start_draft(municipality.lead, municipality.organisation, Call.objects.get(slug=C0))
+    log_in(page, client, municipality.lead, live_server)
+    page.goto(f"/soknader/{application.pk}/")
+    assert page.locator("#error-summary").count() == 0
+    assert page.locator("[aria-invalid='true']").count() == 0
+    tasks = page.get_by_role("navigation", name="Deler av søknaden")
+    assert tasks.get_by_role("listitem").filter(has_text="Ikke startet").count() == 4
+    assert_accessible(page)
+
+    # Asked for a check, the summary lists what is missing.
+    page.get_by_role("button", name="Sjekk søknaden").click()
+    page.wait_for_load_state()
+    page.locator("#error-summary").wait_for()
+    assert page.locator("#error-summary").get_by_role("heading", name=re.compile("^Dette må rettes")).is_visible()
+    assert_accessible(page)
+
+
+def test_pressing_lagre_while_an_autosave_is_under_way_is_no_conflict(page, client, municipality, draft, live_server):
+    log_in(page, client, municipality.lead, live_server)
+    page.goto(f"/soknader/{draft.pk}/")
+    page.get_by_role("textbox", name=re.compile("^Forventede resultater")).press_sequentially(" Mer.")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Lagre", exact=True).click()  # leaving the field starts an autosave
+    assert page.locator("#stale-alert").count() == 0
+    assert Application.objects.get(pk=draft.pk).content["answers"]["expected_results"].startswith("Mer.")
