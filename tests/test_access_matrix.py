@@ -74,6 +74,8 @@ MATRIX: dict[str, tuple[str, str, dict]] = {
     "api-v1:submit_application": ("POST", "/api/v1/applications/{application}/submit", API_PRIVATE),
     "api-v1:withdraw_application": ("POST", "/api/v1/applications/{application}/withdraw", API_PRIVATE),
     "api-v1:application_letter": ("GET", "/api/v1/applications/{application}/letter", API_PRIVATE),
+    "api-v1:grant_detail": ("GET", "/api/v1/applications/{application}/grant", API_PRIVATE),
+    "api-v1:answer_grant": ("POST", "/api/v1/applications/{application}/grant/answer", API_PRIVATE),
     # accounts
     "accounts:signup": ("GET", "/konto/registrer/", {"anon": 200, **{r: 302 for r in ROLES if r != "anon"}}),
     "accounts:login": ("GET", "/konto/logg-inn/", ALL_OK),

@@ -124,3 +124,7 @@ from tilskudd.api.auth import unauthorised  # noqa: E402
 
 api.add_router("/applications", applications_router)
 api.add_exception_handler(AuthenticationError, unauthorised)  # 401 in bokmål and English
+
+from tilskudd.api.grants import router as grants_router  # noqa: E402
+
+api.add_router("/applications", grants_router)  # …/{id}/grant and …/{id}/grant/answer (issue #11)
