@@ -11,6 +11,7 @@ import threading
 import time
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
@@ -25,9 +26,14 @@ from tilskudd.grants.states import GrantStatus
 FRAME = 200_000
 
 
-def _world(world):
-    if connection.vendor != "postgresql":
+@pytest.fixture
+def postgres_only():
+    """Skip before the world is built (the row locks these tests prove exist on PostgreSQL only)."""
+    if "postgresql" not in settings.DATABASES["default"]["ENGINE"]:
         pytest.skip("needs PostgreSQL (SELECT … FOR UPDATE row locks); run with DATABASE_URL=postgres://…")
+
+
+def _world(world):
     call = world.calls[C2]
     frames.set_frame(world.staff["administrator"], call, world.imdi.org_number, "", call.definition.year, FRAME)
     return call
@@ -83,7 +89,9 @@ def _frame_true(call) -> None:
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_two_late_reopenings_that_together_exceed_the_frame_cannot_both_pass(fresh_casework_world, monkeypatch):
+def test_two_late_reopenings_that_together_exceed_the_frame_cannot_both_pass(
+    postgres_only, fresh_casework_world, monkeypatch
+):
     world = fresh_casework_world
     call = _world(world)
     first, second = imdi_c2(world)[:2]
@@ -109,7 +117,9 @@ def test_two_late_reopenings_that_together_exceed_the_frame_cannot_both_pass(fre
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_a_cancellation_and_a_reopening_needing_its_room_never_break_the_frame(fresh_casework_world, monkeypatch):
+def test_a_cancellation_and_a_reopening_needing_its_room_never_break_the_frame(
+    postgres_only, fresh_casework_world, monkeypatch
+):
     world = fresh_casework_world
     call = _world(world)
     first, second = imdi_c2(world)[:2]
@@ -136,7 +146,9 @@ def test_a_cancellation_and_a_reopening_needing_its_room_never_break_the_frame(f
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_two_raises_of_different_grants_at_once_cannot_together_exceed_the_frame(fresh_casework_world, monkeypatch):
+def test_two_raises_of_different_grants_at_once_cannot_together_exceed_the_frame(
+    postgres_only, fresh_casework_world, monkeypatch
+):
     world = fresh_casework_world
     call = _world(world)
     first, second = imdi_c2(world)[:2]
