@@ -16,6 +16,7 @@ from tilskudd.audit.models import AuditEvent
 from tilskudd.core.refusals import NotAllowed
 from tilskudd.grants.allocation import frames
 from tilskudd.grants.awards import acceptance
+from tilskudd.grants.decisions.letters import letter_facts
 from tilskudd.grants.models import Acceptance, AllocationLine, Grant
 from tilskudd.grants.states import GrantStatus, TermStatus
 from tilskudd.orgs.models import Delegation, Membership
@@ -195,3 +196,14 @@ def test_the_lapse_command_runs_it_and_the_caseworker_is_told(
     assert Grant.objects.get(pk=offered.pk).status == GrantStatus.LAPSED
     assert len(mail.outbox) == 1 and offered.application.case_number in mail.outbox[0].subject
     assert mail.outbox[0].to == [casework_world.staff["caseworker"].email]
+
+
+def test_the_caseworkers_deadline_is_the_grants_and_the_letters(casework_world, freeze_now):
+    freeze_now(NOON)
+    application = casework_world.applications[C0][1]
+    decision = publish_decision(casework_world, application, amount=50_000, acceptance_due=dt.date(2019, 6, 28))
+    assert decision.acceptance_due == dt.date(2019, 6, 28)
+    assert decision.grant.acceptance_due == dt.date(2019, 6, 28)
+    facts = letter_facts(decision)
+    assert facts["acceptance_parts"]["deadline"] == "Fristen for aksept er 28.06.2019."
+    assert "på Min side i tilskuddsportalen" in facts["acceptance"]

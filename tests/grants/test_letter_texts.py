@@ -145,13 +145,22 @@ def test_acceptance_says_how_by_whom_and_what_follows(world):
         application = world.applications[slug][0]
         text = read(_decision(world, application))
         assert "\nAksept\n" in text, slug
-        assert "Det er ingen frist for aksept, men tilskuddet blir ikke utbetalt før vi har mottatt aksepten." in text
-        assert f"Oppgi saksnummer {application.case_number}." in text
+        assert "Det er ingen frist for aksept, men tilskuddet blir ikke utbetalt før det er akseptert." in text
+        # In the portal, under the application (issue #11), not by letter or e-mail.
+        assert (
+            "Dere aksepterer tilskuddet og vilkårene i dette brevet på Min side i tilskuddsportalen, "
+            f"under søknaden med saksnummer {application.case_number}." in text
+        ), slug
+        assert "Der kan dere også takke nei til tilskuddet." in text
     c1 = read(_decision(world, world.applications[C1][0]))
-    assert "Aksepten signeres av fylkeskommunedirektør eller av noen som har fått fullmakt." in c1
-    assert "på e-post til tuki@imdi.no" in c1
+    assert "Aksepten signeres der av fylkeskommunedirektør eller av noen som har fått fullmakt til det." in c1
+    assert "på e-post til tuki@imdi.no" not in c1.split("\nAksept\n", 1)[1].split("\n\n", 1)[0]
     c3 = read(_decision(world, world.applications[C3][0]))
-    assert "Kommunen aksepterer tilskuddet med et akseptbrev til IMDi" in c3
+    assert "Aksepten signeres der av kommunedirektør eller bydelsdirektør" in c3
+    # The caseworker's deadline (Decision.acceptance_due) is the letter's, with what follows if it passes.
+    due = read(_decision(world, world.applications[C3][0], acceptance_due=dt.date(2025, 3, 31)))
+    assert "Fristen for aksept er 31.03.2025." in due
+    assert "Er tilskuddet ikke akseptert innen fristen, faller tilbudet bort" in due
 
 
 def test_report_deadlines_are_dates(world):

@@ -57,6 +57,9 @@ class DecisionForm(forms.Form):
     report_due = forms.DateField(
         required=False, validators=[_within_years], widget=forms.DateInput(attrs={"type": "date", "class": "ds-input"})
     )
+    acceptance_due = forms.DateField(
+        required=False, validators=[_within_years], widget=forms.DateInput(attrs={"type": "date", "class": "ds-input"})
+    )
     reasons = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4, "class": "ds-input"}))
     conditions = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple)
     extra_conditions = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3, "class": "ds-input"}))
@@ -75,6 +78,11 @@ class DecisionForm(forms.Form):
             get_language(),
             "Rapportfrist der utlysningen ikke setter en (tom: 1. februar året etter perioden)",
             "Report deadline where the call sets none (empty: 1 February the year after the period)",
+        )
+        self.fields["acceptance_due"].label = pick(
+            get_language(),
+            "Frist for aksept der utlysningen ikke setter en (står i brevet; tom: ingen frist)",
+            "Deadline for acceptance where the call sets none (shown in the letter; empty: no deadline)",
         )
         self.fields["reasons"].label = pick(
             get_language(), "Begrunnelse (står i brevet)", "Reasons (shown in the letter)"

@@ -47,6 +47,7 @@ from tilskudd.core.formatting import format_date, format_nok
 from tilskudd.core.pdf import render_pdf
 from tilskudd.core.text import lower_first
 from tilskudd.grants.awards import plan
+from tilskudd.grants.awards import services as award_services
 from tilskudd.grants.models import Decision
 from tilskudd.grants.states import DecisionKind
 from tilskudd.orgs.models import Organisation
@@ -266,30 +267,52 @@ def payment_facts(
 
 
 def acceptance_facts(
-    definition: CallDefinition, letter_date: dt.date, grantor_name: str, contact: dict[str, str], case_number: str
+    definition: CallDefinition,
+    letter_date: dt.date,
+    grantor_name: str,
+    contact: dict[str, str],
+    case_number: str,
+    decision: Decision | None = None,
 ) -> dict[str, str]:
-    """How to accept, by when, and what follows if not (where payment follows acceptance)."""
+    """How to accept (in the portal, issue #11), by whom, by when, and what follows if not.
+
+    The deadline is the grant's (``grants.awards.services.acceptance_due``: the call's weeks from the letter's
+    date, else the date the caseworker set in the decision, else none).
+    """
     terms = definition.letters.acceptance if definition.letters else None
     signing = definition.signing
     roles = " eller ".join(lower_first(role.nb) for role in signing.roles)
-    if terms is not None and terms.how is not None:
-        how = _sentence(terms.how.nb)
-    else:
-        how = (
-            f"Dere aksepterer tilskuddet ved å sende en skriftlig aksept av tilskuddet og vilkårene i dette brevet til "
-            f"{grantor_name}"
-            + (f" på e-post til {contact['email']}" if contact.get("email") else "")
-            + f". Aksepten signeres av {roles}"
-            + (" eller av noen som har fått fullmakt" if signing.delegation_allowed and "fullmakt" not in roles else "")
-            + "."
+    where = "på Min side i tilskuddsportalen, under søknaden" + (
+        f" med saksnummer {case_number}" if case_number else ""
+    )
+    how = (
+        f"Dere aksepterer tilskuddet og vilkårene i dette brevet {where}. Aksepten signeres der av {roles}"
+        + (
+            " eller av noen som har fått fullmakt til det"
+            if signing.delegation_allowed and "fullmakt" not in roles
+            else ""
         )
-    how += f" Oppgi saksnummer {case_number}." if case_number else ""
-    if terms is not None and terms.deadline_weeks:
+        + ". Der kan dere også takke nei til tilskuddet."
+    )
+    if decision is not None:
+        due = award_services.acceptance_due(decision, letter_date)
+    elif terms is not None and terms.deadline_weeks:
         due = letter_date + dt.timedelta(weeks=terms.deadline_weeks)
+    else:
+        due = None
+    if due is not None:
         deadline = f"Fristen for aksept er {format_date(due)}."
     else:
-        deadline = "Det er ingen frist for aksept, men tilskuddet blir ikke utbetalt før vi har mottatt aksepten."
-    if_not = _sentence(terms.if_not_accepted.nb) if terms is not None and terms.if_not_accepted else ""
+        deadline = "Det er ingen frist for aksept, men tilskuddet blir ikke utbetalt før det er akseptert."
+    if terms is not None and terms.if_not_accepted:
+        if_not = _sentence(terms.if_not_accepted.nb)
+    elif due is not None:
+        if_not = (
+            "Er tilskuddet ikke akseptert innen fristen, faller tilbudet bort, "
+            f"og {grantor_name} kan bruke beløpet til andre."
+        )
+    else:
+        if_not = ""
     return {
         "how": how,
         "deadline": deadline,
@@ -481,7 +504,7 @@ def letter_facts(decision: Decision, *, today: dt.date | None = None) -> dict[st
     )
     payment = facts["payment"]
     acceptance = (
-        acceptance_facts(definition, letter_date, grantor["name"], contact, case_number)
+        acceptance_facts(definition, letter_date, grantor["name"], contact, case_number, decision)
         if payment["after_acceptance"]
         else None
     )

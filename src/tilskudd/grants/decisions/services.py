@@ -166,6 +166,7 @@ def prepare_decision(
     period_start=None,
     period_end=None,
     report_due=None,
+    acceptance_due=None,
 ) -> Decision:
     """Prepare a grant, refusal or rejection for approval. Only a caseworker of the application's grantor."""
     kind = DecisionKind(kind)
@@ -289,6 +290,7 @@ def prepare_decision(
             period_start=start if kind == DecisionKind.GRANT else None,
             period_end=end if kind == DecisionKind.GRANT else None,
             report_due=report_due if kind == DecisionKind.GRANT else None,
+            acceptance_due=acceptance_due if kind == DecisionKind.GRANT else None,
             reasons=reasons,
             conditions=chosen,
             extra_conditions=(extra_conditions or "").strip() if kind == DecisionKind.GRANT else "",

@@ -120,6 +120,7 @@ def prepare(request, case_id: int):
                     period_start=data["period_start"],
                     period_end=data["period_end"],
                     report_due=data["report_due"],
+                    acceptance_due=data["acceptance_due"],
                 )
             except REFUSALS as error:
                 errors.append(("", reason_of(error)))
