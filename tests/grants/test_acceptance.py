@@ -16,6 +16,7 @@ from tilskudd.audit.models import AuditEvent
 from tilskudd.core.refusals import NotAllowed
 from tilskudd.grants.allocation import frames
 from tilskudd.grants.awards import acceptance
+from tilskudd.grants.awards.changes import reopen_lapsed
 from tilskudd.grants.decisions.letters import letter_facts
 from tilskudd.grants.models import Acceptance, AllocationLine, Grant
 from tilskudd.grants.states import GrantStatus, TermStatus
@@ -207,3 +208,17 @@ def test_the_caseworkers_deadline_is_the_grants_and_the_letters(casework_world, 
     facts = letter_facts(decision)
     assert facts["acceptance_parts"]["deadline"] == "Fristen for aksept er 28.06.2019."
     assert "på Min side i tilskuddsportalen" in facts["acceptance"]
+
+
+def test_a_reopened_offer_is_accepted_late(offered, casework_world, freeze_now):
+    freeze_now(dt.datetime(2019, 7, 1, 12, 0, tzinfo=OSLO))
+    acceptance.lapse_overdue()
+    shown_before = acceptance.terms_hash(Grant.objects.get(pk=offered.pk))
+    reopen_lapsed(casework_world.staff["caseworker"], offered.pk, dt.date(2019, 7, 15))
+    grant = Grant.objects.get(pk=offered.pk)
+    assert grant.status == GrantStatus.OFFERED
+    signatory = applicant_of(grant.application)
+    with pytest.raises(acceptance.TermsChanged):  # the new deadline is part of the terms
+        acceptance.accept(signatory, grant.pk, shown_before)
+    answer = acceptance.accept(signatory, grant.pk, acceptance.terms_hash(grant))
+    assert answer.late is True and Grant.objects.get(pk=grant.pk).status == GrantStatus.ACCEPTED

@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from tilskudd.applications.permissions import signing_capacity
 from tilskudd.applications.services.content import content_hash
-from tilskudd.audit.services import AuditAction
+from tilskudd.audit.services import AuditAction, history
 from tilskudd.casework import facts as case_facts
 from tilskudd.core.formatting import format_date
 from tilskudd.core.permissions import ALLOWED, Permission, denied
@@ -36,6 +36,7 @@ from tilskudd.grants.allocation import frames
 from tilskudd.grants.awards import plan
 from tilskudd.grants.awards.services import move_grant
 from tilskudd.grants.models import Acceptance, AllocationLine, Grant
+from tilskudd.grants.signals import grant_accepted
 from tilskudd.grants.states import GrantStatus, TermStatus, check_term_transition
 from tilskudd.orgs.models import Membership, Role
 from tilskudd.orgs.permissions import membership
@@ -215,6 +216,8 @@ def _answer(user, grant_id: int, given_hash: str, answer: str, reason: str = "")
             title=member.title if member else "",
             delegation=delegation,
             reason=reason.strip(),
+            # A caseworker reopened an offer that had lapsed (``changes.reopen_lapsed``): answered after the letter's deadline.
+            late=history(grant).filter(action=AuditAction.GRANT_LAPSED).exists(),
         )
         data: dict[str, Any] = {
             "hash": acceptance.content_hash,
@@ -226,6 +229,7 @@ def _answer(user, grant_id: int, given_hash: str, answer: str, reason: str = "")
                 term.due_on = plan.due_on(term.earliest, today)
                 term.save(update_fields=["due_on"])
             move_grant(user, grant, GrantStatus.ACCEPTED, AuditAction.GRANT_ACCEPTED, **data)
+            grant_accepted.send(sender=Grant, grant=grant, actor=user)  # the reporting duties (tilskudd.reports)
         else:
             for term in grant.terms.select_for_update().order_by("number"):
                 check_term_transition(term.status, TermStatus.CANCELLED)
