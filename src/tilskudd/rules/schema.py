@@ -692,9 +692,67 @@ class ReportingDuty(_Model):
     personal_data: bool = False
 
 
+#: The field types a report form may use: plain answers (the accounts are a part of their own, not fields).
+REPORT_FIELD_TYPES = frozenset(
+    {
+        FieldType.TEXT,
+        FieldType.TEXTAREA,
+        FieldType.INTEGER,
+        FieldType.MONEY,
+        FieldType.BOOLEAN,
+        FieldType.CHOICE,
+        FieldType.DATE,
+    }
+)
+
+
+class ReportSection(Section):
+    """A section of the report form; ``kinds`` limits it to duties of those kinds (none: every duty)."""
+
+    kinds: list[ReportKind] | None = None
+
+
+class ReportForm(_Model):
+    """The report form (*rapportskjema*, issue #12 point 2): sections and fields like the application's.
+
+    Answers are kept under their field ids; ``path`` and attachment fields are not used here (the
+    accounts and the auditor's statement are parts of their own).
+    """
+
+    sections: list[ReportSection] = Field(min_length=1)
+    fields: list[FormField] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _references(self) -> ReportForm:
+        problems: list[str] = []
+        section_ids = {section.id for section in self.sections}
+        field_ids = [field.id for field in self.fields]
+        for field in self.fields:
+            if field.section not in section_ids:
+                problems.append(f"report field '{field.id}' names unknown section '{field.section}'")
+            if field.type not in REPORT_FIELD_TYPES:
+                problems.append(f"report field '{field.id}' has type {field.type.value}, not one a report form uses")
+            if field.path or field.required_when or field.shown_when:
+                problems.append(f"report field '{field.id}': path, required_when and shown_when are not used here")
+        for repeated in sorted({f for f in field_ids if field_ids.count(f) > 1}):
+            problems.append(f"report field id '{repeated}' is used twice")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    def sections_for(self, kind: str) -> list[ReportSection]:
+        return [s for s in self.sections if s.kinds is None or any(k.value == kind for k in s.kinds)]
+
+    def fields_for(self, kind: str) -> list[FormField]:
+        shown = {s.id for s in self.sections_for(kind)}
+        return [f for f in self.fields if f.section in shown]
+
+
 class Reporting(_Model):
     duties: list[ReportingDuty] = Field(min_length=1)
     notes: list[Note] = Field(default_factory=list)
+    #: The report form the grantee fills in (optional; without it a report is the accounts and attachments).
+    form: ReportForm | None = None
 
 
 class DecisionKind(str, Enum):
