@@ -157,5 +157,7 @@ def test_a_bad_answer_is_a_400(offered, client):
 
 def test_the_decision_box_links_to_the_grant_page(offered, client):
     client.force_login(applicant_of(offered.application))
-    page = client.get(f"/soknader/{offered.application_id}/signer/").content.decode()
+    response = client.get(f"/soknader/{offered.application_id}/signer/?vis=soknad")  # the application itself
+    assert response.status_code == 200, response.get("Location")
+    page = response.content.decode()
     assert f'href="{_url(offered)}"' in page
