@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "tilskudd.grants",
     "tilskudd.payments",
     "tilskudd.complaints",
+    "tilskudd.reports",
     "tilskudd.api",
     "tilskudd.demo",
 ]

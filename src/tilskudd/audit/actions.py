@@ -80,6 +80,7 @@ class AuditAction(models.TextChoices):
     APPLICATION_GRANTED = "application.granted"
     APPLICATION_REFUSED = "application.refused"
     APPLICATION_REJECTED = "application.rejected"
+    APPLICATION_REOPENED_AFTER_COMPLAINT = "application.reopened_after_complaint"
     RECEIPT_CREATED = "receipt.created"
     RECEIPT_SENT = "receipt.sent"
     #: A retried submission found its receipt missing and queued it again.
@@ -115,6 +116,7 @@ class AuditAction(models.TextChoices):
     DECISION_RETURNED = "decision.returned"
     DECISION_CANCELLED = "decision.cancelled"
     DECISION_PUBLISHED = "decision.published"
+    DECISION_SUPERSEDED = "decision.superseded"
     #: The decisions of one grantor in a call were published together (the call's stream).
     CALL_DECISIONS_PUBLISHED = "call.decisions_published"
     DECISION_NOTIFIED = "decision.notified"
@@ -153,6 +155,11 @@ class AuditAction(models.TextChoices):
     COMPLAINT_UPHELD = "complaint.upheld"
     COMPLAINT_APPEAL_DECIDED = "complaint.appeal_decided"
     COMPLAINT_WITHDRAWN = "complaint.withdrawn"
+
+    # --- reporting (*rapportering*, issue #12): duties on the grant's stream, reports on the duty's ---
+    REPORT_DUTIES_CREATED = "report.duties_created"
+    REPORT_ATTACHMENT_ADDED = "report.attachment_added"
+    REPORT_SUBMITTED = "report.submitted"
 
     # --- background tasks (the task row's stream) ---
     TASK_REQUEUED = "task.requeued"

@@ -85,6 +85,10 @@ LABELS: dict[AuditAction, tuple[str, str]] = {
     A.APPLICATION_GRANTED: ("Vedtak: søknaden ble innvilget", "Decision: the application was granted"),
     A.APPLICATION_REFUSED: ("Vedtak: søknaden ble avslått", "Decision: the application was refused"),
     A.APPLICATION_REJECTED: ("Vedtak: søknaden ble avvist", "Decision: the application was rejected"),
+    A.APPLICATION_REOPENED_AFTER_COMPLAINT: (
+        "Klagen ble tatt til følge: søknaden behandles på nytt",
+        "The complaint was allowed: the application is considered again",
+    ),
     A.RECEIPT_CREATED: ("Kvitteringen ble laget", "The receipt was made"),
     A.RECEIPT_SENT: ("Kvitteringen ble sendt på e-post", "The receipt was sent by e-mail"),
     A.RECEIPT_REQUEUED: ("Kvitteringen ble lagt i kø på nytt", "The receipt was queued again"),
@@ -114,6 +118,7 @@ LABELS: dict[AuditAction, tuple[str, str]] = {
     A.DECISION_RETURNED: ("Vedtak ble sendt tilbake", "A decision was returned"),
     A.DECISION_CANCELLED: ("Vedtak ble trukket", "A decision was cancelled"),
     A.DECISION_PUBLISHED: ("Vedtak ble kunngjort", "A decision was published"),
+    A.DECISION_SUPERSEDED: ("Vedtaket ble omgjort etter klage", "The decision was reversed after a complaint"),
     A.CALL_DECISIONS_PUBLISHED: ("Vedtakene i utlysningen ble kunngjort", "The call's decisions were published"),
     A.DECISION_NOTIFIED: ("Søkeren fikk vedtaket på e-post", "The applicant was sent the decision by e-mail"),
     # the grant after its decision
@@ -140,6 +145,10 @@ LABELS: dict[AuditAction, tuple[str, str]] = {
     A.PAYMENT_BATCH_EXPORTED: ("Betalingsfil ble lastet ned", "A payment file was downloaded"),
     A.PAYMENT_BATCH_SETTLED: ("Alle betalinger i oppdraget er bokført", "Every payment in the batch is booked"),
     A.BANK_STATEMENT_IMPORTED: ("Bankens bokføring ble lest inn", "The bank's booking statement was imported"),
+    # reporting
+    A.REPORT_DUTIES_CREATED: ("Rapporteringspliktene ble opprettet", "The reporting duties were created"),
+    A.REPORT_ATTACHMENT_ADDED: ("Vedlegg til rapporten ble lastet opp", "An attachment to the report was uploaded"),
+    A.REPORT_SUBMITTED: ("Rapporten ble levert", "The report was delivered"),
     # complaints
     A.COMPLAINT_FILED: ("Klage ble sendt", "A complaint was filed"),
     A.COMPLAINT_ASSIGNED: ("Klagen fikk saksbehandler", "The complaint was assigned"),

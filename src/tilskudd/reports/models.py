@@ -1,0 +1,109 @@
+"""Reporting duties and reports (issue #12, points 1 and 2).
+
+* :class:`ReportingDuty` (*rapporteringsplikt*): one report or accounts a grant owes, copied from the call's
+  ``reporting.duties`` when the grant is accepted — the kind, title, rule, due date (the call's, or the
+  decision's ``report_due`` where the call gives none), what it must say, whether accounts and an auditor's
+  statement (C2-R11) are part of it, and who approves it; its own state machine (``reports.states``).
+* :class:`ReportAttachment`: the auditor's statement and the signed approval, uploaded for a duty.
+* :class:`Report` (*rapport*): what the signatory delivered — the answers, the accounts, the attachments'
+  hashes — signed by its content hash, with a PDF receipt. Delivered again after changes were asked
+  for, a duty gets a new version; the earlier ones are kept.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from tilskudd.reports.states import DutyStatus
+
+
+class ReportingDuty(models.Model):
+    grant = models.ForeignKey("grants.Grant", on_delete=models.PROTECT, related_name="reporting_duties")
+    #: The duty's place in the call's ``reporting.duties`` (with the grant: what makes creation idempotent).
+    position = models.PositiveSmallIntegerField()
+    rule = models.CharField(max_length=20)
+    #: ``rules.schema.ReportKind`` value: status_report, grant_report, annual_report, final_report …
+    kind = models.CharField(max_length=30)
+    title_nb = models.CharField(max_length=200)
+    title_en = models.CharField(max_length=200, blank=True)
+    #: The last day (Europe/Oslo); None where neither the call nor the decision gives one.
+    due = models.DateField("frist", null=True, blank=True)
+    #: What the report must say: [{"nb": …, "en": …}].
+    content = models.JSONField(default=list, blank=True)
+    accounts = models.BooleanField(default=False)
+    accounts_period_nb = models.CharField(max_length=300, blank=True)
+    accounts_period_en = models.CharField(max_length=300, blank=True)
+    #: An auditor's statement must be attached (C2-R11: grants of NOK 100 000 or more).
+    auditor_required = models.BooleanField(default=False)
+    #: Who approves the accounts: [{"nb": …, "en": …}] (C1-R11, C3-R09); a signed approval is attached.
+    approved_by = models.JSONField(default=list, blank=True)
+    personal_data = models.BooleanField(default=False)
+    status = models.CharField(max_length=20, choices=DutyStatus.choices, default=DutyStatus.OPEN)
+    created_at = models.DateTimeField()
+    status_changed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["grant", "due", "position"]
+        verbose_name = "rapporteringsplikt"
+        verbose_name_plural = "rapporteringsplikter"
+        constraints = [models.UniqueConstraint(fields=["grant", "position"], name="one_duty_per_call_duty")]
+
+    def __str__(self) -> str:
+        return f"{self.title_nb} ({self.grant})"
+
+    @property
+    def title(self) -> tuple[str, str]:
+        return self.title_nb, self.title_en or self.title_nb
+
+    @property
+    def needs_approval(self) -> bool:
+        return bool(self.approved_by)
+
+
+class ReportAttachment(models.Model):
+    class Kind(models.TextChoices):
+        AUDITOR_STATEMENT = "auditor_statement", "Revisorberetning"
+        SIGNED_APPROVAL = "signed_approval", "Signert godkjenning"
+
+    duty = models.ForeignKey(ReportingDuty, on_delete=models.CASCADE, related_name="attachments")
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    file = models.FileField(upload_to="reports/%Y/", max_length=300)
+    original_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["duty", "kind", "uploaded_at", "pk"]
+
+
+class Report(models.Model):
+    duty = models.ForeignKey(ReportingDuty, on_delete=models.PROTECT, related_name="reports")
+    #: 1 for the first delivery, 2 after changes were asked for …
+    version = models.PositiveSmallIntegerField(default=1)
+    #: The form's answers by field id.
+    answers = models.JSONField(default=dict, blank=True)
+    #: The accounts as delivered (``reports.accounts.Accounts.as_dict``), {} where the duty has none.
+    accounts = models.JSONField(default=dict, blank=True)
+    #: SHA-256 of the canonical JSON of what was delivered (``reports.services.report_document``).
+    content_hash = models.CharField(max_length=64)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    submitted_at = models.DateTimeField()
+    #: "signatory" or "delegate", as ``applications.Signature``.
+    capacity = models.CharField(max_length=20)
+    title = models.CharField(max_length=100, blank=True)
+    delegation = models.ForeignKey("orgs.Delegation", on_delete=models.PROTECT, null=True, blank=True)
+    receipt = models.FileField(upload_to="reports/receipts/%Y/", max_length=300, blank=True)
+    receipt_sha256 = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["duty", "version"]
+        verbose_name = "rapport"
+        verbose_name_plural = "rapporter"
+        constraints = [models.UniqueConstraint(fields=["duty", "version"], name="one_report_per_version")]
+
+    def __str__(self) -> str:
+        return f"{self.duty.title_nb} v{self.version}"

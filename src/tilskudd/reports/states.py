@@ -1,0 +1,55 @@
+"""The reporting duty's state machine (*rapporteringsplikt*): every state and every allowed move, in one table.
+
+A duty is open until the grantee's signatory delivers the report; the caseworker approves it or asks for
+changes, and a report with changes asked for is delivered again. Overdue is not a state: it is derived from
+the due date and the day in Europe/Oslo (:func:`is_overdue`). «Delivered» (*levert*), not «submitted»: the
+application's machine already has a ``submitted`` state, and ``docs/casework.md`` lists the machines side by
+side (see docs/decisions.md).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import models
+
+from tilskudd.core import states as core_states
+
+
+class DutyStatus(models.TextChoices):
+    OPEN = "open", "Ikke levert"
+    DELIVERED = "delivered", "Levert"
+    APPROVED = "approved", "Godkjent"
+    CHANGES_REQUESTED = "changes_requested", "Endringer etterspurt"
+
+
+DUTY_STATUS_EN = {
+    DutyStatus.OPEN: "Not delivered",
+    DutyStatus.DELIVERED: "Delivered",
+    DutyStatus.APPROVED: "Approved",
+    DutyStatus.CHANGES_REQUESTED: "Changes requested",
+}
+
+DUTY_TRANSITIONS: dict[tuple[str, str], str] = {
+    (DutyStatus.OPEN, DutyStatus.DELIVERED): "deliver",
+    (DutyStatus.DELIVERED, DutyStatus.APPROVED): "approve_report",
+    (DutyStatus.DELIVERED, DutyStatus.CHANGES_REQUESTED): "request_changes",
+    (DutyStatus.CHANGES_REQUESTED, DutyStatus.DELIVERED): "deliver",
+}
+
+#: The grantee may deliver a report in these states.
+DELIVERABLE = frozenset({DutyStatus.OPEN, DutyStatus.CHANGES_REQUESTED})
+
+
+class TransitionNotAllowed(core_states.TransitionNotAllowed):
+    noun = "A reporting duty"
+
+
+def check_duty_transition(current: str, target: str) -> str:
+    """The action for a move, or TransitionNotAllowed."""
+    return core_states.move_of(DUTY_TRANSITIONS, current, target, TransitionNotAllowed)
+
+
+def is_overdue(status: str, due: dt.date | None, today: dt.date) -> bool:
+    """A duty not yet delivered (or sent back) whose due day has passed, judged in Europe/Oslo."""
+    return status in DELIVERABLE and due is not None and today > due
