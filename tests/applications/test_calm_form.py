@@ -137,3 +137,18 @@ def test_the_task_list_speaks_english(client, municipality, empty):
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     html = client.get(f"/soknader/{empty.pk}/").content.decode()
     assert "Parts of the application" in html and "Not started" in visible_text(html)
+
+
+def test_autosave_answers_with_the_findings_of_a_field_left_and_the_task_list(client, municipality, empty):
+    client.force_login(municipality.lead)
+    data = form_data(client.get(f"/soknader/{empty.pk}/").content.decode())
+    data["_touched"] = ["answers.project_title"]
+    data["areas"] = ["3"]
+    body = client.post(f"/soknader/{empty.pk}/autolagre/", data).json()
+    title = body["fields"]["f-answers-project-title"]
+    assert title["invalid"] is True
+    assert "«Prosjektets navn» må fylles ut." in visible_text(title["messages"])
+    assert 'id="f-answers-project-title-messages"' in title["messages"]
+    objective = body["fields"]["f-answers-objective"]  # not left yet: calm
+    assert objective == {"invalid": False, "messages": ""}
+    assert tasks(body["tasks"])["Prioritert område"] == "Fullført"

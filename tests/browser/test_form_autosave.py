@@ -100,6 +100,17 @@ def test_a_new_form_opens_calm(page, client, municipality, live_server):
     assert tasks.get_by_role("listitem").filter(has_text="Ikke startet").count() == 4
     assert_accessible(page)
 
+    # A field typed in, emptied and left: its finding shows beside it at once, and only there.
+    title = page.get_by_role("textbox", name=re.compile("^Prosjektets navn"))
+    title.press_sequentially("x")
+    title.press("Backspace")
+    title.press("Tab")
+    expect(title).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#f-answers-project-title-messages")).to_contain_text("«Prosjektets navn» må fylles ut.")
+    assert page.locator("[aria-invalid='true']").count() == 1
+    assert page.locator("#error-summary").count() == 0
+    assert_accessible(page)
+
     # Asked for a check, the summary lists what is missing.
     page.get_by_role("button", name="Sjekk søknaden").click()
     page.wait_for_load_state()

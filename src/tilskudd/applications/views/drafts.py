@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -324,5 +325,28 @@ def autosave(request, pk: int):
             "status": _said(f"Lagret kl. {saved_at}", f"Saved at {saved_at}")
             if parsed.changes
             else _said("Ingen endringer å lagre", "No changes to save"),
+            **_checked_fields(request, application),
         }
     )
+
+
+#: Inputs whose findings autosave redraws in place (a choice redraws the form through the preview).
+_PLAIN_KINDS = {"text", "textarea", "number", "money", "decimal", "date", "email", "tel", "select"}
+
+
+def _checked_fields(request, application: Application) -> dict[str, Any]:
+    """The findings beside each plain input as the calm form shows them now, and the task list: the page puts
+    them beside a field once it is left, without a reload (issue #13, point 2)."""
+    context = _form_context(request, application, services.exchange_document(application))
+    fields = {}
+    for widget in context["form"].widgets():
+        for item in [*widget.inputs, *(i for row in widget.rows for i in row.inputs)]:
+            if item.kind in _PLAIN_KINDS:
+                fields[item.id] = {
+                    "invalid": bool(item.errors),
+                    "messages": render_to_string("applications/_messages.html", {"target": item}, request).strip(),
+                }
+    return {
+        "fields": fields,
+        "tasks": render_to_string("applications/_task_list.html", {"tasks": context["tasks"]}, request),
+    }

@@ -84,6 +84,30 @@
     say(body.error || "");
   }
 
+  // The findings beside each field left (not the one being typed in), and the task list, as the server sees them now.
+  function showFindings(body) {
+    Object.keys(body.fields || {}).forEach(function (id) {
+      var input = document.getElementById(id);
+      if (!input || input === document.activeElement) { return; }
+      var found = body.fields[id];
+      var old = document.getElementById(id + "-messages");
+      if (old) { old.remove(); }
+      var described = (input.getAttribute("aria-describedby") || "").split(/\s+/).filter(function (token) {
+        return token && token !== id + "-messages";
+      });
+      if (found.messages.trim()) {
+        var box = input.closest(".ds-field") || input.parentNode;
+        box.insertAdjacentHTML("beforeend", found.messages);
+        described.push(id + "-messages");
+      }
+      if (described.length) { input.setAttribute("aria-describedby", described.join(" ")); }
+      else { input.removeAttribute("aria-describedby"); }
+      if (found.invalid) { input.setAttribute("aria-invalid", "true"); } else { input.removeAttribute("aria-invalid"); }
+    });
+    var list = document.getElementById("task-list");
+    if (list && body.tasks) { list.outerHTML = body.tasks; }
+  }
+
   function save() {
     if (!autosaveUrl || stale || submitting || !dirty) { return; }
     if (inFlight) { again = true; return; }
@@ -101,6 +125,7 @@
     }).then(function (answer) {
       if (answer.status === 200) {
         form.querySelector("input[name='revision']").value = answer.body.revision;
+        showFindings(answer.body);
         if (edits === sent) { dirty = false; changed = {}; }
         say(answer.body.status || "");
       } else if (answer.status === 409) {
