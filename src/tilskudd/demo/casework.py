@@ -65,7 +65,18 @@ STAFF = (
     ),
     DemoStaff("vurderer@bergen.example", "Per Vurderer", BERGEN_ORG_NUMBER, (Role.ASSESSOR,), "rådgiver"),
     DemoStaff("beslutter@bergen.example", "Berit Beslutter", BERGEN_ORG_NUMBER, (Role.APPROVER,), "etatsdirektør"),
+    # A complaint is prepared by a caseworker who did not decide (fvl § 33; issue #11, point 5): Bergen's second.
+    DemoStaff("klage@bergen.example", "Kari Klagebehandler", BERGEN_ORG_NUMBER, (Role.CASEWORKER,), "seniorrådgiver"),
 )
+
+#: Named people of an example applicant, instead of the made-up «Signatar …» (issue #11's «Done when»: the chair of
+#: Foreningen Trygg Oppvekst accepts IMDi's C2 grant; a member of it sees why she cannot). (email, name, role, title)
+EXAMPLE_PEOPLE: dict[str, tuple[tuple[str, str, str, str], ...]] = {
+    "926229419": (
+        ("styreleder@tryggoppvekst.example", "Tale Trygg", "signatory", "styreleder"),
+        ("medlem@tryggoppvekst.example", "Mona Medlem", "member", "kasserer"),
+    ),
+}
 
 IMDI = {
     "name": "Integrerings- og mangfoldsdirektoratet (IMDi)",
@@ -169,6 +180,17 @@ def _signatory(organisation: Organisation):
     )
     if membership:
         return membership.user
+    if organisation.org_number in EXAMPLE_PEOPLE:
+        people = EXAMPLE_PEOPLE[organisation.org_number]
+        for email, full_name, role, title in people:
+            Membership.objects.create(
+                user=_user(email, full_name),
+                organisation=organisation,
+                role=role,
+                title=title,
+                confirmed_at=timezone.now(),
+            )
+        return get_user_model().objects.get(email=next(p[0] for p in people if p[2] == "signatory"))
     user = _user(f"signatar.{organisation.org_number}@demo.example", f"Signatar {organisation.name}")
     Membership.objects.create(
         user=user, organisation=organisation, role="signatory", title="leder", confirmed_at=timezone.now()

@@ -112,4 +112,8 @@ def load_demo(today: dt.date | None = None, applications: bool = True) -> dict:
         roles = ", ".join(Role(role).label.lower() for role in person.roles)
         logins.append((DemoPerson(person.email, person.full_name, "staff", person.title), grantor, roles))
     submitted = casework.load_demo_applications() if applications else []
+    # The named people of example applicants (only where their application was submitted: C2 loaded).
+    for example in Organisation.objects.filter(org_number__in=casework.EXAMPLE_PEOPLE if applications else ()):
+        people = casework.EXAMPLE_PEOPLE[example.org_number]
+        logins += [(DemoPerson(*person), example.name, f"{person[2]} ({person[3]})") for person in people]
     return {"logins": logins, "calls": calls, "password": DEMO_PASSWORD, "applications": submitted}
