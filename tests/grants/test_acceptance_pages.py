@@ -161,3 +161,12 @@ def test_the_decision_box_links_to_the_grant_page(offered, client):
     assert response.status_code == 200, response.get("Location")
     page = response.content.decode()
     assert f'href="{_url(offered)}"' in page
+
+
+def test_the_page_in_english(offered, client):
+    client.force_login(applicant_of(offered.application))
+    client.cookies["django_language"] = "en"
+    text = visible_text(client.get(_url(offered)).content.decode())
+    assert "Awaiting acceptance" in text and "Deadline for acceptance" in text and "Payment plan" in text
+    assert "spring" in text and "autumn" in text and "Accept the grant and its terms" in text
+    assert "Venter på aksept" not in text
