@@ -45,7 +45,8 @@ def test_the_applicant_sees_the_letter_after_publication_and_not_before(world, c
     assert "Til vurdering" in visible_text(page)
     services.publish(world.staff["approver"], application.call, world.imdi.org_number)
     decision.refresh_from_db()
-    page = client.get(f"/soknader/{application.pk}/signer/").content.decode()
+    # A granted application opens on its grant page; the application itself is «Søknaden» (?vis=soknad).
+    page = client.get(f"/soknader/{application.pk}/signer/?vis=soknad").content.decode()
     text = visible_text(page)
     assert "Innvilget" in text and "Vedtak: Tilskudd" in text and "delvis" in text
     letter_url = f"/soknader/{application.pk}/brev/{decision.letter_id}.pdf"

@@ -8,4 +8,5 @@ class ComplaintsConfig(AppConfig):
     verbose_name = "Klager"
 
     def ready(self) -> None:
-        from tilskudd.complaints import timeline  # noqa: F401, PLC0415 - registers the grant timeline's provider
+        # Registers the grant timeline's provider and Min side's complaint deadline.
+        from tilskudd.complaints import next_steps, timeline  # noqa: F401, PLC0415

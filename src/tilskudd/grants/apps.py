@@ -11,3 +11,4 @@ class GrantsConfig(AppConfig):
         # Models load once the apps are ready, hence the import here; it connects grants' receivers of
         # casework's signals (a proposed rejection, the question whether a decision holds an application).
         from tilskudd.grants import receivers  # noqa: F401, PLC0415
+        from tilskudd.grants.awards import next_steps  # noqa: F401, PLC0415 - registers Min side's grant steps

@@ -30,6 +30,7 @@ from tilskudd.applications.views.common import (
     with_content,
 )
 from tilskudd.applications.views.decisions import casework_context
+from tilskudd.applications.views.my_page import display_title
 from tilskudd.applications.views.progress import signature_state
 from tilskudd.calls import presentation
 from tilskudd.calls.models import Call
@@ -69,12 +70,13 @@ def start(request, slug: str):
         choices.append(
             {
                 "organisation": organisation,
-                "drafts": list(drafts),
+                "drafts": [{"pk": d.pk, "title": display_title(d, get_language())} for d in drafts],
                 "eligible_type": not allowed_types or organisation.applicant_type in allowed_types,
                 "type_name": presentation.applicant_types_text([organisation.applicant_type], get_language()),
             }
         )
     context["choices"] = choices
+    context["has_drafts"] = any(choice["drafts"] for choice in choices)
     context["allowed_types"] = presentation.applicant_types_text(allowed_types, get_language())
     if request.method == "POST":
         chosen = request.POST.get("organisation") or (
@@ -86,6 +88,22 @@ def start(request, slug: str):
                 get_language(), "Velg hvilken organisasjon som søker.", "Choose which organisation applies."
             )
             return render(request, "applications/start.html", context, status=400)
+        drafts_of_chosen = next(c["drafts"] for c in choices if c["organisation"].pk == member.organisation_id)
+        if drafts_of_chosen and request.POST.get("another") != "yes":
+            # «Start søknad» twice opens the draft there is and says so; a second one only when asked (issue #13, point 5).
+            messages.info(
+                request,
+                pick(
+                    get_language(),
+                    f"{member.organisation.name} har allerede et utkast til denne utlysningen, så vi åpnet det i stedet "
+                    "for å lage et nytt. Vil dere sende en søknad til, velg «Start en ny søknad i tillegg» på siden "
+                    "«Start en søknad».",
+                    f"{member.organisation.name} already has a draft for this call, so we opened it instead of making "
+                    "a new one. To send another application, choose “Start another application” on the page “Start an "
+                    "application”.",
+                ),
+            )
+            return redirect("applications:form", pk=drafts_of_chosen[0]["pk"])
         try:
             application = services.start_draft(request.user, member.organisation, call)
         except NotAllowed as refused:

@@ -48,8 +48,6 @@ def _event_details(event) -> list[str]:
         details.append(str(data["filename"]))
     if event.action == AuditAction.APPLICATION_GRANTED and data.get("amount") is not None:
         details.append(pick(get_language(), "Beløp: ", "Amount: ") + format_nok(data["amount"]))
-    if data.get("hash"):
-        details.append(pick(get_language(), "Sjekksum (SHA-256): ", "Checksum (SHA-256): ") + str(data["hash"]))
     if event.reason:
         details.append(pick(get_language(), "Begrunnelse: ", "Reason: ") + event.reason)
     return details
@@ -67,6 +65,8 @@ def history(request, pk: int):
                 "who": event.actor.get_full_name() if event.actor else pick(get_language(), "Systemet", "The system"),
                 "what": action_label(event.action, get_language()),
                 "details": _event_details(event),
+                # The checksum goes under «Tekniske detaljer», not among the details people read (issue #13, point 5).
+                "hash": str((event.data or {}).get("hash") or ""),
             }
         )
     context = {

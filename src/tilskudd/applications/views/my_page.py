@@ -8,18 +8,44 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 
+from tilskudd.applications import next_steps
 from tilskudd.applications.models import Application, Document
 from tilskudd.applications.services import signing_requests
-from tilskudd.applications.states import DECIDED
+from tilskudd.applications.states import DECIDED, Status
 from tilskudd.applications.views.common import memberships_of, organisation_url, status_name
 from tilskudd.applications.views.decisions import completion_notice, published_decision
 from tilskudd.applications.views.progress import next_step
 from tilskudd.calls.models import Call
+from tilskudd.core.formatting import format_date
 from tilskudd.core.phrases import datetime_moment
 from tilskudd.core.text import pick
 from tilskudd.orgs.models import Role
 
 # --- Min side ----------------------------------------------------------------------------------
+
+
+def display_title(application: Application, language: str | None) -> str:
+    """The project title, or — where there is none yet (C2's form asks for none) — the call's title with
+    «utkast» and the day it was started, or «søknad» and the day it was sent."""
+    if application.title:
+        return application.title
+    call = application.call
+    call_title = pick(language, call.title_nb, call.title_en or call.title_nb)
+    if application.submitted_at is not None:
+        day = format_date(timezone.localtime(application.submitted_at).date(), language)
+        return pick(language, f"{call_title} – søknad sendt {day}", f"{call_title} – application sent {day}")
+    day = format_date(timezone.localtime(application.created_at).date(), language)
+    return pick(language, f"{call_title} – utkast {day}", f"{call_title} – draft {day}")
+
+
+def url_of(application: Application) -> str:
+    """Where the application opens: the form while it can be changed, the grant page once granted (issue #13,
+    point 5), else the application as sent."""
+    if application.is_editable:
+        return reverse("applications:form", args=[application.pk])
+    if application.status == Status.GRANTED:
+        return reverse("grants:grant", args=[application.pk])
+    return reverse("applications:review", args=[application.pk])
 
 
 @login_required
@@ -59,24 +85,33 @@ def my_page(request):
                         "url": decision_info["letter_url"],
                     }
                 )
+            steps = next_steps.steps_of(application, timezone.localdate())
+            due = next_steps.due_of(application, steps)
             rows.append(
                 {
                     "application": application,
-                    "title": application.title or pick(get_language(), "Uten tittel", "Untitled"),
+                    "title": display_title(application, language),
                     "call_title": pick(
                         language, application.call.title_nb, application.call.title_en or application.call.title_nb
                     ),
                     "status": status_name(application.status),
                     "status_code": application.status,
-                    "deadline": datetime_moment(application.call.deadline, language),
+                    "deadline": next_steps.moment(due, language),
                     "next": next_step(application, now),
+                    "steps": [
+                        {
+                            "text": step.text(language),
+                            "due": step.due_moment(language),
+                            "url": step.url,
+                            "link": step.link(language),
+                        }
+                        for step in steps
+                    ],
                     "documents": documents,
                     "decision": decision_info,
                     "completion_notice": completion_notice(application),
                     "waiting_for": signing_requests.waiting_request(application),
-                    "url": reverse(
-                        "applications:form" if application.is_editable else "applications:review", args=[application.pk]
-                    ),
+                    "url": url_of(application),
                 }
             )
         can_apply = []

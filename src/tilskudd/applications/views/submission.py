@@ -116,6 +116,9 @@ def review(request, pk: int):
     """The complete application read-only, who may sign, the signature; POST signs the revision shown."""
     application = application_for(request, pk)
     if request.method == "GET":
+        if application.status == Status.GRANTED and request.GET.get("vis") != "soknad":
+            # A granted application opens on its grant page (issue #13, point 5); «Søknaden» links here with ?vis=soknad.
+            return redirect("grants:grant", pk=application.pk)
         return render(request, "applications/review.html", _review_context(request, application))
     try:
         revision = int(request.POST.get("revision", ""))
