@@ -70,3 +70,15 @@ def test_a_section_opens_and_closes_from_the_keyboard(calls, narrow):
     assert page.get_by_text("Søkeren må være registrert i Frivillighetsregisteret.").is_visible()
     page.keyboard.press("Enter")
     assert details.get_attribute("open") is None
+
+
+@pytest.mark.parametrize("path", ["/", "/tilgjengelighetserklaering/", "/personvern/"])
+def test_the_front_page_and_the_statements_reflow_at_320_px(calls, narrow, path):
+    page = narrow
+    response = page.goto(path)
+    assert response is not None and response.status == 200
+    assert page.evaluate(PAGE_WIDTH) <= 320
+    footer = page.get_by_role("contentinfo")
+    assert footer.get_by_role("link", name="Tilgjengelighetserklæring").is_visible()
+    assert footer.get_by_role("link", name="Personvernerklæring").is_visible()
+    assert_accessible(page)
