@@ -111,6 +111,12 @@ def test_a_new_form_opens_calm(page, client, municipality, live_server):
     assert page.locator("#error-summary").count() == 0
     assert_accessible(page)
 
+    # A field only left, nothing typed: its finding shows too.
+    objective = page.get_by_role("textbox", name=re.compile("^Mål og begrunnelse"))
+    objective.focus()
+    objective.press("Tab")
+    expect(objective).to_have_attribute("aria-invalid", "true")
+
     # Asked for a check, the summary lists what is missing.
     page.get_by_role("button", name="Sjekk søknaden").click()
     page.wait_for_load_state()

@@ -32,12 +32,13 @@
 
   function touch(name) {
     var box = document.getElementById("touched-fields");
-    if (!box) { return; }
+    if (!box) { return false; }
     var known = box.querySelectorAll("input[name='_touched']");
-    for (var i = 0; i < known.length; i++) { if (known[i].value === name) { return; } }
+    for (var i = 0; i < known.length; i++) { if (known[i].value === name) { return false; } }
     var input = document.createElement("input");
     input.type = "hidden"; input.name = "_touched"; input.value = name;
     box.appendChild(input);
+    return true;
   }
 
   function labelOf(el) {
@@ -108,15 +109,17 @@
     if (list && body.tasks) { list.outerHTML = body.tasks; }
   }
 
-  function save() {
-    if (!autosaveUrl || stale || submitting || !dirty) { return; }
+  // ``left``: a field was left for the first time without a change — nothing to save, but the server
+  // keeps it as touched and answers with its findings.
+  function save(left) {
+    if (!autosaveUrl || stale || submitting || !(dirty || left)) { return; }
     if (inFlight) { again = true; return; }
     clearTimeout(timer);
     inFlight = true;
-    var sent = edits;
+    var sent = edits, wasDirty = dirty;
     var data = new FormData(form);
     Array.prototype.forEach.call(form.querySelectorAll("input[type='file']"), function (el) { data.delete(el.name); });
-    say(form.getAttribute("data-saving") || "");
+    if (dirty) { say(form.getAttribute("data-saving") || ""); }
     fetch(autosaveUrl, {
       method: "POST", body: data, credentials: "same-origin",
       headers: { "X-Requested-With": "fetch", "Accept": "application/json" }
@@ -127,7 +130,7 @@
         form.querySelector("input[name='revision']").value = answer.body.revision;
         showFindings(answer.body);
         if (edits === sent) { dirty = false; changed = {}; }
-        say(answer.body.status || "");
+        if (wasDirty) { say(answer.body.status || ""); }  // a field only left: nothing to say
       } else if (answer.status === 409) {
         showStale(answer.body);
       } else {
@@ -172,8 +175,8 @@
   });
   form.addEventListener("focusout", function (event) {
     if (!isField(event.target) || event.target.type === "file") { return; }
-    touch(event.target.name);
-    if (dirty) { save(); }
+    var first = touch(event.target.name);
+    if (dirty || first) { save(first); }
   });
   // The preview (htmx) need not carry the chosen files: they are uploaded by «Lagre» or «Last opp».
   document.body.addEventListener("htmx:configRequest", function (event) {
