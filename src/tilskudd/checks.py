@@ -15,6 +15,7 @@ NON_DELIVERING_EMAIL_BACKENDS = {
     "django.core.mail.backends.filebased.EmailBackend",
     "django.core.mail.backends.locmem.EmailBackend",
     "django.core.mail.backends.dummy.EmailBackend",
+    "tilskudd.core.dev_mail.FolderEmailBackend",
 }
 
 

@@ -212,6 +212,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # The PDF libraries tell of every font subset and CSS rule they skip: only their warnings (issue #13, point 11).
+    "loggers": {name: {"level": "WARNING"} for name in ("fontTools", "weasyprint")},
 }
 
 
@@ -233,13 +235,16 @@ TASKS_LEASE_SECONDS = int(os.environ.get("TASKS_LEASE_SECONDS", "600"))
 # E-mail: SMTP (EMAIL_HOST …) unless DEBUG is on, where it is printed to the console. With DEBUG off
 # `check --deploy` fails on a backend that does not deliver (console, file, memory, dummy): reset
 # links and receipts must never end up in a log (tilskudd/checks.py).
+# With DEBUG the default is "folder": each e-mail to var/mail/ and one line on the console (tilskudd.core.dev_mail).
 EMAIL_BACKEND = {
     "console": "django.core.mail.backends.console.EmailBackend",
+    "folder": "tilskudd.core.dev_mail.FolderEmailBackend",
     "smtp": "django.core.mail.backends.smtp.EmailBackend",
 }.get(
-    os.environ.get("EMAIL_BACKEND", "console" if DEBUG else "smtp"),
+    os.environ.get("EMAIL_BACKEND", "folder" if DEBUG else "smtp"),
     os.environ.get("EMAIL_BACKEND", ""),
 )
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(BASE_DIR / "var" / "mail"))
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
