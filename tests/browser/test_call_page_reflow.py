@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.applications.conftest import calls_loaded, draft, municipality  # noqa: F401 - fixtures
 from tests.browser.conftest import assert_accessible
 from tests.conftest import CALLS_DIR
 from tilskudd.calls.services import call_files_in, load_call_files
@@ -82,3 +83,31 @@ def test_the_front_page_and_the_statements_reflow_at_320_px(calls, narrow, path)
     assert footer.get_by_role("link", name="Tilgjengelighetserklæring").is_visible()
     assert footer.get_by_role("link", name="Personvernerklæring").is_visible()
     assert_accessible(page)
+
+
+def test_the_sticky_save_bar_never_hides_the_field_that_has_focus(page, client, municipality, draft, live_server):  # noqa: F811
+    """WCAG 2.4.11: tabbing down the form, the focused field is always above the bar with «Lagre» (a tall text
+    box may run on below it, its first line shows), kept clear by scroll-padding-bottom on the page."""
+    client.force_login(municipality.lead)
+    page.context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )
+    page.set_viewport_size({"width": 800, "height": 600})
+    page.goto(f"/soknader/{draft.pk}/")
+    hidden = []
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        found = page.evaluate(
+            """() => {
+                const el = document.activeElement;
+                const bar = document.querySelector('.tilskudd-sticky-actions');
+                if (!el || !bar || bar.contains(el) || !el.matches('input, textarea, select')) return null;
+                const field = el.getBoundingClientRect(), top = bar.getBoundingClientRect().top;
+                // Not hidden: at least its first line (where the caret is) shows above the bar.
+                return field.top + Math.min(field.height, 32) > top + 0.5 ? (el.name || el.id) : null;
+            }"""
+        )
+        if found:
+            hidden.append(found)
+    assert hidden == []
+    assert page.evaluate("getComputedStyle(document.documentElement).scrollPaddingBottom") != "auto"
