@@ -7,7 +7,9 @@ and the current time, so everything here can be tested directly.
 
 Every sentence that states a rule carries the rule's id (``C0-R20`` …), so a
 caseworker can trace what the page says back to ``shared/spec/calls.md`` and
-the call file.
+the call file; the page shows the ids, and the blocks marked ``internal``
+(readings, notes, the source file), to the grantor's staff only (issue #13,
+point 3). :mod:`.summary` gives «Kort om tilskuddet», the five lines at the top.
 
 The modules: :mod:`.pages` (what the templates receive), :mod:`.cards` (the
 front page), :mod:`.page` (the call page, section by section, each section in
