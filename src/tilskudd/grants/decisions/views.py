@@ -14,13 +14,14 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.views.decorators.http import require_http_methods
 
+from tilskudd.assessment import services as assessment_services
 from tilskudd.audit.labels import action_label
 from tilskudd.audit.services import history
 from tilskudd.casework import facts as case_facts
 from tilskudd.casework import scope
 from tilskudd.casework.access import RoleMissing, call_or_404, case_or_404, staff_view
 from tilskudd.casework.models import Case, Role
-from tilskudd.core.formatting import format_nok
+from tilskudd.core.formatting import format_decimal, format_nok
 from tilskudd.core.text import pick
 from tilskudd.core.views import reason_of
 from tilskudd.grants.allocation.frames import AllocationRefused
@@ -59,6 +60,46 @@ def decision_events(item: Decision) -> list[dict]:
             }
         )
     return shown
+
+
+#: What a disagreement among the assessors is, in words (as on the assessment summary).
+DISAGREEMENT_WORDS = {
+    "points": ("ligger 2 poeng eller mer fra hverandre", "are 2 points or more apart"),
+    "applicability": ("er uenige om kriteriet er relevant", "disagree on whether the criterion applies"),
+    "amount": ("foreslår beløp som skiller seg med mer enn 25 %", "propose amounts more than 25 % apart"),
+}
+
+
+def assessment_for_approver(application) -> dict:
+    """The counted assessors' scores, totals and proposed amounts, and where they disagree, for the decision page
+    (issue #13, point 8): the approver sees what the decision rests on without leaving the page."""
+    found = assessment_services.summary(application)
+    language = get_language()
+    counted = [row for row in found["assessors"] if row["counted"]]
+    labels = {c.id: pick(language, c.label.nb, c.label.en or c.label.nb) for c in found["criteria"]}
+    not_applicable = pick(language, "Ikke relevant", "Not applicable")
+
+    def shown(values, criterion):
+        if criterion not in values:
+            return "–"
+        value = values[criterion]
+        return not_applicable if value is None else str(value)
+
+    disagreements = []
+    for item in found["disagreements"]:
+        nb, en = DISAGREEMENT_WORDS.get(item.kind, (item.kind, item.kind))
+        where = labels.get(item.criterion, "") if item.criterion else pick(language, "Beløpet", "The amount")
+        disagreements.append(f"{where}: {pick(language, 'vurdererne', 'the assessors')} {pick(language, nb, en)}")
+    return {
+        "assessors": [row["assessor"].get_full_name() for row in counted],
+        "criteria": [
+            {"label": labels[c.id], "values": [shown(row["values"], c.id) for row in counted]}
+            for c in found["criteria"]
+        ],
+        "totals": ["–" if row["total"] is None else format_decimal(row["total"], language, 2) for row in counted],
+        "amounts": ["–" if row["proposed_amount"] is None else format_nok(row["proposed_amount"]) for row in counted],
+        "disagreements": disagreements,
+    }
 
 
 def _later_years(definition) -> list[int]:
@@ -266,6 +307,7 @@ def decision(request, decision_id: int):
         "amount": format_nok(item.amount),
         "facts": facts,
         "events": decision_events(item),
+        "assessment": assessment_for_approver(item.application),
         "errors": errors,
         "return_form": return_form,
         "can_approve": is_approver and not own and item.status == DecisionStatus.PREPARED,
