@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django import forms
 
+from tilskudd.core.forms import NokField
 from tilskudd.rules.application import MAX_NOK
 
 YEAR_ERRORS = {
@@ -34,7 +35,7 @@ FRAME_ERRORS = {
 class LineForm(forms.Form):
     """The amount one application is to get in one year, and why."""
 
-    amount = forms.IntegerField(min_value=0, max_value=MAX_NOK, error_messages=AMOUNT_ERRORS)
+    amount = NokField(min_value=0, max_value=MAX_NOK, error_messages=AMOUNT_ERRORS)
     year = forms.IntegerField(min_value=2000, max_value=2100, error_messages=YEAR_ERRORS)
     reason = forms.CharField(required=False, max_length=2000, strip=True)
 
@@ -45,7 +46,7 @@ class FrameForm(forms.Form):
     grantor = forms.CharField(required=False, max_length=9)
     area = forms.CharField(required=False, max_length=60)
     year = forms.IntegerField(min_value=2000, max_value=2100, error_messages=YEAR_ERRORS)
-    amount = forms.IntegerField(min_value=0, max_value=MAX_NOK, error_messages=FRAME_ERRORS)
+    amount = NokField(min_value=0, max_value=MAX_NOK, error_messages=FRAME_ERRORS)
 
 
 def form_errors(form: forms.Form) -> list[tuple[str, str]]:

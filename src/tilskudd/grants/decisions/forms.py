@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from tilskudd.core.formatting import format_date
+from tilskudd.core.forms import NokField
 from tilskudd.core.text import pick
 from tilskudd.grants.states import DECISION_KIND_EN, DecisionKind
 from tilskudd.rules.application import MAX_NOK
@@ -42,11 +43,8 @@ def _amount_messages(field: forms.IntegerField) -> None:
 
 class DecisionForm(forms.Form):
     kind = forms.ChoiceField(widget=forms.RadioSelect)
-    amount = forms.IntegerField(
-        required=False,
-        min_value=0,
-        max_value=MAX_NOK,
-        widget=forms.NumberInput(attrs={"class": "ds-input", "inputmode": "numeric"}),
+    amount = NokField(
+        required=False, min_value=0, max_value=MAX_NOK, widget=forms.TextInput(attrs={"class": "ds-input"})
     )
     period_start = forms.DateField(
         required=False, validators=[_within_years], widget=forms.DateInput(attrs={"type": "date", "class": "ds-input"})
@@ -93,12 +91,12 @@ class DecisionForm(forms.Form):
         ]
         self.fields["extra_conditions"].label = pick(get_language(), "Andre vilkår", "Other conditions")
         for year in later_years:
-            self.fields[f"later_{year}"] = forms.IntegerField(
+            self.fields[f"later_{year}"] = NokField(
                 required=False,
                 min_value=0,
                 max_value=MAX_NOK,
                 label=pick(get_language(), f"Tilsagn for {year} (kroner)", f"Commitment for {year} (NOK)"),
-                widget=forms.NumberInput(attrs={"class": "ds-input", "inputmode": "numeric"}),
+                widget=forms.TextInput(attrs={"class": "ds-input"}),
             )
         for field in self.fields.values():
             if isinstance(field, forms.IntegerField):
