@@ -160,6 +160,12 @@ MATRIX: dict[str, tuple[str, str, dict]] = {
     # with a grant, per role, are tested in tests/grants/test_acceptance_pages.py).
     "grants:grant": ("GET", "/soknader/{application}/tilskudd/", only(404)),
     "grants:answer": ("POST", "/soknader/{application}/tilskudd/svar/", only(404)),
+    # The report pages (issue #12): this draft has no grant, so its members get 404 too (the pages with a grant,
+    # per role, are tested in tests/reports/test_report_pages.py).
+    "reports:duties": ("GET", "/soknader/{application}/rapporter/", only(404)),
+    "reports:duty": ("GET", "/soknader/{application}/rapporter/999999/", only(404)),
+    "reports:upload": ("POST", "/soknader/{application}/rapporter/999999/vedlegg/", only(404)),
+    "reports:receipt": ("GET", "/soknader/{application}/rapporter/999999/kvittering.pdf", only(404)),
 }
 
 

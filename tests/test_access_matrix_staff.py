@@ -153,6 +153,8 @@ STAFF_MATRIX: dict[str, tuple[str, str, dict]] = {
     # Not forwarded yet: no bundle.
     "complaints:bundle": ("GET", "/saksbehandling/klager/{complaint}/oversendelse.pdf", staff(404, assessor=403)),
     "complaints:attachment": ("GET", "/saksbehandling/klager/{complaint}/vedlegg/999999/", staff(404, assessor=403)),
+    # A delivered report (issue #12): IMDi's reading roles read it (not an assessor), other grantors never learn of it.
+    "reports:staff_report": ("GET", "/saksbehandling/rapporter/{report}/", staff(assessor=403)),
 }
 
 
@@ -229,8 +231,23 @@ def _matrix_world(django_user_model):
         "complaint_application": rejected.pk,
     }
     values["role_proof"] = _role_proof(values["membership"])
+    values["report"] = _delivered_report(applicant, published.grant.pk)
     values.update(payment_world_objects(world))  # a batch of IMDi's, approved (tests/payments/payment_helpers.py)
     return world, people, values
+
+
+def _delivered_report(applicant, grant_id: int) -> int:
+    """The published C0 grant accepted by its signatory and its status report delivered (issue #12)."""
+    from tilskudd.grants.awards import acceptance
+    from tilskudd.grants.models import Grant
+    from tilskudd.reports import services as reports
+    from tilskudd.reports.models import ReportingDuty
+
+    grant = Grant.objects.get(pk=grant_id)
+    acceptance.accept(applicant, grant.pk, acceptance.terms_hash(grant))
+    duty = ReportingDuty.objects.get(grant=grant, kind="status_report")
+    answers = {"progress": "Kursene er i gang.", "participants": 20}
+    return reports.deliver_report(applicant, duty.pk, reports.Delivery(answers=answers)).pk
 
 
 def _role_proof(membership_id: int) -> int:

@@ -16,5 +16,6 @@ urlpatterns = [
     path("", include("tilskudd.assessment.urls")),
     path("", include("tilskudd.grants.urls")),
     path("", include("tilskudd.complaints.urls")),
+    path("", include("tilskudd.reports.urls")),
     path("", include("tilskudd.payments.urls")),
 ]

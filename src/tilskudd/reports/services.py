@@ -102,9 +102,9 @@ def can_deliver(user, duty: ReportingDuty) -> Permission:
     if signing_capacity(user, application) is None:
         return denied(
             "Bare den som har signaturrett i organisasjonen, eller fullmakt fra denne, kan levere rapporten. "
-            "Du kan fylle ut og laste opp vedlegg; be den som har signaturrett om å levere.",
+            "Du kan laste opp vedlegg; be den som har signaturrett om å levere.",
             "Only the organisation's signatory, or someone with their delegated authority, can deliver the "
-            "report. You can fill it in and upload attachments; ask the signatory to deliver it.",
+            "report. You can upload attachments; ask the signatory to deliver it.",
         )
     return _open(duty)
 
