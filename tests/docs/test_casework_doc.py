@@ -2,6 +2,7 @@
 
 from tests.conftest import ROOT
 from tilskudd.applications.states import TRANSITIONS as APPLICATION
+from tilskudd.complaints.states import TRANSITIONS as COMPLAINT
 from tilskudd.grants.states import GRANT_TRANSITIONS, TERM_TRANSITIONS
 from tilskudd.grants.states import TRANSITIONS as DECISION
 
@@ -34,3 +35,8 @@ def test_every_grant_and_payment_term_transition_is_in_the_doc():
     # Checked together with the others: the machines share state names (cancelled, …), so a row of one must not
     # be taken for a move that does not exist in another.
     _check({**APPLICATION, **DECISION, **GRANT_TRANSITIONS, **TERM_TRANSITIONS})
+
+
+def test_every_complaint_transition_is_in_the_doc():
+    # With every other machine: a complaint's «withdrawn» and «reversed» must not pass for another machine's moves.
+    _check({**APPLICATION, **DECISION, **GRANT_TRANSITIONS, **TERM_TRANSITIONS, **COMPLAINT})

@@ -51,6 +51,9 @@ TRANSITIONS: dict[tuple[str, str], str] = {
     (Status.SUBMITTED, Status.REJECTED): "reject",
     (Status.REOPENED, Status.REJECTED): "reject",
     (Status.IN_ASSESSMENT, Status.REJECTED): "reject",
+    # A complaint reversed (complaints.reversal): back to assessment for the new decision.
+    (Status.REFUSED, Status.IN_ASSESSMENT): "reopen_after_complaint",
+    (Status.REJECTED, Status.IN_ASSESSMENT): "reopen_after_complaint",
 }
 
 #: The audit event each move writes (``record(..., audit_action(move), ...)``).
@@ -62,6 +65,7 @@ MOVE_ACTIONS: dict[str, AuditAction] = {
     "grant": AuditAction.APPLICATION_GRANTED,
     "refuse": AuditAction.APPLICATION_REFUSED,
     "reject": AuditAction.APPLICATION_REJECTED,
+    "reopen_after_complaint": AuditAction.APPLICATION_REOPENED_AFTER_COMPLAINT,
 }
 
 EDITABLE = frozenset({Status.DRAFT, Status.REOPENED})

@@ -32,6 +32,8 @@ class DecisionStatus(models.TextChoices):
     RETURNED = "returned", "Sendt tilbake"
     CANCELLED = "cancelled", "Avbrutt"
     PUBLISHED = "published", "Sendt søker"
+    #: Reversed after a complaint (*omgjort*, fvl § 33): a new decision takes its place.
+    SUPERSEDED = "superseded", "Omgjort"
 
 
 DECISION_STATUS_EN = {
@@ -40,6 +42,7 @@ DECISION_STATUS_EN = {
     DecisionStatus.RETURNED: "Returned",
     DecisionStatus.CANCELLED: "Cancelled",
     DecisionStatus.PUBLISHED: "Sent to the applicant",
+    DecisionStatus.SUPERSEDED: "Reversed",
 }
 
 TRANSITIONS: dict[tuple[str, str], str] = {
@@ -48,10 +51,12 @@ TRANSITIONS: dict[tuple[str, str], str] = {
     (DecisionStatus.PREPARED, DecisionStatus.CANCELLED): "cancel",
     (DecisionStatus.APPROVED, DecisionStatus.RETURNED): "return",
     (DecisionStatus.APPROVED, DecisionStatus.PUBLISHED): "publish",
+    # A complaint reversed (complaints.reversal): the published decision gives way to a new one.
+    (DecisionStatus.PUBLISHED, DecisionStatus.SUPERSEDED): "supersede",
 }
 
 #: A decision in one of these states holds the application (at most one at a time)
-#: and, for a grant, counts against the frame.
+#: and, for a grant, counts against the frame. A superseded decision is not active: its successor is.
 ACTIVE = frozenset({DecisionStatus.PREPARED, DecisionStatus.APPROVED, DecisionStatus.PUBLISHED})
 
 #: The application's state after a decision of each kind is published.
