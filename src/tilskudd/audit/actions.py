@@ -133,6 +133,9 @@ class AuditAction(models.TextChoices):
     GRANT_CANCELLED = "grant.cancelled"
     GRANT_AMOUNT_CHANGED = "grant.amount_changed"
     GRANT_BANK_ACCOUNT_CHANGED = "grant.bank_account_changed"
+    #: The grantee asked, signed, for payments to a new account; a caseworker refused the request (the grant's stream).
+    GRANT_BANK_ACCOUNT_REQUESTED = "grant.bank_account_requested"
+    GRANT_BANK_ACCOUNT_REFUSED = "grant.bank_account_refused"
     #: A payment term was held back (with a reason) or released again (the grant's stream).
     PAYMENT_TERM_HELD = "payment_term.held"
     PAYMENT_TERM_RELEASED = "payment_term.released"

@@ -135,6 +135,14 @@ LABELS: dict[AuditAction, tuple[str, str]] = {
         "Kontonummeret for utbetaling ble endret",
         "The bank account for payment was changed",
     ),
+    A.GRANT_BANK_ACCOUNT_REQUESTED: (
+        "Tilskuddsmottakeren ba om nytt kontonummer for utbetaling",
+        "The grantee asked for payment to a new bank account",
+    ),
+    A.GRANT_BANK_ACCOUNT_REFUSED: (
+        "Endringen av kontonummer ble avvist",
+        "The change of bank account was refused",
+    ),
     A.PAYMENT_TERM_HELD: ("En utbetaling ble holdt tilbake", "A payment was held back"),
     A.PAYMENT_TERM_RELEASED: ("En utbetaling ble frigitt", "A payment was released"),
     A.PAYMENT_TERM_PAID: ("En utbetaling ble betalt", "A payment was made"),

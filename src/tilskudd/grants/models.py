@@ -28,7 +28,9 @@ from django.conf import settings
 from django.db import models
 
 from tilskudd.casework import facts as case_facts
+from tilskudd.grants.awards.bank_states import BankChangeStatus
 from tilskudd.grants.states import ACTIVE, DecisionKind, DecisionStatus, GrantStatus, TermStatus
+from tilskudd.rules.validators import format_bank_account
 
 
 class Frame(models.Model):
@@ -217,3 +219,50 @@ class PaymentTerm(models.Model):
             models.UniqueConstraint(fields=["grant", "number"], name="one_term_per_number"),
             models.CheckConstraint(condition=models.Q(amount__gte=0), name="term_not_negative"),
         ]
+
+
+class BankAccountChange(models.Model):
+    """The grantee's signed request to be paid to a new account (*endring av kontonummer*, issue #11 point 4).
+
+    It takes effect only when a caseworker of the grantor confirms it (four eyes on money going to a new
+    account): then ``Grant.bank_account`` becomes ``new_account`` and terms not yet ordered are paid there.
+    States in ``grants.awards.bank_states``; services in ``grants.awards.bank_account``.
+    """
+
+    grant = models.ForeignKey(Grant, on_delete=models.PROTECT, related_name="bank_changes")
+    old_account = models.CharField("gammelt kontonummer", max_length=34, blank=True)
+    new_account = models.CharField("nytt kontonummer", max_length=11)
+    status = models.CharField(max_length=20, choices=BankChangeStatus.choices, default=BankChangeStatus.REQUESTED)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField()
+    #: SHA-256 of (grant, case number, organisation, old account, new account): the request's signature.
+    content_hash = models.CharField(max_length=64)
+    #: "signatory" or "delegate" (with the delegation), as ``Acceptance``.
+    capacity = models.CharField(max_length=20)
+    title = models.CharField(max_length=100, blank=True)
+    delegation = models.ForeignKey("orgs.Delegation", on_delete=models.PROTECT, null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    #: Why the caseworker refused it, which the grantee reads.
+    refusal_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["grant"],
+                condition=models.Q(status="requested"),
+                name="one_open_bank_change_per_grant",
+            )
+        ]
+
+    @property
+    def old_shown(self) -> str:
+        """The old account as people write it: 1234.56.78903."""
+        return format_bank_account(self.old_account)
+
+    @property
+    def new_shown(self) -> str:
+        return format_bank_account(self.new_account)
