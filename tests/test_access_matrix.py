@@ -160,6 +160,8 @@ MATRIX: dict[str, tuple[str, str, dict]] = {
     # with a grant, per role, are tested in tests/grants/test_acceptance_pages.py).
     "grants:grant": ("GET", "/soknader/{application}/tilskudd/", only(404)),
     "grants:answer": ("POST", "/soknader/{application}/tilskudd/svar/", only(404)),
+    # A change of bank account (issue #11, point 4; per role with a grant in tests/grants/test_bank_account_change.py).
+    "grants:bank_account_request": ("POST", "/soknader/{application}/tilskudd/kontonummer/", only(404)),
     # The report pages (issue #12): this draft has no grant, so its members get 404 too (the pages with a grant,
     # per role, are tested in tests/reports/test_report_pages.py).
     "reports:duties": ("GET", "/soknader/{application}/rapporter/", only(404)),

@@ -80,6 +80,9 @@ STAFF_MATRIX: dict[str, tuple[str, str, dict]] = {
     "grants:staff_grant": ("GET", "/saksbehandling/tilskudd/{grant}/", staff(assessor=403)),
     "grants:staff_grant_cancel": ("POST", "/saksbehandling/tilskudd/{grant}/trekk-tilbake/", staff(403, caseworker=400)),
     "grants:staff_grant_reopen": ("POST", "/saksbehandling/tilskudd/{grant}/ny-frist/", staff(403, caseworker=400)),
+    # A change of bank account the grantee asked for: only the grantor's caseworker confirms or refuses it.
+    "grants:bank_account_confirm": ("POST", "/saksbehandling/tilskudd/{bank_grant}/kontonummer/{bank_change}/bekreft/", staff(403, caseworker=400)),
+    "grants:bank_account_refuse": ("POST", "/saksbehandling/tilskudd/{bank_grant}/kontonummer/{bank_change}/avvis/", staff(403, caseworker=400)),
     # The applicant organisation's pages: its members, and the staff who work cases at the grantor it
     # applies to (IMDi); not an assessor, not a site operator, not another grantor (least privilege).
     **{
@@ -233,6 +236,7 @@ def _matrix_world(django_user_model):
     values["role_proof"] = _role_proof(values["membership"])
     values["report"] = _delivered_report(applicant, published.grant.pk)
     values.update(payment_world_objects(world))  # a batch of IMDi's, approved (tests/payments/payment_helpers.py)
+    values.update(_bank_change_objects(values["term"]))
     return world, people, values
 
 
@@ -248,6 +252,18 @@ def _delivered_report(applicant, grant_id: int) -> int:
     duty = ReportingDuty.objects.get(grant=grant, kind="status_report")
     answers = {"progress": "Kursene er i gang.", "participants": 20}
     return reports.deliver_report(applicant, duty.pk, reports.Delivery(answers=answers)).pk
+
+
+def _bank_change_objects(term_id: int) -> dict:
+    """A change of bank account asked for by the signatory of the payment world's (accepted) grant."""
+    from tests.casework.helpers import applicant_of
+    from tilskudd.grants.awards import bank_account
+    from tilskudd.grants.models import PaymentTerm
+
+    grant = PaymentTerm.objects.select_related("grant__application").get(pk=term_id).grant
+    new = "86011117947" if grant.bank_account != "86011117947" else "15030522238"
+    change = bank_account.request_change(applicant_of(grant.application), grant.pk, new)
+    return {"bank_grant": grant.pk, "bank_change": change.pk}
 
 
 def _role_proof(membership_id: int) -> int:

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 from tilskudd.applications.views.common import application_for, status_name
 from tilskudd.core.refusals import Refusal
 from tilskudd.core.text import pick
-from tilskudd.grants.awards import acceptance, timeline
+from tilskudd.grants.awards import acceptance, bank_account, timeline
 from tilskudd.grants.models import Grant
 from tilskudd.grants.states import GRANT_STATUS_EN, TERM_STATUS_EN, GrantStatus, TermStatus
 
@@ -60,6 +60,7 @@ def _context(request, grant: Grant, **extra) -> dict[str, Any]:
                 "earliest": term.earliest,
                 "due_on": term.due_on,
                 "status": pick(language, TermStatus(term.status).label, TERM_STATUS_EN[TermStatus(term.status)]),
+                "held_reason": term.held_reason if term.status == TermStatus.HELD else "",
             }
         )
     letter = grant.decision.letter
@@ -82,6 +83,7 @@ def _context(request, grant: Grant, **extra) -> dict[str, Any]:
         "answer": answer,
         "signatories": acceptance.who_may_answer(grant) if not permission else [],
         "timeline": timeline.entries(grant, for_applicant=True),
+        "bank": bank_account.for_grantee(request.user, grant),
         **extra,
     }
 

@@ -26,7 +26,7 @@ from tilskudd.casework.models import Role
 from tilskudd.casework.views import _pages as page_links
 from tilskudd.core.refusals import Refusal
 from tilskudd.core.text import pick
-from tilskudd.grants.awards import changes, timeline
+from tilskudd.grants.awards import bank_account, changes, timeline
 from tilskudd.grants.models import Acceptance, Grant
 from tilskudd.grants.states import GRANT_STATUS_EN, TERM_STATUS_EN, GrantStatus, TermStatus
 
@@ -144,7 +144,10 @@ def _render(request, grant: Grant, *, errors=(), status=200, cancel_form=None, r
             "terms": [{"term": term, "status": term_status(term.status)} for term in terms],
             "paid": sum(term.amount for term in terms if term.status == TermStatus.PAID),
             "timeline": timeline.entries(grant, for_applicant=False),
+            "bank": bank_account.for_caseworker(user, grant),
             "can_cancel": is_caseworker and grant.status in changes.CANCELLABLE,
+            # Hold or release a term (payments:hold_term / release_term, which come back here): its caseworkers.
+            "can_hold": is_caseworker and any(t.status in (TermStatus.PLANNED, TermStatus.HELD) for t in terms),
             "can_reopen": is_caseworker and grant.status == GrantStatus.LAPSED,
             "today": timezone.localdate(),
             "cancel_form": cancel_form,

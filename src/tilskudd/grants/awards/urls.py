@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from tilskudd.grants.awards import applicant_views, staff_views
+from tilskudd.grants.awards import applicant_views, bank_views, staff_views
 
 urlpatterns: list = []
 
@@ -18,4 +18,19 @@ urlpatterns += [
 urlpatterns += [
     path("soknader/<int:pk>/tilskudd/", applicant_views.grant_page, name="grant"),
     path("soknader/<int:pk>/tilskudd/svar/", applicant_views.answer, name="answer"),
+]
+
+# A change of bank account by a signed request, confirmed by the grantor's caseworker (bank_views; issue #11, point 4).
+urlpatterns += [
+    path("soknader/<int:pk>/tilskudd/kontonummer/", bank_views.request_change, name="bank_account_request"),
+    path(
+        "saksbehandling/tilskudd/<int:grant_id>/kontonummer/<int:change_id>/bekreft/",
+        bank_views.confirm,
+        name="bank_account_confirm",
+    ),
+    path(
+        "saksbehandling/tilskudd/<int:grant_id>/kontonummer/<int:change_id>/avvis/",
+        bank_views.refuse,
+        name="bank_account_refuse",
+    ),
 ]
