@@ -38,6 +38,11 @@ class Complaint(models.Model):
     #: The case documents sent to the appeal body, as one PDF (made on forwarding).
     bundle = models.FileField(upload_to="complaints/%Y/", blank=True)
     bundle_sha256 = models.CharField(max_length=64, blank=True)
+    #: The new decision prepared when the complaint is allowed (by the grantor, or after the appeal body
+    #: reversed): complaints.reversal. Its letter is its own; the complained-of decision is then superseded.
+    new_decision = models.ForeignKey(
+        "grants.Decision", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["-filed_at", "-id"]

@@ -17,11 +17,13 @@ from tilskudd.audit.services import Audience, history
 from tilskudd.casework import scope
 from tilskudd.casework.access import RoleMissing, staff_view
 from tilskudd.casework.models import Role
-from tilskudd.complaints import services
+from tilskudd.complaints import reversal, services
 from tilskudd.complaints.models import Complaint, ComplaintAttachment
 from tilskudd.complaints.states import COMPLAINT_STATUS_EN, ComplaintStatus
 from tilskudd.core.text import pick
 from tilskudd.core.views import reason_of
+from tilskudd.grants.allocation.frames import AllocationRefused
+from tilskudd.grants.decisions.services import DecisionRefused
 from tilskudd.grants.states import DECISION_KIND_EN, DecisionKind
 from tilskudd.orgs.permissions import is_member
 
@@ -184,9 +186,11 @@ def complaint(request, complaint_id: int):
                 services.record_appeal_outcome(
                     request.user, item.pk, request.POST.get("outcome", ""), request.POST.get("text", "")
                 )
+            elif action == "reverse":
+                reversal.reverse(request.user, item.pk, request.POST.get("amount", ""), request.POST.get("reasons", ""))
             else:
                 raise services.ComplaintRefused("Ukjent handling.", "Unknown action.")
-        except services.ComplaintRefused as refusal:
+        except (services.ComplaintRefused, DecisionRefused, AllocationRefused) as refusal:
             errors.append(("", reason_of(refusal)))
         else:
             return redirect("complaints:complaint", complaint_id=item.pk)
@@ -206,8 +210,23 @@ def complaint(request, complaint_id: int):
         and services.may_record_appeal(request.user, item),
         "events": _steps(history(item)),
         "errors": errors,
+        **_reversal_context(request.user, item),
     }
     return render(request, "complaints/complaint.html", context, status=400 if errors else 200)
+
+
+def _reversal_context(user, item: Complaint) -> dict:
+    """The new decision after the complaint, and — where this person may make it — the frame's room beforehand."""
+    new = item.new_decision
+    status = reversal.decision_status_of(new)
+    may_reverse = reversal.may_reverse(user, item)
+    return {
+        "new_decision": new,
+        "new_decision_status": pick(get_language(), *status) if status else "",
+        "may_reverse": may_reverse,
+        "reverse_raises": item.decision.kind == DecisionKind.GRANT,
+        "frame_room": reversal.frame_room(item.decision.application) if may_reverse else [],
+    }
 
 
 @staff_view

@@ -39,10 +39,18 @@ from tilskudd.core.formatting import format_nok
 from tilskudd.core.refusals import Refusal
 from tilskudd.grants import states
 from tilskudd.grants.allocation import frames
+from tilskudd.grants.awards import changes as grant_changes
 from tilskudd.grants.awards import services as awards
 from tilskudd.grants.decisions import letters
-from tilskudd.grants.models import AllocationLine, Decision
-from tilskudd.grants.states import ACTIVE, APPLICATION_STATUS_AFTER, DecisionKind, DecisionStatus
+from tilskudd.grants.models import AllocationLine, Decision, Grant, PaymentTerm
+from tilskudd.grants.states import (
+    ACTIVE,
+    APPLICATION_STATUS_AFTER,
+    DecisionKind,
+    DecisionStatus,
+    GrantStatus,
+    TermStatus,
+)
 from tilskudd.grants.tasks import notify_decision
 
 logger = logging.getLogger(__name__)
@@ -387,7 +395,17 @@ def cancel(user, decision_id: int, reason: str = "") -> Decision:
         case = _case(decision.application)
         _require(user, case, Role.CASEWORKER)
         before = _moved(decision, DecisionStatus.CANCELLED)
-        if decision.kind == DecisionKind.GRANT:
+        raised = raised_grant(decision)
+        if raised is not None:
+            frames.hold_granted(
+                user,
+                decision.application,
+                raised.year,
+                raised.amount,
+                "Det nye vedtaket etter klagen ble avbrutt; tilskuddet holder sitt beløp i rammen.",
+                "The new decision after the complaint was cancelled; the grant holds its amount in the frame.",
+            )
+        elif decision.kind == DecisionKind.GRANT:
             application = decision.application
             for year in sorted({call_year(application), *map(int, decision.later_years or {})}):
                 if AllocationLine.objects.filter(application=application, year=year, amount__gt=0).exists():
@@ -401,6 +419,110 @@ def cancel(user, decision_id: int, reason: str = "") -> Decision:
                     )
         _record_move(user, decision, before, AuditAction.DECISION_CANCELLED, reason=reason)
     return decision
+
+
+# --- a grant raised after a complaint (complaints.reversal) ------------------------------------
+
+
+def raised_grant(decision: Decision, lock: bool = False) -> Grant | None:
+    """The application's grant that this grant decision raises: its own decision was superseded after a complaint
+    (``complaints.reversal``), so publishing this one changes that grant's amount instead of making a second."""
+    if decision.kind != DecisionKind.GRANT:
+        return None
+    grants = Grant.objects.filter(application_id=decision.application_id, decision__status=DecisionStatus.SUPERSEDED)
+    if lock:
+        grants = grants.select_for_update(of=("self",))
+    return grants.exclude(decision=decision).first()
+
+
+def prepare_raise(user, superseded: Decision, grant: Grant, amount: int, reasons: str) -> Decision:
+    """A new grant decision of ``amount`` (more than the grant's) for an application whose grant decision was just
+    superseded after a complaint, in the caller's transaction: the period and conditions are the grant's, the raise
+    is held in the frame now (FrameExceeded, a refusal, when the frame has no room: nothing is changed)."""
+    case = _case(superseded.application)
+    _require(user, case, Role.CASEWORKER)
+    application = superseded.application
+    frames.hold_granted(
+        user,
+        application,
+        grant.year,
+        amount,
+        f"Vedtak etter klage: tilskuddet økes fra {format_nok(grant.amount)} til {format_nok(amount)}.",
+        f"Decision after a complaint: the grant is raised from {format_nok(grant.amount, 'en')} to "
+        f"{format_nok(amount, 'en')}.",
+    )
+    decision = Decision.objects.create(
+        application=application,
+        kind=DecisionKind.GRANT,
+        status=DecisionStatus.PREPARED,
+        amount=amount,
+        later_years=grant.later_years,
+        period_start=grant.period_start,
+        period_end=grant.period_end,
+        report_due=superseded.report_due,
+        acceptance_due=grant.acceptance_due,
+        reasons=reasons,
+        conditions=grant.conditions,
+        extra_conditions=grant.extra_conditions,
+        prepared_by=user,
+        prepared_at=timezone.now(),
+    )
+    data = {**_summary(decision), "supersedes": superseded.pk, "grant": grant.pk}
+    record(
+        user,
+        decision,
+        AuditAction.DECISION_PREPARED,
+        to_state=decision.status,
+        reason=reasons,
+        data=data,
+        audience=Audience.INTERNAL,
+    )
+    record(
+        user,
+        application,
+        AuditAction.DECISION_PREPARED,
+        reason=reasons,
+        data={"decision": decision.pk, **data},
+        audience=Audience.INTERNAL,
+    )
+    return decision
+
+
+def _raise_grant(user, decision: Decision, grant: Grant) -> None:
+    """Publishing a raise: the grant follows the new decision and gets its amount; the open terms are planned again
+    (``grants.awards.changes``' rule: never below what is paid or ordered). In the publication's transaction."""
+    if grant.status not in grant_changes.CHANGEABLE:
+        raise DecisionRefused(
+            f"Tilskuddet til søknad {decision.application.case_number} er «{GrantStatus(grant.status).label}» og "
+            "kan ikke økes. Send vedtaket tilbake til saksbehandleren.",
+            f"The grant of application {decision.application.case_number} is '{grant.status}' and cannot be raised. "
+            "Return the decision to the caseworker.",
+        )
+    terms = list(PaymentTerm.objects.select_for_update().filter(grant=grant).order_by("number"))
+    fixed = sum(t.amount for t in terms if t.status in (TermStatus.PAID, TermStatus.ORDERED))
+    before = grant.amount
+    frames.hold_granted(
+        user,
+        decision.application,
+        grant.year,
+        decision.amount,
+        f"Vedtak etter klage er sendt: tilskuddet er {format_nok(decision.amount)}.",
+        f"The decision after a complaint was published: the grant is {format_nok(decision.amount, 'en')}.",
+    )
+    replanned = grant_changes._replan(grant, terms, decision.amount - fixed)
+    grant.decision = decision
+    grant.amount = decision.amount
+    grant.save(update_fields=["decision", "amount"])
+    record(
+        user,
+        grant,
+        AuditAction.GRANT_AMOUNT_CHANGED,
+        from_state=str(before),
+        to_state=str(decision.amount),
+        reason=decision.reasons,
+        data={"decision": decision.pk, "amount_before": before, "amount": decision.amount, "terms": replanned},
+        audience=Audience.APPLICANT,
+    )
 
 
 # --- publish -------------------------------------------------------------------------
@@ -468,8 +590,10 @@ def publish(user, call, grantor_org_number: str) -> list[Decision]:
                     continue
                 application = Application.objects.select_for_update(of=("self",)).get(pk=decision.application_id)
                 target = APPLICATION_STATUS_AFTER[DecisionKind(decision.kind)]
+                raised = raised_grant(decision, lock=True)
                 try:
-                    application_states.check_transition(application.status, target)
+                    if raised is None or application.status != target:
+                        application_states.check_transition(application.status, target)
                 except application_states.TransitionNotAllowed:
                     status = application_states.Status(application.status)
                     raise DecisionRefused(
@@ -488,7 +612,10 @@ def publish(user, call, grantor_org_number: str) -> list[Decision]:
                 decision.letter = document
                 decision.save(update_fields=["status", "published_by", "published_at", "letter"])
                 outcomes.record_published_decision(application, decision.kind, decision.amount, document, now)
-                awards.create_grant(user, decision, now)
+                if raised is not None:
+                    _raise_grant(user, decision, raised)
+                else:
+                    awards.create_grant(user, decision, now)
                 before = application.status
                 application.status = target
                 application.save(update_fields=["status", "updated_at"])
@@ -504,7 +631,9 @@ def publish(user, call, grantor_org_number: str) -> list[Decision]:
                 record(
                     user,
                     application,
-                    application_states.audit_action(application_states.check_transition(before, target)),
+                    AuditAction.APPLICATION_GRANTED
+                    if before == target
+                    else application_states.audit_action(application_states.check_transition(before, target)),
                     from_state=before,
                     to_state=target,
                     data={
