@@ -52,7 +52,8 @@ def test_every_c3_rule_of_the_spec_is_encoded_in_the_call_file():
 
 def test_the_readings_say_who_may_apply_and_what_holds_for_rejection(call):
     readings = {reading.rule: reading.text for reading in call.readings}
-    assert set(readings) == {"C3-R02", "C3-R05", "C3-R10"}
+    # C3-R04: the levels of the scoring scale are the grantor's reading (issue #13, point 8)
+    assert set(readings) == {"C3-R02", "C3-R04", "C3-R05", "C3-R10"}
     assert "bydelsdirektør" in readings["C3-R02"].nb
     assert "sier ikke noe om avvisning" in readings["C3-R10"].nb
     assert "§ 29" in readings["C3-R10"].nb
