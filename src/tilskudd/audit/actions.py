@@ -163,6 +163,18 @@ class AuditAction(models.TextChoices):
     REPORT_DUTIES_CREATED = "report.duties_created"
     REPORT_ATTACHMENT_ADDED = "report.attachment_added"
     REPORT_SUBMITTED = "report.submitted"
+    #: The caseworker's review of a delivered report (the duty's stream; issue #12, point 5).
+    REPORT_APPROVED = "report.approved"
+    REPORT_CHANGES_REQUESTED = "report.changes_requested"
+    #: Every report of the grant approved; the grant closed when nothing is owed (the grant's stream).
+    GRANT_REPORTED = "grant.reported"
+    GRANT_CLOSED = "grant.closed"
+    #: A repayment claim (*krav om tilbakebetaling*; the claim's stream, four eyes).
+    REPAYMENT_PREPARED = "repayment.prepared"
+    REPAYMENT_APPROVED = "repayment.approved"
+    REPAYMENT_SENT = "repayment.sent"
+    REPAYMENT_PAID = "repayment.paid"
+    REPAYMENT_CANCELLED = "repayment.cancelled"
 
     # --- background tasks (the task row's stream) ---
     TASK_REQUEUED = "task.requeued"

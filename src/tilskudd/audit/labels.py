@@ -157,6 +157,18 @@ LABELS: dict[AuditAction, tuple[str, str]] = {
     A.REPORT_DUTIES_CREATED: ("Rapporteringspliktene ble opprettet", "The reporting duties were created"),
     A.REPORT_ATTACHMENT_ADDED: ("Vedlegg til rapporten ble lastet opp", "An attachment to the report was uploaded"),
     A.REPORT_SUBMITTED: ("Rapporten ble levert", "The report was delivered"),
+    A.REPORT_APPROVED: ("Rapporten ble godkjent", "The report was approved"),
+    A.REPORT_CHANGES_REQUESTED: (
+        "Saksbehandleren ba om endringer i rapporten",
+        "The caseworker asked for changes to the report",
+    ),
+    A.GRANT_REPORTED: ("Alle rapporter er godkjent", "Every report is approved"),
+    A.GRANT_CLOSED: ("Tilskuddet ble avsluttet", "The grant was closed"),
+    A.REPAYMENT_PREPARED: ("Krav om tilbakebetaling ble forberedt", "A repayment claim was prepared"),
+    A.REPAYMENT_APPROVED: ("Krav om tilbakebetaling ble godkjent", "A repayment claim was approved"),
+    A.REPAYMENT_SENT: ("Krav om tilbakebetaling ble sendt", "A repayment claim was sent"),
+    A.REPAYMENT_PAID: ("Tilbakebetalingen er registrert", "The repayment was recorded"),
+    A.REPAYMENT_CANCELLED: ("Krav om tilbakebetaling ble avbrutt", "A repayment claim was cancelled"),
     # complaints
     A.COMPLAINT_FILED: ("Klage ble sendt", "A complaint was filed"),
     A.COMPLAINT_ASSIGNED: ("Klagen fikk saksbehandler", "The complaint was assigned"),
