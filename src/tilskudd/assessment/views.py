@@ -17,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.views.decorators.http import require_http_methods
 
+from tilskudd.applications import formbuilder
 from tilskudd.assessment import forms, services
 from tilskudd.assessment.models import Assignment
 from tilskudd.assessment.services import AssessmentError, NotAssigned, Problem
@@ -31,7 +32,8 @@ SECTION = {"casework_section": "assessments"}
 
 def _errors(problems: list[Problem], prefix: str = "") -> tuple[list[tuple[str, str]], dict[str, list[str]]]:
     """(summary [(anchor, text)], by field {field: [text]}) in the page's language."""
-    summary, by_field = [], {}
+    summary: list[tuple[str, str]] = []
+    by_field: dict[str, list[str]] = {}
     for problem in problems:
         field = f"{prefix}{problem.field}" if problem.field else ""
         text = pick(get_language(), problem.nb, problem.en)
@@ -68,6 +70,22 @@ def mine(request):
 
 
 # --- one assignment -----------------------------------------------------------------------------------------------
+
+#: The states in which the assessor reads the submitted application beside the form: not before the
+#: declaration of (dis)qualification, and not when disqualified.
+READS_APPLICATION = ("to_score", "completed", "locked")
+
+
+def _submitted_form(application) -> formbuilder.Form:
+    """The application as it was submitted, for the read-only partial the case page uses."""
+    uploads: dict[str, list[formbuilder.Uploaded]] = {}
+    for attachment in application.attachment_files.all():
+        uploads.setdefault(attachment.kind, []).append(
+            formbuilder.Uploaded(attachment.pk, attachment.original_name, attachment.size, attachment.content_type)
+        )
+    return formbuilder.build_form(
+        application.call_version.parsed(), application.submitted_content or {}, uploads=uploads
+    )
 
 
 def _scale_choices(criterion) -> list[tuple[str, str]]:
@@ -229,6 +247,7 @@ def assignment(request, assignment_id: int):
         "error_summary": error_summary,
         "by_field": by_field,
         "can_score": state == "to_score",
+        "submitted_form": _submitted_form(application) if state in READS_APPLICATION else None,
     }
     return render(request, "assessment/assignment.html", context, status=400 if problems else 200)
 
