@@ -96,6 +96,11 @@ class Decision(models.Model):
     report_due = models.DateField("rapportfrist", null=True, blank=True)
     #: The last day to accept, where the call sets no deadline and the caseworker does (None: the call's or none).
     acceptance_due = models.DateField("frist for aksept", null=True, blank=True)
+    #: The payment plan the caseworker set, where the call leaves it to the letter (``payment.plan_in_decision``):
+    #: the number of terms, None for the call's plan, and the first day of each term after the first (ISO dates,
+    #: None where the term follows the acceptance).
+    payment_terms = models.PositiveSmallIntegerField("antall terminer", null=True, blank=True)
+    payment_dates = models.JSONField(default=list, blank=True)
     #: Reasons (*begrunnelse*) in bokmål; shown in the letter.
     reasons = models.TextField("begrunnelse", blank=True)
     #: Ids of the call's grant conditions the letter carries (C0-R23, C4-R05 …).

@@ -662,6 +662,10 @@ class Payment(_Model):
     two_terms_threshold: Nok | None = None
     terms_above_threshold: int = 2
     schedule: list[Literal["spring", "autumn"]] = Field(default_factory=list)
+    #: The call leaves the payment plan to the grant letter (C1, C4): the caseworker sets the number of terms
+    #: (at most ``MAX_DECIDED_TERMS``) and the first day of each later term in the decision; ``terms`` is the
+    #: form's default.
+    plan_in_decision: bool = False
     note: Text | None = None
 
 

@@ -40,10 +40,31 @@ def term_count(definition: CallDefinition, amount: int) -> tuple[int, list[str]]
     return payment.terms, []
 
 
-def plan(definition: CallDefinition, amount: int, year: int) -> list[PlannedTerm]:
-    """The terms of a grant of ``amount`` in ``year`` (a grant of 0 has none)."""
+#: The most terms a caseworker may set where the call leaves the plan to the letter.
+MAX_DECIDED_TERMS = 4
+
+
+def decided(amount: int, terms: int, dates: list[dt.date | None]) -> list[PlannedTerm]:
+    """The caseworker's plan: ``terms`` equal terms, each after the first not before its date (None: on acceptance)."""
+    return [
+        PlannedTerm(number=index + 1, amount=part, earliest=dates[index - 1] if 0 < index <= len(dates) else None)
+        for index, part in enumerate(split(amount, terms))
+    ]
+
+
+def plan(
+    definition: CallDefinition,
+    amount: int,
+    year: int,
+    terms: int | None = None,
+    dates: list[dt.date | None] | None = None,
+) -> list[PlannedTerm]:
+    """The terms of a grant of ``amount`` in ``year`` (a grant of 0 has none): the caseworker's plan where the call
+    leaves it to the letter and the decision sets one (``terms``, ``dates``), else the call's."""
     if amount <= 0:
         return []
+    if terms and definition.payment.plan_in_decision:
+        return decided(amount, terms, list(dates or []))
     count, seasons = term_count(definition, amount)
     planned = []
     for index, part in enumerate(split(amount, count)):
@@ -63,3 +84,10 @@ def due_on(earliest: dt.date | None, trigger_day: dt.date) -> dt.date:
 
 def pays_on_decision(definition: CallDefinition) -> bool:
     return definition.payment.trigger == PaymentTrigger.ON_DECISION
+
+
+def decision_plan(decision) -> list[PlannedTerm]:
+    """The plan a decision gives (its own where the caseworker set one, else the call's)."""
+    definition = decision.application.call_version.parsed()
+    dates = [dt.date.fromisoformat(d) if d else None for d in (decision.payment_dates or [])]
+    return plan(definition, decision.amount, definition.year, decision.payment_terms, dates)

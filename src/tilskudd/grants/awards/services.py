@@ -67,7 +67,7 @@ def create_grant(user, decision: Decision, now: dt.datetime) -> Grant | None:
             due_on=plan.due_on(term.earliest, letter_date) if on_decision else None,
             status=TermStatus.PLANNED,
         )
-        for term in plan.plan(definition, decision.amount, definition.year)
+        for term in plan.decision_plan(decision)
     ]
     PaymentTerm.objects.bulk_create(terms)
     record(

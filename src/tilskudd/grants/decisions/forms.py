@@ -11,6 +11,7 @@ from django.utils.translation import get_language
 from tilskudd.core.formatting import format_date
 from tilskudd.core.forms import NokField
 from tilskudd.core.text import pick
+from tilskudd.grants.awards.plan import MAX_DECIDED_TERMS
 from tilskudd.grants.states import DECISION_KIND_EN, DecisionKind
 from tilskudd.rules.application import MAX_NOK
 
@@ -98,9 +99,46 @@ class DecisionForm(forms.Form):
                 label=pick(get_language(), f"Tilsagn for {year} (kroner)", f"Commitment for {year} (NOK)"),
                 widget=forms.TextInput(attrs={"class": "ds-input"}),
             )
+        self.plan_in_decision = definition.payment.plan_in_decision
+        if self.plan_in_decision:
+            self._add_payment_plan_fields(definition.payment.terms)
         for field in self.fields.values():
             if isinstance(field, forms.IntegerField):
                 _amount_messages(field)
+
+    def _add_payment_plan_fields(self, default_terms: int) -> None:
+        """Where the call leaves the payment plan to the letter: the number of terms and each later term's first day."""
+        self.fields["payment_terms"] = forms.TypedChoiceField(
+            coerce=int,
+            choices=[(n, str(n)) for n in range(1, MAX_DECIDED_TERMS + 1)],
+            initial=default_terms,
+            label=pick(get_language(), "Antall utbetalinger (terminer)", "Number of payments (terms)"),
+            widget=forms.Select(attrs={"class": "ds-input"}),
+        )
+        for number in range(2, MAX_DECIDED_TERMS + 1):
+            self.fields[f"term_{number}_from"] = forms.DateField(
+                required=False,
+                validators=[_within_years],
+                label=pick(
+                    get_language(),
+                    f"Termin {number} utbetales tidligst (tom: når tilskuddet er akseptert)",
+                    f"Term {number} is paid no earlier than (empty: once the grant is accepted)",
+                ),
+                widget=forms.DateInput(attrs={"type": "date", "class": "ds-input"}),
+            )
+
+    def plan_fields(self):
+        if not self.plan_in_decision:
+            return []
+        return [self["payment_terms"], *(self[f"term_{n}_from"] for n in range(2, MAX_DECIDED_TERMS + 1))]
+
+    def payment_plan(self) -> dict:
+        """The keyword arguments for ``services.prepare_decision`` (empty where the call sets the plan)."""
+        if not self.plan_in_decision:
+            return {}
+        terms = self.cleaned_data.get("payment_terms")
+        dates = [self.cleaned_data.get(f"term_{n}_from") for n in range(2, MAX_DECIDED_TERMS + 1)]
+        return {"payment_terms": terms, "payment_dates": dates[: (terms or 1) - 1]}
 
     def later_fields(self):
         return [self[f"later_{year}"] for year in self.later_years]

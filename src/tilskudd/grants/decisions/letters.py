@@ -219,10 +219,17 @@ def complaint_facts(
 
 
 def payment_facts(
-    definition: CallDefinition, amount: int, grantor_name: str, year: int | None = None
+    definition: CallDefinition,
+    amount: int,
+    grantor_name: str,
+    year: int | None = None,
+    decided: list[plan.PlannedTerm] | None = None,
 ) -> dict[str, Any]:
-    """How and when the grant is paid: the amount of each term with its trigger or season (C2-R10)."""
+    """How and when the grant is paid: the amount of each term with its trigger or season (C2-R10), or the
+    caseworker's plan (``decided``) where the call leaves it to the letter — each term's amount and first day."""
     payment = definition.payment
+    if decided:
+        return _decided_payment_facts(definition, decided, grantor_name)
     terms, seasons = plan.term_count(definition, amount)
     schedule = [SEASON_NB[s] for s in seasons]
     after_acceptance = payment.trigger == PaymentTrigger.ON_ACCEPTANCE
@@ -263,6 +270,40 @@ def payment_facts(
         "two_terms_threshold": payment.two_terms_threshold,
         "lines": lines,
         "text": text,
+    }
+
+
+def _decided_payment_facts(
+    definition: CallDefinition, decided: list[plan.PlannedTerm], grantor_name: str
+) -> dict[str, Any]:
+    payment = definition.payment
+    after_acceptance = payment.trigger == PaymentTrigger.ON_ACCEPTANCE
+    trigger = "når vi har mottatt aksepten" if after_acceptance else "etter vedtaket"
+    count = len(decided)
+    how = f"i {NUMBER_NB.get(count, str(count))} termin" + ("er" if count != 1 else "")
+    when = (
+        "etter at dere har akseptert tilskuddet og vilkårene i dette brevet"
+        if after_acceptance
+        else "etter dette vedtaket"
+    )
+    lines = [
+        {
+            "term": term.number,
+            "amount": term.amount,
+            "amount_text": format_nok(term.amount),
+            "when": (f"tidligst {format_date(term.earliest)}, {trigger}" if term.earliest else trigger),
+        }
+        for term in decided
+    ]
+    return {
+        "rule": payment.rule,
+        "trigger": payment.trigger.value,
+        "after_acceptance": after_acceptance,
+        "terms": count,
+        "schedule": [],
+        "two_terms_threshold": None,
+        "lines": lines,
+        "text": f"{grantor_name} utbetaler tilskuddet {how}, {when}.",
     }
 
 
@@ -468,7 +509,13 @@ def letter_facts(decision: Decision, *, today: dt.date | None = None) -> dict[st
                 if c in conditions_by_id and (joint or not conditions_by_id[c].joint_only)
             ],
             "extra_conditions": decision.extra_conditions,
-            "payment": payment_facts(definition, decision.amount, grantor["name"], definition.year),
+            "payment": payment_facts(
+                definition,
+                decision.amount,
+                grantor["name"],
+                definition.year,
+                plan.decision_plan(decision) if decision.payment_terms else None,
+            ),
             "reporting": reporting_facts(definition, areas, decision.amount, last_year, decision.report_due),
             "notes": [
                 _sentence(note.text.nb)

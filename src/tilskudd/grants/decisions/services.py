@@ -40,6 +40,7 @@ from tilskudd.core.refusals import Refusal
 from tilskudd.grants import states
 from tilskudd.grants.allocation import frames
 from tilskudd.grants.awards import changes as grant_changes
+from tilskudd.grants.awards import plan as award_plan
 from tilskudd.grants.awards import services as awards
 from tilskudd.grants.decisions import letters
 from tilskudd.grants.models import AllocationLine, Decision, Grant, PaymentTerm
@@ -175,8 +176,13 @@ def prepare_decision(
     period_end=None,
     report_due=None,
     acceptance_due=None,
+    payment_terms: int | None = None,
+    payment_dates: list | None = None,
 ) -> Decision:
-    """Prepare a grant, refusal or rejection for approval. Only a caseworker of the application's grantor."""
+    """Prepare a grant, refusal or rejection for approval. Only a caseworker of the application's grantor.
+
+    ``payment_terms``/``payment_dates``: the plan where the call leaves it to the letter (``_payment_plan``).
+    """
     kind = DecisionKind(kind)
     reasons = (reasons or "").strip()
     with transaction.atomic():
@@ -260,6 +266,7 @@ def prepare_decision(
             end = end or dt.date(max([year, *map(int, commitments)]), 12, 31)
             if end < start:
                 raise DecisionRefused("Perioden slutter før den begynner.", "The period ends before it starts.")
+            terms, dates = _payment_plan(application, payment_terms, payment_dates, start, end)
             _set_allocation(
                 user,
                 application,
@@ -299,6 +306,8 @@ def prepare_decision(
             period_end=end if kind == DecisionKind.GRANT else None,
             report_due=report_due if kind == DecisionKind.GRANT else None,
             acceptance_due=acceptance_due if kind == DecisionKind.GRANT else None,
+            payment_terms=terms if kind == DecisionKind.GRANT else None,
+            payment_dates=dates if kind == DecisionKind.GRANT else [],
             reasons=reasons,
             conditions=chosen,
             extra_conditions=(extra_conditions or "").strip() if kind == DecisionKind.GRANT else "",
@@ -330,6 +339,40 @@ def prepare_decision(
             audience=Audience.INTERNAL,
         )
     return decision
+
+
+def _payment_plan(
+    application: Application, terms: int | None, dates: list | None, start: dt.date, end: dt.date
+) -> tuple[int | None, list[str]]:
+    """The caseworker's payment plan, checked: only where the call leaves the plan to the letter; 1 to
+    ``plan.MAX_DECIDED_TERMS`` terms; each later term's first day within the period and after the one before
+    (None: the term follows the acceptance). (None, []) where the call's plan applies."""
+    if not terms:
+        return None, []
+    if not application.call_version.parsed().payment.plan_in_decision:
+        raise DecisionRefused(
+            "Utlysningen bestemmer utbetalingsplanen; den kan ikke settes i vedtaket.",
+            "The call sets the payment plan; it cannot be set in the decision.",
+        )
+    terms = int(terms)
+    if not 1 <= terms <= award_plan.MAX_DECIDED_TERMS:
+        raise DecisionRefused(
+            f"Velg mellom 1 og {award_plan.MAX_DECIDED_TERMS} terminer.",
+            f"Choose between 1 and {award_plan.MAX_DECIDED_TERMS} terms.",
+        )
+    days = [_dates(value) for value in (dates or [])[: terms - 1]]
+    days += [None] * (terms - 1 - len(days))
+    previous = start
+    for number, day in enumerate(days, start=2):
+        if day is None:
+            continue
+        if not previous <= day <= end:
+            raise DecisionRefused(
+                f"Termin {number} må utbetales innenfor perioden og etter terminen før.",
+                f"Term {number} must be paid within the period and after the term before it.",
+            )
+        previous = day
+    return terms, [day.isoformat() if day else None for day in days]
 
 
 def _conditions(application: Application, wanted: list[str] | None) -> list[str]:

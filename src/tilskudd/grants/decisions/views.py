@@ -162,6 +162,7 @@ def prepare(request, case_id: int):
                     period_end=data["period_end"],
                     report_due=data["report_due"],
                     acceptance_due=data["acceptance_due"],
+                    **form.payment_plan(),
                 )
             except REFUSALS as error:
                 errors.append(("", reason_of(error)))
