@@ -343,7 +343,7 @@ def prepare_decision(
 
 def _payment_plan(
     application: Application, terms: int | None, dates: list | None, start: dt.date, end: dt.date
-) -> tuple[int | None, list[str]]:
+) -> tuple[int | None, list[str | None]]:
     """The caseworker's payment plan, checked: only where the call leaves the plan to the letter; 1 to
     ``plan.MAX_DECIDED_TERMS`` terms; each later term's first day within the period and after the one before
     (None: the term follows the acceptance). (None, []) where the call's plan applies."""
