@@ -175,6 +175,11 @@ class AuditAction(models.TextChoices):
     REPAYMENT_SENT = "repayment.sent"
     REPAYMENT_PAID = "repayment.paid"
     REPAYMENT_CANCELLED = "repayment.cancelled"
+    #: Continuation of a multi-year grant (*videreføring*, the old grant's stream; issue #12, point 7).
+    GRANT_CONTINUATION_FILED = "grant.continuation_filed"
+    GRANT_CONTINUATION_PROPOSED = "grant.continuation_proposed"
+    GRANT_CONTINUED = "grant.continued"
+    GRANT_STOPPED = "grant.stopped"
 
     # --- background tasks (the task row's stream) ---
     TASK_REQUEUED = "task.requeued"

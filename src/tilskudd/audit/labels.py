@@ -177,6 +177,14 @@ LABELS: dict[AuditAction, tuple[str, str]] = {
     A.COMPLAINT_UPHELD: ("Vedtaket ble opprettholdt", "The decision was upheld"),
     A.COMPLAINT_APPEAL_DECIDED: ("Klageinstansen har avgjort klagen", "The appeal body decided the complaint"),
     A.COMPLAINT_WITHDRAWN: ("Klagen ble trukket", "The complaint was withdrawn"),
+    # continuation of a multi-year grant (issue #12, point 7)
+    A.GRANT_CONTINUATION_FILED: (
+        "Vilkårene bekreftet og plan for neste år sendt",
+        "Conditions confirmed and next year's plan filed",
+    ),
+    A.GRANT_CONTINUATION_PROPOSED: ("Beløp for neste år foreslått", "Next year's amount proposed"),
+    A.GRANT_CONTINUED: ("Tilskuddet videreført for neste år", "The grant continued into next year"),
+    A.GRANT_STOPPED: ("Tilskuddet stanset: vilkårene er ikke oppfylt", "The grant stopped: conditions not met"),
     # background tasks
     A.TASK_REQUEUED: ("En bakgrunnsjobb ble startet på nytt", "A background task was started again"),
     A.TASK_ABANDONED: ("En bakgrunnsjobb ble gitt opp", "A background task was given up"),
