@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "tilskudd.payments",
     "tilskudd.complaints",
     "tilskudd.reports",
+    "tilskudd.reminders",
     "tilskudd.api",
     "tilskudd.demo",
 ]
