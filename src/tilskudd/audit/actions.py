@@ -175,6 +175,11 @@ class AuditAction(models.TextChoices):
     REPAYMENT_SENT = "repayment.sent"
     REPAYMENT_PAID = "repayment.paid"
     REPAYMENT_CANCELLED = "repayment.cancelled"
+    #: A change request (*endring*: carry-over or change of use; the grant's stream, issue #12 point 6).
+    AMENDMENT_REQUESTED = "grant.amendment_requested"
+    AMENDMENT_CONSENTED = "grant.amendment_consented"
+    AMENDMENT_REFUSED = "grant.amendment_refused"
+    AMENDMENT_WITHDRAWN = "grant.amendment_withdrawn"
     #: Continuation of a multi-year grant (*videreføring*, the old grant's stream; issue #12, point 7).
     GRANT_CONTINUATION_FILED = "grant.continuation_filed"
     GRANT_CONTINUATION_PROPOSED = "grant.continuation_proposed"

@@ -169,6 +169,10 @@ LABELS: dict[AuditAction, tuple[str, str]] = {
     A.REPAYMENT_SENT: ("Krav om tilbakebetaling ble sendt", "A repayment claim was sent"),
     A.REPAYMENT_PAID: ("Tilbakebetalingen er registrert", "The repayment was recorded"),
     A.REPAYMENT_CANCELLED: ("Krav om tilbakebetaling ble avbrutt", "A repayment claim was cancelled"),
+    A.AMENDMENT_REQUESTED: ("Tilskuddsmottakeren ba om en endring", "The grantee asked for a change"),
+    A.AMENDMENT_CONSENTED: ("Endringen ble godkjent", "The change was consented to"),
+    A.AMENDMENT_REFUSED: ("Endringen ble avslått", "The change was refused"),
+    A.AMENDMENT_WITHDRAWN: ("Endringen ble trukket", "The change request was withdrawn"),
     # complaints
     A.COMPLAINT_FILED: ("Klage ble sendt", "A complaint was filed"),
     A.COMPLAINT_ASSIGNED: ("Klagen fikk saksbehandler", "The complaint was assigned"),
