@@ -168,6 +168,7 @@ MATRIX: dict[str, tuple[str, str, dict]] = {
     "reports:duty": ("GET", "/soknader/{application}/rapporter/999999/", only(404)),
     "reports:upload": ("POST", "/soknader/{application}/rapporter/999999/vedlegg/", only(404)),
     "reports:receipt": ("GET", "/soknader/{application}/rapporter/999999/kvittering.pdf", only(404)),
+    "reports:claim_letter": ("GET", "/soknader/{application}/tilbakebetaling/999999/brev.pdf", only(404)),
 }
 
 

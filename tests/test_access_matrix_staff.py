@@ -158,6 +158,14 @@ STAFF_MATRIX: dict[str, tuple[str, str, dict]] = {
     "complaints:attachment": ("GET", "/saksbehandling/klager/{complaint}/vedlegg/999999/", staff(404, assessor=403)),
     # A delivered report (issue #12): IMDi's reading roles read it (not an assessor), other grantors never learn of it.
     "reports:staff_report": ("GET", "/saksbehandling/rapporter/{report}/", staff(assessor=403)),
+    # Review and repayment claims (issue #12, point 5): unknown objects are 404 to every grantor's staff.
+    "reports:approve_report": ("POST", "/saksbehandling/rapportplikter/999999/godkjenn/", staff(404)),
+    "reports:request_changes": ("POST", "/saksbehandling/rapportplikter/999999/endringer/", staff(404)),
+    "reports:hold_term": ("POST", "/saksbehandling/rapportplikter/999999/hold-utbetaling/", staff(404)),
+    "reports:prepare_claim": ("POST", "/saksbehandling/tilskudd/999999/tilbakebetaling/", staff(404)),
+    "reports:approve_claim": ("POST", "/saksbehandling/tilbakebetaling/999999/godkjenn/", staff(404)),
+    "reports:claim_paid": ("POST", "/saksbehandling/tilbakebetaling/999999/betalt/", staff(404)),
+    "reports:cancel_claim": ("POST", "/saksbehandling/tilbakebetaling/999999/avbryt/", staff(404)),
 }
 
 

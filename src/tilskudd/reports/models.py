@@ -15,7 +15,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from tilskudd.reports.states import DutyStatus
+from tilskudd.reports.states import ClaimStatus, DutyStatus
 
 
 class ReportingDuty(models.Model):
@@ -40,6 +40,8 @@ class ReportingDuty(models.Model):
     approved_by = models.JSONField(default=list, blank=True)
     personal_data = models.BooleanField(default=False)
     status = models.CharField(max_length=20, choices=DutyStatus.choices, default=DutyStatus.OPEN)
+    #: The caseworker's message when changes were last asked for (the grantee reads it; ``reports.review``).
+    changes_message = models.TextField(blank=True, default="")
     created_at = models.DateTimeField()
     status_changed_at = models.DateTimeField()
 
@@ -107,3 +109,44 @@ class Report(models.Model):
 
     def __str__(self) -> str:
         return f"{self.duty.title_nb} v{self.version}"
+
+
+class RepaymentClaim(models.Model):
+    """A claim to pay back (*krav om tilbakebetaling*, C1-R13, C2-R12): a decision with a letter (``reports.repayment``).
+
+    Prepared by a caseworker with the amount (by default the accounts' unused amount), the reason, the legal basis
+    (the call's repayment rule and text) and the due date; approved by another person with the approver role; sent
+    with its letter (stored here, the grantee reads it); paid in full by hand or from the bank's statement.
+    """
+
+    grant = models.ForeignKey("grants.Grant", on_delete=models.PROTECT, related_name="repayment_claims")
+    #: The accounts the amount was read from (None where the claim is for another reason, such as misuse).
+    report = models.ForeignKey(Report, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    amount = models.PositiveIntegerField("beløp")
+    reason = models.TextField("begrunnelse")
+    rule = models.CharField(max_length=20, blank=True)
+    legal_basis = models.TextField("hjemmel")
+    due = models.DateField("betalingsfrist")
+    #: What the grantee writes as the payment's reference (the case number; the bank's statement is matched on it).
+    reference = models.CharField(max_length=40)
+    status = models.CharField(max_length=20, choices=ClaimStatus.choices, default=ClaimStatus.PREPARED)
+    prepared_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    prepared_at = models.DateTimeField()
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    letter = models.FileField(upload_to="reports/repayment/%Y/", max_length=300, blank=True)
+    letter_sha256 = models.CharField(max_length=64, blank=True)
+    paid_amount = models.PositiveIntegerField(default=0)
+    paid_on = models.DateField(null=True, blank=True)
+    cancelled_reason = models.TextField(blank=True, default="")
+
+    class Meta:
+        ordering = ["grant", "prepared_at", "pk"]
+        verbose_name = "krav om tilbakebetaling"
+        verbose_name_plural = "krav om tilbakebetaling"
+
+    def __str__(self) -> str:
+        return f"Krav om tilbakebetaling {self.amount} ({self.grant})"

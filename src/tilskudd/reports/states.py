@@ -53,3 +53,45 @@ def check_duty_transition(current: str, target: str) -> str:
 def is_overdue(status: str, due: dt.date | None, today: dt.date) -> bool:
     """A duty not yet delivered (or sent back) whose due day has passed, judged in Europe/Oslo."""
     return status in DELIVERABLE and due is not None and today > due
+
+
+# --- the repayment claim (*krav om tilbakebetaling*, issue #12 point 5) ------------------------------
+
+
+class ClaimStatus(models.TextChoices):
+    PREPARED = "prepared", "Til godkjenning"
+    APPROVED = "approved", "Godkjent"
+    SENT = "sent", "Sendt"
+    PAID = "paid", "Betalt"
+    CANCELLED = "cancelled", "Avbrutt"
+
+
+CLAIM_STATUS_EN = {
+    ClaimStatus.PREPARED: "Awaiting approval",
+    ClaimStatus.APPROVED: "Approved",
+    ClaimStatus.SENT: "Sent",
+    ClaimStatus.PAID: "Paid",
+    ClaimStatus.CANCELLED: "Cancelled",
+}
+
+#: Prepared by a caseworker, approved by another person with the approver role (four eyes), sent with its letter,
+#: paid in full (by hand or from the bank's statement); cancelled before it is sent.
+CLAIM_TRANSITIONS: dict[tuple[str, str], str] = {
+    (ClaimStatus.PREPARED, ClaimStatus.APPROVED): "approve",
+    (ClaimStatus.PREPARED, ClaimStatus.CANCELLED): "cancel",
+    (ClaimStatus.APPROVED, ClaimStatus.CANCELLED): "cancel",
+    (ClaimStatus.APPROVED, ClaimStatus.SENT): "send",
+    (ClaimStatus.SENT, ClaimStatus.PAID): "pay",
+}
+
+#: A claim in one of these states is the grant's claim (at most one at a time).
+CLAIM_ACTIVE = frozenset({ClaimStatus.PREPARED, ClaimStatus.APPROVED, ClaimStatus.SENT})
+
+
+class ClaimTransitionNotAllowed(core_states.TransitionNotAllowed):
+    noun = "A repayment claim"
+
+
+def check_claim_transition(current: str, target: str) -> str:
+    """The action for a move of a repayment claim, or ClaimTransitionNotAllowed."""
+    return core_states.move_of(CLAIM_TRANSITIONS, current, target, ClaimTransitionNotAllowed)

@@ -334,5 +334,170 @@ def staff_report(request, report_id: int):
             "accounts": report.accounts,
             "attachments": list(duty.attachments.order_by("pk")),
             "earlier": list(duty.reports.exclude(pk=report.pk).order_by("version")),
+            "latest_pk": duty.reports.order_by("-version").values_list("pk", flat=True).first(),
         },
     )
+
+
+# --- the caseworker's review and repayment claims (issue #12, point 5) -----------------------------------------
+
+
+def _review_done(request, outcome, nb: str, en: str, *, report_id: int | None = None, grant_id: int | None = None):
+    """Back to the report (or the grant) with the message; a refusal becomes its page (``staff_view``), 4xx."""
+    language = get_language()
+    outcome()
+    messages.success(request, pick(language, nb, en))
+    if report_id is not None:
+        return redirect("reports:staff_report", report_id=report_id)
+    return redirect("grants:staff_grant", grant_id)
+
+
+def _date(raw: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat((raw or "").strip())
+    except ValueError:
+        return None
+
+
+def _latest_report_id(duty_id: int) -> int | None:
+    report = Report.objects.filter(duty_id=duty_id).order_by("-version").first()
+    return report.pk if report else None
+
+
+@staff_view
+@require_POST
+def approve_report(request, duty_id: int):
+    from tilskudd.reports import review  # noqa: PLC0415
+
+    return _review_done(
+        request,
+        lambda: review.approve_report(request.user, duty_id),
+        "Rapporten er godkjent.",
+        "The report is approved.",
+        report_id=_latest_report_id(duty_id),
+    )
+
+
+@staff_view
+@require_POST
+def request_changes(request, duty_id: int):
+    from tilskudd.reports import review  # noqa: PLC0415
+
+    return _review_done(
+        request,
+        lambda: review.request_changes(
+            request.user, duty_id, request.POST.get("message", ""), _date(request.POST.get("due", ""))
+        ),
+        "Rapporten er sendt tilbake med meldingen.",
+        "The report is sent back with the message.",
+        report_id=_latest_report_id(duty_id),
+    )
+
+
+@staff_view
+@require_POST
+def hold_term(request, duty_id: int):
+    from tilskudd.reports import review  # noqa: PLC0415
+
+    duty = ReportingDuty.objects.filter(pk=duty_id).first()
+    return _review_done(
+        request,
+        lambda: review.hold_next_term(request.user, duty_id),
+        "Neste utbetaling holdes tilbake.",
+        "The next payment is held.",
+        grant_id=duty.grant_id if duty else 0,
+    )
+
+
+@staff_view
+@require_POST
+def prepare_claim(request, grant_id: int):
+    from tilskudd.reports import repayment  # noqa: PLC0415
+
+    raw = (request.POST.get("amount") or "").strip()
+    amount = read_nok(raw) if raw else None
+    if raw and amount is None:
+        from django.http import HttpResponse  # noqa: PLC0415
+
+        return HttpResponse(
+            pick(get_language(), "Skriv beløpet i hele kroner.", "Write the amount in whole kroner."),
+            status=400,
+            content_type="text/plain; charset=utf-8",
+        )
+    return _review_done(
+        request,
+        lambda: repayment.prepare_claim(
+            request.user,
+            grant_id,
+            reason=request.POST.get("reason", ""),
+            due=_date(request.POST.get("due", "")),
+            amount=amount,
+            basis=request.POST.get("basis", ""),
+        ),
+        "Kravet om tilbakebetaling er forberedt og venter på godkjenning.",
+        "The repayment claim is prepared and awaits approval.",
+        grant_id=grant_id,
+    )
+
+
+def _claim_grant(claim_id: int) -> int:
+    from tilskudd.reports.models import RepaymentClaim  # noqa: PLC0415
+
+    claim = RepaymentClaim.objects.filter(pk=claim_id).first()
+    return claim.grant_id if claim else 0
+
+
+@staff_view
+@require_POST
+def approve_claim(request, claim_id: int):
+    from tilskudd.reports import repayment  # noqa: PLC0415
+
+    return _review_done(
+        request,
+        lambda: repayment.approve_claim(request.user, claim_id),
+        "Kravet er godkjent og sendt med brevet.",
+        "The claim is approved and sent with its letter.",
+        grant_id=_claim_grant(claim_id),
+    )
+
+
+@staff_view
+@require_POST
+def claim_paid(request, claim_id: int):
+    from tilskudd.reports import repayment  # noqa: PLC0415
+
+    amount = read_nok((request.POST.get("amount") or "").strip())
+    return _review_done(
+        request,
+        lambda: repayment.mark_paid(request.user, claim_id, amount or 0, _date(request.POST.get("paid_on", ""))),
+        "Betalingen er registrert.",
+        "The payment is recorded.",
+        grant_id=_claim_grant(claim_id),
+    )
+
+
+@staff_view
+@require_POST
+def cancel_claim(request, claim_id: int):
+    from tilskudd.reports import repayment  # noqa: PLC0415
+
+    return _review_done(
+        request,
+        lambda: repayment.cancel_claim(request.user, claim_id, request.POST.get("reason", "")),
+        "Kravet er avbrutt.",
+        "The claim is cancelled.",
+        grant_id=_claim_grant(claim_id),
+    )
+
+
+@login_required
+def claim_letter(request, pk: int, claim_id: int):
+    """The repayment claim's letter (PDF), for the grantee's people (and 404 for anyone else)."""
+    from tilskudd.reports.models import RepaymentClaim  # noqa: PLC0415
+
+    grant = _grant_for(request, pk)
+    claim = RepaymentClaim.objects.filter(pk=claim_id, grant=grant).exclude(letter="").first()
+    if claim is None:
+        raise Http404("No letter.")
+    name = (claim.letter.name or "krav.pdf").rsplit("/", 1)[-1]
+    return FileResponse(claim.letter.open("rb"), filename=name, content_type="application/pdf")

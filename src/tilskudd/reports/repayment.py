@@ -1,0 +1,361 @@
+"""Repayment claims (*krav om tilbakebetaling*, issue #12 point 5; C1-R13, C2-R12): a decision with a letter.
+
+Each public function is one transaction with an audit event on the claim's stream and, where the grant moves,
+on the grant's (``Audience.APPLICANT``: the grantee reads the history):
+
+* :func:`prepare_claim` (a caseworker of the grantor): the amount (by default the unused amount of the grant's
+  latest accounts, ``reports.review.unused_amount``), the reason, the legal basis (the call's ``repayment`` rule
+  and text) and the due date; at most one live claim per grant.
+* :func:`approve_claim` (another person with the approver role; four eyes): prepared → approved, and at once
+  sent: the letter (a PDF in bokmål: the amount, why, the grantor's account from ``settings.PAYMENT_DEBTORS``,
+  the case number as the payment's reference, the due date, whom to ask, the complaint right) is stored on the
+  claim for the grantee, and the grant moves to REPAYMENT.
+* :func:`mark_paid` (a caseworker or approver): the amount and the day the grantor's bank booked; paid in full,
+  the claim is paid and the grant moves REPAYMENT → CLOSED. A part payment is recorded and the claim stays sent.
+* :func:`cancel_claim` (a caseworker) before it is sent.
+
+The complaint right is the call's for the allocation of a grant (``complaints.allocation``): a claim takes back
+part of what was granted (see docs/decisions.md). Repayments booked in the bank's camt.054 statements are not
+read yet: the statement reader matches the grantor's own payments by end-to-end id (a stated gap).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from tilskudd.applications.receipts import FONT_DIR
+from tilskudd.audit.services import Audience, AuditAction, record
+from tilskudd.casework import scope
+from tilskudd.casework.access import RoleMissing
+from tilskudd.casework.models import Role
+from tilskudd.core.formatting import format_date, format_nok
+from tilskudd.core.pdf import render_pdf
+from tilskudd.core.refusals import Refusal
+from tilskudd.grants.awards.services import move_grant
+from tilskudd.grants.decisions import letters
+from tilskudd.grants.models import Grant
+from tilskudd.grants.states import GrantStatus, check_grant_transition
+from tilskudd.payments.services import configured_debtor
+from tilskudd.reports.models import RepaymentClaim
+from tilskudd.reports.review import unused_amount
+from tilskudd.reports.states import (
+    CLAIM_ACTIVE,
+    CLAIM_STATUS_EN,
+    CLAIM_TRANSITIONS,
+    ClaimStatus,
+    check_claim_transition,
+)
+
+MAX_TEXT = 5_000
+LETTER_TITLE = "Vedtak om krav om tilbakebetaling av tilskudd"
+#: The grant states a claim may be made in (``grants.states.GRANT_TRANSITIONS`` to REPAYMENT).
+CLAIMABLE = frozenset({GrantStatus.IN_PAYMENT, GrantStatus.PAID_OUT, GrantStatus.REPORTED})
+
+
+class ClaimRefused(Refusal):
+    """The claim is not made or moved; the reason says why. Nothing is changed."""
+
+
+class ClaimNotFound(ClaimRefused):
+    status = 404
+
+
+class ClaimInvalid(ClaimRefused):
+    status = 400
+
+
+def _grantor(grant: Grant) -> str:
+    return grant.application.case.grantor_org_number
+
+
+def _require(user, grant: Grant, *roles: str) -> None:
+    case = getattr(grant.application, "case", None)
+    if case is None or not scope.can_see_case(user, case):
+        raise ClaimNotFound("Fant ikke tilskuddet.", "No such grant.")
+    if not scope.can_see_case(user, case, *roles):
+        raise RoleMissing(*roles)
+
+
+def legal_basis(grant: Grant) -> tuple[str, str]:
+    """The call's repayment rule and text (bokmål), else the general condition of the grant letter."""
+    definition = grant.application.call_version.parsed()
+    if definition.repayment is not None:
+        return definition.repayment.rule, definition.repayment.text.nb.strip()
+    return "", "Tilskudd som ikke brukes etter formålet og vilkårene i tilskuddsbrevet, skal betales tilbake."
+
+
+def _locked_claim(user, claim_id: int, *roles: str) -> RepaymentClaim:
+    claim = (
+        RepaymentClaim.objects.select_for_update(of=("self",))
+        .select_related("grant", "grant__application", "grant__application__case", "grant__decision")
+        .filter(pk=claim_id)
+        .first()
+    )
+    if claim is None:
+        raise ClaimNotFound("Fant ikke kravet.", "No such claim.")
+    _require(user, claim.grant, *roles)
+    return claim
+
+
+def _move(claim: RepaymentClaim, target: str, **fields: Any) -> str:
+    if (claim.status, target) not in CLAIM_TRANSITIONS:
+        status = ClaimStatus(claim.status)
+        raise ClaimRefused(
+            f"Kravet er «{status.label.lower()}» og kan ikke endres slik.",
+            f"The claim is '{CLAIM_STATUS_EN[status].lower()}' and cannot be changed that way.",
+        )
+    check_claim_transition(claim.status, target)
+    before = claim.status
+    claim.status = target
+    for name, value in fields.items():
+        setattr(claim, name, value)
+    claim.save(update_fields=["status", *fields])
+    return before
+
+
+def _text(value: str, what_nb: str, what_en: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise ClaimInvalid(f"Skriv {what_nb}.", f"Write {what_en}.")
+    if len(value) > MAX_TEXT:
+        raise ClaimInvalid(f"Teksten kan være på høyst {MAX_TEXT} tegn.", f"At most {MAX_TEXT} characters.")
+    return value
+
+
+def prepare_claim(
+    user, grant_id: int, *, reason: str, due: dt.date | None, amount: int | None = None, basis: str = ""
+) -> RepaymentClaim:
+    """Prepare a claim (caseworker); ``amount`` None claims the unused amount of the accounts."""
+    with transaction.atomic():
+        grant = (
+            Grant.objects.select_for_update(of=("self",))
+            .select_related("application", "application__case")
+            .filter(pk=grant_id)
+            .first()
+        )
+        if grant is None:
+            raise ClaimNotFound("Fant ikke tilskuddet.", "No such grant.")
+        _require(user, grant, Role.CASEWORKER)
+        if grant.status not in CLAIMABLE:
+            raise ClaimRefused(
+                f"Tilskuddet er «{GrantStatus(grant.status).label.lower()}»; det kan ikke kreves tilbake nå.",
+                f"The grant is '{grant.status}'; no repayment can be claimed now.",
+            )
+        if grant.repayment_claims.filter(status__in=CLAIM_ACTIVE).exists():
+            raise ClaimRefused(
+                "Tilskuddet har allerede et krav om tilbakebetaling som ikke er avsluttet.",
+                "The grant already has a repayment claim that is not finished.",
+            )
+        paid = sum(t.amount for t in grant.terms.filter(status="paid"))
+        if amount is None:
+            amount = unused_amount(grant)
+        if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
+            raise ClaimInvalid("Skriv et beløp i hele kroner, over 0.", "Write an amount in whole kroner, above 0.")
+        if amount > paid:
+            raise ClaimInvalid(
+                f"Beløpet kan ikke være mer enn det som er utbetalt ({format_nok(paid)}).",
+                f"The amount cannot be more than what was paid ({format_nok(paid, 'en')}).",
+            )
+        reason = _text(reason, "hvorfor tilskuddet kreves tilbake", "why the grant is claimed back")
+        today = timezone.localdate()
+        if due is None or due <= today:
+            raise ClaimInvalid(
+                f"Sett en betalingsfrist etter {format_date(today)}.", f"Set a due date after {today.isoformat()}."
+            )
+        rule, text = legal_basis(grant)
+        latest_accounts = None
+        for duty in grant.reporting_duties.filter(accounts=True):
+            latest_accounts = duty.reports.order_by("-version").first() or latest_accounts
+        claim = RepaymentClaim.objects.create(
+            grant=grant,
+            report=latest_accounts,
+            amount=amount,
+            reason=reason,
+            rule=rule,
+            legal_basis=(basis or "").strip() or text,
+            due=due,
+            reference=grant.application.case_number or f"TILSKUDD-{grant.pk}",
+            prepared_by=user,
+            prepared_at=timezone.now(),
+        )
+        record(
+            user,
+            claim,
+            AuditAction.REPAYMENT_PREPARED,
+            to_state=claim.status,
+            data={"grant": grant.pk, "amount": amount, "due": due.isoformat(), "rule": rule},
+            audience=Audience.INTERNAL,
+        )
+    return claim
+
+
+def approve_claim(user, claim_id: int) -> RepaymentClaim:
+    """Approve (an approver who did not prepare it) and send the claim: its letter stored, the grant in REPAYMENT."""
+    with transaction.atomic():
+        claim = _locked_claim(user, claim_id, Role.APPROVER)
+        if claim.prepared_by_id == user.pk:
+            raise ClaimRefused(
+                "Du forberedte dette kravet selv og kan ikke godkjenne det. En annen beslutter må godkjenne det "
+                "(fire øyne).",
+                "You prepared this claim yourself and cannot approve it. Another approver must approve it (four eyes).",
+            )
+        grant = Grant.objects.select_for_update().select_related("application").get(pk=claim.grant_id)
+        check = (grant.status, GrantStatus.REPAYMENT)
+        if grant.status not in CLAIMABLE:
+            raise ClaimRefused(
+                f"Tilskuddet er «{GrantStatus(grant.status).label.lower()}»; kravet kan ikke sendes.",
+                f"The grant is '{grant.status}'; the claim cannot be sent.",
+            )
+        check_grant_transition(*check)
+        now = timezone.now()
+        before = _move(claim, ClaimStatus.APPROVED, approved_by=user, approved_at=now)
+        record(
+            user,
+            claim,
+            AuditAction.REPAYMENT_APPROVED,
+            from_state=before,
+            to_state=claim.status,
+            data={"amount": claim.amount},
+            audience=Audience.INTERNAL,
+        )
+        pdf = letter_pdf(claim)
+        claim.letter.save(f"krav-om-tilbakebetaling-{claim.reference.replace('/', '-')}.pdf", ContentFile(pdf), False)
+        stored = claim.letter.name or ""
+        try:
+            before = _move(claim, ClaimStatus.SENT, sent_at=now, letter=claim.letter, letter_sha256=_sha(pdf))
+            record(
+                user,
+                claim,
+                AuditAction.REPAYMENT_SENT,
+                from_state=before,
+                to_state=claim.status,
+                data={"amount": claim.amount, "due": claim.due.isoformat(), "letter_sha256": claim.letter_sha256},
+                audience=Audience.APPLICANT,
+            )
+            move_grant(
+                user,
+                grant,
+                GrantStatus.REPAYMENT,
+                AuditAction.REPAYMENT_SENT,
+                reason=claim.reason,
+                claim=claim.pk,
+                amount=claim.amount,
+                due=claim.due.isoformat(),
+            )
+        except BaseException:
+            if stored:
+                claim.letter.storage.delete(stored)
+            raise
+    return claim
+
+
+def mark_paid(user, claim_id: int, amount: int, paid_on: dt.date | None) -> RepaymentClaim:
+    """Record what the grantee paid back (caseworker or approver); paid in full, the claim and the grant close."""
+    with transaction.atomic():
+        claim = _locked_claim(user, claim_id, Role.CASEWORKER, Role.APPROVER)
+        if claim.status != ClaimStatus.SENT:
+            raise ClaimRefused("Kravet er ikke sendt og venter ikke på betaling.", "The claim is not awaiting payment.")
+        if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
+            raise ClaimInvalid("Skriv beløpet i hele kroner, over 0.", "Write the amount in whole kroner, above 0.")
+        left = claim.amount - claim.paid_amount
+        if amount > left:
+            raise ClaimInvalid(
+                f"Det gjenstår bare {format_nok(left)} av kravet.",
+                f"Only {format_nok(left, 'en')} of the claim is left.",
+            )
+        today = timezone.localdate()
+        if paid_on is None or paid_on > today:
+            raise ClaimInvalid(
+                "Skriv datoen betalingen ble bokført (ikke fram i tid).", "Write the booking date (not in the future)."
+            )
+        claim.paid_amount += amount
+        claim.paid_on = paid_on
+        full = claim.paid_amount == claim.amount
+        if full:
+            before = _move(claim, ClaimStatus.PAID, paid_amount=claim.paid_amount, paid_on=paid_on)
+        else:
+            before = claim.status
+            claim.save(update_fields=["paid_amount", "paid_on"])
+        record(
+            user,
+            claim,
+            AuditAction.REPAYMENT_PAID,
+            from_state=before,
+            to_state=claim.status,
+            data={"amount": amount, "paid_on": paid_on.isoformat(), "paid_total": claim.paid_amount, "full": full},
+            audience=Audience.APPLICANT,
+        )
+        if full:
+            grant = Grant.objects.select_for_update().get(pk=claim.grant_id)
+            if grant.status == GrantStatus.REPAYMENT:
+                move_grant(user, grant, GrantStatus.CLOSED, AuditAction.GRANT_CLOSED, claim=claim.pk)
+    return claim
+
+
+def cancel_claim(user, claim_id: int, reason: str) -> RepaymentClaim:
+    """Cancel a claim not yet sent (caseworker), with the reason."""
+    with transaction.atomic():
+        claim = _locked_claim(user, claim_id, Role.CASEWORKER)
+        reason = _text(reason, "hvorfor kravet avbrytes", "why the claim is cancelled")
+        before = _move(claim, ClaimStatus.CANCELLED, cancelled_reason=reason)
+        record(
+            user,
+            claim,
+            AuditAction.REPAYMENT_CANCELLED,
+            from_state=before,
+            to_state=claim.status,
+            reason=reason,
+            audience=Audience.INTERNAL,
+        )
+    return claim
+
+
+# --- the letter -------------------------------------------------------------------------------------------
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def letter_facts(claim: RepaymentClaim, *, today: dt.date | None = None) -> dict[str, Any]:
+    """What the claim's letter states (bokmål): the grant letter's parties and contact, the claim, the account."""
+    grant = claim.grant
+    decision = grant.decision
+    facts = letters.letter_facts(decision, today=today or timezone.localdate())
+    grantor = facts["grantor_org_number"]
+    account = configured_debtor(grantor)
+    person = letters._person  # the signer by name and job title at the grantor
+    facts.update(
+        {
+            "title": LETTER_TITLE,
+            "caseworker": person(claim.prepared_by, "saksbehandler", grantor),
+            "approver": person(claim.approved_by, "beslutter", grantor) if claim.approved_by_id else None,
+            "claim_amount": claim.amount,
+            "claim_amount_text": format_nok(claim.amount),
+            "granted_text": format_nok(grant.amount),
+            "claim_reason": claim.reason,
+            "claim_basis": claim.legal_basis,
+            "due_text": format_date(claim.due),
+            "account": account["account"],
+            "account_name": account["name"],
+            "reference": claim.reference,
+            "legal_basis": "",
+        }
+    )
+    return facts
+
+
+def letter_html(claim: RepaymentClaim) -> str:
+    return render_to_string("reports/repayment_letter.html", {"f": letter_facts(claim), "preview": False})
+
+
+def letter_pdf(claim: RepaymentClaim) -> bytes:
+    """The letter as a tagged PDF (WeasyPrint), in bokmål: it is the legal document."""
+    return render_pdf(letter_html(claim), base_url=FONT_DIR.as_uri() + "/", language="nb")
