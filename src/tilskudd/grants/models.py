@@ -29,6 +29,7 @@ from django.db import models
 
 from tilskudd.casework import facts as case_facts
 from tilskudd.grants.awards.bank_states import BankChangeStatus
+from tilskudd.grants.awards.continuation_states import ContinuationStatus
 from tilskudd.grants.states import ACTIVE, DecisionKind, DecisionStatus, GrantStatus, TermStatus
 from tilskudd.rules.validators import format_bank_account
 
@@ -120,6 +121,11 @@ class Decision(models.Model):
     letter = models.ForeignKey(
         "applications.Document", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    #: The grant this decision continues into next year (*videreføring*, ``grants.awards.continuation``); None for
+    #: the application's own decisions. A continuation decision does not hold the application (one active each).
+    continues = models.ForeignKey(
+        "Grant", on_delete=models.PROTECT, null=True, blank=True, related_name="continuation_decisions"
+    )
 
     class Meta:
         ordering = ["-prepared_at", "-id"]
@@ -128,7 +134,8 @@ class Decision(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["application"],
-                condition=models.Q(status__in=sorted(s.value for s in ACTIVE)),  # sorted: a set has no stable order
+                # sorted: a set has no stable order
+                condition=models.Q(status__in=sorted(s.value for s in ACTIVE), continues__isnull=True),
                 name="one_active_decision",
             )
         ]
@@ -271,3 +278,48 @@ class BankAccountChange(models.Model):
     @property
     def new_shown(self) -> str:
         return format_bank_account(self.new_account)
+
+
+class Continuation(models.Model):
+    """A multi-year grant's continuation into next year (*videreføring*, issue #12 point 7; C4-R09).
+
+    The grantee confirms each condition and files next year's plan and budget, signed with the SHA-256 of what
+    was filed (``grants.awards.continuation.filing_document``) as an acceptance; the grantor proposes and
+    approves next year's amount within next year's frame (four eyes), which makes next year's grant
+    (``new_grant``) with its continuation letter, or stops the grant where the conditions no longer hold.
+    States in ``grants.awards.continuation_states``.
+    """
+
+    grant = models.ForeignKey(Grant, on_delete=models.PROTECT, related_name="continuations")
+    #: The year continued into (a key of the grant's ``later_years``).
+    year = models.PositiveIntegerField()
+    status = models.CharField(max_length=20, choices=ContinuationStatus.choices, default=ContinuationStatus.FILED)
+    #: The conditions confirmed, as ids of the grant's conditions.
+    confirmed = models.JSONField(default=list, blank=True)
+    plan = models.TextField("plan for neste år", blank=True)
+    budget_total = models.BigIntegerField("budsjett (NOK)", null=True, blank=True)
+    #: [{"text": ..., "amount": ...}] in whole NOK, adding up to ``budget_total``.
+    budget_lines = models.JSONField(default=list, blank=True)
+    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    filed_at = models.DateTimeField(null=True, blank=True)
+    content_hash = models.CharField(max_length=64, blank=True)
+    capacity = models.CharField(max_length=20, blank=True)
+    title = models.CharField(max_length=100, blank=True)
+    delegation = models.ForeignKey("orgs.Delegation", on_delete=models.PROTECT, null=True, blank=True)
+    amount = models.BigIntegerField("beløp (NOK)", null=True, blank=True)
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    proposed_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    #: Why the caseworker returned the proposal, or (STOPPED) which conditions no longer hold, as the letter says.
+    reason = models.TextField(blank=True)
+    new_grant = models.OneToOneField(
+        Grant, on_delete=models.PROTECT, null=True, blank=True, related_name="continued_from"
+    )
+    letter = models.ForeignKey(
+        "applications.Document", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["grant", "year"]
+        constraints = [models.UniqueConstraint(fields=["grant", "year"], name="one_continuation_per_grant_year")]

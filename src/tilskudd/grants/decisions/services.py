@@ -105,7 +105,7 @@ def allocation_amount(application: Application, year: int | None = None) -> int 
 
 
 def active_decision(application: Application) -> Decision | None:
-    return application.decisions.filter(status__in=[s.value for s in ACTIVE]).first()
+    return application.decisions.filter(status__in=[s.value for s in ACTIVE], continues__isnull=True).first()
 
 
 def _set_allocation(user, application: Application, year: int, amount: int, nb: str, en: str) -> None:
