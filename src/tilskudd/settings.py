@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "tilskudd.complaints",
     "tilskudd.reports",
     "tilskudd.reminders",
+    "tilskudd.participants",
     "tilskudd.api",
     "tilskudd.demo",
 ]
@@ -346,6 +347,13 @@ PAYMENT_DEBTORS = json.loads(
         if DEBUG or env_bool("TILSKUDD_TESTING")
         else "{}"
     )
+)
+
+# --- individual reporting (participants, C0-R12) ---
+# Fernet keys for the participants' personal data, comma-separated, newest first (rotation: docs/deployment.md).
+# Without one nothing is stored. With DEBUG or in tests a fixed development key, never for production.
+PARTICIPANT_DATA_KEYS = env_list("PARTICIPANT_DATA_KEYS") or (
+    ["dGlsc2t1ZGQtZGV2LXRlc3QtcGFydGljaXBhbnRzISE="] if DEBUG or env_bool("TILSKUDD_TESTING") else []
 )
 
 # --- organisations (orgs) ---

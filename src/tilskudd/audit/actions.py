@@ -180,6 +180,10 @@ class AuditAction(models.TextChoices):
     AMENDMENT_CONSENTED = "grant.amendment_consented"
     AMENDMENT_REFUSED = "grant.amendment_refused"
     AMENDMENT_WITHDRAWN = "grant.amendment_withdrawn"
+    #: Individual reporting's participants (C0-R12; the duty's stream, never the personal data itself).
+    PARTICIPANT_ADDED = "participant.added"
+    PARTICIPANT_DATA_READ = "participant.data_read"
+    PARTICIPANT_DATA_DELETED = "participant.data_deleted"
     #: Continuation of a multi-year grant (*videreføring*, the old grant's stream; issue #12, point 7).
     GRANT_CONTINUATION_FILED = "grant.continuation_filed"
     GRANT_CONTINUATION_PROPOSED = "grant.continuation_proposed"

@@ -173,6 +173,15 @@ LABELS: dict[AuditAction, tuple[str, str]] = {
     A.AMENDMENT_CONSENTED: ("Endringen ble godkjent", "The change was consented to"),
     A.AMENDMENT_REFUSED: ("Endringen ble avslått", "The change was refused"),
     A.AMENDMENT_WITHDRAWN: ("Endringen ble trukket", "The change request was withdrawn"),
+    A.PARTICIPANT_ADDED: (
+        "En deltaker ble registrert i individrapporteringen",
+        "A participant was added to the individual report",
+    ),
+    A.PARTICIPANT_DATA_READ: ("Deltakernes personopplysninger ble lest", "The participants' personal data were read"),
+    A.PARTICIPANT_DATA_DELETED: (
+        "Deltakernes personopplysninger ble slettet",
+        "The participants' personal data were deleted",
+    ),
     # complaints
     A.COMPLAINT_FILED: ("Klage ble sendt", "A complaint was filed"),
     A.COMPLAINT_ASSIGNED: ("Klagen fikk saksbehandler", "The complaint was assigned"),

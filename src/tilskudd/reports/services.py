@@ -12,6 +12,7 @@ made; anything else on a delivered duty is refused.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -40,6 +41,11 @@ UPLOAD_EXTENSIONS = frozenset(ext for kind in UPLOAD_TYPES for ext in kind.exten
 REPORTING_GRANT_STATES = frozenset(
     {GrantStatus.ACCEPTED, GrantStatus.IN_PAYMENT, GrantStatus.PAID_OUT, GrantStatus.REPORTED}
 )
+
+
+#: Whether a duty with personal data has what it needs to be delivered; ``tilskudd.participants`` registers one
+#: (the individual report has its participants). With none that says yes, it cannot be delivered here.
+PERSONAL_DATA_READY: list[Callable[[ReportingDuty], bool]] = []
 
 
 class ReportRefused(Refusal):
@@ -83,7 +89,7 @@ def _open(duty: ReportingDuty) -> Permission:
         )
     if duty.status not in DELIVERABLE:
         return denied("Rapporten er allerede levert.", "The report has already been delivered.")
-    if duty.personal_data:
+    if duty.personal_data and not any(ready(duty) for ready in PERSONAL_DATA_READY):
         return denied(
             "Individrapporteringen leveres ikke i dette skjemaet ennå. Ta kontakt med saksbehandleren.",
             "The individual reporting cannot be delivered in this form yet. Contact the caseworker.",

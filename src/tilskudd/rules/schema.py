@@ -694,6 +694,17 @@ class ReportingDuty(_Model):
     approved_by: list[Text] = Field(default_factory=list)
     areas: list[str] | None = None
     personal_data: bool = False
+    #: Months the participants' personal data are kept (C0-R12), counted from the report's approval (see
+    #: ``tilskudd.participants.retention``); required where ``personal_data`` is true.
+    retention_months: int | None = Field(default=None, ge=1, le=240)
+
+    @model_validator(mode="after")
+    def _retention(self) -> ReportingDuty:
+        if self.personal_data and self.retention_months is None:
+            raise ValueError(f"{self.rule} {self.kind.value}: a duty with personal_data needs retention_months")
+        if self.retention_months is not None and not self.personal_data:
+            raise ValueError(f"{self.rule} {self.kind.value}: retention_months only for a duty with personal_data")
+        return self
 
 
 #: The field types a report form may use: plain answers (the accounts are a part of their own, not fields).
