@@ -158,6 +158,10 @@ STAFF_MATRIX: dict[str, tuple[str, str, dict]] = {
     "complaints:attachment": ("GET", "/saksbehandling/klager/{complaint}/vedlegg/999999/", staff(404, assessor=403)),
     # A delivered report (issue #12): IMDi's reading roles read it (not an assessor), other grantors never learn of it.
     "reports:staff_report": ("GET", "/saksbehandling/rapporter/{report}/", staff(assessor=403)),
+    # The «due and overdue» list and its CSV (issue #12, point 8): each grantor's reading roles see their own rows
+    # (Bergen's caseworker an empty list of IMDi's), an assessor is told why not.
+    "reports:dashboard": ("GET", "/saksbehandling/frister/", staff(assessor=403, municipality=200)),
+    "reports:dashboard_csv": ("GET", "/saksbehandling/frister.csv", staff(assessor=403, municipality=200)),
     # Review and repayment claims (issue #12, point 5): unknown objects are 404 to every grantor's staff.
     "reports:approve_report": ("POST", "/saksbehandling/rapportplikter/999999/godkjenn/", staff(404)),
     "reports:request_changes": ("POST", "/saksbehandling/rapportplikter/999999/endringer/", staff(404)),

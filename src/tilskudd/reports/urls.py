@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from tilskudd.reports import views
+from tilskudd.reports import dashboard_views, views
 
 app_name = "reports"
 
@@ -21,4 +21,10 @@ urlpatterns = [
     path("saksbehandling/tilbakebetaling/<int:claim_id>/betalt/", views.claim_paid, name="claim_paid"),
     path("saksbehandling/tilbakebetaling/<int:claim_id>/avbryt/", views.cancel_claim, name="cancel_claim"),
     path("soknader/<int:pk>/tilbakebetaling/<int:claim_id>/brev.pdf", views.claim_letter, name="claim_letter"),
+]
+
+# The caseworker's «due and overdue» list and its CSV (issue #12, point 8).
+urlpatterns += [
+    path("saksbehandling/frister/", dashboard_views.due_list, name="dashboard"),
+    path("saksbehandling/frister.csv", dashboard_views.due_list_csv, name="dashboard_csv"),
 ]
