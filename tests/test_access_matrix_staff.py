@@ -158,6 +158,10 @@ STAFF_MATRIX: dict[str, tuple[str, str, dict]] = {
     "complaints:attachment": ("GET", "/saksbehandling/klager/{complaint}/vedlegg/999999/", staff(404, assessor=403)),
     # A delivered report (issue #12): IMDi's reading roles read it (not an assessor), other grantors never learn of it.
     "reports:staff_report": ("GET", "/saksbehandling/rapporter/{report}/", staff(assessor=403)),
+    # A change of use asked for on the payment world's grant (issue #12, point 6): IMDi's reading roles read it, only a
+    # caseworker answers (an empty answer: 400).
+    "amendments:staff": ("GET", "/saksbehandling/endringer/{amendment}/", staff(assessor=403)),
+    "amendments:answer": ("POST", "/saksbehandling/endringer/{amendment}/svar/", staff(403, caseworker=400)),
     # The «due and overdue» list and its CSV (issue #12, point 8): each grantor's reading roles see their own rows
     # (Bergen's caseworker an empty list of IMDi's), an assessor is told why not.
     "reports:dashboard": ("GET", "/saksbehandling/frister/", staff(assessor=403, municipality=200)),
@@ -249,6 +253,7 @@ def _matrix_world(django_user_model):
     values["report"] = _delivered_report(applicant, published.grant.pk)
     values.update(payment_world_objects(world))  # a batch of IMDi's, approved (tests/payments/payment_helpers.py)
     values.update(_bank_change_objects(values["term"]))
+    values.update(_amendment_objects(values["bank_grant"]))
     return world, people, values
 
 
@@ -276,6 +281,17 @@ def _bank_change_objects(term_id: int) -> dict:
     new = "86011117947" if grant.bank_account != "86011117947" else "15030522238"
     change = bank_account.request_change(applicant_of(grant.application), grant.pk, new)
     return {"bank_grant": grant.pk, "bank_change": change.pk}
+
+
+def _amendment_objects(grant_id: int) -> dict:
+    """A change of use asked for by the signatory of the payment world's (accepted) grant (issue #12, point 6)."""
+    from tests.casework.helpers import applicant_of
+    from tilskudd.amendments import services as amendments
+    from tilskudd.grants.models import Grant
+
+    grant = Grant.objects.select_related("application").get(pk=grant_id)
+    asked = amendments.request_change_of_use(applicant_of(grant.application), grant.pk, "Et annet lokale.", "Stengt.")
+    return {"amendment": asked.pk}
 
 
 def _role_proof(membership_id: int) -> int:

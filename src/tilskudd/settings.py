@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "tilskudd.payments",
     "tilskudd.complaints",
     "tilskudd.reports",
+    "tilskudd.amendments",
     "tilskudd.reminders",
     "tilskudd.participants",
     "tilskudd.api",

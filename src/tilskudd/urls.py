@@ -17,5 +17,6 @@ urlpatterns = [
     path("", include("tilskudd.grants.urls")),
     path("", include("tilskudd.complaints.urls")),
     path("", include("tilskudd.reports.urls")),
+    path("", include("tilskudd.amendments.urls")),
     path("", include("tilskudd.payments.urls")),
 ]
