@@ -169,6 +169,9 @@ MATRIX: dict[str, tuple[str, str, dict]] = {
     "reports:upload": ("POST", "/soknader/{application}/rapporter/999999/vedlegg/", only(404)),
     "reports:receipt": ("GET", "/soknader/{application}/rapporter/999999/kvittering.pdf", only(404)),
     "reports:claim_letter": ("GET", "/soknader/{application}/tilbakebetaling/999999/brev.pdf", only(404)),
+    # Individual reporting's participants (C0-R12): this draft has no grant, so its members get 404 too (per role with
+    # an area-1 grant in tests/participants/).
+    "participants:grantee": ("GET", "/soknader/{application}/rapporter/999999/deltakere/", only(404)),
     # Change requests (issue #12, point 6): this draft has no grant, so its members get 404 too (per role with a
     # grant in tests/amendments/).
     "amendments:grantee": ("GET", "/soknader/{application}/tilskudd/endring/", only(404)),

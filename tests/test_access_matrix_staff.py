@@ -174,6 +174,8 @@ STAFF_MATRIX: dict[str, tuple[str, str, dict]] = {
     "reports:approve_claim": ("POST", "/saksbehandling/tilbakebetaling/999999/godkjenn/", staff(404)),
     "reports:claim_paid": ("POST", "/saksbehandling/tilbakebetaling/999999/betalt/", staff(404)),
     "reports:cancel_claim": ("POST", "/saksbehandling/tilbakebetaling/999999/avbryt/", staff(404)),
+    # The participants' personal data (C0-R12): only the case's caseworker reads them (tests/participants/ per role).
+    "participants:staff": ("GET", "/saksbehandling/rapportplikter/999999/deltakere/", staff(404)),
 }
 
 

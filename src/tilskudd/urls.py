@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("tilskudd.grants.urls")),
     path("", include("tilskudd.complaints.urls")),
     path("", include("tilskudd.reports.urls")),
+    path("", include("tilskudd.participants.urls")),
     path("", include("tilskudd.amendments.urls")),
     path("", include("tilskudd.payments.urls")),
 ]
