@@ -40,6 +40,8 @@ def test_the_signatory_adds_a_participant_and_bad_input_is_a_400_that_stores_not
     assert good.status_code == 302 and ParticipantRecord.objects.filter(duty=duty).count() == 1
     assert "Registrerte deltakere: 1" in client.get(_grantee_url(duty)).content.decode()
     assert report_services.can_deliver(applicant_of(duty.grant.application), duty)
+    report_page = client.get(reverse("reports:duty", args=[duty.grant.application.pk, duty.pk])).content.decode()
+    assert f'href="{_grantee_url(duty)}"' in report_page
 
 
 def test_the_caseworker_reads_with_a_reason_that_is_logged_and_others_are_kept_out(world, freeze_now, client):
