@@ -162,6 +162,9 @@ MATRIX: dict[str, tuple[str, str, dict]] = {
     "grants:answer": ("POST", "/soknader/{application}/tilskudd/svar/", only(404)),
     # A change of bank account (issue #11, point 4; per role with a grant in tests/grants/test_bank_account_change.py).
     "grants:bank_account_request": ("POST", "/soknader/{application}/tilskudd/kontonummer/", only(404)),
+    # Continuation of a multi-year grant (issue #12, point 7; per role with a C4 grant in tests/grants/test_continuation.py).
+    "grants:continuation": ("GET", "/soknader/{application}/tilskudd/videreforing/", only(404)),
+    "grants:continuation_letter": ("GET", "/soknader/{application}/tilskudd/videreforing/999999/brev.pdf", only(404)),
     # The report pages (issue #12): this draft has no grant, so its members get 404 too (the pages with a grant,
     # per role, are tested in tests/reports/test_report_pages.py).
     "reports:duties": ("GET", "/soknader/{application}/rapporter/", only(404)),

@@ -83,6 +83,14 @@ STAFF_MATRIX: dict[str, tuple[str, str, dict]] = {
     # A change of bank account the grantee asked for: only the grantor's caseworker confirms or refuses it.
     "grants:bank_account_confirm": ("POST", "/saksbehandling/tilskudd/{bank_grant}/kontonummer/{bank_change}/bekreft/", staff(403, caseworker=400)),
     "grants:bank_account_refuse": ("POST", "/saksbehandling/tilskudd/{bank_grant}/kontonummer/{bank_change}/avvis/", staff(403, caseworker=400)),
+    # Continuation of a multi-year grant (issue #12, point 7): the C0 grant has no commitment for a next year, so there
+    # is nothing to propose or approve (404 after the role) and nothing to stop (409); per role with a C4 grant in
+    # tests/grants/test_continuation.py.
+    "grants:continuation_staff": ("GET", "/saksbehandling/tilskudd/{grant}/videreforing/", staff(assessor=403)),
+    "grants:continuation_propose": ("POST", "/saksbehandling/tilskudd/{grant}/videreforing/foresla/", staff(403, caseworker=404)),
+    "grants:continuation_approve": ("POST", "/saksbehandling/tilskudd/{grant}/videreforing/godkjenn/", staff(403, approver=404)),
+    "grants:continuation_return": ("POST", "/saksbehandling/tilskudd/{grant}/videreforing/send-tilbake/", staff(403, approver=404)),
+    "grants:continuation_stop": ("POST", "/saksbehandling/tilskudd/{grant}/videreforing/stans/", staff(403, caseworker=409)),
     # The applicant organisation's pages: its members, and the staff who work cases at the grantor it
     # applies to (IMDi); not an assessor, not a site operator, not another grantor (least privilege).
     **{

@@ -13,10 +13,12 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from tests.accounts.helpers import login_verified
 from tests.builders import fresh, shared_world
 from tests.casework.helpers import applicant_of
 from tests.grants.grant_helpers import publish_decision
 from tests.staff_world import build_world
+from tests.web.conftest import visible_text
 from tilskudd.audit.models import AuditEvent
 from tilskudd.casework.access import RoleMissing
 from tilskudd.core.refusals import NotAllowed
@@ -50,6 +52,11 @@ def grant(world, freeze_now):
     freeze_now(dt.datetime(2026, 6, 2, 10, 0, tzinfo=OSLO))
     acceptance.accept(applicant_of(application), offered.pk, acceptance.terms_hash(offered))
     return Grant.objects.get(pk=offered.pk)
+
+
+def _text(response) -> str:
+    """The page's visible text, spaces as typed (amounts are shown with a non-breaking space)."""
+    return visible_text(response.content.decode()).replace("\xa0", " ").replace("\u202f", " ")
 
 
 def _line(application, year):
@@ -152,3 +159,68 @@ def test_only_the_signatory_or_a_delegate_confirms(world, grant, freeze_now, dja
     _file(signatory, grant)
     with pytest.raises(continuation.ContinuationRefused):  # once a year
         _file(signatory, grant)
+
+
+# --- the pages ---------------------------------------------------------------------------------------------------
+
+
+def test_the_pages_walk_a_filing_a_proposal_and_an_approval(world, grant, freeze_now, client):
+    freeze_now(dt.datetime(2026, 11, 16, 9, 0, tzinfo=OSLO))
+    application = grant.application
+    url = f"/soknader/{application.pk}/tilskudd/videreforing/"
+    client.force_login(applicant_of(application))
+    response = client.get(url)
+    page, text = response.content.decode(), _text(response)
+    assert "Tilsagn for 2027" in text and "400 000" in text and 'for="confirm-yearly_conditions"' in page
+    form = {
+        "confirmed": ["statutes_representation", "yearly_conditions"],
+        "plan": "Vi fortsetter.",
+        "line_text": ["Lønn", "Aktiviteter", ""],
+        "line_amount": ["300 000", "120 000", ""],
+        "budget_total": "420 000",
+    }
+    bad = client.post(url, {**form, "line_amount": ["tre hundre", "120 000", ""]})
+    assert bad.status_code == 400 and "ikke et beløp i hele kroner" in _text(bad)
+    unconfirmed = client.post(url, {**form, "confirmed": ["yearly_conditions"]})
+    assert unconfirmed.status_code == 400 and not Continuation.objects.exists()
+    assert client.post(url, form).status_code == 302
+    assert "Plan for neste år sendt" in _text(client.get(url))
+
+    staff_url = f"/saksbehandling/tilskudd/{grant.pk}/videreforing/"
+    login_verified(client, world.staff["caseworker"])
+    staff_page = _text(client.get(staff_url))
+    assert "Vi fortsetter." in staff_page and "420 000" in staff_page
+    assert client.post(staff_url + "foresla/", {"amount": "mange"}).status_code == 400
+    assert client.post(staff_url + "foresla/", {"amount": "390 000"}).status_code == 302
+    assert client.post(staff_url + "godkjenn/").status_code == 403  # the caseworker is no approver
+    login_verified(client, world.staff["approver"])
+    assert client.post(staff_url + "godkjenn/").status_code == 302
+    done = Continuation.objects.get()
+    assert done.status == "continued" and done.new_grant.amount == 390_000
+    client.force_login(applicant_of(application))
+    assert client.get(f"{url}{done.pk}/brev.pdf").status_code == 200
+
+
+def test_a_member_sees_why_not_and_a_post_changes_nothing(world, grant, freeze_now, client, django_user_model):
+    freeze_now(dt.datetime(2026, 11, 16, 9, 0, tzinfo=OSLO))
+    member = django_user_model.objects.create_user(email="medlem@example.no", password="x" * 16, full_name="Medlem")
+    Membership.objects.create(
+        user=member, organisation=grant.application.organisation, role="member", confirmed_at=timezone.now()
+    )
+    client.force_login(member)
+    url = f"/soknader/{grant.application_id}/tilskudd/videreforing/"
+    assert "signaturrett" in _text(client.get(url))
+    assert client.post(url, {"plan": "x"}).status_code == 403
+    assert not Continuation.objects.exists()
+
+
+def test_the_caseworker_stops_the_grant_on_the_page(world, grant, freeze_now, client):
+    freeze_now(dt.datetime(2026, 11, 16, 9, 0, tzinfo=OSLO))
+    login_verified(client, world.staff["caseworker"])
+    url = f"/saksbehandling/tilskudd/{grant.pk}/videreforing/"
+    assert client.post(url + "stans/", {"reason": ""}).status_code == 400
+    assert client.post(url + "stans/", {"reason": "Vedtektene sikrer ikke representasjon."}).status_code == 302
+    assert _line(grant.application, 2027) == 0
+    client.force_login(applicant_of(grant.application))
+    text = _text(client.get(f"/soknader/{grant.application_id}/tilskudd/videreforing/"))
+    assert "Vedtektene sikrer ikke representasjon." in text and "Les brevet (PDF)" in text

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from tilskudd.grants.awards import applicant_views, bank_views, staff_views
+from tilskudd.grants.awards import applicant_views, bank_views, continuation_views, staff_views
 
 urlpatterns: list = []
 
@@ -32,5 +32,34 @@ urlpatterns += [
         "saksbehandling/tilskudd/<int:grant_id>/kontonummer/<int:change_id>/avvis/",
         bank_views.refuse,
         name="bank_account_refuse",
+    ),
+]
+
+# Continuation of a multi-year grant into next year (continuation_views; issue #12, point 7).
+urlpatterns += [
+    path("soknader/<int:pk>/tilskudd/videreforing/", continuation_views.grantee, name="continuation"),
+    path(
+        "soknader/<int:pk>/tilskudd/videreforing/<int:continuation_id>/brev.pdf",
+        continuation_views.letter,
+        name="continuation_letter",
+    ),
+    path("saksbehandling/tilskudd/<int:grant_id>/videreforing/", continuation_views.staff, name="continuation_staff"),
+    path(
+        "saksbehandling/tilskudd/<int:grant_id>/videreforing/foresla/",
+        continuation_views.propose,
+        name="continuation_propose",
+    ),
+    path(
+        "saksbehandling/tilskudd/<int:grant_id>/videreforing/godkjenn/",
+        continuation_views.approve,
+        name="continuation_approve",
+    ),
+    path(
+        "saksbehandling/tilskudd/<int:grant_id>/videreforing/send-tilbake/",
+        continuation_views.return_proposal,
+        name="continuation_return",
+    ),
+    path(
+        "saksbehandling/tilskudd/<int:grant_id>/videreforing/stans/", continuation_views.stop, name="continuation_stop"
     ),
 ]
