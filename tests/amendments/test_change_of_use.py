@@ -137,3 +137,14 @@ def test_withdrawn_and_the_state_table(c2_grant, client):
         f"/saksbehandling/endringer/{amendment.pk}/svar/", {"answer": "consent", "answer_reason": "x"}
     )
     assert response.status_code == 409
+
+
+def test_both_grant_pages_lead_to_the_requests(c2_grant, client):
+    signatory = applicant_of(c2_grant.application)
+    client.force_login(signatory)
+    assert f'href="{_page(c2_grant)}"' in client.get(f"/soknader/{c2_grant.application_id}/tilskudd/").content.decode()
+    amendment = services.request_change_of_use(signatory, c2_grant.pk, "Endre.", "Fordi.")
+    login_verified(client, c2_grant.staff["caseworker"])
+    page = client.get(f"/saksbehandling/tilskudd/{c2_grant.pk}/").content.decode()
+    assert f'href="/saksbehandling/endringer/{amendment.pk}/"' in page
+    assert "Endret bruk av tilskuddet" in visible_text(page)
