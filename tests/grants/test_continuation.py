@@ -224,3 +224,12 @@ def test_the_caseworker_stops_the_grant_on_the_page(world, grant, freeze_now, cl
     client.force_login(applicant_of(grant.application))
     text = _text(client.get(f"/soknader/{grant.application_id}/tilskudd/videreforing/"))
     assert "Vedtektene sikrer ikke representasjon." in text and "Les brevet (PDF)" in text
+
+
+def test_both_grant_pages_lead_to_the_continuation(world, grant, client):
+    client.force_login(applicant_of(grant.application))
+    page = client.get(f"/soknader/{grant.application_id}/tilskudd/").content.decode()
+    assert f'href="/soknader/{grant.application_id}/tilskudd/videreforing/"' in page
+    login_verified(client, world.staff["caseworker"])
+    page = client.get(f"/saksbehandling/tilskudd/{grant.pk}/").content.decode()
+    assert f'href="/saksbehandling/tilskudd/{grant.pk}/videreforing/"' in page
