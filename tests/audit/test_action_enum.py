@@ -45,6 +45,7 @@ def test_every_move_of_the_application_has_an_action():
         AuditAction.APPLICATION_GRANTED,
         AuditAction.APPLICATION_REFUSED,
         AuditAction.APPLICATION_REJECTED,
+        AuditAction.APPLICATION_REOPENED_AFTER_COMPLAINT,
     }
 
 

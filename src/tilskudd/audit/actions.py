@@ -158,6 +158,8 @@ class AuditAction(models.TextChoices):
     COMPLAINT_UPHELD = "complaint.upheld"
     COMPLAINT_APPEAL_DECIDED = "complaint.appeal_decided"
     COMPLAINT_WITHDRAWN = "complaint.withdrawn"
+    #: The applicant was e-mailed a step of the complaint (data: the step's action).
+    COMPLAINT_NOTIFIED = "complaint.notified"
 
     # --- reporting (*rapportering*, issue #12): duties on the grant's stream, reports on the duty's ---
     REPORT_DUTIES_CREATED = "report.duties_created"

@@ -190,6 +190,10 @@ LABELS: dict[AuditAction, tuple[str, str]] = {
     A.COMPLAINT_UPHELD: ("Vedtaket ble opprettholdt", "The decision was upheld"),
     A.COMPLAINT_APPEAL_DECIDED: ("Klageinstansen har avgjort klagen", "The appeal body decided the complaint"),
     A.COMPLAINT_WITHDRAWN: ("Klagen ble trukket", "The complaint was withdrawn"),
+    A.COMPLAINT_NOTIFIED: (
+        "Søkeren fikk beskjed om klagen på e-post",
+        "The applicant was told of the complaint by e-mail",
+    ),
     # continuation of a multi-year grant (issue #12, point 7)
     A.GRANT_CONTINUATION_FILED: (
         "Vilkårene bekreftet og plan for neste år sendt",

@@ -37,7 +37,7 @@ from tilskudd.audit.services import Audience, AuditAction, record
 from tilskudd.casework import scope
 from tilskudd.casework.access import RoleMissing
 from tilskudd.casework.models import Case, Role
-from tilskudd.complaints import states
+from tilskudd.complaints import states, tasks
 from tilskudd.complaints.models import Complaint, ComplaintAttachment
 from tilskudd.complaints.states import OPEN, ComplaintStatus
 from tilskudd.core.pdf import render_pdf
@@ -330,6 +330,7 @@ def file_complaint(user, decision_id: int, reasons: str, files: list | None = No
             record(
                 user, grant, AuditAction.COMPLAINT_FILED, data={"complaint": complaint.pk}, audience=Audience.APPLICANT
             )
+        tasks.queue_step(complaint, AuditAction.COMPLAINT_FILED)
     return complaint
 
 
@@ -444,6 +445,7 @@ def _note_on_application(user, complaint: Complaint, action: AuditAction, data: 
     """The step in the application's (and the grant's) history, so the applicant sees it there too."""
     decision = complaint.decision
     record(user, decision.application, action, data={"complaint": complaint.pk, **data}, audience=Audience.APPLICANT)
+    tasks.queue_step(complaint, action)
     grant = getattr(decision, "grant", None) if decision.kind == DecisionKind.GRANT else None
     if grant is not None:
         record(user, grant, action, data={"complaint": complaint.pk, **data}, audience=Audience.APPLICANT)
