@@ -58,9 +58,10 @@ def email_backend(tmp_path, **env) -> str:
     return result.stdout.strip().splitlines()[-1]
 
 
-def test_e_mail_goes_by_smtp_without_debug_and_to_the_console_only_with_debug(tmp_path):
+def test_e_mail_goes_by_smtp_without_debug_and_to_the_development_folder_only_with_debug(tmp_path):
     assert email_backend(tmp_path, **PRODUCTION) == "django.core.mail.backends.smtp.EmailBackend"
-    assert email_backend(tmp_path, DEBUG="1") == "django.core.mail.backends.console.EmailBackend"
+    # With DEBUG each e-mail is written to var/mail/ and the console gets one line (issue #13, point 11).
+    assert email_backend(tmp_path, DEBUG="1") == "tilskudd.core.dev_mail.FolderEmailBackend"
 
 
 # --- the demo ---------------------------------------------------------------------------------
@@ -115,7 +116,12 @@ def test_pages_for_a_logged_in_person_are_never_stored(client):
 # --- no inline script or style in what a browser renders --------------------------------------
 
 # Templates WeasyPrint renders to PDF: never served as a page, so the CSP does not apply.
-PDF_TEMPLATES = {"applications/receipt.html"}
+PDF_TEMPLATES = {
+    "applications/receipt.html",
+    "reports/receipt.html",
+    "amendments/letter.html",
+    "complaints/bundle_cover.html",
+}
 PDF_FOLDERS = ("templates/pdf/", "grants/letters/")
 
 
