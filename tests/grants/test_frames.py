@@ -291,3 +291,33 @@ def test_the_assistant_caps_the_stipend_at_one_g_a_participant_for_one_year_and_
     cap = caps.cap_of(area_one)
     assert cap.amount == content["budget"]["amount_applied"] - 100_000  # 5 participants × 1 G × 1 year
     assert "C0-R18" in cap.reason_nb
+
+
+def test_the_assistant_proposes_no_more_than_the_assessors_proposed_on_average(world):
+    """Issue #13, point 8: the mean of the completed assessors' proposals caps the line, and the line says so;
+    an assessor who has not finished does not count."""
+    from django.utils import timezone
+
+    from tilskudd.assessment.models import Assignment
+
+    call, year, apps = c0(world)
+    third = apps[2]  # area 3, applied 750 000
+    in_assessment(third, 5.5)
+    now = timezone.now()
+    by = {"assigned_by": world.staff["caseworker"], "disqualified": False}
+    Assignment.objects.create(
+        application=third, assessor=world.staff["assessor1"], proposed_amount=500_000, completed_at=now, **by
+    )
+    Assignment.objects.create(
+        application=third, assessor=world.staff["assessor2"], proposed_amount=600_001, completed_at=now, **by
+    )
+    Assignment.objects.create(
+        application=third, assessor=world.staff["caseworker"], proposed_amount=10_000, completed_at=None, **by
+    )
+    frames.ensure_frames(call)
+    frames.set_frame(world.staff["administrator"], call, world.imdi.org_number, "", year, 3_000_000)
+    frames.apply_proposal(world.staff["caseworker"], call, world.imdi.org_number)
+    line = AllocationLine.objects.get(application=third, year=year)
+    assert line.amount == 550_000
+    assert "(fagvurdererne foreslo i snitt 550\xa0000\xa0kr)" in line.explanation_nb
+    assert frames.proposed_by_assessors([third.pk]) == {third.pk: 550_000}

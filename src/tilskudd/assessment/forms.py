@@ -9,6 +9,7 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 
 from tilskudd.assessment.services import Problem
+from tilskudd.core.formatting import read_nok
 from tilskudd.rules.application import MAX_NOK
 
 NOT_APPLICABLE = "na"
@@ -74,13 +75,10 @@ def parse_scores(data, criteria) -> tuple[dict[str, tuple[int | None, str]], int
                 )
                 continue
         scores[criterion.id] = (value, reason)
-    amount_raw = _text(data, "proposed_amount").replace(" ", "").replace("\u00a0", "")
+    amount_raw = _text(data, "proposed_amount")
     amount = None
     if amount_raw:
-        try:
-            amount = int(amount_raw) if len(amount_raw) <= 19 else None  # int() refuses more than 4300 digits
-        except ValueError:
-            amount = None
+        amount = read_nok(amount_raw)  # «150 000», «150.000,-» (the one reader of amounts, issue #13 point 6)
         if amount is None:
             problems.append(
                 Problem(

@@ -33,7 +33,7 @@ from django.db.models.functions import Coalesce
 
 from tilskudd.applications.models import Application
 from tilskudd.applications.states import Status
-from tilskudd.assessment.models import AssessmentLock
+from tilskudd.assessment.models import AssessmentLock, Assignment
 from tilskudd.assessment.services import locked_total
 from tilskudd.audit.services import Audience, AuditAction, record
 from tilskudd.casework import facts as case_facts
@@ -497,10 +497,40 @@ def _quality(application: Application) -> tuple[bool, Decimal | None]:
     return True, locked_total(application)
 
 
-def _item(application: Application, definition, limit_keys: tuple[str, ...], fixed: int | None) -> assistant.Item:
+def proposed_by_assessors(applications: Iterable[int]) -> dict[int, int]:
+    """The mean of the completed assessors' proposed amounts per application, in whole kroner (rounded down).
+
+    The assistant never proposes more (issue #13, point 8; docs/decisions.md «The assistant and the assessors'
+    amounts»): the mean rather than the lowest, so one assessor's low figure does not decide alone — a spread
+    over 25 % is flagged as a disagreement on the assessment summary anyway. One query for all.
+    """
+    found: dict[int, list[int]] = defaultdict(list)
+    rows = Assignment.objects.filter(
+        application__in=list(applications),
+        completed_at__isnull=False,
+        proposed_amount__isnull=False,
+        disqualified=False,
+    ).values_list("application_id", "proposed_amount")
+    for application_id, amount in rows:
+        found[application_id].append(int(amount))
+    return {application_id: sum(amounts) // len(amounts) for application_id, amounts in found.items()}
+
+
+def _item(
+    application: Application,
+    definition,
+    limit_keys: tuple[str, ...],
+    fixed: int | None,
+    proposed: int | None = None,
+) -> assistant.Item:
     area = area_of(application)
     locked, quality = _quality(application)
     cap = cap_of(application)
+    cap_amount, cap_nb, cap_en = cap.amount, cap.reason_nb, cap.reason_en
+    if proposed is not None and proposed < cap_amount:
+        cap_amount = proposed
+        cap_nb = f"fagvurdererne foreslo i snitt {format_nok(proposed)}"
+        cap_en = f"the assessors proposed {format_nok(proposed, 'en')} on average"
     threshold = None
     found = definition.area(area) if area else None
     if found is not None and found.quality_threshold is not None:
@@ -510,15 +540,15 @@ def _item(application: Application, definition, limit_keys: tuple[str, ...], fix
         application_id=application.pk,
         area=area,
         applied=case_facts.applied_for(application),
-        cap=cap.amount,
+        cap=cap_amount,
         quality=quality,
         threshold=threshold,
         minimum=cap.minimum,
         frames=limit_keys,
         locked=locked,
         fixed=fixed,
-        cap_reason_nb=cap.reason_nb,
-        cap_reason_en=cap.reason_en,
+        cap_reason_nb=cap_nb,
+        cap_reason_en=cap_en,
         area_label_nb=area_nb,
         area_label_en=area_en,
         threshold_rule=THRESHOLD_RULE,
@@ -569,11 +599,12 @@ def apply_proposal(user, call, grantor_org_number: str) -> ProposalResult:
             for limit in relevant
         ]
         items = []
+        proposed = proposed_by_assessors(ours)
         for application in applications:
             keys = tuple(limit.key for limit in relevant if limit.counts(grantor_org_number, areas[application.pk]))
             line = existing.get(application.pk)
             fixed = line.amount if line is not None and line.source == AllocationLine.Source.CASEWORKER else None
-            items.append(_item(application, definition, keys, fixed))
+            items.append(_item(application, definition, keys, fixed, proposed.get(application.pk)))
         proposals = assistant.propose(items, specs)
         written = kept = 0
         for application, proposal in zip(applications, proposals, strict=True):
