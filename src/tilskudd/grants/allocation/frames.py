@@ -512,7 +512,8 @@ def proposed_by_assessors(applications: Iterable[int]) -> dict[int, int]:
         disqualified=False,
     ).values_list("application_id", "proposed_amount")
     for application_id, amount in rows:
-        found[application_id].append(int(amount))
+        if amount is not None:  # excluded by the query; for the type checker
+            found[application_id].append(amount)
     return {application_id: sum(amounts) // len(amounts) for application_id, amounts in found.items()}
 
 
