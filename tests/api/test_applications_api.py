@@ -502,9 +502,13 @@ def test_openapi_documents_the_application_endpoints_and_the_bearer_scheme(db, c
         (path, method)
         for path, operations in document["paths"].items()
         if path.startswith("/api/v1/applications")
-        for method in operations
+        for method, operation in operations.items()
+        if "applications / søknader" in operation.get("tags", [])
     }
     assert found == expected
+    # The grant's acceptance lives under the application too (issue #11, point 2), with the same bearer scheme.
+    grant = document["paths"]["/api/v1/applications/{application_id}/grant/answer"]["post"]
+    assert grant["security"] == [{name: []}] and "401" in grant["responses"]
     for path, method in expected:
         operation = document["paths"][path][method]
         assert operation["tags"] == ["applications / søknader"]

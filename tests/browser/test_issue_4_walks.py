@@ -161,6 +161,9 @@ def test_c0_imdi_screens_assesses_allocates_decides_and_bergen_reads_its_letter(
     assert row.get_by_text("Innvilget", exact=True).is_visible()
     assert re.search(f"Tilskudd: {nok(proposed)}", row.inner_text())
     follow(page, row.get_by_role("link", name=bergen.title))
+    # A granted application opens on its grant page (issue #13, point 5); the decision is on the application's.
+    assert page.get_by_role("heading", name="Tilskuddet", level=1).is_visible()
+    follow(page, page.get_by_role("navigation", name="Søknaden").get_by_role("link", name="Søknaden", exact=True))
     decision = page.get_by_role("region", name="Vedtak: Tilskudd")
     assert re.search(f"Dere har fått tilskudd på {nok(proposed)}", decision.inner_text())
     letter = pdf_text(page, decision.get_by_role("link", name="Les vedtaksbrevet (PDF)").get_attribute("href"))
@@ -286,6 +289,8 @@ def test_c2_bergen_kommune_as_grantor_from_screening_to_the_letter(demo, new_pag
     row = page.get_by_role("row").filter(has=page.get_by_role("link", name=landaas.title))
     assert row.get_by_text("Innvilget", exact=True).is_visible()
     follow(page, row.get_by_role("link", name=landaas.title))
+    assert page.get_by_role("heading", name="Tilskuddet", level=1).is_visible()
+    follow(page, page.get_by_role("navigation", name="Søknaden").get_by_role("link", name="Søknaden", exact=True))
     decision = page.get_by_role("region", name="Vedtak: Tilskudd")
     letter = pdf_text(page, decision.get_by_role("link", name="Les vedtaksbrevet (PDF)").get_attribute("href"))
     assert re.search(f"Bergen kommune har bestemt å gi dere et tilskudd på {nok(proposed)}", letter), letter

@@ -65,7 +65,16 @@ def build(django_user_model):
         "attachment_case": fresh.case.pk,
         "imdi": world.imdi.pk,
         "approver_role": StaffRole.objects.get(user=approver, role=Role.APPROVER).pk,
+        "grant": published.grant.pk,
     }
+    # The second half's objects, as the staff matrix makes them: a payment batch of IMDi's (approved), a
+    # change of bank account and a change request on its accepted grant (issue #11, #12).
+    from tests.payments.payment_helpers import payment_world_objects
+    from tests.test_access_matrix_staff import _amendment_objects, _bank_change_objects
+
+    staff_values.update(payment_world_objects(world))
+    staff_values.update(_bank_change_objects(staff_values["term"]))
+    staff_values.update(_amendment_objects(staff_values["bank_grant"]))
     now = timezone.now()
     people, values = {}, {}
     for role, call_slug in (("applicant", C0), ("volunteer", C2)):

@@ -169,8 +169,10 @@ class OrganisationDetailsForm(BilingualForm):
     helps = {
         "municipality_number": ("4 siffer, for eksempel 0301 for Oslo.", "4 digits, for example 0301 for Oslo."),
         "voluntary_registered_on": (
-            "Datoen organisasjonen ble registrert. Du finner den på brreg.no.",
-            "The date the organisation was registered. You find it on brreg.no.",
+            "Må fylles ut når organisasjonen er registrert i Frivillighetsregisteret: datoen den ble registrert. "
+            "Du finner den på brreg.no.",
+            "Required when the organisation is registered in Frivillighetsregisteret: the date it was registered. "
+            "You find it on brreg.no.",
         ),
         "bank_account": ("11 siffer, for eksempel 1234.56.78903.", "11 digits, for example 1234.56.78903."),
         "county": ("Fylket der organisasjonen holder til.", "The county where the organisation is based."),
@@ -211,6 +213,9 @@ class OrganisationDetailsForm(BilingualForm):
         for name in ("postal_code", "municipality_number", "bank_account"):
             self.fields[name].widget.attrs["inputmode"] = "numeric"
         self.fields["email"].widget.attrs["autocomplete"] = "email"
+        if "voluntary_registered_on" in self.fields:
+            # Required when registered (clean()): not «valgfritt» beside a rule that demands it (issue #13, point 3).
+            self.fields["voluntary_registered_on"].required_when = True  # type: ignore[attr-defined]
         self.fields["phone"].widget.attrs.update({"autocomplete": "tel", "type": "tel"})
         for name in self.locked:
             self.fields.pop(name, None)

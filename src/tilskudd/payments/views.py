@@ -11,6 +11,7 @@ import datetime as dt
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
@@ -273,10 +274,17 @@ def mark_paid(request, order_id: int):
 
 
 def _back(request, fallback: str) -> str:
+    """The page the form was on (a path on this site, ``next``), else the ``fallback`` route's address.
+
+    Always an address, never a route name: ``redirect()`` would try to reverse a ``next`` such as «541370»."""
     target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
+    if (
+        target.startswith("/")
+        and not target.startswith("//")
+        and url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure())
+    ):
         return target
-    return fallback
+    return reverse(fallback)
 
 
 @staff_view

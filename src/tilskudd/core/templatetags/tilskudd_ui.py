@@ -122,7 +122,10 @@ def anchor(bound) -> str:
 
 @register.inclusion_tag("core/_field.html")
 def form_field(bound, mark_optional=True, **extra):
-    """The field with its label, help and error; ``mark_optional=False`` for filters, where every field is optional."""
+    """The field with its label, help and error; ``mark_optional=False`` for filters, where every field is optional.
+
+    A field the form requires only in some cases (``field.required_when = True``, its help saying when) is not
+    marked «valgfritt»: the label would contradict the rule."""
     help_id = f"{bound.auto_id}-help" if bound.help_text else ""
     error_id = f"{bound.auto_id}-error" if bound.errors else ""
     described = " ".join(part for part in (help_id, error_id) if part)
@@ -140,7 +143,7 @@ def form_field(bound, mark_optional=True, **extra):
         "help_id": help_id,
         "error_id": error_id,
         "described": described,
-        "required": bound.field.required or not mark_optional,
+        "required": bound.field.required or not mark_optional or getattr(bound.field, "required_when", False),
         "optional": pick(get_language(), "valgfritt", "optional"),
     }
 
