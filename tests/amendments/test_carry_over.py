@@ -1,4 +1,4 @@
-"""Carry-over of unused funds in a C1 multi-year grant (issue #12, point 6).
+"""Carry-over of unused funds in a C1 multi-year grant (issue #12, point 6; C1-R12).
 
 The grantee's signatory asks on /soknader/<pk>/tilskudd/endring/ (signed with a content hash); a caseworker of
 the grantor consents or refuses on /saksbehandling/endringer/<id>/ with a letter the grantee downloads. Consent

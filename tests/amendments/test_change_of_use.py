@@ -1,4 +1,5 @@
-"""Change of use in a C2 grant, refusal, a call without carry-over, who may ask (issue #12, point 6).
+"""Change of use in a C2 grant (C2-R12: written consent before), refusal, a call without carry-over, who may ask
+(issue #12, point 6).
 
 The grantee's signatory asks on /soknader/<pk>/tilskudd/endring/ (signed with a content hash); a caseworker of
 the grantor consents or refuses on /saksbehandling/endringer/<id>/ with a letter the grantee downloads. Consent

@@ -1,4 +1,4 @@
-"""Where the call leaves the payment plan to the grant letter (C1, C4), the caseworker sets it in the decision
+"""Where the call leaves the payment plan to the grant letter (C1-R10, and C4 by X-R05), the caseworker sets it in the decision
 (issue #11, point 3): the number of terms and each later term's first day; equal terms in whole kroner that add
 up exactly; the grant and the letter follow it. Where the call sets the plan, the decision cannot."""
 

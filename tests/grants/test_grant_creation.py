@@ -1,4 +1,5 @@
-"""A published grant decision makes a grant with its payment plan from the call (issue #11, points 1 and 3)."""
+"""A published grant decision makes a grant with its payment plan from the call (issue #11, points 1 and 3):
+C2-R10's two terms, spring and autumn, above NOK 30 000; C0-R06's one term after acceptance."""
 
 from __future__ import annotations
 
