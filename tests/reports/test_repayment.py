@@ -100,7 +100,7 @@ def test_the_c2_walk_review_claim_20_000_back_paid_and_closed(world, freeze_now)
         due=dt.date(2021, 4, 30),
     )
     assert (claim.amount, claim.rule, claim.status) == (20_000, "C2-R12", ClaimStatus.PREPARED)
-    assert "betales tilbake" in claim.legal_basis and claim.reference == grant.application.case_number
+    assert "betales tilbake" in claim.legal_basis and claim.reference == repayment.claim_kid(claim)
     claim = repayment.approve_claim(staff["approver"], claim.pk)
     grant.refresh_from_db()
     assert claim.status == ClaimStatus.SENT and grant.status == GrantStatus.REPAYMENT

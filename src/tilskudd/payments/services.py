@@ -13,7 +13,7 @@ come (Europe/Oslo) are due. Money is whole kroner; the bank's øre are compared 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -457,12 +457,25 @@ def mark_paid(user, order_id: int, paid_on: dt.date, reference: str = "") -> Pay
 
 @dataclass(frozen=True)
 class ImportLine:
-    """What became of one booked payment in the bank's file."""
+    """What became of one booked payment (or, ``kind`` "repayment", one credit) in the bank's file."""
 
-    end_to_end_id: str
-    outcome: str  #: "paid", "already_paid", "unknown", "mismatch"
+    end_to_end_id: str  #: the payment's end-to-end id; for a credit, the reference it was matched on (or "")
+    outcome: str  #: "paid", "already_paid", "unknown", "mismatch"; for a credit also "partial"
     text_nb: str
     text_en: str
+    kind: str = "payment"  #: "payment" (money out, an order of ours) or "repayment" (money in)
+
+
+#: Money into the account is matched by the apps above payments that claim it (reports: repayment claims), each
+#: registered at start-up with :func:`register_credit_matcher`; each is called inside the import's transaction
+#: with the importing person, the grantor and the file's credits, and says what became of each credit it knows.
+CreditMatcher = Callable[[Any, str, Sequence[camt054.BookedCredit]], list[ImportLine]]
+_credit_matchers: list[CreditMatcher] = []
+
+
+def register_credit_matcher(matcher: CreditMatcher) -> None:
+    if matcher not in _credit_matchers:
+        _credit_matchers.append(matcher)
 
 
 @dataclass
@@ -478,7 +491,7 @@ class ImportReport:
 
     @property
     def problems(self) -> list[ImportLine]:
-        return [line for line in self.lines if line.outcome in ("unknown", "mismatch")]
+        return [line for line in self.lines if line.outcome in ("unknown", "mismatch", "partial")]
 
 
 def import_camt054(user, grantor: str, data: bytes) -> ImportReport:
@@ -487,11 +500,14 @@ def import_camt054(user, grantor: str, data: bytes) -> ImportReport:
     Each booked payment is matched by end-to-end id to a live order of the grantor's batches sent to the bank;
     the amount must be exactly the order's (øre = kroner × 100). An unknown id or a different amount is
     reported and changes nothing; an order already paid is reported so (the same file twice pays once).
+    Money booked into the account (credits) goes to the registered credit matchers (repayment claims, by the
+    KID the letter gave), in the same transaction.
     A file that cannot be read is refused whole (``BankFileRefused``, a 400) before anything changes.
     """
     with transaction.atomic():
         _require(user, grantor, HANDLERS)
         booked = camt054.read(data)
+        credits = camt054.read_credits(data)
         report = ImportReport()
         for payment in booked:
             e2e = payment.end_to_end_id
@@ -547,16 +563,22 @@ def import_camt054(user, grantor: str, data: bytes) -> ImportReport:
                         f"{e2e}: paid on {paid_on} ({format_nok(order.amount, 'en')}).",
                     )
                 )
+        if credits:
+            for matcher in _credit_matchers:
+                report.lines.extend(matcher(user, grantor, credits))
         batches = set(
             PaymentOrder.objects.filter(
-                end_to_end_id__in=[line.end_to_end_id for line in report.lines if line.outcome == "paid"],
+                end_to_end_id__in=[
+                    line.end_to_end_id for line in report.lines if line.outcome == "paid" and line.kind == "payment"
+                ],
                 live=True,
                 batch__grantor_org_number=grantor,
             ).values_list("batch_id", flat=True)
         )
         summary = {
             "booked": len(booked),
-            **{o: report.count(o) for o in ("paid", "already_paid", "unknown", "mismatch")},
+            "credits": len(credits),
+            **{o: report.count(o) for o in ("paid", "already_paid", "unknown", "mismatch", "partial")},
             "problems": [line.end_to_end_id for line in report.problems],
         }
         for batch in PaymentBatch.objects.filter(pk__in=batches):

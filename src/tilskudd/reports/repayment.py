@@ -8,21 +8,29 @@ on the grant's (``Audience.APPLICANT``: the grantee reads the history):
   and text) and the due date; at most one live claim per grant.
 * :func:`approve_claim` (another person with the approver role; four eyes): prepared → approved, and at once
   sent: the letter (a PDF in bokmål: the amount, why, the grantor's account from ``settings.PAYMENT_DEBTORS``,
-  the case number as the payment's reference, the due date, whom to ask, the complaint right) is stored on the
+  the claim's KID as the payment's reference, the due date, whom to ask, the complaint right) is stored on the
   claim for the grantee, and the grant moves to REPAYMENT.
 * :func:`mark_paid` (a caseworker or approver): the amount and the day the grantor's bank booked; paid in full,
   the claim is paid and the grant moves REPAYMENT → CLOSED. A part payment is recorded and the claim stays sent.
 * :func:`cancel_claim` (a caseworker) before it is sent.
+* :func:`match_credits` — the money booked into the grantor's account in the bank's camt.054 (registered with
+  ``payments.services.register_credit_matcher``, run inside ``payments.services.import_camt054``'s transaction):
+  a credit whose KID (or, in the free-text message, the claim's reference) names a sent claim and whose amount is
+  exactly what is left of it pays the claim, as :func:`mark_paid` does, audited with ``via: camt054``. Any other
+  amount, an unknown reference or a claim already paid is reported and changes nothing, so a file read twice
+  pays once.
 
 The complaint right is the call's for the allocation of a grant (``complaints.allocation``): a claim takes back
-part of what was granted (see docs/decisions.md). Repayments booked in the bank's camt.054 statements are not
-read yet: the statement reader matches the grantor's own payments by end-to-end id (a stated gap).
+part of what was granted (see docs/decisions.md). The claim's reference is a KID (``claim_kid``: the claim's
+number, MOD10), so the grantee's bank carries it into the grantor's camt.054 where it is matched.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
+from collections.abc import Sequence
 from typing import Any
 
 from django.core.files.base import ContentFile
@@ -42,7 +50,9 @@ from tilskudd.grants.awards.services import move_grant
 from tilskudd.grants.decisions import letters
 from tilskudd.grants.models import Grant
 from tilskudd.grants.states import GrantStatus, check_grant_transition
-from tilskudd.payments.services import configured_debtor
+from tilskudd.payments.iso20022.camt054 import BookedCredit
+from tilskudd.payments.iso20022.common import kid
+from tilskudd.payments.services import ImportLine, configured_debtor
 from tilskudd.reports.models import RepaymentClaim
 from tilskudd.reports.review import unused_amount
 from tilskudd.reports.states import (
@@ -181,10 +191,12 @@ def prepare_claim(
             rule=rule,
             legal_basis=(basis or "").strip() or text,
             due=due,
-            reference=grant.application.case_number or f"TILSKUDD-{grant.pk}",
+            reference="",
             prepared_by=user,
             prepared_at=timezone.now(),
         )
+        claim.reference = claim_kid(claim)
+        claim.save(update_fields=["reference"])
         record(
             user,
             claim,
@@ -275,28 +287,39 @@ def mark_paid(user, claim_id: int, amount: int, paid_on: dt.date | None) -> Repa
             raise ClaimInvalid(
                 "Skriv datoen betalingen ble bokført (ikke fram i tid).", "Write the booking date (not in the future)."
             )
-        claim.paid_amount += amount
-        claim.paid_on = paid_on
-        full = claim.paid_amount == claim.amount
-        if full:
-            before = _move(claim, ClaimStatus.PAID, paid_amount=claim.paid_amount, paid_on=paid_on)
-        else:
-            before = claim.status
-            claim.save(update_fields=["paid_amount", "paid_on"])
-        record(
-            user,
-            claim,
-            AuditAction.REPAYMENT_PAID,
-            from_state=before,
-            to_state=claim.status,
-            data={"amount": amount, "paid_on": paid_on.isoformat(), "paid_total": claim.paid_amount, "full": full},
-            audience=Audience.APPLICANT,
-        )
-        if full:
-            grant = Grant.objects.select_for_update().get(pk=claim.grant_id)
-            if grant.status == GrantStatus.REPAYMENT:
-                move_grant(user, grant, GrantStatus.CLOSED, AuditAction.GRANT_CLOSED, claim=claim.pk)
+        _record_payment(user, claim, amount, paid_on, via="manual")
     return claim
+
+
+def _record_payment(user, claim: RepaymentClaim, amount: int, paid_on: dt.date, **how: Any) -> None:
+    """Add ``amount`` to the locked, sent ``claim``; paid in full, the claim moves to PAID and the grant closes."""
+    claim.paid_amount += amount
+    claim.paid_on = paid_on
+    full = claim.paid_amount == claim.amount
+    if full:
+        before = _move(claim, ClaimStatus.PAID, paid_amount=claim.paid_amount, paid_on=paid_on)
+    else:
+        before = claim.status
+        claim.save(update_fields=["paid_amount", "paid_on"])
+    record(
+        user,
+        claim,
+        AuditAction.REPAYMENT_PAID,
+        from_state=before,
+        to_state=claim.status,
+        data={
+            "amount": amount,
+            "paid_on": paid_on.isoformat(),
+            "paid_total": claim.paid_amount,
+            "full": full,
+            **how,
+        },
+        audience=Audience.APPLICANT,
+    )
+    if full:
+        grant = Grant.objects.select_for_update().get(pk=claim.grant_id)
+        if grant.status == GrantStatus.REPAYMENT:
+            move_grant(user, grant, GrantStatus.CLOSED, AuditAction.GRANT_CLOSED, claim=claim.pk)
 
 
 def cancel_claim(user, claim_id: int, reason: str) -> RepaymentClaim:
@@ -315,6 +338,104 @@ def cancel_claim(user, claim_id: int, reason: str) -> RepaymentClaim:
             audience=Audience.INTERNAL,
         )
     return claim
+
+
+# --- repayments read from the bank's camt.054 -------------------------------------------------------------
+
+_TOKEN = re.compile(r"[0-9A-Za-z][0-9A-Za-z/\-]*")
+
+
+def claim_kid(claim: RepaymentClaim) -> str:
+    """The KID the letter asks the grantee to pay with: the claim's number, MOD10 (``payments...common.kid``)."""
+    return kid(claim.pk)
+
+
+def _kroner_text(ore: int, language: str) -> str:
+    kroner, rest = divmod(ore, 100)
+    return format_nok(kroner, language) if rest == 0 else f"{kroner},{rest:02d} kr"
+
+
+def _claim_for(grantor: str, credit: BookedCredit) -> RepaymentClaim | None:
+    """The grantor's sent or paid claim the credit names: by its KID, else by a word of the message."""
+    candidates = [credit.reference] if credit.reference else []
+    candidates += _TOKEN.findall(credit.message)
+    if not candidates:
+        return None
+    claims = (
+        RepaymentClaim.objects.select_for_update(of=("self",))
+        .select_related("grant")
+        .filter(
+            reference__in=candidates,
+            status__in=[ClaimStatus.SENT, ClaimStatus.PAID],
+            grant__application__case__grantor_org_number=grantor,
+        )
+        .order_by("-status", "pk")  # a sent claim before a paid one with the same reference (an old case number)
+    )
+    by_reference: dict[str, RepaymentClaim] = {}
+    for claim in claims:
+        by_reference.setdefault(claim.reference, claim)
+    return next((by_reference[ref] for ref in candidates if ref in by_reference), None)
+
+
+def _credit_line(credit: BookedCredit, claim: RepaymentClaim | None, user) -> ImportLine:
+    said = credit.reference or credit.message or "–"
+    amount_nb, amount_en = _kroner_text(credit.amount_ore, "nb"), _kroner_text(credit.amount_ore, "en")
+    if claim is None:
+        return ImportLine(
+            credit.reference,
+            "unknown",
+            f"Innbetaling {amount_nb} merket «{said}»: ingen krav om tilbakebetaling har denne referansen; "
+            "ikke registrert.",
+            f"Credit of {amount_en} marked '{said}': no repayment claim has this reference; not recorded.",
+            kind="repayment",
+        )
+    ref = claim.reference
+    if claim.status == ClaimStatus.PAID:
+        return ImportLine(
+            ref,
+            "already_paid",
+            f"Krav {ref}: allerede betalt {format_date(claim.paid_on)}; innbetalingen på {amount_nb} er ikke "
+            "registrert en gang til.",
+            f"Claim {ref}: already paid on {claim.paid_on}; the credit of {amount_en} is not recorded again.",
+            kind="repayment",
+        )
+    left = claim.amount - claim.paid_amount
+    if credit.amount_ore == left * 100:
+        paid_on = credit.booking_date or timezone.localdate()
+        _record_payment(
+            user, claim, left, paid_on, via="camt054", bank_reference=credit.account_servicer_reference[:100]
+        )
+        return ImportLine(
+            ref,
+            "paid",
+            f"Krav {ref}: tilbakebetalt {format_date(paid_on)} ({format_nok(left)}); kravet er betalt.",
+            f"Claim {ref}: repaid on {paid_on} ({format_nok(left, 'en')}); the claim is paid.",
+            kind="repayment",
+        )
+    if credit.amount_ore < left * 100:
+        return ImportLine(
+            ref,
+            "partial",
+            f"Krav {ref}: innbetalt {amount_nb}, men det gjenstår {format_nok(left)}; ikke registrert. "
+            "Er det en delbetaling, registrer den for hånd på kravet.",
+            f"Claim {ref}: {amount_en} paid in, but {format_nok(left, 'en')} is left; not recorded. "
+            "If it is a part payment, record it by hand on the claim.",
+            kind="repayment",
+        )
+    return ImportLine(
+        ref,
+        "mismatch",
+        f"Krav {ref}: innbetalt {amount_nb}, mer enn de {format_nok(left)} som gjenstår; ikke registrert.",
+        f"Claim {ref}: {amount_en} paid in, more than the {format_nok(left, 'en')} left; not recorded.",
+        kind="repayment",
+    )
+
+
+def match_credits(user, grantor: str, credits: Sequence[BookedCredit]) -> list[ImportLine]:
+    """What became of each credit of the grantor's camt.054 (run in the import's transaction; its role checked).
+
+    Paid only when the amount is exactly what is left of a sent claim; every other credit is reported."""
+    return [_credit_line(credit, _claim_for(grantor, credit), user) for credit in credits]
 
 
 # --- the letter -------------------------------------------------------------------------------------------
@@ -346,6 +467,7 @@ def letter_facts(claim: RepaymentClaim, *, today: dt.date | None = None) -> dict
             "account": account["account"],
             "account_name": account["name"],
             "reference": claim.reference,
+            "reference_is_kid": claim.reference.isdigit(),
             "legal_basis": "",
         }
     )

@@ -1,10 +1,14 @@
-"""The bank's debit notification, ISO 20022 ``camt.054`` (versions .08 and .02): which payments were booked.
+"""The bank's debit/credit notification, ISO 20022 ``camt.054`` (versions .08 and .02): what was booked.
 
 :func:`read` gives one :class:`BookedPayment` per booked payment out of the account: an entry
 (``Ntry``) with status BOOK and CdtDbtInd DBIT, not a reversal, and for each of its transactions
 (``NtryDtls/TxDtls``) with an end-to-end id, that id, the amount and the booking date. Entries
 pending (PDNG) or for information (INFO), money in (CRDT), reversals and transactions without an
 end-to-end id (or with «NOTPROVIDED») are left out: they are not payments this system ordered.
+
+:func:`read_credits` gives one :class:`BookedCredit` per booked transaction *into* the account (CdtDbtInd
+CRDT, not a reversal) with the payer's structured reference (``RmtInf/Strd/CdtrRefInf/Ref``, where a Norwegian
+bank puts the KID) and free-text message (``RmtInf/Ustrd``): the grantees' repayments are matched on them.
 
 Amounts are kept exactly, in øre (``amount_ore``): 1500.00 is 150000. A payment order is in whole
 kroner, so a booking with øre will not match its order, and the matching says so; refusing the
@@ -29,7 +33,7 @@ from zoneinfo import ZoneInfo
 
 from tilskudd.payments.iso20022.common import BankFileRefused
 
-__all__ = ["MAX_BYTES", "NAMESPACES", "BookedPayment", "parse", "read"]
+__all__ = ["MAX_BYTES", "NAMESPACES", "BookedCredit", "BookedPayment", "parse", "read", "read_credits"]
 
 NAMESPACES = {
     "urn:iso:std:iso:20022:tech:xsd:camt.054.001.08": "camt.054.001.08",
@@ -150,8 +154,8 @@ def _date(element: ET.Element | None, ns: str) -> dt.date | None:
     return None
 
 
-def read(data: bytes) -> list[BookedPayment]:
-    """The payments booked out of the account in a camt.054.001.08 or .02 file, in the file's order."""
+def _booked_entries(data: bytes, indicator: str):
+    """(number, entry, q) for each booked entry with CdtDbtInd ``indicator``, not a reversal, in the file's order."""
     root = parse(data)
     ns, _, local = root.tag[1:].partition("}") if root.tag.startswith("{") else ("", "", root.tag)
     if ns not in NAMESPACES or local != "Document":
@@ -169,16 +173,34 @@ def read(data: bytes) -> list[BookedPayment]:
             "Filen har ikke BkToCstmrDbtCdtNtfctn under Document.",
             "The file has no BkToCstmrDbtCdtNtfctn under Document.",
         )
-    booked: list[BookedPayment] = []
     for number, entry in enumerate(message.iterfind(q("Ntfctn/Ntry")), start=1):
         status_element = entry.find(q("Sts"))
         status = ""
         if status_element is not None:
             status = (status_element.findtext(q("Cd")) or status_element.text or "").strip()
-        if status != "BOOK" or (entry.findtext(q("CdtDbtInd")) or "").strip() != "DBIT":
+        if status != "BOOK" or (entry.findtext(q("CdtDbtInd")) or "").strip() != indicator:
             continue
         if (entry.findtext(q("RvslInd")) or "").strip().lower() in ("true", "1"):
             continue
+        yield number, entry, q, ns
+
+
+def _amount_of(transaction: ET.Element | None, entry: ET.Element, alone: bool, q) -> ET.Element | None:
+    """The transaction's amount, else its AmtDtls' amount, else (for the entry's only transaction) the entry's."""
+    amount = None
+    if transaction is not None:
+        amount = transaction.find(q("Amt"))
+        if amount is None:
+            amount = transaction.find(q("AmtDtls/TxAmt/Amt"))
+    if amount is None and alone:
+        amount = entry.find(q("Amt"))
+    return amount
+
+
+def read(data: bytes) -> list[BookedPayment]:
+    """The payments booked out of the account in a camt.054.001.08 or .02 file, in the file's order."""
+    booked: list[BookedPayment] = []
+    for number, entry, q, ns in _booked_entries(data, "DBIT"):
         reference = (entry.findtext(q("AcctSvcrRef")) or "").strip()
         booking_date = _date(entry.find(q("BookgDt")), ns)
         transactions = entry.findall(q("NtryDtls/TxDtls"))
@@ -187,18 +209,75 @@ def read(data: bytes) -> list[BookedPayment]:
             if not end_to_end or end_to_end == "NOTPROVIDED":
                 continue
             where_nb, where_en = f"post {number}, {end_to_end}", f"entry {number}, {end_to_end}"
-            amount = transaction.find(q("Amt"))
-            if amount is None:
-                amount = transaction.find(q("AmtDtls/TxAmt/Amt"))
-            if amount is None and len(transactions) == 1:
-                amount = entry.find(q("Amt"))
+            amount = _amount_of(transaction, entry, len(transactions) == 1, q)
             booked.append(
                 BookedPayment(
                     end_to_end_id=end_to_end,
                     amount_ore=_ore(amount, where_nb, where_en),
                     booking_date=booking_date,
-                    status=status,
+                    status="BOOK",
                     account_servicer_reference=reference,
                 )
             )
     return booked
+
+
+@dataclass(frozen=True)
+class BookedCredit:
+    """Money booked into the account (CdtDbtInd CRDT): one per transaction, or per entry without details."""
+
+    amount_ore: int  #: exactly, in øre
+    booking_date: dt.date | None
+    #: The structured creditor reference (RmtInf/Strd/CdtrRefInf/Ref: a KID in Norway), or "".
+    reference: str = ""
+    #: The free-text message (RmtInf/Ustrd, joined by a space), or "".
+    message: str = ""
+    account_servicer_reference: str = ""
+    debtor_name: str = ""
+
+    @property
+    def whole_kroner(self) -> int | None:
+        kroner, ore = divmod(self.amount_ore, 100)
+        return kroner if ore == 0 else None
+
+
+def _debtor_name(transaction: ET.Element, q) -> str:
+    for path in ("RltdPties/Dbtr/Pty/Nm", "RltdPties/Dbtr/Nm"):  # .08 wraps the party in Pty, .02 does not
+        name = (transaction.findtext(q(path)) or "").strip()
+        if name:
+            return name
+    return ""
+
+
+def read_credits(data: bytes) -> list[BookedCredit]:
+    """The money booked into the account (repayments, among others) in a camt.054 file, in the file's order.
+
+    Each transaction (``NtryDtls/TxDtls``) of a booked credit entry that is not a reversal gives one credit with
+    its structured reference (the KID the payer gave) and free-text message; an entry without transactions gives
+    one credit with neither. Money out, pending entries and reversals are left out."""
+    credits: list[BookedCredit] = []
+    for number, entry, q, ns in _booked_entries(data, "CRDT"):
+        bank_reference = (entry.findtext(q("AcctSvcrRef")) or "").strip()
+        booking_date = _date(entry.find(q("BookgDt")), ns)
+        transactions: list[ET.Element | None] = list(entry.findall(q("NtryDtls/TxDtls"))) or [None]
+        for position, transaction in enumerate(transactions, start=1):
+            where_nb, where_en = f"post {number}, innbetaling {position}", f"entry {number}, credit {position}"
+            amount = _amount_of(transaction, entry, len(transactions) == 1, q)
+            reference = message = debtor = ""
+            if transaction is not None:
+                reference = " ".join((transaction.findtext(q("RmtInf/Strd/CdtrRefInf/Ref")) or "").split())
+                message = " ".join(
+                    " ".join((text.text or "").split()) for text in transaction.iterfind(q("RmtInf/Ustrd"))
+                ).strip()
+                debtor = _debtor_name(transaction, q)
+            credits.append(
+                BookedCredit(
+                    amount_ore=_ore(amount, where_nb, where_en),
+                    booking_date=booking_date,
+                    reference=reference,
+                    message=message,
+                    account_servicer_reference=bank_reference,
+                    debtor_name=debtor,
+                )
+            )
+    return credits

@@ -25,6 +25,8 @@ __all__ = [
     "field_text",
     "format_bban",
     "is_valid_iban",
+    "is_valid_kid",
+    "kid",
     "to_iban",
 ]
 
@@ -139,3 +141,34 @@ def field_text(
 def mod11_account_check_digit(first_ten: str) -> int | None:
     """The MOD11 check digit of a Norwegian account from its first ten digits (None: no account ends so)."""
     return mod11_check_digit(first_ten, BANK_ACCOUNT_WEIGHTS)
+
+
+# --- KID (*kundeidentifikasjon*): the reference a payer gives so the receiving bank can tell what is paid -------
+
+#: Digits before the check digit of a KID made by :func:`kid` (the number zero-padded on the left).
+KID_DIGITS = 9
+
+
+def _mod10_check_digit(digits: str) -> str:
+    """The Luhn (MOD10) check digit of ``digits``: from the right, every other digit doubled (less 9 above 9)."""
+    total = 0
+    for position, char in enumerate(reversed(digits)):
+        value = int(char) * (2 if position % 2 == 0 else 1)
+        total += value - 9 if value > 9 else value
+    return str((10 - total % 10) % 10)
+
+
+def kid(number: int) -> str:
+    """A KID for ``number`` (≥ 1): the number in :data:`KID_DIGITS` digits, then its MOD10 check digit.
+
+    ``kid(7)`` is «0000000075». Norwegian banks carry a KID in camt.054 as ``RmtInf/Strd/CdtrRefInf/Ref``."""
+    if isinstance(number, bool) or not isinstance(number, int) or not 0 < number < 10**KID_DIGITS:
+        raise ValueError(f"a KID is made from a number of 1 to {KID_DIGITS} digits, not {number!r}")
+    digits = f"{number:0{KID_DIGITS}d}"
+    return digits + _mod10_check_digit(digits)
+
+
+def is_valid_kid(value: str) -> bool:
+    """Whether ``value`` is a KID of 2 to 25 digits whose last is its MOD10 check digit."""
+    text = (value or "").strip()
+    return text.isascii() and text.isdigit() and 2 <= len(text) <= 25 and _mod10_check_digit(text[:-1]) == text[-1]

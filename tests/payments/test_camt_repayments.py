@@ -1,0 +1,200 @@
+"""Repayments read from the bank's camt.054 (issue #12, point 5; C1-R13, C2-R12): money booked *into* the grantor's
+account is matched to a sent repayment claim by the KID its letter gives; only the exact amount left pays the claim
+(and closes the grant), anything else is reported and changes nothing, and the same file read twice pays once.
+The files are built here and checked against the official camt.054.001.08 schema first."""
+
+from __future__ import annotations
+
+import datetime as dt
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+
+import pytest
+
+from tests.builders import fresh, shared_world
+from tests.grants.grant_helpers import staff_of
+from tests.payments.conftest import CAMT054_08, assert_valid
+from tests.reports.helpers import OSLO, accepted_grant
+from tests.staff_world import C2, build_world
+from tilskudd.audit.models import AuditEvent
+from tilskudd.grants.states import GrantStatus, TermStatus
+from tilskudd.payments import services
+from tilskudd.payments.iso20022 import camt054
+from tilskudd.payments.iso20022.common import is_valid_kid, kid
+from tilskudd.reports import repayment
+from tilskudd.reports.states import ClaimStatus
+
+
+@dataclass(frozen=True)
+class Credit:
+    amount: str  #: as the bank writes it, «20000.00»
+    kid: str = ""
+    message: str = ""
+    payer: str = "Foreningen Trygg Oppvekst"
+    indicator: str = "CRDT"
+    status: str = "BOOK"
+
+
+def camt(*credits: Credit, booked_on: dt.date = dt.date(2021, 4, 19)) -> bytes:
+    """A camt.054.001.08 the grantor's bank could send: one entry per credit (or debit), with its remittance."""
+    document = ET.Element("Document", {"xmlns": CAMT054_08})
+    message = ET.SubElement(document, "BkToCstmrDbtCdtNtfctn")
+    header = ET.SubElement(message, "GrpHdr")
+    ET.SubElement(header, "MsgId").text = "CAMT054-REPAY-1"
+    ET.SubElement(header, "CreDtTm").text = f"{booked_on.isoformat()}T18:00:00+01:00"
+    notification = ET.SubElement(message, "Ntfctn")
+    ET.SubElement(notification, "Id").text = "NTF-REPAY-1"
+    ET.SubElement(ET.SubElement(ET.SubElement(notification, "Acct"), "Id"), "IBAN").text = "NO9386011117947"
+    for number, credit in enumerate(credits, start=1):
+        entry = ET.SubElement(notification, "Ntry")
+        ET.SubElement(entry, "Amt", {"Ccy": "NOK"}).text = credit.amount
+        ET.SubElement(entry, "CdtDbtInd").text = credit.indicator
+        ET.SubElement(ET.SubElement(entry, "Sts"), "Cd").text = credit.status
+        ET.SubElement(ET.SubElement(entry, "BookgDt"), "Dt").text = booked_on.isoformat()
+        ET.SubElement(entry, "AcctSvcrRef").text = f"INN-{number}"
+        domain = ET.SubElement(ET.SubElement(entry, "BkTxCd"), "Domn")
+        ET.SubElement(domain, "Cd").text = "PMNT"
+        family = ET.SubElement(domain, "Fmly")
+        ET.SubElement(family, "Cd").text = "RCDT"
+        ET.SubElement(family, "SubFmlyCd").text = "DMCT"
+        details = ET.SubElement(ET.SubElement(entry, "NtryDtls"), "TxDtls")
+        ET.SubElement(ET.SubElement(details, "Refs"), "EndToEndId").text = "NOTPROVIDED"
+        ET.SubElement(details, "Amt", {"Ccy": "NOK"}).text = credit.amount
+        ET.SubElement(details, "CdtDbtInd").text = credit.indicator
+        parties = ET.SubElement(details, "RltdPties")
+        ET.SubElement(ET.SubElement(ET.SubElement(parties, "Dbtr"), "Pty"), "Nm").text = credit.payer
+        remittance = ET.SubElement(details, "RmtInf")
+        if credit.message:
+            ET.SubElement(remittance, "Ustrd").text = credit.message
+        if credit.kid:
+            reference = ET.SubElement(ET.SubElement(remittance, "Strd"), "CdtrRefInf")
+            ET.SubElement(ET.SubElement(ET.SubElement(reference, "Tp"), "CdOrPrtry"), "Cd").text = "SCOR"
+            ET.SubElement(reference, "Ref").text = credit.kid
+    data = ET.tostring(document, encoding="utf-8", xml_declaration=True)
+    assert_valid("camt.054.001.08", data)
+    return data
+
+
+# --- the reader and the KID, without a database ------------------------------------------------------------
+
+
+def test_a_kid_ends_in_its_mod10_check_digit_and_a_changed_digit_is_caught():
+    assert kid(7) == "0000000075" and len(kid(123_456)) == 10
+    assert is_valid_kid("79927398713")  # the usual Luhn example
+    assert not is_valid_kid("79927398714") and not is_valid_kid("0000000076") and not is_valid_kid("KID")
+    with pytest.raises(ValueError):
+        kid(0)
+
+
+def test_credits_are_read_with_their_kid_message_payer_and_exact_amount_and_money_out_is_left_to_read():
+    data = camt(
+        Credit("20000.00", kid="0000000075"),
+        Credit("150.50", message="Tilbakebetaling sak 2020/17 0000000018"),
+        Credit("99.00", kid="0000000018", status="PDNG"),  # pending: not booked yet
+        Credit("5000.00", indicator="DBIT", payer="IMDi"),  # money out: the payment reader's business
+    )
+
+    credits = camt054.read_credits(data)
+
+    assert [(c.amount_ore, c.reference, c.message, c.debtor_name) for c in credits] == [
+        (2_000_000, "0000000075", "", "Foreningen Trygg Oppvekst"),
+        (15_050, "", "Tilbakebetaling sak 2020/17 0000000018", "Foreningen Trygg Oppvekst"),
+    ]
+    assert [c.whole_kroner for c in credits] == [20_000, None]
+    assert credits[0].booking_date == dt.date(2021, 4, 19) and credits[0].account_servicer_reference == "INN-1"
+    assert camt054.read(data) == []  # the debit has no end-to-end id of ours: no payment order is touched
+
+
+# --- matched to claims --------------------------------------------------------------------------------------
+
+camt_repayment_world_built = shared_world(lambda: build_world((C2,)), name="camt_repayment_world_built")
+
+
+@pytest.fixture
+def world(camt_repayment_world_built, db):
+    return fresh(camt_repayment_world_built)
+
+
+def sent_claim(world, freeze_now, amount: int = 20_000):
+    """A C2 grant of 150 000 paid out, and a claim of ``amount`` prepared, approved by another person and sent."""
+    grant = accepted_grant(world, freeze_now, C2, 150_000, report_due=dt.date(2021, 3, 1))
+    grant.terms.update(status=TermStatus.PAID)
+    grant.status = GrantStatus.PAID_OUT
+    grant.save(update_fields=["status"])
+    staff = staff_of(world, grant.application)
+    freeze_now(dt.datetime(2021, 3, 10, 10, 0, tzinfo=OSLO))
+    claim = repayment.prepare_claim(
+        staff["caseworker"], grant.pk, reason="Ubrukte midler i 2020.", due=dt.date(2021, 4, 30), amount=amount
+    )
+    claim = repayment.approve_claim(staff["approver"], claim.pk)
+    freeze_now(dt.datetime(2021, 4, 20, 9, 0, tzinfo=OSLO))
+    return claim, staff
+
+
+def imported(staff, claim, data: bytes) -> services.ImportReport:
+    return services.import_camt054(staff["caseworker"], claim.grant.application.case.grantor_org_number, data)
+
+
+def test_the_letter_gives_the_kid_and_the_claim_is_paid_from_the_bank_file_once(world, freeze_now):
+    claim, staff = sent_claim(world, freeze_now)
+    assert is_valid_kid(claim.reference)
+    letter = repayment.letter_html(claim)
+    assert "KID-nummer" in letter and claim.reference in letter
+
+    data = camt(Credit("20000.00", kid=claim.reference), Credit("700.00", kid=kid(claim.pk + 5000)))
+    report = imported(staff, claim, data)
+
+    claim.refresh_from_db()
+    grant = claim.grant
+    grant.refresh_from_db()
+    assert (claim.status, claim.paid_amount, claim.paid_on) == (ClaimStatus.PAID, 20_000, dt.date(2021, 4, 19))
+    assert grant.status == GrantStatus.CLOSED
+    assert [(line.kind, line.outcome) for line in report.lines] == [("repayment", "paid"), ("repayment", "unknown")]
+    assert (
+        report.lines[0].text_nb.replace("\xa0", " ").endswith("tilbakebetalt 19.04.2021 (20 000 kr); kravet er betalt.")
+    )
+    assert "ingen krav om tilbakebetaling" in report.lines[1].text_nb
+    paid = AuditEvent.objects.get(subject_type="repaymentclaim", subject_id=str(claim.pk), action="repayment.paid")
+    assert paid.audience == "applicant" and paid.data["via"] == "camt054" and paid.data["bank_reference"] == "INN-1"
+    imports = AuditEvent.objects.filter(action="bank_statement.imported", subject_type="organisation")
+    assert imports.count() == 1 and imports.get().data["credits"] == 2 and imports.get().data["paid"] == 1
+
+    # The same file again pays nothing: the claim is already paid, said so, and no second payment is recorded.
+    again = imported(staff, claim, data)
+    claim.refresh_from_db()
+    assert [line.outcome for line in again.lines] == ["already_paid", "unknown"] and again.paid == 0
+    assert claim.paid_amount == 20_000
+    assert AuditEvent.objects.filter(subject_id=str(claim.pk), action="repayment.paid").count() == 1
+
+
+def test_a_part_or_too_much_is_reported_and_not_recorded_and_a_kid_in_the_message_is_matched(world, freeze_now):
+    claim, staff = sent_claim(world, freeze_now)
+
+    report = imported(
+        staff, claim, camt(Credit("5000.00", kid=claim.reference), Credit("25000.00", kid=claim.reference))
+    )
+    claim.refresh_from_db()
+    assert [line.outcome for line in report.lines] == ["partial", "mismatch"] and len(report.problems) == 2
+    assert "registrer den for hånd" in report.lines[0].text_nb
+    assert (claim.status, claim.paid_amount) == (ClaimStatus.SENT, 0)
+    assert not AuditEvent.objects.filter(subject_id=str(claim.pk), action="repayment.paid").exists()
+
+    # 5 000 recorded by hand as a part payment; the rest arrives with the KID typed in the free-text message.
+    repayment.mark_paid(staff["caseworker"], claim.pk, 5_000, dt.date(2021, 4, 19))
+    report = imported(staff, claim, camt(Credit("15000.00", message=f"Tilbakebetaling KID {claim.reference}")))
+    claim.refresh_from_db()
+    assert [line.outcome for line in report.lines] == ["paid"]
+    assert (claim.status, claim.paid_amount) == (ClaimStatus.PAID, 20_000)
+    claim.grant.refresh_from_db()
+    assert claim.grant.status == GrantStatus.CLOSED
+
+
+def test_another_grantors_credit_never_pays_this_grantors_claim(world, freeze_now):
+    claim, staff = sent_claim(world, freeze_now)
+    line = repayment.match_credits(
+        world.bergen_staff["caseworker"],
+        world.bergen.org_number,
+        camt054.read_credits(camt(Credit("20000.00", kid=claim.reference))),
+    )
+    claim.refresh_from_db()
+    assert [entry.outcome for entry in line] == ["unknown"] and claim.status == ClaimStatus.SENT
