@@ -30,9 +30,7 @@ from django.utils import timezone
 
 from tilskudd.amendments.models import AmendmentRequest
 from tilskudd.amendments.states import AmendmentKind, AmendmentStatus, check_amendment_transition
-from tilskudd.applications.permissions import signing_capacity
 from tilskudd.applications.receipts import FONT_DIR
-from tilskudd.applications.services.content import content_hash
 from tilskudd.audit.services import Audience, AuditAction, record
 from tilskudd.casework import scope
 from tilskudd.casework.access import RoleMissing
@@ -43,10 +41,10 @@ from tilskudd.core.permissions import ALLOWED, Permission, denied
 from tilskudd.core.refusals import Refusal, require
 from tilskudd.grants.allocation import frames
 from tilskudd.grants.awards.acceptance import can_answer
+from tilskudd.grants.awards.signed_requests import sign
 from tilskudd.grants.decisions import letters
 from tilskudd.grants.models import AllocationLine, Grant
 from tilskudd.grants.states import GrantStatus
-from tilskudd.orgs.permissions import membership
 
 #: The grant states in which the grantee may still ask: accepted and not yet reported on, closed or ended.
 OPEN = (GrantStatus.ACCEPTED, GrantStatus.IN_PAYMENT, GrantStatus.PAID_OUT)
@@ -191,19 +189,13 @@ def _create(user, grant: Grant, kind: str, **asked: Any) -> AmendmentRequest:
             "Dere har allerede en slik endring til behandling. Vent på svar, eller trekk den, før dere ber om en ny.",
             "You already have such a change waiting. Wait for the answer, or withdraw it, before asking again.",
         )
-    capacity = signing_capacity(user, grant.application)
-    assert capacity is not None  # may_ask allowed it
-    signed_as, delegation = capacity
-    member = membership(user, grant.application.organisation)
+    signature = sign(user, grant, request_document(grant, kind, **asked))  # may_ask allowed it
     amendment = AmendmentRequest.objects.create(
         grant=grant,
         kind=kind,
         requested_by=user,
         requested_at=timezone.now(),
-        content_hash=content_hash(request_document(grant, kind, **asked)),
-        capacity=signed_as,
-        title=member.title if member else "",
-        delegation=delegation,
+        **signature.fields(),
         **asked,
     )
     record(
@@ -217,9 +209,7 @@ def _create(user, grant: Grant, kind: str, **asked: Any) -> AmendmentRequest:
             "kind": kind,
             "amount": amendment.amount,
             "to_year": amendment.to_year,
-            "hash": amendment.content_hash,
-            "capacity": signed_as,
-            "delegation": delegation.pk if delegation else None,
+            **signature.audit(),
         },
         audience=Audience.APPLICANT,
     )

@@ -35,6 +35,7 @@ from tilskudd.core.refusals import Refusal, require
 from tilskudd.grants.allocation import frames
 from tilskudd.grants.awards import plan
 from tilskudd.grants.awards.services import move_grant
+from tilskudd.grants.awards.signed_requests import sign
 from tilskudd.grants.models import Acceptance, AllocationLine, Grant
 from tilskudd.grants.signals import grant_accepted
 from tilskudd.grants.states import GrantStatus, TermStatus, check_term_transition
@@ -202,28 +203,18 @@ def _answer(user, grant_id: int, given_hash: str, answer: str, reason: str = "")
             raise AcceptanceRefused(is_open.reason_nb, is_open.reason_en)
         if (given_hash or "").strip().lower() != terms_hash(grant):
             raise TermsChanged()
-        capacity = signing_capacity(user, grant.application)
-        assert capacity is not None  # can_answer allowed it
-        kind, delegation = capacity
-        member = membership(user, grant.application.organisation)
+        signature = sign(user, grant, terms_document(grant))
         acceptance = Acceptance.objects.create(
             grant=grant,
             answer=answer,
             signed_by=user,
             signed_at=timezone.now(),
-            content_hash=terms_hash(grant),
-            capacity=kind,
-            title=member.title if member else "",
-            delegation=delegation,
+            **signature.fields(),
             reason=reason.strip(),
             # A caseworker reopened an offer that had lapsed (``changes.reopen_lapsed``): answered after the letter's deadline.
             late=history(grant).filter(action=AuditAction.GRANT_LAPSED).exists(),
         )
-        data: dict[str, Any] = {
-            "hash": acceptance.content_hash,
-            "capacity": kind,
-            "delegation": delegation.pk if delegation else None,
-        }
+        data: dict[str, Any] = signature.audit()
         if answer == Acceptance.Answer.ACCEPTED:
             for term in grant.terms.select_for_update().order_by("number"):
                 term.due_on = plan.due_on(term.earliest, today)

@@ -25,7 +25,6 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from tilskudd.applications.permissions import signing_capacity
 from tilskudd.applications.services.content import content_hash
 from tilskudd.audit.services import Audience, AuditAction, record
 from tilskudd.casework import scope
@@ -34,9 +33,9 @@ from tilskudd.casework.models import Role
 from tilskudd.core.refusals import Refusal, require
 from tilskudd.grants.awards.acceptance import can_answer
 from tilskudd.grants.awards.bank_states import BankChangeStatus, check_bank_change_transition
+from tilskudd.grants.awards.signed_requests import sign
 from tilskudd.grants.models import BankAccountChange, Grant
 from tilskudd.grants.states import GrantStatus, TermStatus
-from tilskudd.orgs.permissions import membership
 from tilskudd.rules.validators import digits_only, format_bank_account, is_valid_bank_account
 
 #: The grant states in which money is still to be paid, so the account can still be changed. Not while the offer
@@ -158,33 +157,20 @@ def request_change(user, grant_id: int, new_account: str, shown_account: str | N
                 "Vent på svar før du ber om en ny.",
                 "A change of bank account is already waiting for the grantor. Wait for the answer before asking again.",
             )
-        capacity = signing_capacity(user, grant.application)
-        assert capacity is not None  # can_answer allowed it
-        kind, delegation = capacity
-        member = membership(user, grant.application.organisation)
+        signature = sign(user, grant, change_document(grant, old, account))
         change = BankAccountChange.objects.create(
             grant=grant,
             old_account=old,
             new_account=account,
             requested_by=user,
             requested_at=timezone.now(),
-            content_hash=change_hash(grant, old, account),
-            capacity=kind,
-            title=member.title if member else "",
-            delegation=delegation,
+            **signature.fields(),
         )
         record(
             user,
             grant,
             AuditAction.GRANT_BANK_ACCOUNT_REQUESTED,
-            data={
-                "change": change.pk,
-                "old_account": old,
-                "new_account": account,
-                "hash": change.content_hash,
-                "capacity": kind,
-                "delegation": delegation.pk if delegation else None,
-            },
+            data={"change": change.pk, "old_account": old, "new_account": account, **signature.audit()},
             audience=Audience.APPLICANT,
         )
     return change

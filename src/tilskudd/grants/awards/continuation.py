@@ -31,7 +31,6 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from tilskudd.applications.models import Document
-from tilskudd.applications.permissions import signing_capacity
 from tilskudd.applications.services.content import content_hash
 from tilskudd.audit.services import Audience, AuditAction, record
 from tilskudd.casework import scope
@@ -45,10 +44,10 @@ from tilskudd.grants.awards import plan
 from tilskudd.grants.awards.acceptance import can_answer, terms_document
 from tilskudd.grants.awards.continuation_states import ContinuationStatus, check_continuation_transition
 from tilskudd.grants.awards.services import acceptance_due
+from tilskudd.grants.awards.signed_requests import sign
 from tilskudd.grants.decisions import letters
 from tilskudd.grants.models import AllocationLine, Continuation, Decision, Grant, PaymentTerm
 from tilskudd.grants.states import DecisionKind, DecisionStatus, GrantStatus, TermStatus
-from tilskudd.orgs.permissions import membership
 
 #: A grant in one of these states may be continued (accepted and not ended, cancelled or claimed back).
 LIVE = (GrantStatus.ACCEPTED, GrantStatus.IN_PAYMENT, GrantStatus.PAID_OUT, GrantStatus.REPORTED)
@@ -217,11 +216,7 @@ def file_plan(
                 "Correct the lines or the total.",
                 "budget_total",
             )
-        capacity = signing_capacity(user, grant.application)
-        assert capacity is not None  # can_answer allowed it
-        kind, delegation = capacity
-        member = membership(user, grant.application.organisation)
-        signed = filing_hash(grant, year, wanted, plan_text, lines)
+        signature = sign(user, grant, filing_document(grant, year, wanted, plan_text, lines))
         continuation = Continuation.objects.create(
             grant=grant,
             year=year,
@@ -232,10 +227,7 @@ def file_plan(
             budget_lines=lines,
             filed_by=user,
             filed_at=timezone.now(),
-            content_hash=signed,
-            capacity=kind,
-            title=member.title if member else "",
-            delegation=delegation,
+            **signature.fields(),
         )
         record(
             user,
@@ -246,9 +238,7 @@ def file_plan(
                 "continuation": continuation.pk,
                 "year": year,
                 "budget_total": budget_total,
-                "hash": signed,
-                "capacity": kind,
-                "delegation": delegation.pk if delegation else None,
+                **signature.audit(),
             },
             audience=Audience.APPLICANT,
         )
