@@ -14,6 +14,7 @@ from django.template.loader import render_to_string
 from tilskudd.applications.receipts import FONT_DIR
 from tilskudd.core.formatting import format_date, format_datetime, format_nok
 from tilskudd.core.pdf import render_pdf
+from tilskudd.reports.goals import stated_goals
 from tilskudd.reports.models import Report
 from tilskudd.reports.services import form_fields
 
@@ -27,10 +28,12 @@ def receipt_context(report: Report) -> dict[str, Any]:
     grant = duty.grant
     application = grant.application
     labels = {f.id: f.label.nb for f in form_fields(duty)}
+    goals = stated_goals(duty)
     answers = []
     for key, value in report.answers.items():
         shown = {True: "Ja", False: "Nei"}.get(value, value) if isinstance(value, bool) else value
-        answers.append({"label": labels.get(key, key), "value": shown})
+        beside = [goal.as_dict("nb") for goal in goals.get(key, [])]
+        answers.append({"label": labels.get(key, key), "value": shown, "goals": beside})
     accounts = report.accounts or {}
     return {
         "case_number": application.case_number or "",

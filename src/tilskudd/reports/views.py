@@ -28,6 +28,7 @@ from tilskudd.core.refusals import Refusal
 from tilskudd.core.text import pick
 from tilskudd.grants.models import Grant
 from tilskudd.reports import services
+from tilskudd.reports.goals import stated_goals
 from tilskudd.reports.models import Report, ReportAttachment, ReportingDuty
 from tilskudd.reports.services import Delivery, ReportInvalid
 from tilskudd.reports.states import DUTY_STATUS_EN, DutyStatus, is_overdue
@@ -159,6 +160,7 @@ def _page(request, duty: ReportingDuty, *, typed=None, errors=None, status=200):
     typed = typed or {}
     report = duty.reports.order_by("-version").first()
     answers = report.answers if report else {}
+    goals = stated_goals(duty)
     fields = []
     for spec in services.form_fields(duty):
         value = typed.get(spec.id, "")
@@ -176,6 +178,7 @@ def _page(request, duty: ReportingDuty, *, typed=None, errors=None, status=200):
                 "value": value,
                 "choices": [(c.value, pick(language, c.label.nb, c.label.en or c.label.nb)) for c in spec.choices],
                 "error": errors.get(spec.id, ""),
+                "beside": [goal.as_dict(language) for goal in goals.get(spec.id, [])],
             }
         )
     form = duty.grant.application.call_version.parsed().reporting.form
@@ -310,12 +313,15 @@ def staff_report(request, report_id: int):
     language = get_language()
     duty = report.duty
     labels = {f.id: pick(language, f.label.nb, f.label.en or f.label.nb) for f in services.form_fields(duty)}
+    goals = stated_goals(duty)
     answers = [
         (
             labels.get(key, key),
             {True: pick(language, "Ja", "Yes"), False: pick(language, "Nei", "No")}.get(value, value)
             if isinstance(value, bool)
             else value,
+            key,
+            [goal.as_dict(language) for goal in goals.get(key, [])],
         )
         for key, value in report.answers.items()
     ]
@@ -492,12 +498,20 @@ def cancel_claim(request, claim_id: int):
 
 @login_required
 def claim_letter(request, pk: int, claim_id: int):
-    """The repayment claim's letter (PDF), for the grantee's people (and 404 for anyone else)."""
+    """The repayment claim's letter (PDF), for the grantee's people and the grantor's staff who read the case (the
+    caseworker's grant page links here); 404 for anyone else."""
     from tilskudd.reports.models import RepaymentClaim  # noqa: PLC0415
 
-    grant = _grant_for(request, pk)
-    claim = RepaymentClaim.objects.filter(pk=claim_id, grant=grant).exclude(letter="").first()
-    if claim is None:
-        raise Http404("No letter.")
+    claim = (
+        RepaymentClaim.objects.select_related("grant__application__case")
+        .filter(pk=claim_id, grant__application_id=pk)
+        .exclude(letter="")
+        .first()
+    )
+    case = getattr(claim.grant.application, "case", None) if claim else None
+    if case is None or not scope.can_see_case(request.user, case, *READING_ROLES):
+        grant = _grant_for(request, pk)
+        if claim is None or claim.grant_id != grant.pk:
+            raise Http404("No letter.")
     name = (claim.letter.name or "krav.pdf").rsplit("/", 1)[-1]
     return FileResponse(claim.letter.open("rb"), filename=name, content_type="application/pdf")

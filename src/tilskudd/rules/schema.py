@@ -727,6 +727,13 @@ class ReportSection(Section):
     kinds: list[ReportKind] | None = None
 
 
+class ReportField(FormField):
+    """A field of the report form; ``beside`` names the application's fields whose answers are shown beside it
+    (issue #12 point 2: goal achievement beside the goals the application stated)."""
+
+    beside: list[str] = Field(default_factory=list)
+
+
 class ReportForm(_Model):
     """The report form (*rapportskjema*, issue #12 point 2): sections and fields like the application's.
 
@@ -735,7 +742,7 @@ class ReportForm(_Model):
     """
 
     sections: list[ReportSection] = Field(min_length=1)
-    fields: list[FormField] = Field(min_length=1)
+    fields: list[ReportField] = Field(min_length=1)
 
     @model_validator(mode="after")
     def _references(self) -> ReportForm:
@@ -1003,6 +1010,10 @@ class CallDefinition(_Model):
             for area in areas:
                 if area not in area_ids:
                     problems.append(f"{where} names unknown area '{area}'")
+        for report_field in self.reporting.form.fields if self.reporting.form else []:
+            for named in report_field.beside:
+                if named not in field_ids:
+                    problems.append(f"report field '{report_field.id}' is shown beside unknown field '{named}'")
         if problems:
             raise ValueError("; ".join(problems))
         return self
