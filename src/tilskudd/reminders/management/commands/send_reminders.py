@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import datetime as dt
+from django.core.management.base import BaseCommand
 
-from django.core.management.base import BaseCommand, CommandError
-
+from tilskudd.core.commands import add_today_argument, parse_today
 from tilskudd.reminders.services import remind
 
 
@@ -16,20 +15,10 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument(
-            "--today",
-            default=None,
-            metavar="YYYY-MM-DD",
-            help="judge the deadlines as on this day (Europe/Oslo; default: today)",
-        )
+        add_today_argument(parser)
 
     def handle(self, *args, today: str | None = None, **options):
-        day = None
-        if today:
-            try:
-                day = dt.date.fromisoformat(today)
-            except ValueError as exc:
-                raise CommandError(f"--today må være en dato (ÅÅÅÅ-MM-DD) / must be a date: {today}") from exc
+        day = parse_today(today)
         done = remind(day)
         if options["verbosity"]:
             self.stdout.write(f"Påminnelser / reminders: {len(done.created)} ({done.subjects} frister / deadlines)")
