@@ -80,6 +80,14 @@ def test_a_refusal_reversed_by_the_grantor_becomes_a_grant_when_the_new_decision
     assert new.status == DecisionStatus.PREPARED and new.kind == "grant" and new.amount == 12_000
     assert new.prepared_by == handler and _held(application) == 12_000
     assert not Grant.objects.filter(application=application).exists()  # nothing granted before publication
+    # Nothing of it is the applicant's before the new decision has passed four eyes and is published: no step in
+    # any history they read, the complaint reads as received and the refusal as the decision they know.
+    untold = {"complaint.reversed", "decision.superseded", "application.reopened_after_complaint"}
+    for subject in (complaint, application, refusal):
+        assert not untold & set(_applicant_reads(subject)), subject
+    assert services.status_for_applicant(complaint) == ComplaintStatus.FILED
+    assert services.published_decision_of(application) == refusal
+    assert services.under_way(refusal) == complaint
 
     # The ordinary four eyes: the handler cannot approve, another approver does; the letter is its own.
     with pytest.raises(Refusal):
@@ -91,12 +99,14 @@ def test_a_refusal_reversed_by_the_grantor_becomes_a_grant_when_the_new_decision
     grant = Grant.objects.get(application=application)
     assert grant.decision == published and grant.amount == 12_000 and grant.status == GrantStatus.OFFERED
     assert sum(t.amount for t in grant.terms.all()) == 12_000
-    # The applicant reads every step: on the complaint, the application and the old decision.
-    assert "complaint.reversed" in _applicant_reads(complaint)
+    # Published: the applicant reads the outcome on the complaint, the application and the old decision.
+    told = "complaint.new_decision_published"
+    assert told in _applicant_reads(complaint) and told in _applicant_reads(refusal)
     steps = _applicant_reads(application)
-    assert "application.reopened_after_complaint" in steps and "complaint.reversed" in steps
-    assert "application.granted" in steps
-    assert "decision.superseded" in _applicant_reads(refusal)
+    assert told in steps and "application.granted" in steps
+    complaint.refresh_from_db()
+    assert services.status_for_applicant(complaint) == ComplaintStatus.REVERSED
+    assert services.published_decision_of(application) == published and services.under_way(refusal) is None
 
 
 def test_a_partial_grant_is_raised_within_the_frame_and_the_grant_keeps_its_place(world):
@@ -228,3 +238,24 @@ def test_the_appeal_bodys_reversal_is_carried_out_by_the_grantor_from_the_compla
     assert 'id="new-decision"' in page and 'id="reverse-form"' not in page
     _publish(world, complaint.new_decision)
     assert Grant.objects.get(application=application).amount == 12_000
+
+
+def test_the_applicants_pages_show_the_reversal_only_once_the_new_decision_is_published(world, client):
+    application, refusal, complaint = _complained(world, "refusal")
+    member = complaint.filed_by
+    reversal.reverse(second_caseworker(world, world.imdi), complaint.pk, 12_000, "Prosjektet treffer likevel.")
+    complaint.refresh_from_db()
+
+    client.force_login(member)
+    own = f"/soknader/{application.pk}/klage/{complaint.pk}/"
+    before = visible_text(client.get(own).content.decode())
+    assert "Mottatt" in before and "Tatt til følge" not in before and "omgjort" not in before
+    decision_page = visible_text(client.get(f"/soknader/{application.pk}/signer/").content.decode())
+    assert "Tatt til følge" not in decision_page and "Klagen deres" in decision_page  # the refusal, as sent
+    mine = visible_text(client.get("/min-side/").content.decode())
+    assert "Klagen deres er under behandling" in mine
+
+    _publish(world, complaint.new_decision)
+    after = visible_text(client.get(own).content.decode())
+    assert "Tatt til følge av forvaltningen" in after
+    assert "Klagen ble tatt til følge, og det nye vedtaket er sendt" in after

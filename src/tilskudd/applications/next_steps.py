@@ -94,8 +94,11 @@ def while_waiting(application: Application) -> NextStep:
 
 def steps_of(application: Application, today: dt.date | None = None) -> list[NextStep]:
     """The steps beyond the status line: while waiting for an answer, and after the decision."""
-    if application.status in (Status.SUBMITTED, Status.IN_ASSESSMENT):
+    if application.status == Status.SUBMITTED:
         return [while_waiting(application)]
+    if application.status == Status.IN_ASSESSMENT:
+        # Assessed again after a complaint: the complaint under way is the step (tilskudd.complaints).
+        return after_decision(application, today) or [while_waiting(application)]
     if application.status in DECIDED:
         return after_decision(application, today)
     return []

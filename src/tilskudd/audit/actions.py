@@ -154,6 +154,8 @@ class AuditAction(models.TextChoices):
     COMPLAINT_FILED = "complaint.filed"
     COMPLAINT_ASSIGNED = "complaint.assigned"
     COMPLAINT_REVERSED = "complaint.reversed"
+    #: The new decision after a complaint allowed by the grantor was published: the applicant is told only now.
+    COMPLAINT_NEW_DECISION_PUBLISHED = "complaint.new_decision_published"
     COMPLAINT_FORWARDED = "complaint.forwarded"
     COMPLAINT_UPHELD = "complaint.upheld"
     COMPLAINT_APPEAL_DECIDED = "complaint.appeal_decided"
@@ -164,6 +166,8 @@ class AuditAction(models.TextChoices):
     # --- reporting (*rapportering*, issue #12): duties on the grant's stream, reports on the duty's ---
     REPORT_DUTIES_CREATED = "report.duties_created"
     REPORT_ATTACHMENT_ADDED = "report.attachment_added"
+    #: A report's draft saved through the API (the duty's stream; data: the revision, the fields answered).
+    REPORT_DRAFT_SAVED = "report.draft_saved"
     REPORT_SUBMITTED = "report.submitted"
     #: The caseworker's review of a delivered report (the duty's stream; issue #12, point 5).
     REPORT_APPROVED = "report.approved"

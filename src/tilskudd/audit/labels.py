@@ -156,6 +156,7 @@ LABELS: dict[AuditAction, tuple[str, str]] = {
     # reporting
     A.REPORT_DUTIES_CREATED: ("Rapporteringspliktene ble opprettet", "The reporting duties were created"),
     A.REPORT_ATTACHMENT_ADDED: ("Vedlegg til rapporten ble lastet opp", "An attachment to the report was uploaded"),
+    A.REPORT_DRAFT_SAVED: ("Utkastet til rapporten ble lagret", "The report's draft was saved"),
     A.REPORT_SUBMITTED: ("Rapporten ble levert", "The report was delivered"),
     A.REPORT_APPROVED: ("Rapporten ble godkjent", "The report was approved"),
     A.REPORT_CHANGES_REQUESTED: (
@@ -186,6 +187,10 @@ LABELS: dict[AuditAction, tuple[str, str]] = {
     A.COMPLAINT_FILED: ("Klage ble sendt", "A complaint was filed"),
     A.COMPLAINT_ASSIGNED: ("Klagen fikk saksbehandler", "The complaint was assigned"),
     A.COMPLAINT_REVERSED: ("Klagen ble tatt til følge", "The complaint was upheld and the decision changed"),
+    A.COMPLAINT_NEW_DECISION_PUBLISHED: (
+        "Klagen ble tatt til følge, og det nye vedtaket er sendt",
+        "The complaint was allowed and the new decision has been sent",
+    ),
     A.COMPLAINT_FORWARDED: ("Klagen ble sendt til klageinstansen", "The complaint was sent to the appeal body"),
     A.COMPLAINT_UPHELD: ("Vedtaket ble opprettholdt", "The decision was upheld"),
     A.COMPLAINT_APPEAL_DECIDED: ("Klageinstansen har avgjort klagen", "The appeal body decided the complaint"),

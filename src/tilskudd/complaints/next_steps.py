@@ -23,7 +23,7 @@ def complaint_steps(application: Application, today: dt.date) -> Iterable[next_s
     decision = services.published_decision_of(application)
     if decision is None or (decision.kind == DecisionKind.GRANT and not decision.is_partial):
         return
-    if services.open_complaint(decision) is not None:
+    if services.under_way(decision) is not None:
         yield next_steps.NextStep(
             "Klagen deres er under behandling.",
             "Your complaint is being handled.",

@@ -14,8 +14,15 @@ neither prepared nor approved the decision:
 * either way the money goes through the frame under its row locks: when the frame has no room,
   ``frames.FrameExceeded`` refuses with the frame's own words and nothing is changed;
 * the new decision then goes the ordinary way — approved by another person, published with its own letter;
-* the complaint moves filed → reversed (reversed by the appeal body: it stays so, with its new decision), with
-  an event the applicant reads on the complaint and on the application.
+* the complaint moves filed → reversed (reversed by the appeal body: it stays so, with its new decision).
+
+**Nothing of this is the applicant's to read yet** (issue #11: the grantor's internal work before publication):
+the moves above are recorded for staff only, no e-mail goes out, and the applicant's pages keep showing the
+decision they were sent and the complaint as received (``services.announced``). When the new decision is published —
+after another person has approved it — :func:`announce` (on ``grants.signals.decision_published``, in the
+publication's transaction) tells the applicant on the complaint, the application, the grant and the old decision,
+and queues the e-mail. A rejection reopened without an amount has no new decision to wait for: the reopening is
+told at once (the application is assessed, and decided the ordinary way).
 
 Should the new decision be returned or cancelled, the handler prepares another from the complaint page.
 """
@@ -169,8 +176,11 @@ def reverse(user, complaint_id: int, amount, reasons: str) -> Complaint:
         old = decisions._locked(complaint.decision_id)
         application = Application.objects.select_for_update(of=("self",)).get(pk=old.application_id)
         old.application = application
+        # Told at once only when no new decision follows (a rejection reopened to be assessed first).
+        told = old.kind == DecisionKind.REJECTION and amount is None
+        audience = Audience.APPLICANT if told else Audience.INTERNAL
         if old.status == DecisionStatus.PUBLISHED:
-            _supersede(user, old, complaint)
+            _supersede(user, old, complaint, audience)
         elif old.status != DecisionStatus.SUPERSEDED:
             raise ComplaintRefused(
                 "Vedtaket klagen gjelder, er ikke lenger gjeldende.",
@@ -180,7 +190,7 @@ def reverse(user, complaint_id: int, amount, reasons: str) -> Complaint:
         if old.kind == DecisionKind.GRANT:
             new = _raise(user, old, application, amount, reasons)
         else:
-            new = _grant_after_refusal(user, old, application, amount, reasons)
+            new = _grant_after_refusal(user, old, application, amount, reasons, audience)
         before = complaint.status
         if complaint.status == ComplaintStatus.FILED:
             services._move(complaint, ComplaintStatus.REVERSED)
@@ -201,13 +211,43 @@ def reverse(user, complaint_id: int, amount, reasons: str) -> Complaint:
             to_state=complaint.status,
             reason=reasons,
             data=data,
-            audience=Audience.APPLICANT,
+            audience=audience,
         )
-        services._note_on_application(user, complaint, AuditAction.COMPLAINT_REVERSED, data)
+        if told:
+            services._note_on_application(user, complaint, AuditAction.COMPLAINT_REVERSED, data)
     return complaint
 
 
-def _supersede(user, old: Decision, complaint: Complaint) -> None:
+def announce(user, complaint: Complaint, new: Decision) -> None:
+    """The new decision after the complaint is published: tell the applicant, in the publication's transaction —
+    on the complaint, the old decision, the application (and grant), with the e-mail queued."""
+    old = complaint.decision
+    data = {"decision": old.pk, "new_decision": new.pk, "amount": new.amount, "letter": new.letter_id}
+    record(
+        user,
+        complaint,
+        AuditAction.COMPLAINT_NEW_DECISION_PUBLISHED,
+        reason=complaint.outcome_text,
+        data=data,
+        audience=Audience.APPLICANT,
+    )
+    record(user, old, AuditAction.COMPLAINT_NEW_DECISION_PUBLISHED, data=data, audience=Audience.APPLICANT)
+    services._note_on_application(user, complaint, AuditAction.COMPLAINT_NEW_DECISION_PUBLISHED, data)
+
+
+def on_decision_published(sender, decision: Decision, actor=None, **kwargs) -> None:
+    """``grants.signals.decision_published``: a new decision made after a complaint is told to the applicant."""
+    complaint = (
+        Complaint.objects.select_for_update(of=("self",))
+        .select_related("decision", "decision__application")
+        .filter(new_decision_id=decision.pk)
+        .first()
+    )
+    if complaint is not None:
+        announce(actor, complaint, decision)
+
+
+def _supersede(user, old: Decision, complaint: Complaint, audience: Audience) -> None:
     decisions._move(old, DecisionStatus.SUPERSEDED)
     old.status = DecisionStatus.SUPERSEDED
     old.save(update_fields=["status"])
@@ -218,11 +258,13 @@ def _supersede(user, old: Decision, complaint: Complaint) -> None:
         from_state=DecisionStatus.PUBLISHED,
         to_state=DecisionStatus.SUPERSEDED,
         data={"complaint": complaint.pk},
-        audience=Audience.APPLICANT,
+        audience=audience,
     )
 
 
-def _grant_after_refusal(user, old: Decision, application: Application, amount, reasons: str) -> Decision | None:
+def _grant_after_refusal(
+    user, old: Decision, application: Application, amount, reasons: str, audience: Audience
+) -> Decision | None:
     Status = application_states.Status
     if application.status in (Status.REFUSED, Status.REJECTED):
         before = application.status
@@ -236,7 +278,7 @@ def _grant_after_refusal(user, old: Decision, application: Application, amount, 
             from_state=before,
             to_state=application.status,
             data={"decision": old.pk},
-            audience=Audience.APPLICANT,
+            audience=audience,
         )
     if amount is None:
         if old.kind == DecisionKind.REJECTION:

@@ -27,6 +27,7 @@ from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -101,10 +102,17 @@ def deadline_of(decision: Decision, weeks: int) -> dt.date:
     return letter_received_on(decision) + dt.timedelta(weeks=weeks)
 
 
+#: A complaint allowed by the grantor whose new decision is not published yet: the applicant is not told yet.
+_UNTOLD = Q(status=ComplaintStatus.REVERSED, new_decision__isnull=False, new_decision__published_at__isnull=True)
+
+
 def published_decision_of(application) -> Decision | None:
-    """The application's latest published decision (grants' own record)."""
+    """The application's latest published decision as the applicant knows it (grants' own record): a decision
+    superseded after a complaint stays the one they know until the new decision is published."""
+    untold = Complaint.objects.filter(_UNTOLD).values("decision_id")
     return (
-        Decision.objects.filter(application=application, status=DecisionStatus.PUBLISHED)
+        Decision.objects.filter(application=application)
+        .filter(Q(status=DecisionStatus.PUBLISHED) | Q(status=DecisionStatus.SUPERSEDED, pk__in=untold))
         .select_related("application", "application__call_version", "application__organisation")
         .order_by("-published_at", "-id")
         .first()
@@ -113,6 +121,24 @@ def published_decision_of(application) -> Decision | None:
 
 def open_complaint(decision: Decision) -> Complaint | None:
     return Complaint.objects.filter(decision=decision, status__in=[s.value for s in OPEN]).first()
+
+
+def under_way(decision: Decision) -> Complaint | None:
+    """The complaint against ``decision`` that is under way as the applicant sees it: open, or allowed by the
+    grantor with a new decision that has not been published yet."""
+    return Complaint.objects.filter(Q(status__in=[s.value for s in OPEN]) | _UNTOLD, decision=decision).first()
+
+
+def announced(complaint: Complaint) -> bool:
+    """Whether the applicant may know how the complaint went: a reversal by the grantor is theirs to know when its
+    new decision is published (until then the complaint reads as received); every other state at once."""
+    new = complaint.new_decision if complaint.status == ComplaintStatus.REVERSED else None
+    return new is None or new.published_at is not None
+
+
+def status_for_applicant(complaint: Complaint) -> ComplaintStatus:
+    """The complaint's state as the applicant may see it (:func:`announced`)."""
+    return ComplaintStatus(complaint.status) if announced(complaint) else ComplaintStatus.FILED
 
 
 def appeal_body(decision: Decision, right: Right) -> tuple[str, str]:

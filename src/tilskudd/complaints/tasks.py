@@ -42,9 +42,16 @@ STEPS: dict[str, tuple[str, str]] = {
         "Klageinstansen, {appeal_body}, har gitt dere medhold. Dere får et nytt vedtak.",
         "The appeal body, {appeal_body}, has found in your favour. You will get a new decision.",
     ),
+    # A rejection reopened to be assessed (told at once: no new decision to wait for).
     AuditAction.COMPLAINT_REVERSED.value: (
-        "Vi har gitt dere medhold i klagen og endrer vedtaket. Dere får et nytt vedtak med eget brev.",
-        "We have found in your favour and are changing the decision. You will get a new decision with its own letter.",
+        "Vi har gitt dere medhold i klagen. Søknaden blir nå vurdert, og dere får et vedtak med eget brev.",
+        "We have found in your favour. The application will now be assessed, and you will get a decision with its "
+        "own letter.",
+    ),
+    # Told when the new decision has passed four eyes and is published, with its own letter.
+    AuditAction.COMPLAINT_NEW_DECISION_PUBLISHED.value: (
+        "Vi har gitt dere medhold i klagen og gjort et nytt vedtak. Brevet med det nye vedtaket ligger i portalen.",
+        "We have found in your favour and made a new decision. The letter with the new decision is in the portal.",
     ),
 }
 

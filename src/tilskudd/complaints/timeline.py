@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from django.utils import timezone
 
+from tilskudd.complaints import services
 from tilskudd.complaints.models import Complaint
 from tilskudd.complaints.states import COMPLAINT_STATUS_EN, ComplaintStatus
 from tilskudd.grants.awards import timeline
@@ -23,7 +24,7 @@ def complaints(grant: Grant, for_applicant: bool) -> Iterable[timeline.Entry]:
             text_en=f"Complaint filed{late_en}",
             at=complaint.filed_at,
         )
-        status = ComplaintStatus(complaint.status)
+        status = services.status_for_applicant(complaint) if for_applicant else ComplaintStatus(complaint.status)
         if status != ComplaintStatus.FILED:
             moment = complaint.appeal_decided_at or complaint.forwarded_at or complaint.filed_at
             yield timeline.Entry(

@@ -28,8 +28,8 @@ from tilskudd.grants.states import DECISION_KIND_EN, DecisionKind
 from tilskudd.orgs.permissions import is_member
 
 
-def complaint_status(complaint: Complaint) -> str:
-    status = ComplaintStatus(complaint.status)
+def complaint_status(complaint: Complaint, for_applicant: bool = False) -> str:
+    status = services.status_for_applicant(complaint) if for_applicant else ComplaintStatus(complaint.status)
     return pick(get_language(), status.label, COMPLAINT_STATUS_EN[status])
 
 
@@ -65,7 +65,7 @@ def file(request, pk: int):
     if decision is None:
         raise Http404("No published decision.")
     right = services.complaint_right(decision)
-    existing = services.open_complaint(decision)
+    existing = services.under_way(decision)
     errors: list[tuple[str, str]] = []
     reasons = ""
     if request.method == "POST":
@@ -121,7 +121,7 @@ def applicant_complaint(request, pk: int, complaint_id: int):
         "call": application.call,
         "status_name": status_name(application.status),
         "complaint": complaint,
-        "complaint_status": complaint_status(complaint),
+        "complaint_status": complaint_status(complaint, for_applicant=True),
         "kind": _kind(complaint.decision),
         "events": _steps(history(complaint, audience=Audience.APPLICANT)),
         "errors": errors,

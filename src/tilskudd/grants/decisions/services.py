@@ -44,6 +44,7 @@ from tilskudd.grants.awards import plan as award_plan
 from tilskudd.grants.awards import services as awards
 from tilskudd.grants.decisions import letters
 from tilskudd.grants.models import AllocationLine, Decision, Grant, PaymentTerm
+from tilskudd.grants.signals import decision_published
 from tilskudd.grants.states import (
     ACTIVE,
     APPLICATION_STATUS_AFTER,
@@ -687,6 +688,8 @@ def publish(user, call, grantor_org_number: str) -> list[Decision]:
                     },
                     audience=Audience.APPLICANT,
                 )
+                # A complaint allowed with this decision is told to the applicant now (tilskudd.complaints).
+                decision_published.send(sender=Decision, decision=decision, actor=user)
                 published.append(decision)
             if published:
                 record(
