@@ -1,8 +1,11 @@
 """Settings come from the environment; production settings pass `check --deploy`."""
 
 import os
+import socket
 import subprocess
 import sys
+
+import pytest
 
 from tests.conftest import ROOT
 
@@ -51,3 +54,26 @@ def test_language_and_time_zone():
     assert [code for code, _ in settings.LANGUAGES] == ["nb", "en"]
     assert settings.TIME_ZONE == "Europe/Oslo"
     assert settings.USE_TZ is True
+
+
+def test_redis_url_keeps_the_rate_limit_counters_in_redis():
+    """With REDIS_URL set, the shared cache is Redis through the pinned `redis` package (pyproject's [redis] extra):
+    a counter written by one settings load is read by another process's, as two app servers would share it."""
+    try:
+        socket.create_connection(("127.0.0.1", 6379), 1).close()
+    except OSError:
+        pytest.skip("Redis does not answer on 127.0.0.1:6379")
+    script = (
+        "import django, uuid; django.setup(); from django.core.cache import cache; from django.conf import settings; "
+        "print(settings.CACHES['default']['BACKEND']); key = 'tilskudd-test-' + uuid.uuid4().hex; "
+        "cache.set(key, 0, 30); cache.incr(key); cache.incr(key); print(cache.get(key)); cache.delete(key)"
+    )
+    environment = {
+        **os.environ,
+        "REDIS_URL": "redis://127.0.0.1:6379/15",
+        "DJANGO_SETTINGS_MODULE": "tilskudd.settings",
+    }
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=environment, cwd=ROOT)
+    assert result.returncode == 0, result.stderr
+    backend, count = result.stdout.split()
+    assert backend == "django.core.cache.backends.redis.RedisCache" and count == "2"
