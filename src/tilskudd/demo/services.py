@@ -12,7 +12,7 @@ from tilskudd.calls.models import Call
 from tilskudd.calls.services import LoadResult, load_call
 from tilskudd.casework.models import Role
 from tilskudd.core.formatting import OSLO
-from tilskudd.demo import casework
+from tilskudd.demo import after_decision, casework
 from tilskudd.demo.data import DEMO_CALL_DAYS_OPEN, DEMO_PASSWORD, DEMO_SUFFIX, ORGANISATIONS, STAFF, DemoPerson
 from tilskudd.orgs.models import Membership, Organisation
 from tilskudd.rules.schema import CallDefinition, Deadline, Text
@@ -58,10 +58,11 @@ def _person(person: DemoPerson, staff: bool = False):
 
 
 @transaction.atomic
-def load_demo(today: dt.date | None = None, applications: bool = True) -> dict:
+def load_demo(today: dt.date | None = None, applications: bool = True, decided: bool = False) -> dict:
     """Organisations, people with every role, and open demo calls. Returns what was made, for printing.
 
     ``applications=False`` leaves out the submitted examples (``generate_dataset`` makes its own).
+    ``decided=True`` (the command) also takes a few of them to accepted grants (``demo.after_decision``).
     """
     today = today or timezone.localdate()
     now = timezone.now()
@@ -112,8 +113,9 @@ def load_demo(today: dt.date | None = None, applications: bool = True) -> dict:
         roles = ", ".join(Role(role).label.lower() for role in person.roles)
         logins.append((DemoPerson(person.email, person.full_name, "staff", person.title), grantor, roles))
     submitted = casework.load_demo_applications() if applications else []
+    granted = after_decision.load(today) if applications and decided else []
     # The named people of example applicants (only where their application was submitted: C2 loaded).
     for example in Organisation.objects.filter(org_number__in=casework.EXAMPLE_PEOPLE if applications else ()):
         people = casework.EXAMPLE_PEOPLE[example.org_number]
         logins += [(DemoPerson(*person), example.name, f"{person[2]} ({person[3]})") for person in people]
-    return {"logins": logins, "calls": calls, "password": DEMO_PASSWORD, "applications": submitted}
+    return {"logins": logins, "calls": calls, "password": DEMO_PASSWORD, "applications": submitted, "grants": granted}

@@ -9,12 +9,17 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         refuse_outside_the_demo()
-        made = load_demo()
+        made = load_demo(decided=True)
         self.stdout.write("")
         self.stdout.write("Demodata / demo data")
         for result in made["calls"]:
             self.stdout.write(f"  utlysning {result.slug}: {result.outcome.value}")
         self.stdout.write(f"  innsendte søknader / submitted applications: {len(made['applications'])}")
+        if made["grants"]:
+            self.stdout.write(
+                f"  vedtatte tilskudd / decided grants: {len(made['grants'])} "
+                "(frister / due: /saksbehandling/frister/, saksbehandler@imdi.example)"
+            )
         self.stdout.write("")
         self.stdout.write(f"Demobrukere / demo logins (passord / password: {made['password']}):")
         for person, organisation, role in made["logins"]:
