@@ -8,9 +8,14 @@ later change to a call never alters an old case. The columns on
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db import models
 
-from tilskudd.rules.schema import STORED_DEFINITION, CallDefinition
+if TYPE_CHECKING:
+    # The rule engine (pydantic models of the call format) is imported where a definition is parsed, not when
+    # the models load: every management command and the worker start without it (issue #13, point 11).
+    from tilskudd.rules.schema import CallDefinition
 
 #: Parsed definitions by (version id, definition hash), shared by every request of the process. A version
 #: is changed in place only while no application uses it, and then its hash changes with it, so an entry
@@ -77,6 +82,8 @@ class CallVersion(models.Model):
         key = (self.pk, self.definition_hash)
         cached = _PARSED.get(key) if self.pk is not None and self.definition_hash else None
         if cached is None:
+            from tilskudd.rules.schema import STORED_DEFINITION, CallDefinition  # noqa: PLC0415 - see the imports
+
             cached = CallDefinition.model_validate(self.definition, context={STORED_DEFINITION: True})
             if key[0] is not None and key[1]:
                 while len(_PARSED) >= PARSED_CACHE_SIZE:

@@ -13,10 +13,9 @@ from pydantic import ValidationError
 
 from tilskudd.applications.models import Application
 from tilskudd.applications.states import Status
-from tilskudd.rules import Application as ExchangeApplication
-from tilskudd.rules import Finding, evaluate
 from tilskudd.rules.application import FORMAT_VERSION
-from tilskudd.rules.findings import has_errors
+from tilskudd.rules.application import Application as ExchangeApplication
+from tilskudd.rules.findings import Finding, has_errors
 
 #: The parts of the exchange format that the applicant edits (the rest comes from the organisation).
 EDITABLE_KEYS = ("grantor", "areas", "joint", "contacts", "answers", "partners", "project", "budget")
@@ -72,4 +71,7 @@ def check(
         # Completion after the call's deadline is judged as of the first submission;
         # submit() checks the completion deadline itself.
         moment = application.submitted_at
+    # The engine (and the call format's models) load at the first check, not with the app (issue #13, point 11).
+    from tilskudd.rules.engine import evaluate  # noqa: PLC0415
+
     return CheckOutcome(evaluate(definition, parsed, moment), [])

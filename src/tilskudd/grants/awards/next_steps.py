@@ -15,7 +15,6 @@ from tilskudd.applications import next_steps
 from tilskudd.applications.models import Application
 from tilskudd.casework import facts as case_facts
 from tilskudd.core.formatting import format_nok
-from tilskudd.grants.decisions import letters
 from tilskudd.grants.models import Grant
 from tilskudd.grants.states import GrantStatus, TermStatus
 
@@ -68,6 +67,10 @@ def _next_payment(grant: Grant) -> Step | None:
 def _report(grant: Grant, today: dt.date) -> Step | None:
     """The first reporting duty not yet due as the letter states it (the decision's date, the call's, or
     1 February after the period)."""
+    # Imported here, not when the app registers its steps: the letters pull in the rule engine and the receipts,
+    # which management commands and the worker need not load at start (issue #13, point 11).
+    from tilskudd.grants.decisions import letters  # noqa: PLC0415
+
     decision = grant.decision
     application = grant.application
     definition = application.call_version.parsed()
