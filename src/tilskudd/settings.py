@@ -184,6 +184,8 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+# The site's own page for a refused form (Django's is styled inline, which the CSP blocks).
+CSRF_FAILURE_VIEW = "tilskudd.core.views.csrf_failure"
 # Content-Security-Policy (django-csp 4): everything from our own origin, no inline script or
 # style, no eval (htmx runs with allowEval off, see base.html), no framing. Inline <script> and
 # style="" in our templates are caught by tests/test_production_defaults.py. data: images are the

@@ -44,3 +44,17 @@ def refusals_as_pages(view=None, *, template: str = "core/refused.html"):
 def reason_of(refusal: Refusal) -> str:
     """The refusal's reason in the page's language."""
     return refusal.reason(get_language())
+
+
+def csrf_failure(request, reason: str = ""):
+    """``CSRF_FAILURE_VIEW``: Django's own page is styled inline, which the Content-Security-Policy blocks; this one
+    is the site's page and says in plain words what to do. ``reason`` is Django's technical one and is not shown."""
+    return refused_page(
+        request,
+        "Skjemaet kunne ikke sendes fordi siden var for gammel eller kom fra et annet nettsted. Ingenting er lagret. "
+        "Gå tilbake, last inn siden på nytt og prøv igjen. Skjer det igjen, må nettleseren tillate informasjonskapsler "
+        "fra denne siden.",
+        "The form could not be sent because the page was too old or came from another site. Nothing has been saved. "
+        "Go back, reload the page and try again. If it happens again, your browser must allow cookies from this site.",
+        status=403,
+    )
