@@ -9,7 +9,9 @@ class AmendmentsConfig(AppConfig):
     verbose_name = "Endringer i tilskudd"
 
     def ready(self) -> None:
-        from tilskudd.amendments.timeline import amendment_entries  # noqa: PLC0415 - models load once apps are ready
-        from tilskudd.grants.awards import timeline  # noqa: PLC0415
+        from tilskudd.amendments.carried import carried_into  # noqa: PLC0415 - models load once apps are ready
+        from tilskudd.amendments.timeline import amendment_entries  # noqa: PLC0415
+        from tilskudd.grants.awards import carried, timeline  # noqa: PLC0415
 
         timeline.register(amendment_entries)
+        carried.register(carried_into)  # next year's accounts and continuation show the carried amount

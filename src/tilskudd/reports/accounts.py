@@ -9,6 +9,11 @@ other income and the own contribution (*egenandel*) booked; then
 
 — the part of the grant the project did not need, which the grantor may claim back (C1-R13, C2-R12). Costs
 above what the grant and the other money cover are the grantee's own: they make no negative unused amount.
+
+In a later year of a multi-year grant, part of the year's grant may be last year's unused money that the
+grantor let the project keep (*overført fra i fjor*, C0-R26, C1-R12): consent raised the year's commitment by
+it, so it is part of ``granted``, and ``carried_over`` shows it as the income it is — money the project already
+holds — beside what is paid for the year (``paid_for_year``). The unused amount is the same sum either way.
 """
 
 from __future__ import annotations
@@ -47,6 +52,13 @@ class Accounts:
     lines: tuple[AccountLine, ...]
     other_income: int
     own_contribution: int
+    #: Of ``granted``: last year's unused grant carried into this year by consent (never more than ``granted``).
+    carried_over: int = 0
+
+    @property
+    def paid_for_year(self) -> int:
+        """The part of the grant that is new money for the year: the grant less what was carried over."""
+        return self.granted - self.carried_over
 
     @property
     def total_budget(self) -> int:
@@ -68,8 +80,9 @@ class Accounts:
         return min(self.granted, max(0, self.granted - self.net_costs))
 
     def as_dict(self) -> dict[str, Any]:
-        """As stored on the report and hashed with it."""
-        return {
+        """As stored on the report and hashed with it (the carried-over keys only where something was carried, so
+        the stored form of every other report is as before)."""
+        stored: dict[str, Any] = {
             "granted": self.granted,
             "lines": [
                 {
@@ -87,6 +100,9 @@ class Accounts:
             "net_costs": self.net_costs,
             "unused": self.unused,
         }
+        if self.carried_over:
+            stored.update(carried_over=self.carried_over, paid_for_year=self.paid_for_year)
+        return stored
 
 
 class AccountsError(ValueError):
@@ -115,16 +131,20 @@ def compute(
     actual: Mapping[int, int],
     other_income: int,
     own_contribution: int,
+    carried_over: int = 0,
 ) -> Accounts:
-    """The accounts from the budget's lines and the actual cost of each (by the line's index)."""
+    """The accounts from the budget's lines and the actual cost of each (by the line's index); ``carried_over``
+    is the part of ``granted`` carried from last year (cut to ``granted``: it cannot be more than the grant)."""
     if set(actual) != {line.index for line in budget}:
         raise AccountsError("the actual costs must be given for exactly the budget's lines")
+    granted = _whole(granted, "granted")
     return Accounts(
-        granted=_whole(granted, "granted"),
+        granted=granted,
         lines=tuple(
             AccountLine(line.category, line.description, line.budget, _whole(actual[line.index], line.category))
             for line in budget
         ),
         other_income=_whole(other_income, "other income"),
         own_contribution=_whole(own_contribution, "own contribution"),
+        carried_over=min(granted, _whole(carried_over, "carried over")),
     )

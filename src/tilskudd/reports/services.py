@@ -28,6 +28,7 @@ from tilskudd.applications.services.content import content_hash
 from tilskudd.audit.services import Audience, AuditAction, record
 from tilskudd.core.permissions import ALLOWED, Permission, denied
 from tilskudd.core.refusals import Refusal, require
+from tilskudd.grants.awards import carried
 from tilskudd.grants.states import GrantStatus
 from tilskudd.orgs.permissions import membership
 from tilskudd.reports import accounts as accounts_math
@@ -287,6 +288,7 @@ def _accounts(duty: ReportingDuty, delivery: Delivery, errors: dict[str, tuple[s
             {line.index: delivery.actual[line.index] for line in budget},
             delivery.other_income,
             delivery.own_contribution,
+            carried.carried_into(duty.grant.application_id, duty.grant.year),
         )
     except accounts_math.AccountsError:
         errors["accounts"] = (

@@ -53,11 +53,12 @@ def _grant_for(request, pk: int) -> Grant:
 
 
 def _duty_for(request, pk: int, duty_id: int) -> ReportingDuty:
-    grant = _grant_for(request, pk)
+    """A duty of any of the application's grants: a multi-year grant has one grant a year, each with its duties."""
+    application = application_for(request, pk)
     return get_object_or_404(
         ReportingDuty.objects.select_related("grant", "grant__application", "grant__application__organisation"),
         pk=duty_id,
-        grant=grant,
+        grant__application=application,
     )
 
 

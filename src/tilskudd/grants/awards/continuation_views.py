@@ -26,7 +26,7 @@ from tilskudd.casework.models import Role
 from tilskudd.core.formatting import read_nok
 from tilskudd.core.refusals import Refusal, require
 from tilskudd.core.text import pick
-from tilskudd.grants.awards import applicant_views, continuation, staff_views
+from tilskudd.grants.awards import applicant_views, carried, continuation, staff_views
 from tilskudd.grants.awards.acceptance import can_answer
 from tilskudd.grants.awards.continuation_states import CONTINUATION_STATUS_EN, ContinuationStatus
 from tilskudd.grants.models import Continuation
@@ -47,6 +47,7 @@ def _status(item: Continuation | None) -> str:
 def _grantee_context(request, grant, **extra) -> dict[str, Any]:
     application = grant.application
     part = continuation.for_grantee(request.user, grant)
+    part["carried"] = carried.carried_into(grant.application_id, part["year"]) if part["year"] else 0
     return {
         "application": application,
         "call": application.call,
@@ -115,6 +116,7 @@ def grantee(request, pk: int):
 
 def _staff_render(request, grant, errors=None, status: int = 200, values=None):
     part = continuation.for_caseworker(request.user, grant)
+    part["carried"] = carried.carried_into(grant.application_id, part["year"]) if part["year"] else 0
     context = {
         "grant": grant,
         "application": grant.application,
