@@ -175,3 +175,56 @@ class CaseArea(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case} – {self.area}"
+
+
+class CaseTally(models.Model):
+    """What one case counts for in :class:`CaseTotal`: a ledger row per case, written by database triggers.
+
+    The triggers (``casework/migrations/0009``, SQL in :mod:`tilskudd.casework.totals`) keep it equal to the
+    case's facts and its application's status whatever writes them; nothing in Python writes it.
+    """
+
+    #: Written by the database's triggers alone (a test snapshot leaves it out: the rows it copies rebuild it).
+    kept_by_database = True
+
+    case = models.OneToOneField(
+        Case, on_delete=models.DO_NOTHING, primary_key=True, db_constraint=False, related_name="tally"
+    )
+    call = models.ForeignKey("calls.Call", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    grantor_org_number = models.CharField(max_length=9)
+    grantor_name = models.CharField(max_length=200)
+    status = models.CharField(max_length=20)
+    first_area = models.CharField(max_length=50)
+    county = models.CharField(max_length=10)
+    several = models.BooleanField()
+    applied = models.BigIntegerField()
+
+
+class CaseTotal(models.Model):
+    """Running totals of a call's cases (issue #14, point 4): how many, and the amount applied for, per group.
+
+    One row per call, grantor, status, first area, county and whether several areas are named — the groups the
+    queue's count, the dashboard, the overview and the allocation page sum, so they read a few hundred rows
+    instead of every case. Kept by database triggers in the transaction of every change to a case, its area
+    rows or its application's status (:mod:`tilskudd.casework.totals`); a group that empties stays at zero.
+    """
+
+    kept_by_database = True
+
+    call = models.ForeignKey("calls.Call", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    grantor_org_number = models.CharField(max_length=9)
+    grantor_name = models.CharField(max_length=200)
+    status = models.CharField(max_length=20)
+    first_area = models.CharField(max_length=50)
+    county = models.CharField(max_length=10)
+    several = models.BooleanField()
+    cases = models.IntegerField()
+    applied = models.BigIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["call", "grantor_org_number", "grantor_name", "status", "first_area", "county", "several"],
+                name="one_case_total_per_group",
+            )
+        ]

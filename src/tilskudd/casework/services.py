@@ -11,7 +11,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Count, QuerySet
+from django.db.models import QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -19,7 +19,7 @@ from django.utils import timezone
 from tilskudd.applications.models import Application
 from tilskudd.applications.states import STATUS_EN, Status, TransitionNotAllowed, audit_action, check_transition
 from tilskudd.audit.services import Audience, AuditAction, record
-from tilskudd.casework import duplicates, facts, scope, search, signals
+from tilskudd.casework import duplicates, facts, scope, search, signals, totals
 from tilskudd.casework.access import RoleMissing
 from tilskudd.casework.models import (
     ROLE_EN,
@@ -637,11 +637,23 @@ def offices(user, call) -> list[str]:
 def status_counts(user, call) -> dict[str, int]:
     """Application status → number of cases of ``call`` at the person's grantors."""
     counts: dict[str, int] = {}
+    # The running totals (casework.totals): a few rows per status, not every case of the call.
     for status, count in (
-        Case.objects.filter(application__call=call, grantor_org_number__in=scope.grantor_numbers(user))
-        .values_list("application__status")
-        .annotate(count=Count("pk"))
-        .order_by()
+        totals.totals(call, scope.grantor_numbers(user)).values_list("status").annotate(n=Sum("cases")).order_by()
     ):
         counts[status] = count
     return counts
+
+
+def queue_count(user, call, filters: dict | None = None) -> int | None:
+    """How many cases the queue lists, from the running totals when no filter but the grantor narrows it.
+
+    None when a filter or a search narrows the queue: then the page counts its query's rows.
+    """
+    filters = {key: value for key, value in (filters or {}).items() if value not in (None, "", False)}
+    if set(filters) - {"grantor"}:
+        return None
+    numbers = scope.grantor_numbers(user)
+    if filters.get("grantor"):
+        numbers &= {filters["grantor"]}
+    return totals.case_count(call, numbers)

@@ -153,6 +153,15 @@ def _pages(request, page) -> dict[str, Any] | None:
     }
 
 
+class CountedPaginator(Paginator):
+    """A paginator told its count (the running totals, ``casework.totals``) instead of counting the query's rows."""
+
+    def __init__(self, object_list, per_page, *, counted: int | None = None):
+        super().__init__(object_list, per_page)
+        if counted is not None:
+            self.__dict__["count"] = counted  # the cached_property's value
+
+
 @staff_view
 def queue(request, slug: str):
     """The call's cases of the person's grantors, with filters and a search box (GET, works without JS)."""
@@ -176,7 +185,9 @@ def queue(request, slug: str):
         form.is_valid()
         filters = {k: v for k, v in form.cleaned_data.items() if v not in (None, "", False)}
     cases = services.queue_cases(request.user, call, filters)
-    page = Paginator(cases, QUEUE_PAGE_SIZE).get_page(request.GET.get(PAGE_PARAM))
+    page = CountedPaginator(cases, QUEUE_PAGE_SIZE, counted=services.queue_count(request.user, call, filters)).get_page(
+        request.GET.get(PAGE_PARAM)
+    )
     rows = services.queue_rows(call, list(page.object_list))
     areas = dict(_area_choices(definition))
     shown = [

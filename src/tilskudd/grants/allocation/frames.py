@@ -28,8 +28,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import FilteredRelation, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import OuterRef, Subquery, Sum
 
 from tilskudd.applications.models import Application
 from tilskudd.applications.states import Status
@@ -39,7 +38,7 @@ from tilskudd.audit.services import Audience, AuditAction, record
 from tilskudd.casework import facts as case_facts
 from tilskudd.casework import scope
 from tilskudd.casework.access import RoleMissing
-from tilskudd.casework.models import CaseArea, Role
+from tilskudd.casework.models import CaseArea, CaseTotal, Role
 from tilskudd.casework.scope import grantor_of
 from tilskudd.core.formatting import format_nok, format_number
 from tilskudd.core.refusals import Refusal
@@ -691,11 +690,6 @@ def first_area(application_ref: str = "pk") -> Subquery:
     )
 
 
-def _first_area_row(relation: str) -> FilteredRelation:
-    """A left join on the first area row (position 0) of the case reached by ``relation``."""
-    return FilteredRelation(relation, condition=Q(**{f"{relation}__position": 0}))
-
-
 def usage(call, grantor_org_number: str, applications: Iterable[int] = ()) -> Usage:
     """Per frame and per area for the call's year, and per later year: frame, applied, proposed, granted, left.
 
@@ -704,12 +698,12 @@ def usage(call, grantor_org_number: str, applications: Iterable[int] = ()) -> Us
     """
     definition = call.definition
     year = definition.year
-    counting = Application.objects.filter(call=call, status__in=COUNTING)
     applied_by: dict[tuple[str, str], int] = {}
+    # The running totals (casework.totals): a row per group, not every application of the call.
     for grantor, area, applied in (
-        counting.annotate(first_row=FilteredRelation("case__areas", condition=Q(case__areas__position=0)))
-        .values_list("case__grantor_org_number", "first_row__area")
-        .annotate(applied=Sum(Coalesce("case__amount_applied", 0)))
+        CaseTotal.objects.filter(call=call, status__in=COUNTING, cases__gt=0)
+        .values_list("grantor_org_number", "first_area")
+        .annotate(applied=Sum("applied"))
         .order_by()
     ):
         key = (grantor or "", area or "")
@@ -717,8 +711,7 @@ def usage(call, grantor_org_number: str, applications: Iterable[int] = ()) -> Us
     lines_by_year: dict[int, dict[tuple[str, str], int]] = defaultdict(dict)
     for line_year, grantor, area, amount in (
         AllocationLine.objects.filter(application__call=call, application__status__in=COUNTING)
-        .annotate(first_row=_first_area_row("application__case__areas"))
-        .values_list("year", "application__case__grantor_org_number", "first_row__area")
+        .values_list("year", "application__case__grantor_org_number", "application__case__tally__first_area")
         .annotate(amount=Sum("amount"))
         .order_by()
     ):
@@ -729,17 +722,17 @@ def usage(call, grantor_org_number: str, applications: Iterable[int] = ()) -> Us
         application__status__in=COUNTING,
         status=DecisionStatus.PUBLISHED,
         kind=DecisionKind.GRANT,
-    ).annotate(first_row=_first_area_row("application__case__areas"))
+    )
     granted: dict[int, dict[tuple[str, str], int]] = defaultdict(dict)
     for grantor, area, amount in (
-        grants.values_list("application__case__grantor_org_number", "first_row__area")
+        grants.values_list("application__case__grantor_org_number", "application__case__tally__first_area")
         .annotate(amount=Sum("amount"))
         .order_by()
     ):
         key = (grantor or "", area or "")
         granted[year][key] = granted[year].get(key, 0) + (amount or 0)
     for grantor, area, later in grants.exclude(later_years={}).values_list(
-        "application__case__grantor_org_number", "first_row__area", "later_years"
+        "application__case__grantor_org_number", "application__case__tally__first_area", "later_years"
     ):
         key = (grantor or "", area or "")
         for later_year, value in (later or {}).items():

@@ -24,11 +24,13 @@ Choices the page states in words:
   granted if that is larger; left is the frame less what is used.
 
 How it is computed: the amount applied for, the county and the areas are the
-case's columns and area rows (``casework.facts``, written at submission), so
-:func:`load` has the database count and sum the call's applications grouped by
-status, grantor, first area and county (one query, a few hundred groups at
-most, whatever the number of applications), plus the later years'
-commitments; the figures add up those groups. The exports stream one row per
+case's columns and area rows (``casework.facts``, written at submission), and
+the database keeps running totals of them per status, grantor, first area and
+county (``casework.totals``, issue #14 point 4), so :func:`load` reads those
+groups (a few hundred rows at most, whatever the number of applications), sums
+the proposed and granted amounts by the same groups over the lines and
+decisions, and reads the later years' commitments; the figures add up those
+groups. The exports stream one row per
 application from one query (:func:`export_rows`). No submitted JSON is decoded
 in Python: the applicant's name and number as submitted are extracted by the
 database.
@@ -43,14 +45,9 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import (
-    BooleanField,
     CharField,
-    Count,
-    ExpressionWrapper,
     F,
-    FilteredRelation,
     OuterRef,
-    Q,
     Subquery,
     Sum,
     Value,
@@ -63,6 +60,7 @@ from tilskudd.applications.models import Application
 from tilskudd.applications.states import AFTER_SUBMISSION, IN_CASEWORK, STATUS_EN, Status
 from tilskudd.assessment.models import AssessmentLock
 from tilskudd.casework import scope
+from tilskudd.casework import totals as case_totals
 from tilskudd.casework.models import CaseArea, Role
 from tilskudd.core.formatting import format_nok, format_percent
 from tilskudd.core.text import pick
@@ -159,6 +157,32 @@ def applications(call, grantors):
     return Application.objects.filter(call=call, case__grantor_org_number__in=grantors).exclude(status=Status.DRAFT)
 
 
+#: The groups of the running totals (casework.totals), reached from an application's row through its case's tally.
+_GROUP = (
+    "application__status",
+    "application__case__grantor_org_number",
+    "application__case__grantor_name",
+    "application__case__tally__first_area",
+    "application__case__tally__county",
+    "application__case__tally__several",
+)
+
+
+def _sums(rows, call, grantors) -> dict[tuple, int]:
+    """``rows`` (allocation lines or decisions) of the call's applications at ``grantors``: amount per group."""
+    found = (
+        rows.filter(application__call=call, application__case__grantor_org_number__in=grantors)
+        .exclude(application__status=Status.DRAFT)
+        .values_list(*_GROUP)
+        .annotate(total=Sum("amount"))
+        .order_by()
+    )
+    return {
+        (status, grantor, name, area, county, bool(several)): total or 0
+        for status, grantor, name, area, county, several, total in found
+    }
+
+
 def load(call, grantors) -> Facts:
     """The figures' data in three queries, summed by the database whatever the number of applications.
 
@@ -168,44 +192,26 @@ def load(call, grantors) -> Facts:
     """
     grantors = frozenset(grantors)
     year = call.year
+    # Counts and amounts applied for: the running totals (casework.totals), a row per group however many
+    # applications. Proposed (the call year's lines) and granted (published grants): summed by the same groups
+    # over the rows that have them, the case's tally giving the group.
+    proposed = _sums(AllocationLine.objects.filter(year=year), call, grantors)
+    granted = _sums(Decision.objects.filter(status=DecisionStatus.PUBLISHED, kind=DecisionKind.GRANT), call, grantors)
     buckets = [
         Bucket(
-            status=status,
-            grantor_org_number=grantor,
-            grantor_name=grantor_name or grantor,
-            first_area=area or "",
-            county=county or "",
-            several_areas=bool(several),
-            count=count,
-            applied=applied or 0,
-            proposed=proposed or 0,
-            granted=granted or 0,
+            status=row.status,
+            grantor_org_number=row.grantor_org_number,
+            grantor_name=row.grantor_name or row.grantor_org_number,
+            first_area=row.first_area,
+            county=row.county,
+            several_areas=bool(row.several),
+            count=row.cases,
+            applied=row.applied,
+            proposed=proposed.get(key, 0) or 0,
+            granted=granted.get(key, 0) or 0,
         )
-        for status, grantor, grantor_name, area, county, several, count, applied, proposed, granted in (
-            # Left joins on one row each (the first and second area, the call year's line, the published
-            # grant): hash joins over the call's rows, not a subquery per application.
-            applications(call, grantors)
-            .annotate(
-                first_row=FilteredRelation("case__areas", condition=Q(case__areas__position=0)),
-                second_row=FilteredRelation("case__areas", condition=Q(case__areas__position=1)),
-                line_row=FilteredRelation("allocation_lines", condition=Q(allocation_lines__year=year)),
-                grant_row=FilteredRelation(
-                    "decisions",
-                    condition=Q(decisions__status=DecisionStatus.PUBLISHED, decisions__kind=DecisionKind.GRANT),
-                ),
-            )
-            .annotate(several=ExpressionWrapper(Q(second_row__id__isnull=False), output_field=BooleanField()))
-            .values_list(
-                "status", "case__grantor_org_number", "case__grantor_name", "first_row__area", "case__county", "several"
-            )
-            .annotate(
-                count=Count("pk"),
-                applied=Sum(Coalesce("case__amount_applied", 0)),
-                proposed=Sum(Coalesce("line_row__amount", 0)),
-                granted=Sum(Coalesce("grant_row__amount", 0)),
-            )
-            .order_by()
-        )
+        for row in case_totals.totals(call, grantors)
+        for key in [(row.status, row.grantor_org_number, row.grantor_name, row.first_area, row.county, row.several)]
     ]
     in_casework = applications(call, grantors).filter(status__in=IN_CASEWORK)
     later = [
@@ -213,8 +219,13 @@ def load(call, grantors) -> Facts:
         for app_id, line_year, grantor, area, amount in AllocationLine.objects.filter(
             application__in=in_casework.values("pk"), year__gt=year
         )
-        .annotate(first=_first_area("application_id"))
-        .values_list("application_id", "year", "application__case__grantor_org_number", "first", "amount")
+        .values_list(
+            "application_id",
+            "year",
+            "application__case__grantor_org_number",
+            "application__case__tally__first_area",
+            "amount",
+        )
         .order_by()  # no order needed: the model's (application's -updated_at) costs a join and a sort
     ]
     for app_id, grantor, area, years in (
@@ -222,8 +233,12 @@ def load(call, grantors) -> Facts:
             application__in=in_casework.values("pk"), status=DecisionStatus.PUBLISHED, kind=DecisionKind.GRANT
         )
         .exclude(later_years={})
-        .annotate(first=_first_area("application_id"))
-        .values_list("application_id", "application__case__grantor_org_number", "first", "later_years")
+        .values_list(
+            "application_id",
+            "application__case__grantor_org_number",
+            "application__case__tally__first_area",
+            "later_years",
+        )
         .order_by()
     ):
         for later_year, value in (years or {}).items():

@@ -1,0 +1,206 @@
+"""Running totals of the cases per call (issue #14, point 4): the SQL that keeps them, and what reads them.
+
+:class:`~tilskudd.casework.models.CaseTotal` holds, per call, grantor, application status, first area,
+county and «several areas», how many cases there are and the amount they apply for;
+:class:`~tilskudd.casework.models.CaseTally` is the ledger: what each case counts for now. Database
+triggers (created by ``casework/migrations/0009``, the same four statements on PostgreSQL and SQLite) keep
+both in the transaction of every change to a case's facts, its area rows or its application's status: the
+case's old tally is taken out of its group, the tally recomputed from the rows, and put into its group.
+So the totals are exact whatever writes the rows — the services, the data generator's bulk inserts, a test
+that sets a status directly, a data fix — which Python hooks in each service could not promise
+(docs/decisions.md, «Running totals of the cases»). Drafts count nowhere.
+
+:func:`recount` is the same figures from the rows themselves (what the pages read before): the tests
+compare the two after random moves.
+"""
+
+from __future__ import annotations
+
+from django.db import connection
+from django.db.models import Count, Exists, OuterRef, Subquery, Sum
+from django.db.models.functions import Coalesce
+
+from tilskudd.applications.states import Status
+from tilskudd.casework.models import Case, CaseArea, CaseTotal
+
+GROUP = ("call_id", "grantor_org_number", "grantor_name", "status", "first_area", "county", "several")
+_COLUMNS = ", ".join(GROUP)
+_MATCH = " AND ".join(f"l.{column} = casework_casetotal.{column}" for column in GROUP)
+
+
+def refresh_statements(target: str) -> list[str]:
+    """The statements that move case ``target`` (an SQL expression for its id) to the group its rows say now."""
+    return [
+        # 1. Take the case's old tally out of its group.
+        "UPDATE casework_casetotal SET cases = casework_casetotal.cases - 1, "
+        "applied = casework_casetotal.applied - l.applied "
+        f"FROM casework_casetally l WHERE l.case_id = {target} AND {_MATCH}",
+        f"DELETE FROM casework_casetally WHERE case_id = {target}",
+        # 2. The tally as the rows say it now (none for a deleted case or a draft).
+        f"INSERT INTO casework_casetally (case_id, {_COLUMNS}, applied) "
+        "SELECT c.id, a.call_id, c.grantor_org_number, c.grantor_name, a.status, "
+        "COALESCE((SELECT r.area FROM casework_casearea r WHERE r.case_id = c.id AND r.position = 0 LIMIT 1), ''), "
+        "c.county, EXISTS (SELECT 1 FROM casework_casearea r WHERE r.case_id = c.id AND r.position = 1), "
+        "COALESCE(c.amount_applied, 0) "
+        "FROM casework_case c JOIN applications_application a ON a.id = c.application_id "
+        f"WHERE c.id = {target} AND a.status <> '{Status.DRAFT.value}'",
+        # 3. Put it into its group.
+        f"INSERT INTO casework_casetotal ({_COLUMNS}, cases, applied) "
+        f"SELECT {_COLUMNS}, 1, applied FROM casework_casetally WHERE case_id = {target} "
+        f"ON CONFLICT ({_COLUMNS}) DO UPDATE SET cases = casework_casetotal.cases + 1, "
+        "applied = casework_casetotal.applied + excluded.applied",
+    ]
+
+
+def _body(target: str) -> str:
+    return "".join(f"  {statement};\n" for statement in refresh_statements(target))
+
+
+POSTGRES_CREATE = f"""
+CREATE OR REPLACE FUNCTION casework_tally_refresh(target bigint) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+{_body("target")}END $$;
+
+CREATE OR REPLACE FUNCTION casework_case_tally() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'DELETE' THEN PERFORM casework_tally_refresh(OLD.id); ELSE PERFORM casework_tally_refresh(NEW.id); END IF;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER casework_case_tally AFTER INSERT OR DELETE
+  OR UPDATE OF application_id, grantor_org_number, grantor_name, county, amount_applied
+  ON casework_case FOR EACH ROW EXECUTE FUNCTION casework_case_tally();
+
+CREATE OR REPLACE FUNCTION casework_casearea_tally() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP IN ('DELETE', 'UPDATE') THEN PERFORM casework_tally_refresh(OLD.case_id); END IF;
+  IF TG_OP IN ('INSERT', 'UPDATE') THEN PERFORM casework_tally_refresh(NEW.case_id); END IF;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER casework_casearea_tally AFTER INSERT OR DELETE OR UPDATE
+  ON casework_casearea FOR EACH ROW EXECUTE FUNCTION casework_casearea_tally();
+
+CREATE OR REPLACE FUNCTION casework_application_tally() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM casework_tally_refresh(c.id) FROM casework_case c WHERE c.application_id = NEW.id;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER casework_application_tally AFTER UPDATE OF status, call_id ON applications_application
+  FOR EACH ROW WHEN (OLD.status IS DISTINCT FROM NEW.status OR OLD.call_id IS DISTINCT FROM NEW.call_id)
+  EXECUTE FUNCTION casework_application_tally();
+"""
+
+POSTGRES_DROP = """
+DROP TRIGGER IF EXISTS casework_application_tally ON applications_application;
+DROP TRIGGER IF EXISTS casework_casearea_tally ON casework_casearea;
+DROP TRIGGER IF EXISTS casework_case_tally ON casework_case;
+DROP FUNCTION IF EXISTS casework_application_tally();
+DROP FUNCTION IF EXISTS casework_casearea_tally();
+DROP FUNCTION IF EXISTS casework_case_tally();
+DROP FUNCTION IF EXISTS casework_tally_refresh(bigint);
+"""
+
+_APPLICATION_CASE = "(SELECT id FROM casework_case WHERE application_id = NEW.id)"
+
+SQLITE_TRIGGERS = {
+    "casework_case_tally_insert": f"AFTER INSERT ON casework_case BEGIN\n{_body('NEW.id')}END",
+    "casework_case_tally_update": (
+        "AFTER UPDATE OF application_id, grantor_org_number, grantor_name, county, amount_applied "
+        f"ON casework_case BEGIN\n{_body('NEW.id')}END"
+    ),
+    "casework_case_tally_delete": f"AFTER DELETE ON casework_case BEGIN\n{_body('OLD.id')}END",
+    "casework_casearea_tally_insert": f"AFTER INSERT ON casework_casearea BEGIN\n{_body('NEW.case_id')}END",
+    "casework_casearea_tally_delete": f"AFTER DELETE ON casework_casearea BEGIN\n{_body('OLD.case_id')}END",
+    "casework_casearea_tally_update": (
+        f"AFTER UPDATE ON casework_casearea BEGIN\n{_body('OLD.case_id')}{_body('NEW.case_id')}END"
+    ),
+    "casework_application_tally": (
+        "AFTER UPDATE OF status, call_id ON applications_application "
+        "WHEN OLD.status IS NOT NEW.status OR OLD.call_id IS NOT NEW.call_id "
+        f"BEGIN\n{_body(_APPLICATION_CASE)}END"
+    ),
+}
+
+#: Every case's tally and the totals from the rows as they are (the migration's fill, and :func:`rebuild`).
+FILL = [
+    "DELETE FROM casework_casetotal",
+    "DELETE FROM casework_casetally",
+    refresh_statements("c.id")[2].replace("WHERE c.id = c.id AND ", "WHERE "),
+    f"INSERT INTO casework_casetotal ({_COLUMNS}, cases, applied) "
+    f"SELECT {_COLUMNS}, COUNT(*), SUM(applied) FROM casework_casetally GROUP BY {_COLUMNS}",
+]
+
+
+def create_triggers(schema_editor) -> None:
+    """The triggers for the database ``schema_editor`` works on, and the totals of the rows already there."""
+    vendor = schema_editor.connection.vendor
+    with schema_editor.connection.cursor() as cursor:
+        if vendor == "postgresql":
+            cursor.execute(POSTGRES_CREATE)
+        elif vendor == "sqlite":
+            for name, body in SQLITE_TRIGGERS.items():
+                cursor.execute(f"CREATE TRIGGER {name} {body}")
+        else:  # pragma: no cover - the project runs on these two
+            raise NotImplementedError(f"no running totals for {vendor}")
+        for statement in FILL:
+            cursor.execute(statement)
+
+
+def drop_triggers(schema_editor) -> None:
+    with schema_editor.connection.cursor() as cursor:
+        if schema_editor.connection.vendor == "postgresql":
+            cursor.execute(POSTGRES_DROP)
+        else:
+            for name in SQLITE_TRIGGERS:
+                cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
+
+
+def rebuild() -> None:
+    """Every tally and total again from the rows (never needed while the triggers stand; for a repair)."""
+    with connection.cursor() as cursor:
+        for statement in FILL:
+            cursor.execute(statement)
+
+
+# --- reading ---------------------------------------------------------------------------------------------------
+
+
+def totals(call, grantors, statuses=None):
+    """The call's non-empty totals at ``grantors`` (and ``statuses``, when given)."""
+    found = CaseTotal.objects.filter(call=call, grantor_org_number__in=grantors, cases__gt=0)
+    if statuses is not None:
+        found = found.filter(status__in=statuses)
+    return found
+
+
+def case_count(call, grantors) -> int:
+    """How many cases of ``call`` the ``grantors`` have (drafts never count)."""
+    return totals(call, grantors).aggregate(n=Coalesce(Sum("cases"), 0))["n"]
+
+
+def recount(call, grantors) -> dict[tuple, tuple[int, int]]:
+    """The totals' figures counted from the rows: group → (cases, applied). What the totals must equal."""
+    first = CaseArea.objects.filter(case=OuterRef("pk"), position=0).values("area")[:1]
+    second = CaseArea.objects.filter(case=OuterRef("pk"), position=1)
+    rows = (
+        Case.objects.filter(application__call=call, grantor_org_number__in=grantors)
+        .exclude(application__status=Status.DRAFT)
+        .annotate(first=Subquery(first), several=Exists(second))
+        .values_list("grantor_org_number", "grantor_name", "application__status", "first", "county", "several")
+        .annotate(n=Count("pk"), applied=Sum(Coalesce("amount_applied", 0)))
+        .order_by()
+    )
+    return {
+        (call.pk, grantor, name, status, area or "", county, bool(several)): (n, applied or 0)
+        for grantor, name, status, area, county, several, n, applied in rows
+    }
+
+
+def stored(call, grantors) -> dict[tuple, tuple[int, int]]:
+    """The totals as stored, in :func:`recount`'s shape."""
+    return {
+        (row.call_id, row.grantor_org_number, row.grantor_name, row.status, row.first_area, row.county, row.several): (
+            row.cases,
+            row.applied,
+        )
+        for row in totals(call, grantors)
+    }
