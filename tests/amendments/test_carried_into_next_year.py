@@ -92,6 +92,8 @@ def test_a_consented_carry_over_is_shown_in_next_years_continuation_and_accounts
     continuation.propose(staff["caseworker"], filed.pk, 105_000)
     freeze_now(dt.datetime(year, 12, 1, 10, 0, tzinfo=OSLO))
     new = continuation.approve(staff["approver"], filed.pk).new_grant
+    # The 25 000 is with the grantee already: the year's terms pay the other 80 000, not the carried part again.
+    assert new.amount == 105_000 and sum(term.amount for term in new.terms.all()) == 80_000
     acceptance.accept(signatory, new.pk, acceptance.terms_hash(new))
     duty = ReportingDuty.objects.get(grant=new, kind="accounts")
     reports.add_attachment(signatory, duty.pk, "signed_approval", SimpleUploadedFile("godkjenning.pdf", PDF))

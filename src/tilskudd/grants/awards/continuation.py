@@ -12,7 +12,9 @@ the grant locked and an audit event on the grant's stream.
 * :func:`propose` — a caseworker of the grantor sets next year's amount (the commitment is the default) within
   next year's frame (``frames.hold_granted``: FrameExceeded refuses and changes nothing).
 * :func:`approve` — an approver who did not propose it (four eyes) approves: a continuation decision
-  (``Decision.continues``, published at once) and next year's grant with its payment plan from the call are made,
+  (``Decision.continues``, published at once) and next year's grant with its payment plan from the call are made
+  (for the amount less last year's unused money carried into the year by consent, ``awards.carried``: the
+  grantee has that already),
   offered to the grantee as any grant, with its continuation letter («Videreføring av tilskudd <year>»).
   :func:`return_proposal` sends it back to the caseworker and puts the commitment back in the frame.
 * :func:`stop` — a caseworker records that the conditions no longer hold (C4-R09): every later commitment is
@@ -40,7 +42,7 @@ from tilskudd.core.formatting import format_nok
 from tilskudd.core.pdf import render_pdf
 from tilskudd.core.refusals import Refusal, require
 from tilskudd.grants.allocation import frames
-from tilskudd.grants.awards import plan
+from tilskudd.grants.awards import carried, plan
 from tilskudd.grants.awards.acceptance import can_answer, terms_document
 from tilskudd.grants.awards.continuation_states import ContinuationStatus, check_continuation_transition
 from tilskudd.grants.awards.services import acceptance_due
@@ -399,6 +401,9 @@ def approve(user, continuation_id: int) -> Continuation:
             status_changed_at=now,
         )
         definition = grant.application.call_version.parsed()
+        # Last year's unused money carried into this year by consent is part of the amount but already with the
+        # grantee: the terms pay the rest (issue #12, point 6).
+        carried_in = min(amount, carried.carried_into(grant.application_id, year))
         terms = [
             PaymentTerm(
                 grant=new,
@@ -408,7 +413,7 @@ def approve(user, continuation_id: int) -> Continuation:
                 earliest=t.earliest,
                 status=TermStatus.PLANNED,
             )
-            for t in plan.plan(definition, amount, year)
+            for t in plan.plan(definition, amount - carried_in, year)
         ]
         PaymentTerm.objects.bulk_create(terms)
         decision.letter = _store(decision, continuation_letter_html(decision, year), f"videreforing-{year}")
@@ -427,6 +432,7 @@ def approve(user, continuation_id: int) -> Continuation:
             "new_grant": new.pk,
             "decision": decision.pk,
             "terms": [{"number": t.number, "amount": t.amount} for t in terms],
+            "carried_over": carried_in,
         }
         record(
             user,
