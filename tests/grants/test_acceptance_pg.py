@@ -6,14 +6,13 @@ decline at once: one wins, the other is refused with the reason, and the frame h
 
 from __future__ import annotations
 
-import threading
 import time
 
 import pytest
 from django.conf import settings
-from django.db import connection
 
 from tests.casework.helpers import applicant_of
+from tests.concurrency import run_together
 from tests.grants.grant_helpers import publish_decision
 from tests.staff_world import C0
 from tilskudd.audit.models import AuditEvent
@@ -41,27 +40,7 @@ def _slow_checks(monkeypatch):
 
 
 def _run_together(*jobs) -> list[str]:
-    start = threading.Barrier(len(jobs))
-    outcomes = [""] * len(jobs)
-
-    def run(index, job):
-        try:
-            start.wait(timeout=10)
-            job()
-            outcomes[index] = "ok"
-        except acceptance.AcceptanceRefused:
-            outcomes[index] = "refused"
-        except Exception as error:  # noqa: BLE001 — reported in the assertion
-            outcomes[index] = f"error: {error!r}"
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, job)) for i, job in enumerate(jobs)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return outcomes
+    return run_together(*jobs, refused={acceptance.AcceptanceRefused: "refused"})
 
 
 def _offered(world):

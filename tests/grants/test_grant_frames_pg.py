@@ -7,14 +7,13 @@ in the frame is what its grant's state says it holds.
 
 from __future__ import annotations
 
-import threading
 import time
 
 import pytest
 from django.conf import settings
-from django.db import connection
 from django.utils import timezone
 
+from tests.concurrency import run_together
 from tests.grants.grant_helpers import publish_decision
 from tests.grants.test_grant_changes import imdi_c2, lapse
 from tests.staff_world import C2
@@ -53,28 +52,7 @@ def _slow_reads(monkeypatch):
 
 
 def _run_together(*jobs) -> list[str]:
-    """Run each job in its own thread and connection, started together; their outcomes in order."""
-    start = threading.Barrier(len(jobs))
-    outcomes = [""] * len(jobs)
-
-    def run(index, job):
-        try:
-            start.wait(timeout=10)
-            job()
-            outcomes[index] = "ok"
-        except frames.FrameExceeded:
-            outcomes[index] = "exceeded"
-        except Exception as error:  # noqa: BLE001 — reported in the assertion
-            outcomes[index] = f"error: {error!r}"
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, job)) for i, job in enumerate(jobs)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return outcomes
+    return run_together(*jobs, refused={frames.FrameExceeded: "exceeded"})
 
 
 def _held(grant: Grant) -> int:
