@@ -38,14 +38,17 @@ class World:
     applications: dict[str, list[Application]] = field(default_factory=dict)  # real slug → submitted
 
 
-def build_world(slugs: tuple[str, ...] = (C0, C2)) -> World:
+def build_world(slugs: tuple[str, ...] = (C0, C2), move_dates: bool = False) -> World:
     from django.contrib.auth import get_user_model
 
     from tilskudd.demo import casework
     from tilskudd.demo.services import load_demo
 
     load_calls([CALLS_DIR / f"{slug}.yaml" for slug in slugs])
-    load_demo()  # demo copies of the loaded calls, organisations, staff, submitted examples
+    # Demo copies of the loaded calls, organisations, staff, submitted examples. The copies keep the calls' own
+    # years and dates unless asked (``move_dates``, as ``make run`` does): the casework tests and their golden
+    # letters read 2019 and 2020 on any day of any year.
+    load_demo(move_dates=move_dates)
     User = get_user_model()
     by_email = {u.email: u for u in User.objects.filter(email__in=[p.email for p in casework.STAFF])}
     calls = {slug: Call.objects.get(slug=f"{slug}-demo") for slug in slugs}

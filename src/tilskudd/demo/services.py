@@ -12,15 +12,22 @@ from tilskudd.calls.models import Call
 from tilskudd.calls.services import LoadResult, load_call
 from tilskudd.casework.models import Role
 from tilskudd.core.formatting import OSLO
-from tilskudd.demo import after_decision, casework
+from tilskudd.demo import after_decision, casework, dates
 from tilskudd.demo.data import DEMO_CALL_DAYS_OPEN, DEMO_PASSWORD, DEMO_SUFFIX, ORGANISATIONS, STAFF, DemoPerson
 from tilskudd.orgs.models import Membership, Organisation
 from tilskudd.rules.schema import CallDefinition, Deadline, Text
 
 
-def demo_call(definition: CallDefinition, today: dt.date) -> CallDefinition:
-    """An open copy of a call: same rules, deadline DEMO_CALL_DAYS_OPEN days ahead at 12:00 Oslo time."""
+def demo_call(definition: CallDefinition, today: dt.date, move_dates: bool = True) -> CallDefinition:
+    """An open copy of a call: same rules, deadline DEMO_CALL_DAYS_OPEN days ahead at 12:00 Oslo time.
+
+    The year and every other date move by as many whole years as the deadline did (``demo.dates``), so the
+    demo letters' periods and report deadlines follow the demo deadline. ``move_dates=False`` keeps the seed's
+    dates (the casework tests' world, whose letters are compared with golden files).
+    """
     closes = dt.datetime.combine(today + dt.timedelta(days=DEMO_CALL_DAYS_OPEN), dt.time(12, 0), tzinfo=OSLO)
+    if move_dates:
+        definition = dates.shifted(definition, dates.years_to_move(definition, closes))
     title = Text(nb=f"[Demo] {definition.title.nb}", en=f"[Demo] {definition.title.en or definition.title.nb}")
     deadline = Deadline(rule=definition.deadline.rule, at=closes, time_given=True)
     data = definition.model_dump(mode="json", by_alias=True)
@@ -32,12 +39,12 @@ def demo_call(definition: CallDefinition, today: dt.date) -> CallDefinition:
     return CallDefinition.model_validate(data)
 
 
-def load_demo_calls(today: dt.date | None = None) -> list[LoadResult]:
+def load_demo_calls(today: dt.date | None = None, move_dates: bool = True) -> list[LoadResult]:
     """An open demo copy of every loaded call (refreshed while no application uses it)."""
     today = today or timezone.localdate()
     results = []
     for call in Call.objects.exclude(slug__endswith=DEMO_SUFFIX).select_related("current_version"):
-        copy = demo_call(call.definition, today)
+        copy = demo_call(call.definition, today, move_dates)
         existing = Call.objects.filter(slug=copy.id).select_related("current_version").first()
         if existing and existing.current_version.is_in_use():
             continue  # keep the version applications were made under
@@ -58,11 +65,14 @@ def _person(person: DemoPerson, staff: bool = False):
 
 
 @transaction.atomic
-def load_demo(today: dt.date | None = None, applications: bool = True, decided: bool = False) -> dict:
+def load_demo(
+    today: dt.date | None = None, applications: bool = True, decided: bool = False, move_dates: bool = True
+) -> dict:
     """Organisations, people with every role, and open demo calls. Returns what was made, for printing.
 
     ``applications=False`` leaves out the submitted examples (``generate_dataset`` makes its own).
     ``decided=True`` (the command) also takes a few of them to accepted grants (``demo.after_decision``).
+    ``move_dates=False`` keeps the calls' own years and dates (see ``demo_call``).
     """
     today = today or timezone.localdate()
     now = timezone.now()
@@ -106,7 +116,7 @@ def load_demo(today: dt.date | None = None, applications: bool = True, decided: 
                 },
             )
             logins.append((person, demo.name, f"{person.role} ({person.title})"))
-    calls = load_demo_calls(today)
+    calls = load_demo_calls(today, move_dates)
     logins = [login for login in logins if login[0].email not in {p.email for p in casework.STAFF}]
     for person, _user in casework.load_grantor_staff():
         grantor = "IMDi" if person.grantor == casework.IMDI_ORG_NUMBER else "Bergen kommune (tilskuddsforvalter)"
