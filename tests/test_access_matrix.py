@@ -76,6 +76,10 @@ MATRIX: dict[str, tuple[str, str, dict]] = {
     "api-v1:application_letter": ("GET", "/api/v1/applications/{application}/letter", API_PRIVATE),
     "api-v1:grant_detail": ("GET", "/api/v1/applications/{application}/grant", API_PRIVATE),
     "api-v1:answer_grant": ("POST", "/api/v1/applications/{application}/grant/answer", API_PRIVATE),
+    "api-v1:list_duties": ("GET", "/api/v1/applications/{application}/grant/reports", API_PRIVATE),
+    "api-v1:duty_detail": ("GET", "/api/v1/applications/{application}/grant/reports/999999", API_PRIVATE),
+    "api-v1:save_draft": ("PUT", "/api/v1/applications/{application}/grant/reports/999999/draft", API_PRIVATE),
+    "api-v1:submit_report": ("POST", "/api/v1/applications/{application}/grant/reports/999999/submit", API_PRIVATE),
     # accounts
     "accounts:signup": ("GET", "/konto/registrer/", {"anon": 200, **{r: 302 for r in ROLES if r != "anon"}}),
     "accounts:login": ("GET", "/konto/logg-inn/", ALL_OK),

@@ -128,3 +128,7 @@ api.add_exception_handler(AuthenticationError, unauthorised)  # 401 in bokmål a
 from tilskudd.api.grants import router as grants_router  # noqa: E402
 
 api.add_router("/applications", grants_router)  # …/{id}/grant and …/{id}/grant/answer (issue #11)
+
+from tilskudd.api.reports import router as reports_router  # noqa: E402
+
+api.add_router("/applications", reports_router)  # …/{id}/grant/reports: duties, drafts, delivery (issue #12)

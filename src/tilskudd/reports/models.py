@@ -150,3 +150,27 @@ class RepaymentClaim(models.Model):
 
     def __str__(self) -> str:
         return f"Krav om tilbakebetaling {self.amount} ({self.grant})"
+
+
+class ReportDraft(models.Model):
+    """A report being written through the API (issue #12, point 2): the answers and the accounts' amounts saved
+    so far, each checked as the form checks them, not yet complete (``reports.drafts``). The signatory delivers
+    what is saved; ``revision`` makes a save against a draft changed since it was read a conflict."""
+
+    duty = models.OneToOneField(ReportingDuty, on_delete=models.CASCADE, related_name="draft")
+    #: The form's answers by field id, as JSON (a date as yyyy-mm-dd).
+    answers = models.JSONField(default=dict, blank=True)
+    #: The actual cost of each budget line by the line's index (as a string: JSON keys), whole kroner.
+    actual = models.JSONField(default=dict, blank=True)
+    other_income = models.PositiveIntegerField(default=0)
+    own_contribution = models.PositiveIntegerField(default=0)
+    revision = models.PositiveIntegerField(default=1)
+    saved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    saved_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "rapportutkast"
+        verbose_name_plural = "rapportutkast"
+
+    def __str__(self) -> str:
+        return f"Utkast: {self.duty.title_nb} r{self.revision}"
