@@ -1,10 +1,16 @@
-"""Site-wide middleware: the chosen language (bokmål unless English was chosen) and privacy headers."""
+"""Site-wide middleware: the chosen language (bokmål unless English was chosen), privacy headers,
+and the public pages served from memory to anonymous visitors."""
+
+import threading
+from collections.abc import Hashable
 
 from django.conf import settings
-from django.http import HttpResponseBadRequest, JsonResponse
+from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.utils import translation
-from django.utils.cache import add_never_cache_headers
+from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.utils.html import escape
+
+from tilskudd.calls import snapshot
 
 
 class ChosenLanguageMiddleware:
@@ -98,4 +104,64 @@ class RefuseNulMiddleware:
             f'<!doctype html><html lang="{"en" if english else "nb"}"><meta charset="utf-8"><title>{title}</title>'
             f"<main><h1>{title}</h1><p>{escape(text)}</p></main></html>",
             content_type="text/html; charset=utf-8",
+        )
+
+
+class PublicPageCacheMiddleware:
+    """The front page and the call pages, kept per process and served to anonymous visitors at once.
+
+    Those pages are the same for every visitor without a session (issue #14, point 3), so the
+    whole answer below this middleware — view, CSRF, authentication, two-factor, messages,
+    X-Frame-Options — is kept by path and language, and served again while
+    :func:`tilskudd.calls.snapshot.generation` is unchanged (no call loaded or changed, no deadline
+    passed): no query, no template. The middleware above it still runs on every answer, so the
+    security headers (HSTS, CSP, Permissions-Policy, Referrer-Policy, nosniff) are added as to any
+    page. Only a GET without a query string, from someone with neither a session nor a message
+    cookie, is served from here, and only an answer the view marked (``snapshot.PUBLIC_PAGE``), with status
+    200, from an anonymous user and setting no cookie, is kept: a logged-in person never sees a
+    page kept for another.
+    """
+
+    SIZE = 64
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.pages: dict[Hashable, tuple[Hashable, bytes, list[tuple[str, str]]]] = {}
+        self.lock = threading.Lock()
+        self.skip_cookies = (settings.SESSION_COOKIE_NAME, getattr(settings, "MESSAGES_COOKIE_NAME", "messages"))
+
+    def __call__(self, request):
+        if (
+            request.method != "GET"
+            or request.META.get("QUERY_STRING")
+            or any(name in request.COOKIES for name in self.skip_cookies)
+        ):
+            return self.get_response(request)
+        key = (request.path, getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE), request.is_secure())
+        generation = snapshot.generation()
+        found = self.pages.get(key)
+        if found is not None and found[0] == generation:
+            response = HttpResponse(found[1])
+            for name, value in found[2]:
+                response.headers[name] = value
+            return response
+        response = self.get_response(request)
+        if self._keep(request, response):
+            patch_vary_headers(response, ("Cookie",))
+            with self.lock:
+                while len(self.pages) >= self.SIZE:
+                    del self.pages[next(iter(self.pages))]
+                self.pages[key] = (generation, response.content, list(response.headers.items()))
+        return response
+
+    @staticmethod
+    def _keep(request, response) -> bool:
+        user = getattr(request, "user", None)
+        return (
+            getattr(response, snapshot.PUBLIC_PAGE, False)
+            and response.status_code == 200
+            and not response.streaming
+            and not response.cookies
+            and user is not None
+            and not user.is_authenticated
         )

@@ -86,6 +86,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "tilskudd.middleware.ChosenLanguageMiddleware",
     "tilskudd.middleware.RefuseNulMiddleware",  # a NUL byte anywhere: 400, before anything reaches the database
+    "tilskudd.middleware.PublicPageCacheMiddleware",  # front and call pages kept for anonymous visitors
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -331,6 +332,12 @@ if os.environ.get("REDIS_URL"):
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "tilskudd_cache"}}
+
+# The public pages re-read the calls' facts at most this often per process (calls.snapshot); 0 in
+# tests, which change calls and look at once.
+PUBLIC_PAGES_REFRESH_SECONDS = float(
+    os.environ.get("PUBLIC_PAGES_REFRESH_SECONDS", "0" if env_bool("TILSKUDD_TESTING") else "2")
+)
 
 # --- tests ---
 if env_bool("TILSKUDD_TESTING"):

@@ -1,12 +1,16 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.decorators.csrf import csrf_exempt
+from django.views.i18n import set_language
 
 from tilskudd.api.api import api
 
 urlpatterns = [
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # The language switch needs no CSRF token: forging it can only change a visitor's language, and
+    # without a token in its form the public pages are the same for everyone (issue #14, point 3).
+    path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("konto/", include("tilskudd.accounts.urls")),
     path("", include("tilskudd.calls.urls")),
     path("", include("tilskudd.orgs.urls")),

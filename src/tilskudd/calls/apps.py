@@ -6,3 +6,8 @@ class CallsConfig(AppConfig):
 
     name = "tilskudd.calls"
     verbose_name = "Utlysninger"
+
+    def ready(self) -> None:
+        from tilskudd.calls import snapshot  # noqa: PLC0415 - after the app registry
+
+        snapshot.connect()

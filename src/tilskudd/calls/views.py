@@ -11,7 +11,8 @@ the header is therefore kept, rendered, per process: keyed by the language, each
 and definition hash, its row's last change and whether it is open, so a call loaded anew (a new
 version, or a version changed in place, which changes its hash) or a deadline passing makes a new
 key, and nothing needs to be invalidated. The header (who is logged in, the language switch) is
-rendered for each request as before.
+rendered for each request; for an anonymous visitor the whole answer is kept instead, by
+tilskudd.middleware.PublicPageCacheMiddleware (issue #14, point 3).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from django.utils.translation import get_language
 from tilskudd.calls import presentation
 from tilskudd.calls.models import Call
 from tilskudd.calls.presentation.words import is_open
+from tilskudd.calls.snapshot import PUBLIC_PAGE
 from tilskudd.rules.schema import Text
 
 #: Rendered page bodies by key (see the module's docstring); the oldest go first.
@@ -97,7 +99,7 @@ def front_page(request):
         return "", html
 
     _, content = _rendered(key, build)
-    return render(request, "calls/front_page.html", {"content": content})
+    return _public(request, render(request, "calls/front_page.html", {"content": content}))
 
 
 def call_detail(request, slug):
@@ -134,4 +136,13 @@ def call_detail(request, slug):
         return page.title, html
 
     title, content = _rendered(key, build)
-    return render(request, "calls/call_detail.html", {"call": call, "title": title, "content": content})
+    return _public(
+        request, render(request, "calls/call_detail.html", {"call": call, "title": title, "content": content})
+    )
+
+
+def _public(request, response):
+    """Mark an anonymous visitor's page as the same for all of them (tilskudd.middleware.PublicPageCacheMiddleware)."""
+    if not request.user.is_authenticated:
+        setattr(response, PUBLIC_PAGE, True)
+    return response
