@@ -9,22 +9,19 @@ frame), a C2 change of use is written into the conditions on the grant page.
 from __future__ import annotations
 
 import datetime as dt
-import io
 
 import pytest
-from pypdf import PdfReader
 
 from tests.accounts.helpers import login_verified
+from tests.amendments.helpers import grant_events, pdf_text, request_page, visible_text
 from tests.builders import fresh, shared_world
 from tests.casework.helpers import applicant_of
 from tests.grants.grant_helpers import publish_decision, staff_of
 from tests.payments.payment_helpers import accept
 from tests.staff_world import C0, build_world
-from tests.web.conftest import visible_text as _visible
 from tilskudd.amendments import services
 from tilskudd.amendments.models import AmendmentRequest
 from tilskudd.amendments.states import AmendmentStatus
-from tilskudd.audit.models import AuditEvent
 from tilskudd.grants.allocation import frames
 from tilskudd.grants.models import AllocationLine, Grant
 
@@ -53,39 +50,21 @@ def c1_grant(c1_world):
     return grant
 
 
-def visible_text(html: str) -> str:
-    return _visible(html).replace("\xa0", " ")
-
-
-def _page(grant) -> str:
-    return f"/soknader/{grant.application_id}/tilskudd/endring/"
-
-
-def _events(grant, action: str):
-    return AuditEvent.objects.filter(subject_type="grant", subject_id=str(grant.pk), action=action)
-
-
-def _pdf_text(data: bytes) -> str:
-    return (
-        " ".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
-        .replace("\n", " ")
-        .replace("\xa0", " ")
-    )
-
-
 def test_c1_carry_over_consented_is_held_in_next_years_line_with_a_letter(c1_grant, client):
     signatory = applicant_of(c1_grant.application)
     client.force_login(signatory)
-    text = visible_text(client.get(_page(c1_grant)).content.decode())
+    text = visible_text(client.get(request_page(c1_grant)).content.decode())
     assert "Flerårige prosjekter kan søke om å overføre ubrukte midler fra 2025 til 2026." in text  # the call's words
 
-    response = client.post(_page(c1_grant), {"kind": "carry_over", "amount": "25 000", "reason": "Kurset ble flyttet."})
+    response = client.post(
+        request_page(c1_grant), {"kind": "carry_over", "amount": "25 000", "reason": "Kurset ble flyttet."}
+    )
     assert response.status_code == 302
     amendment = AmendmentRequest.objects.get(grant=c1_grant)
     assert (amendment.status, amendment.amount, amendment.to_year) == (AmendmentStatus.REQUESTED, 25_000, 2026)
     assert amendment.requested_by == signatory and amendment.capacity == "signatory"
     assert len(amendment.content_hash) == 64
-    assert _events(c1_grant, "grant.amendment_requested").get().data["hash"] == amendment.content_hash
+    assert grant_events(c1_grant, "grant.amendment_requested").get().data["hash"] == amendment.content_hash
     line_before = AllocationLine.objects.get(application=c1_grant.application, year=2026).amount
 
     caseworker = c1_grant.staff["caseworker"]
@@ -103,15 +82,15 @@ def test_c1_carry_over_consented_is_held_in_next_years_line_with_a_letter(c1_gra
     grant = Grant.objects.get(pk=c1_grant.pk)
     assert grant.later_years == {"2026": 105_000} and grant.amount == 100_000
     assert services.carried_over(grant, 2026) == 25_000
-    event = _events(grant, "grant.amendment_consented").get()
+    event = grant_events(grant, "grant.amendment_consented").get()
     assert event.audience == "applicant" and event.data["line_after"] == line_before + 25_000
 
     client.force_login(signatory)
     page = client.get(f"/soknader/{grant.application_id}/tilskudd/").content.decode()
     assert "105 000" in visible_text(page)  # next year's commitment on the grant page
-    letter = client.get(_page(grant) + f"{amendment.pk}/brev.pdf")
+    letter = client.get(request_page(grant) + f"{amendment.pk}/brev.pdf")
     assert letter.status_code == 200 and letter["Content-Type"] == "application/pdf"
-    pdf = _pdf_text(b"".join(letter.streaming_content))
+    pdf = pdf_text(b"".join(letter.streaming_content))
     assert "Vedtak om overføring av ubrukte midler" in pdf
     assert "Vi gir samtykke" in pdf and "25 000" in pdf and "2026" in pdf
     assert "beløpet står i regnskapet for 2025" in pdf
@@ -149,7 +128,7 @@ def test_bad_input_is_a_400_beside_the_field_and_saves_nothing(c1_grant, client)
         ({"kind": "carry_over", "amount": "1000", "reason": ""}, "carry_over-reason-error"),
         ({"kind": "nonsense"}, ""),
     ):
-        response = client.post(_page(c1_grant), data)
+        response = client.post(request_page(c1_grant), data)
         assert response.status_code == 400, data
         assert field in response.content.decode()
     assert not AmendmentRequest.objects.filter(grant=c1_grant).exists()

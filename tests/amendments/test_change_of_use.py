@@ -10,22 +10,19 @@ frame), a C2 change of use is written into the conditions on the grant page.
 from __future__ import annotations
 
 import datetime as dt
-import io
 
 import pytest
 from django.utils import timezone
-from pypdf import PdfReader
 
 from tests.accounts.helpers import login_verified
+from tests.amendments.helpers import grant_events, pdf_text, request_page, visible_text
 from tests.casework.helpers import applicant_of
 from tests.docs.state_tables import moves, table_after
 from tests.grants.grant_helpers import staff_of
 from tests.payments.payment_helpers import accepted_grant, imdi_c2
-from tests.web.conftest import visible_text as _visible
 from tilskudd.amendments import services
 from tilskudd.amendments.models import AmendmentRequest
 from tilskudd.amendments.states import AMENDMENT_TRANSITIONS, AmendmentStatus
-from tilskudd.audit.models import AuditEvent
 from tilskudd.grants.models import Grant
 from tilskudd.orgs.models import Membership
 
@@ -37,32 +34,12 @@ def c2_grant(casework_world):
     return grant
 
 
-def visible_text(html: str) -> str:
-    return _visible(html).replace("\xa0", " ")
-
-
-def _page(grant) -> str:
-    return f"/soknader/{grant.application_id}/tilskudd/endring/"
-
-
-def _events(grant, action: str):
-    return AuditEvent.objects.filter(subject_type="grant", subject_id=str(grant.pk), action=action)
-
-
-def _pdf_text(data: bytes) -> str:
-    return (
-        " ".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
-        .replace("\n", " ")
-        .replace("\xa0", " ")
-    )
-
-
 def test_c2_change_of_use_consented_shows_on_the_grant_page(c2_grant, client):
     signatory = applicant_of(c2_grant.application)
     client.force_login(signatory)
     change = "Leksehjelpen flyttes fra tirsdag til lørdag, og turen i juni blir en dagstur."
     response = client.post(
-        _page(c2_grant), {"kind": "change_of_use", "change": change, "reason": "Lokalet er opptatt."}
+        request_page(c2_grant), {"kind": "change_of_use", "change": change, "reason": "Lokalet er opptatt."}
     )
     assert response.status_code == 302
     amendment = AmendmentRequest.objects.get(grant=c2_grant)
@@ -75,7 +52,7 @@ def test_c2_change_of_use_consented_shows_on_the_grant_page(c2_grant, client):
     client.force_login(signatory)
     text = visible_text(client.get(f"/soknader/{c2_grant.application_id}/tilskudd/").content.decode())
     assert f"Endret bruk med samtykke {timezone.localdate():%d.%m.%Y}: {change}" in text
-    pdf = _pdf_text(amendment.letter.open("rb").read())
+    pdf = pdf_text(amendment.letter.open("rb").read())
     assert "Samtykke til endret bruk av tilskuddet" in pdf and "Innenfor formålet." in pdf
 
 
@@ -93,11 +70,11 @@ def test_a_refusal_states_its_reason_and_changes_nothing(c2_grant, client):
     amendment.refresh_from_db()
     assert amendment.status == AmendmentStatus.REFUSED
     assert Grant.objects.get(pk=c2_grant.pk).extra_conditions == before
-    assert _events(c2_grant, "grant.amendment_refused").get().reason.startswith("Utstyr er ikke")
+    assert grant_events(c2_grant, "grant.amendment_refused").get().reason.startswith("Utstyr er ikke")
     client.force_login(signatory)
-    text = visible_text(client.get(_page(c2_grant)).content.decode())
+    text = visible_text(client.get(request_page(c2_grant)).content.decode())
     assert "Avslått" in text and "Utstyr er ikke en del av det innvilgede formålet." in text
-    pdf = _pdf_text(amendment.letter.open("rb").read())
+    pdf = pdf_text(amendment.letter.open("rb").read())
     assert "Avslag på søknad om endret bruk av tilskuddet" in pdf and "Vi gir ikke samtykke" in pdf
 
 
@@ -105,9 +82,9 @@ def test_a_call_without_carry_over_refuses_it_in_its_own_words(c2_grant, client)
     signatory = applicant_of(c2_grant.application)
     client.force_login(signatory)
     words = "Utlysningen nevner ikke flerårige tilskudd eller overføring av ubrukte midler"
-    page = client.get(_page(c2_grant)).content.decode()
+    page = client.get(request_page(c2_grant)).content.decode()
     assert words in visible_text(page) and 'id="carry-form"' not in page
-    response = client.post(_page(c2_grant), {"kind": "carry_over", "amount": "20000", "reason": "Ubrukt."})
+    response = client.post(request_page(c2_grant), {"kind": "carry_over", "amount": "20000", "reason": "Ubrukt."})
     assert response.status_code == 403
     assert words in visible_text(response.content.decode())
     assert not AmendmentRequest.objects.filter(grant=c2_grant).exists()
@@ -119,10 +96,12 @@ def test_a_member_without_authority_cannot_ask(c2_grant, client, django_user_mod
         user=member, organisation=c2_grant.application.organisation, role="member", confirmed_at=timezone.now()
     )
     client.force_login(member)
-    page = client.get(_page(c2_grant)).content.decode()
+    page = client.get(request_page(c2_grant)).content.decode()
     assert 'id="use-form"' not in page
     assert "Bare den som har signaturrett" in visible_text(page)
-    response = client.post(_page(c2_grant), {"kind": "change_of_use", "change": "Noe annet.", "reason": "Fordi."})
+    response = client.post(
+        request_page(c2_grant), {"kind": "change_of_use", "change": "Noe annet.", "reason": "Fordi."}
+    )
     assert response.status_code == 403
     assert not AmendmentRequest.objects.filter(grant=c2_grant).exists()
 
@@ -131,7 +110,7 @@ def test_withdrawn_and_the_state_table(c2_grant, client):
     signatory = applicant_of(c2_grant.application)
     amendment = services.request_change_of_use(signatory, c2_grant.pk, "Endre.", "Fordi.")
     client.force_login(signatory)
-    assert client.post(_page(c2_grant) + f"{amendment.pk}/trekk/").status_code == 302
+    assert client.post(request_page(c2_grant) + f"{amendment.pk}/trekk/").status_code == 302
     amendment.refresh_from_db()
     assert amendment.status == AmendmentStatus.WITHDRAWN
     login_verified(client, c2_grant.staff["caseworker"])
@@ -144,7 +123,10 @@ def test_withdrawn_and_the_state_table(c2_grant, client):
 def test_both_grant_pages_lead_to_the_requests(c2_grant, client):
     signatory = applicant_of(c2_grant.application)
     client.force_login(signatory)
-    assert f'href="{_page(c2_grant)}"' in client.get(f"/soknader/{c2_grant.application_id}/tilskudd/").content.decode()
+    assert (
+        f'href="{request_page(c2_grant)}"'
+        in client.get(f"/soknader/{c2_grant.application_id}/tilskudd/").content.decode()
+    )
     amendment = services.request_change_of_use(signatory, c2_grant.pk, "Endre.", "Fordi.")
     login_verified(client, c2_grant.staff["caseworker"])
     page = client.get(f"/saksbehandling/tilskudd/{c2_grant.pk}/").content.decode()
