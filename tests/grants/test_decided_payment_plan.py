@@ -8,6 +8,7 @@ import datetime as dt
 
 import pytest
 
+from tests.builders import fresh, shared_world
 from tests.grants.grant_helpers import give_frame, staff_of
 from tests.grants.test_decisions_helpers import ready_for_decision
 from tests.staff_world import C0, build_world
@@ -17,9 +18,13 @@ from tilskudd.grants.models import Grant
 C1 = "fag-og-yrkesopplaering-2025"
 
 
+c1_world_built = shared_world(lambda: build_world((C0, C1)), name="c1_world_built")
+
+
 @pytest.fixture
-def c1_world(db):
-    return build_world((C0, C1))
+def c1_world(c1_world_built, db):
+    """C0 and C1 with their submitted examples, built once for the module; the test's own instances."""
+    return fresh(c1_world_built)
 
 
 def _prepare(world, application, **plan):
@@ -41,7 +46,9 @@ def test_a_c1_grant_in_three_terms_is_planned_and_written_as_the_caseworker_set_
         (33_334, "tidligst 01.06.2025, når vi har mottatt aksepten"),
         (33_333, "tidligst 01.10.2025, når vi har mottatt aksepten"),
     ]
-    assert payment["text"].endswith("i tre terminer, etter at dere har akseptert tilskuddet og vilkårene i dette brevet.")
+    assert payment["text"].endswith(
+        "i tre terminer, etter at dere har akseptert tilskuddet og vilkårene i dette brevet."
+    )
     services.approve(staff["approver"], decision.pk)
     give_frame(staff["approver"], application)
     services.publish(staff["approver"], application.call, application.case.grantor_org_number)

@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 from pypdf import PdfReader
 
+from tests.builders import fresh, shared_world
 from tests.staff_world import C0, C2, build_world
 from tilskudd.casework.facts import is_joint
 from tilskudd.grants.decisions import letters
@@ -44,9 +45,19 @@ def pdf_text(pdf: bytes) -> str:
     return " ".join(" ".join((page.extract_text() or "").split()) for page in reader.pages)
 
 
+#: Every call's submitted examples in one world, built once for the module: C0 and C2 as in the casework world,
+#: with C1, C3 and C4 beside them (before, each of the three tests of those calls built them again).
+letters_world_built = shared_world(lambda: build_world((C0, C2, C1, C3, C4)), name="letters_world_built")
+
+
 @pytest.fixture
-def other_calls(db):
-    return build_world((C1, C3, C4))
+def casework_world(letters_world_built, db):
+    return fresh(letters_world_built)
+
+
+@pytest.fixture
+def other_calls(casework_world):
+    return casework_world
 
 
 # --- C0 ---------------------------------------------------------------------------------------
@@ -64,7 +75,9 @@ def test_c0_grant_letter_has_no_complaint_right_and_the_area_4_deliverables(case
     assert facts["period_text"] == "01.01.2019–31.12.2019"
     assert facts["purpose"].startswith("Formålet er å øke kvaliteten")
     assert [c["id"] for c in facts["conditions"]] == ["extra_deliverables"]
-    assert facts["conditions"][0]["rule"] == "C0-R23" and "særskilte krav til leveranser" in facts["conditions"][0]["text"]
+    assert (
+        facts["conditions"][0]["rule"] == "C0-R23" and "særskilte krav til leveranser" in facts["conditions"][0]["text"]
+    )
     complaint = facts["complaint"]
     assert complaint["rule"] == "C0-R13" and complaint["allowed"] is False and complaint["deadline_weeks"] is None
     assert "forvaltningsloven § 2" in complaint["legal_reference"]
@@ -91,7 +104,9 @@ def test_c0_area_1_letter_carries_individual_reporting(casework_world):
 def test_c0_multi_year_commitments_are_subject_to_appropriation(casework_world):
     application = casework_world.applications[C0][0]
     facts = letters.letter_facts(
-        decision(application, amount=100000, later_years={"2020": 90000, "2021": 80000}, period_end=dt.date(2021, 12, 31))
+        decision(
+            application, amount=100000, later_years={"2020": 90000, "2021": 80000}, period_end=dt.date(2021, 12, 31)
+        )
     )
     assert [(line["year"], line["amount"]) for line in facts["later_years"]] == [(2020, 90000), (2021, 80000)]
     assert "forbehold om Stortingets bevilgning" in facts["later_years_text"]
@@ -217,7 +232,9 @@ def test_the_grant_letter_is_a_real_pdf_with_amount_and_complaint_text(casework_
     assert "Rapporter til IMDi Vest." in text and imdi_app.case_number in text
     assert "to terminer, vår og høst" in text
     reader = PdfReader(io.BytesIO(pdf))
-    fonts = {str(font.get_object()["/BaseFont"]) for page in reader.pages for font in page["/Resources"]["/Font"].values()}
+    fonts = {
+        str(font.get_object()["/BaseFont"]) for page in reader.pages for font in page["/Resources"]["/Font"].values()
+    }
     assert any("Inter" in name for name in fonts), fonts  # the service's typeface, as on the receipt
 
 
