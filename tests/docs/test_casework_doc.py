@@ -3,6 +3,7 @@
 from tests.docs.state_tables import assert_documented
 from tilskudd.applications.states import TRANSITIONS as APPLICATION
 from tilskudd.complaints.states import TRANSITIONS as COMPLAINT
+from tilskudd.grants.awards.continuation_states import CONTINUATION_TRANSITIONS as CONTINUATION
 from tilskudd.grants.states import GRANT_TRANSITIONS, TERM_TRANSITIONS
 from tilskudd.grants.states import TRANSITIONS as DECISION
 
@@ -18,5 +19,11 @@ def test_every_grant_and_payment_term_transition_is_in_the_doc():
 
 
 def test_every_complaint_transition_is_in_the_doc():
-    # With every other machine: a complaint's «withdrawn» and «reversed» must not pass for another machine's moves.
-    assert_documented({**APPLICATION, **DECISION, **GRANT_TRANSITIONS, **TERM_TRANSITIONS, **COMPLAINT})
+    # With every other machine: a complaint's «withdrawn» and «reversed» must not pass for another machine's moves
+    # (and a continuation's «filed» rows are the continuation's).
+    assert_documented({**APPLICATION, **DECISION, **GRANT_TRANSITIONS, **TERM_TRANSITIONS, **COMPLAINT, **CONTINUATION})
+
+
+def test_every_continuation_transition_is_in_the_doc():
+    # With the complaint's machine: both have a «filed» state, so neither's rows may pass for the other's moves.
+    assert_documented({**COMPLAINT, **CONTINUATION})
