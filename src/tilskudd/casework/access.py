@@ -57,6 +57,16 @@ def staff_view(view):
     return wrapper
 
 
+def require_case(user, case: Case | None, not_found: Exception, *roles: str) -> Case:
+    """``case`` if ``user`` works for its grantor, else ``not_found`` raised (a 404 in the caller's words: whoever
+    may not see a case learns nothing of it); RoleMissing if they lack all of ``roles`` there."""
+    if case is None or not scope.can_see_case(user, case):
+        raise not_found
+    if roles and not scope.can_see_case(user, case, *roles):
+        raise RoleMissing(*roles)
+    return case
+
+
 def case_or_404(user, case_id: int, *roles: str) -> Case:
     """The case, if ``user`` works for its grantor (else 404); RoleMissing if they lack all of ``roles``."""
     case = (
@@ -64,11 +74,7 @@ def case_or_404(user, case_id: int, *roles: str) -> Case:
         .filter(pk=case_id)
         .first()
     )
-    if case is None or not scope.can_see_case(user, case):
-        raise Http404("no such case")
-    if roles and not scope.can_see_case(user, case, *roles):
-        raise RoleMissing(*roles)
-    return case
+    return require_case(user, case, Http404("no such case"), *roles)
 
 
 #: Roles that read every case of their grantor; an assessor reads only the cases assigned to them.

@@ -28,7 +28,7 @@ from django.utils import timezone
 from tilskudd.applications.services.content import content_hash
 from tilskudd.audit.services import Audience, AuditAction, record
 from tilskudd.casework import scope
-from tilskudd.casework.access import RoleMissing
+from tilskudd.casework.access import require_case
 from tilskudd.casework.models import Role
 from tilskudd.core.refusals import Refusal, require
 from tilskudd.grants.awards.acceptance import can_answer
@@ -183,11 +183,10 @@ def _locked_change(user, change_id: int) -> tuple[BankAccountChange, Grant]:
     """The change and its grant, both locked; NoSuchChange outside the person's grantors, RoleMissing without
     the caseworker role there."""
     found = BankAccountChange.objects.select_related("grant__application__case").filter(pk=change_id).first()
-    case = getattr(found.grant.application, "case", None) if found else None
-    if found is None or case is None or not scope.can_see_case(user, case):
-        raise NoSuchChange()
-    if not scope.can_see_case(user, case, Role.CASEWORKER):
-        raise RoleMissing(Role.CASEWORKER)
+    require_case(
+        user, getattr(found.grant.application, "case", None) if found else None, NoSuchChange(), Role.CASEWORKER
+    )
+    assert found is not None  # require_case refused a missing change's (absent) case
     grant = _locked(found.grant_id)
     change = BankAccountChange.objects.select_for_update(of=("self",)).select_related("requested_by").get(pk=change_id)
     if change.status != BankChangeStatus.REQUESTED:

@@ -21,8 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from tilskudd.audit.services import Audience, AuditAction, record
-from tilskudd.casework import scope
-from tilskudd.casework.access import RoleMissing
+from tilskudd.casework.access import require_case
 from tilskudd.casework.models import Role
 from tilskudd.core.formatting import format_nok, format_number
 from tilskudd.core.refusals import Refusal
@@ -62,11 +61,8 @@ def _locked_grant(user, grant_id) -> Grant:
         .filter(pk=grant_id)
         .first()
     )
-    case = getattr(grant.application, "case", None) if grant else None
-    if grant is None or case is None or not scope.can_see_case(user, case):
-        raise NoSuchGrant()
-    if not scope.can_see_case(user, case, Role.CASEWORKER):
-        raise RoleMissing(Role.CASEWORKER)
+    require_case(user, getattr(grant.application, "case", None) if grant else None, NoSuchGrant(), Role.CASEWORKER)
+    assert grant is not None  # require_case refused a missing grant's (absent) case
     return grant
 
 

@@ -21,7 +21,7 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_POST
 
 from tilskudd.casework import scope
-from tilskudd.casework.access import READING_ROLES, RoleMissing, call_or_404, staff_view
+from tilskudd.casework.access import READING_ROLES, RoleMissing, call_or_404, require_case, staff_view
 from tilskudd.casework.models import Role
 from tilskudd.casework.views import _pages as page_links
 from tilskudd.core.refusals import Refusal
@@ -89,11 +89,10 @@ def _grant_or_404(user, grant_id: int) -> Grant:
         .filter(pk=grant_id)
         .first()
     )
-    case = getattr(grant.application, "case", None) if grant else None
-    if grant is None or case is None or not scope.can_see_case(user, case):
-        raise Http404("no such grant")
-    if not scope.can_see_case(user, case, *READING_ROLES):
-        raise RoleMissing(*READING_ROLES)
+    require_case(
+        user, getattr(grant.application, "case", None) if grant else None, Http404("no such grant"), *READING_ROLES
+    )
+    assert grant is not None  # require_case refused a missing grant's (absent) case
     return grant
 
 
