@@ -94,6 +94,11 @@ def test_a_consented_carry_over_is_shown_in_next_years_continuation_and_accounts
     new = continuation.approve(staff["approver"], filed.pk).new_grant
     # The 25 000 is with the grantee already: the year's terms pay the other 80 000, not the carried part again.
     assert new.amount == 105_000 and sum(term.amount for term in new.terms.all()) == 80_000
+    letter = visible_text(continuation.continuation_letter_html(new.decision, later)).replace("\xa0", " ")
+    assert (
+        f"25 000 kr av tilskuddet er ubrukte midler fra {year} som dere har fått lov til å bruke i {later}." in letter
+    )
+    assert "så vi betaler ut resten, 80 000 kr." in letter
     acceptance.accept(signatory, new.pk, acceptance.terms_hash(new))
     duty = ReportingDuty.objects.get(grant=new, kind="accounts")
     reports.add_attachment(signatory, duty.pk, "signed_approval", SimpleUploadedFile("godkjenning.pdf", PDF))

@@ -523,6 +523,16 @@ def continuation_letter_html(decision: Decision, year: int) -> str:
     facts["title"] = f"Videreføring av tilskudd {year} – vedtak om tilskudd"
     facts["continuation_year"] = facts["call_year"] = year
     facts["partial"] = False  # measured against the commitment, not the whole period applied for
+    carried_in = min(decision.amount, carried.carried_into(decision.application_id, year))
+    if carried_in:  # the grantee holds that part already: the terms pay the rest (see approve)
+        definition = decision.application.call_version.parsed()
+        payment = letters.payment_facts(definition, decision.amount - carried_in, facts["grantor_name"], year)
+        payment["text"] = (
+            f"{format_nok(carried_in)} av tilskuddet er ubrukte midler fra {year - 1} som dere har fått lov til å "
+            f"bruke i {year}. Dem har dere allerede, så vi betaler ut resten, "
+            f"{format_nok(decision.amount - carried_in)}. {payment['text']}"
+        ).strip()
+        facts["payment"] = payment
     return render_to_string("grants/letters/grant.html", {"f": facts, "preview": False})
 
 
