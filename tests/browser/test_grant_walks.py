@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from tests.browser.casework_steps import follow, press, staff_page, visit
 from tests.browser.conftest import log_in
@@ -25,6 +26,7 @@ from tilskudd.grants.awards import acceptance
 from tilskudd.grants.models import Grant
 from tilskudd.grants.states import GrantStatus
 from tilskudd.orgs.models import Organisation
+from tilskudd.payments import services as payments
 from tilskudd.payments.models import PaymentBatch
 from tilskudd.payments.states import BatchStatus
 
@@ -87,10 +89,14 @@ def test_the_approver_approves_a_payment_batch_and_downloads_the_pain001(demo, n
     grant = trygg_grant(world)
     chair = get_user_model().objects.get(email=CHAIR)
     acceptance.accept(chair, grant.pk, acceptance.terms_hash(grant))
-    terms = list(grant.terms.order_by("number"))  # the demo's C2 is of 2020: both terms are due today
+    # The terms due today: the first on acceptance; the autumn term only when the demo's C2 year (which moves with
+    # the demo deadline, issue #13 point 11) has reached 1 September.
+    terms = list(payments.due_terms(world.imdi.org_number, timezone.localdate()).filter(grant=grant))
+    later = [term for term in grant.terms.order_by("number") if term not in terms]
+    assert terms and terms[0].number == 1
     case_number = grant.application.case_number
 
-    # IMDi's caseworker chooses both due terms and prepares a batch; she cannot approve it.
+    # IMDi's caseworker chooses the due terms and prepares a batch; she cannot approve it.
     siri = staff_page(new_page, live_server, "saksbehandler@imdi.example")
     visit(siri, f"/saksbehandling/utbetalinger/{world.imdi.pk}/")
     for term in terms:
@@ -100,7 +106,7 @@ def test_the_approver_approves_a_payment_batch_and_downloads_the_pain001(demo, n
     assert siri.get_by_role("heading", level=1).inner_text() == f"Betalingsoppdrag {batch.message_id}"
     assert siri.get_by_role("button", name="Godkjenn").count() == 0
 
-    # The approver approves it and downloads the bank's file: valid pain.001.001.09, both terms, 150 000.
+    # The approver approves it and downloads the bank's file: valid pain.001.001.09, the due terms and their sum.
     bjorn = staff_page(new_page, live_server, "beslutter@imdi.example")
     visit(bjorn, f"/saksbehandling/utbetalinger/oppdrag/{batch.pk}/")
     press(bjorn, "Godkjenn")
@@ -110,9 +116,11 @@ def test_the_approver_approves_a_payment_batch_and_downloads_the_pain001(demo, n
     assert download.value.suggested_filename == f"{batch.message_id}.xml"
     document = open(download.value.path(), "rb").read()  # noqa: SIM115 - Playwright's temporary file
     assert_valid("pain.001.001.09", document)
-    assert b"<CtrlSum>150000.00</CtrlSum>" in document
-    assert f"<EndToEndId>{case_number}-T1</EndToEndId>".encode() in document
-    assert f"<EndToEndId>{case_number}-T2</EndToEndId>".encode() in document
+    assert f"<CtrlSum>{sum(term.amount for term in terms)}.00</CtrlSum>".encode() in document
+    for term in terms:
+        assert f"<EndToEndId>{case_number}-T{term.number}</EndToEndId>".encode() in document
+    for term in later:
+        assert f"<EndToEndId>{case_number}-T{term.number}</EndToEndId>".encode() not in document
     assert PaymentBatch.objects.get(pk=batch.pk).status == BatchStatus.EXPORTED
 
 

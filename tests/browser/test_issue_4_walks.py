@@ -132,8 +132,9 @@ def test_c0_imdi_screens_assesses_allocates_decides_and_bergen_reads_its_letter(
     follow(siri, siri.get_by_role("link", name="Vedtak", exact=True))
     assert siri.get_by_label("Tilskudd", exact=True).is_checked()
     assert siri.get_by_label("Beløp for året (kroner)").input_value() == str(proposed)
-    siri.get_by_label("Perioden begynner").fill("2019-07-01")
-    siri.get_by_label("Perioden slutter").fill("2019-12-31")
+    year = call.definition.year  # the demo's year, moved with its deadline (issue #13, point 11)
+    siri.get_by_label("Perioden begynner").fill(f"{year}-07-01")
+    siri.get_by_label("Perioden slutter").fill(f"{year}-12-31")
     press(siri, "Lag vedtak og send til godkjenning")
     assert status_says(siri, "Vedtaket er laget og venter på godkjenning.")
     assert siri.locator("#decision-status").inner_text() == "Til godkjenning"
@@ -265,8 +266,9 @@ def test_c2_bergen_kommune_as_grantor_from_screening_to_the_letter(demo, new_pag
 
     visit(tone, f"/saksbehandling/saker/{landaas.case.pk}/vedtak/")
     assert tone.get_by_label("Beløp for året (kroner)").input_value() == str(proposed)
-    tone.get_by_label("Perioden begynner").fill("2020-03-01")
-    tone.get_by_label("Perioden slutter").fill("2020-12-31")
+    year = call.definition.year  # the demo's year, moved with its deadline (issue #13, point 11)
+    tone.get_by_label("Perioden begynner").fill(f"{year}-03-01")
+    tone.get_by_label("Perioden slutter").fill(f"{year}-12-31")
     press(tone, "Lag vedtak og send til godkjenning")
     assert tone.locator("#decision-status").inner_text() == "Til godkjenning"
 
