@@ -1,7 +1,6 @@
 """Site-wide middleware: the chosen language (bokmål unless English was chosen), privacy headers,
 and the public pages served from memory to anonymous visitors."""
 
-import threading
 from collections.abc import Hashable
 
 from django.conf import settings
@@ -11,6 +10,7 @@ from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.utils.html import escape
 
 from tilskudd.calls import snapshot
+from tilskudd.core.cache import BoundedCache
 
 
 class ChosenLanguageMiddleware:
@@ -126,8 +126,7 @@ class PublicPageCacheMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
-        self.pages: dict[Hashable, tuple[Hashable, bytes, list[tuple[str, str]]]] = {}
-        self.lock = threading.Lock()
+        self.pages: BoundedCache[tuple[Hashable, bytes, list[tuple[str, str]]]] = BoundedCache(self.SIZE)
         self.skip_cookies = (settings.SESSION_COOKIE_NAME, getattr(settings, "MESSAGES_COOKIE_NAME", "messages"))
 
     def __call__(self, request):
@@ -148,10 +147,7 @@ class PublicPageCacheMiddleware:
         response = self.get_response(request)
         if self._keep(request, response):
             patch_vary_headers(response, ("Cookie",))
-            with self.lock:
-                while len(self.pages) >= self.SIZE:
-                    del self.pages[next(iter(self.pages))]
-                self.pages[key] = (generation, response.content, list(response.headers.items()))
+            self.pages.put(key, (generation, response.content, list(response.headers.items())))
         return response
 
     @staticmethod

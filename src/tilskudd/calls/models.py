@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING
 
 from django.db import models
 
+from tilskudd.core.cache import BoundedCache
+
 if TYPE_CHECKING:
     # The rule engine (pydantic models of the call format) is imported where a definition is parsed, not when
     # the models load: every management command and the worker start without it (issue #13, point 11).
@@ -20,8 +22,8 @@ if TYPE_CHECKING:
 #: Parsed definitions by (version id, definition hash), shared by every request of the process. A version
 #: is changed in place only while no application uses it, and then its hash changes with it, so an entry
 #: is never stale; CallDefinition is frozen, so sharing one is safe. Bounded: the oldest go first.
-_PARSED: dict[tuple[int, str], CallDefinition] = {}
 PARSED_CACHE_SIZE = 64
+_PARSED: BoundedCache[CallDefinition] = BoundedCache(PARSED_CACHE_SIZE)
 
 
 class Call(models.Model):
@@ -86,9 +88,7 @@ class CallVersion(models.Model):
 
             cached = CallDefinition.model_validate(self.definition, context={STORED_DEFINITION: True})
             if key[0] is not None and key[1]:
-                while len(_PARSED) >= PARSED_CACHE_SIZE:
-                    del _PARSED[next(iter(_PARSED))]
-                _PARSED[key] = cached
+                _PARSED.put(key, cached)
         self._parsed = cached
         return cached
 

@@ -29,11 +29,12 @@ from tilskudd.calls import presentation
 from tilskudd.calls.models import Call
 from tilskudd.calls.presentation.words import is_open
 from tilskudd.calls.snapshot import PUBLIC_PAGE
+from tilskudd.core.cache import BoundedCache
 from tilskudd.rules.schema import Text
 
 #: Rendered page bodies by key (see the module's docstring); the oldest go first.
-_RENDERED: dict[Hashable, tuple[str, str]] = {}
 RENDERED_CACHE_SIZE = 128
+_RENDERED: BoundedCache[tuple[str, str]] = BoundedCache(RENDERED_CACHE_SIZE)
 
 
 def _rendered(key: Hashable, build: Callable[[], tuple[str, str]]) -> tuple[str, str]:
@@ -41,10 +42,7 @@ def _rendered(key: Hashable, build: Callable[[], tuple[str, str]]) -> tuple[str,
     found = _RENDERED.get(key)
     if found is None:
         title, html = build()
-        found = (title, html)
-        while len(_RENDERED) >= RENDERED_CACHE_SIZE:
-            del _RENDERED[next(iter(_RENDERED))]
-        _RENDERED[key] = found
+        found = _RENDERED.put(key, (title, html))
     return found
 
 
