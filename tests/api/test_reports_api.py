@@ -240,3 +240,14 @@ def test_the_openapi_document_lists_the_report_endpoints_under_their_tag_with_th
     schemas = document["components"]["schemas"]
     assert "case_number" in schemas["SubmitOut"]["properties"]
     assert "form" in schemas["ReportSubmitOut"]["properties"]
+
+
+def test_a_draft_saved_through_the_api_fills_in_the_portals_form(signatory_api, grant):
+    duty = _annual(grant)
+    signatory_api.put(f"{_base(grant)}/{duty.pk}/draft", {"revision": 0, "answers": ANSWERS})
+    client = signatory_api.client
+    client.force_login(applicant_of(grant.application))
+    page = client.get(f"/soknader/{grant.application_id}/rapporter/{duty.pk}/").content.decode()
+    assert 'id="draft-saved"' in page and "lagret fra fagsystemet" in page
+    assert f">{ANSWERS['work_done']}</textarea>" in page
+    assert 'id="participants" name="answers.participants" value="45"' in page

@@ -29,7 +29,7 @@ from tilskudd.core.text import pick
 from tilskudd.grants.models import Grant
 from tilskudd.reports import services
 from tilskudd.reports.goals import stated_goals
-from tilskudd.reports.models import Report, ReportAttachment, ReportingDuty
+from tilskudd.reports.models import Report, ReportAttachment, ReportDraft, ReportingDuty
 from tilskudd.reports.services import Delivery, ReportInvalid
 from tilskudd.reports.states import DUTY_STATUS_EN, DutyStatus, is_overdue
 from tilskudd.rules.schema import FieldType
@@ -160,7 +160,13 @@ def _page(request, duty: ReportingDuty, *, typed=None, errors=None, status=200):
     errors = errors or {}
     typed = typed or {}
     report = duty.reports.order_by("-version").first()
-    answers = report.answers if report else {}
+    draft = _newer_draft(duty, report)
+    answers = draft.answers if draft else (report.answers if report else {})
+    if draft and not typed:  # the amounts saved through the API stand in the accounts table
+        saved = {f"actual_{index}": str(amount) for index, amount in draft.actual.items()}
+        saved.update(other_income=str(draft.other_income), own_contribution=str(draft.own_contribution))
+    else:
+        saved = {}
     goals = stated_goals(duty)
     fields = []
     for spec in services.form_fields(duty):
@@ -194,7 +200,7 @@ def _page(request, duty: ReportingDuty, *, typed=None, errors=None, status=200):
         {
             "line": line,
             "key": f"actual_{line.index}",
-            "value": typed.get(f"actual_{line.index}", ""),
+            "value": typed.get(f"actual_{line.index}", saved.get(f"actual_{line.index}", "")),
             "error": errors.get(f"actual_{line.index}", ""),
         }
         for line in (services.budget_of(duty) if duty.accounts else [])
@@ -222,9 +228,19 @@ def _page(request, duty: ReportingDuty, *, typed=None, errors=None, status=200):
             "may_deliver": bool(deliver),
             "deliver_reason": deliver.reason(language),
             "report": report,
+            "draft": draft,
+            "saved": saved,
         },
         status=status,
     )
+
+
+def _newer_draft(duty: ReportingDuty, report: Report | None) -> ReportDraft | None:
+    """The draft saved through the API, while it is newer than the report delivered (if any)."""
+    draft = ReportDraft.objects.select_related("saved_by").filter(duty=duty).first()
+    if draft is None or (report is not None and draft.saved_at <= report.submitted_at):
+        return None
+    return draft
 
 
 def _kinds(duty: ReportingDuty) -> list[tuple[str, str]]:
