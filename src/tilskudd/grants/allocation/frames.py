@@ -690,6 +690,17 @@ def first_area(application_ref: str = "pk") -> Subquery:
     )
 
 
+def counting_cases(call, grantor_org_number: str, area: str = "") -> int:
+    """How many applications of ``call`` at the grantor count against the frames (under ``area`` first, when given).
+
+    From the running totals (casework.totals): the allocation page's «N applications» without counting the rows.
+    """
+    found = CaseTotal.objects.filter(call=call, grantor_org_number=grantor_org_number, status__in=COUNTING)
+    if area:
+        found = found.filter(first_area=area)
+    return found.aggregate(n=Sum("cases"))["n"] or 0
+
+
 def usage(call, grantor_org_number: str, applications: Iterable[int] = ()) -> Usage:
     """Per frame and per area for the call's year, and per later year: frame, applied, proposed, granted, left.
 

@@ -188,7 +188,9 @@ def _render(
     area = request.GET.get(AREA_PARAM, "")
     if definition.areas is None or definition.area(area) is None:
         area = ""
-    page = Paginator(_applications(call, grantor, area), ROWS_PER_PAGE).get_page(request.GET.get(PAGE_PARAM))
+    paginator = Paginator(_applications(call, grantor, area), ROWS_PER_PAGE)
+    paginator.__dict__["count"] = frames.counting_cases(call, grantor, area)  # the running totals, not a COUNT(*)
+    page = paginator.get_page(request.GET.get(PAGE_PARAM))
     applications = list(page.object_list)
     usage = frames.usage(call, grantor, [application.pk for application in applications])
     user = request.user
