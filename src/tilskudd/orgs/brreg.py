@@ -26,14 +26,17 @@ import datetime as dt
 import json
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 
 from tilskudd.rules.application import ApplicantType
 from tilskudd.rules.reference import county_codes
 from tilskudd.rules.validators import digits_only, is_valid_org_number
+
+T = TypeVar("T")
 
 DEFAULT_BASE_URL = "https://data.brreg.no"
 DEFAULT_TIMEOUT = 3.0
@@ -244,11 +247,23 @@ def lookup(org_number: str) -> RegistryEntity | None:
     the registry about those) and :class:`RegistryUnavailable` when the
     registry cannot answer.
     """
+    number = _checked(org_number)
+    return _ask(entity_url(number), parse_entity)
+
+
+def _checked(org_number: str) -> str:
+    """The 9 digits of ``org_number``, or ValueError when they fail the MOD11 check (never sent to the registry)."""
     number = digits_only(org_number)
     if not is_valid_org_number(number):
         raise ValueError(f"{org_number!r} is not a valid organisation number")
+    return number
+
+
+def _ask(url: str, parse: Callable[[dict[str, Any]], T]) -> T | None:
+    """GET ``url`` from Enhetsregisteret and ``parse`` its JSON: None when it does not know the entity (404, 410),
+    :class:`RegistryUnavailable` when it cannot be reached, answers with an error or an answer that cannot be read."""
     request = urllib.request.Request(  # noqa: S310 (https or test loopback)
-        entity_url(number), headers={"Accept": "application/json", "User-Agent": USER_AGENT}
+        url, headers={"Accept": "application/json", "User-Agent": USER_AGENT}
     )
     try:
         with urllib.request.urlopen(request, timeout=timeout()) as response:  # noqa: S310 (https or test loopback)
@@ -261,7 +276,7 @@ def lookup(org_number: str) -> RegistryEntity | None:
     except (urllib.error.URLError, TimeoutError, ConnectionError, OSError) as error:
         raise RegistryUnavailable(f"Enhetsregisteret could not be reached: {error}") from error
     try:
-        return parse_entity(json.loads(body.decode("utf-8")))
+        return parse(json.loads(body.decode("utf-8")))
     except (UnicodeDecodeError, ValueError) as error:
         raise RegistryUnavailable("Enhetsregisteret's answer could not be read") from error
 
@@ -389,23 +404,5 @@ def lookup_roles(org_number: str) -> RegistryRoles | None:
     """The chair, general manager and signatories the registry names, or None when it does not know
     the entity. Raises ValueError for a number that fails the MOD11 check and
     :class:`RegistryUnavailable` when the registry does not answer in time or answers with an error."""
-    number = digits_only(org_number)
-    if not is_valid_org_number(number):
-        raise ValueError(f"{org_number!r} is not a valid organisation number")
-    request = urllib.request.Request(  # noqa: S310 (https or test loopback)
-        roles_url(number), headers={"Accept": "application/json", "User-Agent": USER_AGENT}
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=timeout()) as response:  # noqa: S310 (https or test loopback)
-            body = response.read()
-    except urllib.error.HTTPError as error:
-        error.close()
-        if error.code in (404, 410):
-            return None
-        raise RegistryUnavailable(f"Enhetsregisteret answered HTTP {error.code}") from error
-    except (urllib.error.URLError, TimeoutError, ConnectionError, OSError) as error:
-        raise RegistryUnavailable(f"Enhetsregisteret could not be reached: {error}") from error
-    try:
-        return parse_roles(number, json.loads(body.decode("utf-8")))
-    except (UnicodeDecodeError, ValueError) as error:
-        raise RegistryUnavailable("Enhetsregisteret's answer could not be read") from error
+    number = _checked(org_number)
+    return _ask(roles_url(number), lambda data: parse_roles(number, data))
