@@ -10,12 +10,15 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
+from tests.accounts.helpers import login_verified
 from tests.builders import fresh, shared_world
 from tests.grants.grant_helpers import staff_of
 from tests.payments.conftest import CAMT054_08, assert_valid
 from tests.reports.helpers import OSLO, accepted_grant
 from tests.staff_world import C2, build_world
+from tests.web.conftest import visible_text
 from tilskudd.audit.models import AuditEvent
 from tilskudd.grants.states import GrantStatus, TermStatus
 from tilskudd.payments import services
@@ -198,3 +201,24 @@ def test_another_grantors_credit_never_pays_this_grantors_claim(world, freeze_no
     )
     claim.refresh_from_db()
     assert [entry.outcome for entry in line] == ["unknown"] and claim.status == ClaimStatus.SENT
+
+
+def test_the_payments_page_reads_the_file_and_says_which_claim_was_repaid_and_which_credit_is_unknown(
+    world, freeze_now, client
+):
+    claim, staff = sent_claim(world, freeze_now)
+    login_verified(client, staff["caseworker"])
+    data = camt(Credit("20000.00", kid=claim.reference), Credit("1.00", message="Renter"))
+
+    page = client.post(
+        f"/saksbehandling/utbetalinger/{world.imdi.pk}/bankfil/",
+        {"file": SimpleUploadedFile("camt054.xml", data)},
+        secure=True,
+    )
+
+    text = visible_text(page.content.decode()).replace("\xa0", " ")
+    assert page.status_code == 200
+    assert f"Krav {claim.reference}: tilbakebetalt 19.04.2021 (20 000 kr); kravet er betalt." in text
+    assert "Innbetaling 1 kr merket «Renter»: ingen krav om tilbakebetaling har denne referansen" in text
+    claim.refresh_from_db()
+    assert claim.status == ClaimStatus.PAID
