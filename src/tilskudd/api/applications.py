@@ -298,7 +298,9 @@ def _detail(application: Application, *, known_signature: Signature | None = Non
         ok = not any(f.get("severity") == Severity.ERROR.value for f in findings)
     data.update(
         completion=_completion(application),
-        decision=_decision(application),
+        # submitted in this very request (from a draft, or reopened from «submitted»: states.TRANSITIONS),
+        # so no decision can exist yet and none is looked for (issue #14, point 3)
+        decision=None if extra.get("created") else _decision(application),
         call_version=application.call_version.number,
         content={key: application.content[key] for key in services.EDITABLE_KEYS if key in application.content},
         signature=(
