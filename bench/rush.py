@@ -26,7 +26,10 @@ What it does, in one run:
    number it was answered with, one submission event and one receipt task; every refusal after
    the deadline said so (422, «Søknadsfristen gikk ut …») and left no trace; no application is
    half-written; every resend got the same case number; nothing else went wrong (no 5xx);
-5. runs pgbench with a script of the same statements one API submit makes in the database
+5. serves the second ceiling, bench/ceiling_django.py (a minimal Django view with the application's
+   own settings and middleware: a small page, and a submit that parses the application's stored JSON
+   and runs the writes captured from a real submit in one transaction), to the same clients;
+6. runs pgbench with a script of the same statements one API submit makes in the database
    (captured from a real submit, in the same transactions), with and without the case-number
    counter row, and reports every figure as a share of its ceiling.
 
@@ -968,6 +971,50 @@ def share(value: float, ceiling: float) -> str:
     return f"{100 * value / ceiling:.1f} %" if ceiling else "–"
 
 
+@dataclass
+class DjangoCeiling:
+    """The second ceiling (bench/ceiling_django.py): a minimal page and the submit's unavoidable part."""
+
+    page: Figure
+    submit: Figure
+    errors: list[str]
+
+
+def django_ceiling_phase(
+    script: str, options: argparse.Namespace, env: dict[str, str], scratch: Path, pages: int, servers: list[Server]
+) -> DjangoCeiling:
+    """Serve bench/ceiling_django.py with the application's settings and middleware; fire the same clients.
+
+    Its submit runs the captured writes of one submission (the pgbench script, as captured) for each
+    submitted application in turn (``rush_pgbench_ids``; the cases are removed first, as for pgbench),
+    so it runs after the verification.
+    """
+    available = reset_pgbench(options.server, options.database)
+    (scratch / "ceiling-submit.sql").write_text(script, encoding="utf-8")
+    ceiling_env = dict(
+        env, DJANGO_SETTINGS_MODULE="ceiling_django_settings", RUSH_SUBMIT_SCRIPT=str(scratch / "ceiling-submit.sql")
+    )
+    server = Server(
+        "ceiling_django:application", ceiling_env, options.workers, scratch / "ceiling-django.log", str(ROOT / "bench")
+    )
+    servers.append(server)
+    try:
+        run_load(list(range(options.clients)), options.clients, lambda _: send(server.port, "GET", "/"))  # warm
+        answers, seconds = run_load(list(range(pages)), options.clients, lambda _: send(server.port, "GET", "/"))
+        page = figure("minimal Django page (ceiling 2)", answers, seconds)
+        errors = [f"page: {a.status} {a.error}" for a in answers if a.status != 200]
+        bearer = {"Authorization": "Bearer rush-ceiling"}
+        answers, seconds = run_load(
+            list(range(available)), options.clients, lambda _: send(server.port, "POST", "/submit/", {}, bearer)
+        )
+        submit = figure("minimal Django submit: the same writes in one transaction (ceiling 2)", answers, seconds)
+        errors += [f"submit: {a.status} {a.error} {a.body[:200]!r}" for a in answers if a.status != 201]
+    finally:
+        server.stop()
+        servers.remove(server)
+    return DjangoCeiling(page, submit, errors)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--orgs", type=int, default=2000, help="signed drafts submitted by the API (N)")
@@ -1053,11 +1100,11 @@ def main(argv: list[str] | None = None) -> int:
         app = Server("tilskudd.wsgi:application", env, options.workers, scratch / "app.log")
         servers.append(app)
         unexpected: list[str] = []
-        run_load(
-            list(range(options.clients)), options.clients, lambda _: send(app.port, "GET", "/")
-        )  # warm the workers
+        page_paths = (("front page /", "/"), ("call page", f"/utlysninger/{prepared.call_rush}/"))
+        for _, path in page_paths:  # warm the workers: each renders and keeps each page once
+            run_load(list(range(options.clients)), options.clients, lambda _, p=path: send(app.port, "GET", p))
         page_figures = []
-        for name, path in (("front page /", "/"), ("call page", f"/utlysninger/{prepared.call_rush}/")):
+        for name, path in page_paths:
             answers, seconds = run_load(list(range(pages)), options.clients, lambda _, p=path: send(app.port, "GET", p))
             page_figures.append(figure(name, answers, seconds))
             unexpected += [f"{name}: {a.status} {a.error}" for a in answers if a.status != 200]
@@ -1163,12 +1210,22 @@ def main(argv: list[str] | None = None) -> int:
             unexpected,
         )
 
-        log("pgbench: the same writes as a submit")
         connection.close()
+        has_counter = any(table_of(s.sql) == COUNTER_TABLE for s in statements if WRITE.search(s.sql))
+        log("ceiling 2: a minimal Django view with the same settings and middleware, and the same writes")
+        django_ceiling = django_ceiling_phase(
+            pgbench_script(statements, probe[0], acknowledged[probe[0]], has_counter),
+            options,
+            env,
+            scratch,
+            pages,
+            servers,
+        )
+
+        log("pgbench: the same writes as a submit")
         pg_results = []
         alone = None
         if shutil.which("pgbench"):
-            has_counter = any(table_of(s.sql) == COUNTER_TABLE for s in statements if WRITE.search(s.sql))
             for counter in (True, False):
                 script = pgbench_script(statements, probe[0], acknowledged[probe[0]], counter)
                 if has_counter:
@@ -1203,6 +1260,7 @@ def main(argv: list[str] | None = None) -> int:
             deploy=deploy,
             ceiling=ceiling,
             ceiling_errors=ceiling_errors,
+            django_ceiling=django_ceiling,
             pages=page_figures,
             submit_all=submit_all,
             submit_ok=submit_ok,
@@ -1284,35 +1342,50 @@ def render_report(**r: Any) -> str:
         "",
         "## Figures, each as a share of its ceiling",
         "",
-        "| figure | count | rate | p50 | p95 | share of the ceiling's rate |",
-        "|---|---|---|---|---|---|",
+        "Two ceilings, on the same gunicorn with the same clients: the trivial WSGI app (what the machine "
+        "carries at all), and a minimal Django view with the application's own settings and middleware "
+        "(bench/ceiling_django.py): for the pages a small page, for the API the unavoidable part of a submit "
+        "(read the request, parse the application's stored JSON, hash it, write the same rows in one transaction).",
+        "",
+        "| figure | count | rate | p50 | p95 | share of the trivial app | share of the Django ceiling |",
+        "|---|---|---|---|---|---|---|",
     ]
+    django_ceiling: DjangoCeiling = r["django_ceiling"]
 
-    def row(f: Figure, ceiling_rate: float | None = None) -> str:
+    def row(f: Figure, ceiling_rate: float | None = None, second: float | None = None) -> str:
         rate = f"{f.rate:,.1f} {f.unit}".replace(",", " ")
         part = share(f.rate, ceiling_rate) if ceiling_rate else "(the ceiling)"
-        return f"| {f.name} | {f.count} | {rate} | {ms(f.quantile(0.5))} | {ms(f.quantile(0.95))} | {part} |"
+        other = share(f.rate, second) if second else "–"
+        return f"| {f.name} | {f.count} | {rate} | {ms(f.quantile(0.5))} | {ms(f.quantile(0.95))} | {part} | {other} |"
 
+    page_ceiling, submit_ceiling = django_ceiling.page.rate, django_ceiling.submit.rate
     lines.append(row(ceiling))
+    lines.append(row(django_ceiling.page, ceiling.rate).replace("| – |", "| (ceiling 2) |"))
+    lines.append(row(django_ceiling.submit, ceiling.rate).replace("| – |", "| (ceiling 2) |"))
     for page in r["pages"]:
-        lines.append(row(page, ceiling.rate))
-    lines.append(row(r["submit_ok"], ceiling.rate))
-    lines.append(row(r["submit_all"], ceiling.rate))
-    lines.append(row(r["flow_figure"], ceiling.rate / 5))
-    lines.append(row(r["flow_requests"], ceiling.rate))
+        lines.append(row(page, ceiling.rate, page_ceiling))
+    lines.append(row(r["submit_ok"], ceiling.rate, submit_ceiling))
+    lines.append(row(r["submit_all"], ceiling.rate, submit_ceiling))
+    lines.append(row(r["flow_figure"], ceiling.rate / 5, submit_ceiling / 5))
+    lines.append(row(r["flow_requests"], ceiling.rate, submit_ceiling))
     for step in ("create", "patch", "check", "sign", "submit"):
         if step in r["flow_steps"]:
             f = r["flow_steps"][step]
             lines.append(
-                f"| whole flow, step {step} | {f.count} | – | {ms(f.quantile(0.5))} | {ms(f.quantile(0.95))} | – |"
+                f"| whole flow, step {step} | {f.count} | – | {ms(f.quantile(0.5))} | {ms(f.quantile(0.95))} | – | – |"
             )
     if r["ceiling_errors"]:
         lines.append(f"\nThe ceiling had {len(r['ceiling_errors'])} answers other than 200.")
+    if django_ceiling.errors:
+        lines.append(
+            f"\nThe Django ceiling had {len(django_ceiling.errors)} unexpected answers, e.g. {django_ceiling.errors[0]}."
+        )
     firsts, acknowledged, late, resent = r["submit_counts"]
     deadlines = r["deadlines"]
     lines += [
         "",
-        "The whole flow's share is against a fifth of the ceiling's rate (five requests per application). "
+        "The whole flow's share is against a fifth of each ceiling's rate (five requests per application; for "
+        "the Django ceiling, five minimal submits). "
         "Rates of the API phases count the work answered before the deadline over the time from the first "
         "request to the deadline; after it, refusals are cheap and would flatter the rate.",
         "",
