@@ -101,6 +101,9 @@ def test_a_consented_carry_over_is_shown_in_next_years_continuation_and_accounts
     assert "så vi betaler ut resten, 80 000 kr." in letter
     acceptance.accept(signatory, new.pk, acceptance.terms_hash(new))
     duty = ReportingDuty.objects.get(grant=new, kind="accounts")
+    client.force_login(signatory)
+    form = text_of(client.get(f"/soknader/{application.pk}/rapporter/{duty.pk}/"))
+    assert "Av tilskuddet for året er 25 000 kr ubrukte midler fra i fjor som dere fikk beholde" in form
     reports.add_attachment(signatory, duty.pk, "signed_approval", SimpleUploadedFile("godkjenning.pdf", PDF))
     budget = reports.budget_of(duty)
     actual = {line.index: line.budget for line in budget}

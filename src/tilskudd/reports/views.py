@@ -26,6 +26,7 @@ from tilskudd.casework.access import READING_ROLES, RoleMissing, staff_view
 from tilskudd.core.formatting import read_nok
 from tilskudd.core.refusals import Refusal
 from tilskudd.core.text import pick
+from tilskudd.grants.awards import carried
 from tilskudd.grants.models import Grant
 from tilskudd.reports import services
 from tilskudd.reports.goals import stated_goals
@@ -165,8 +166,8 @@ def _page(request, duty: ReportingDuty, *, typed=None, errors=None, status=200):
     if draft and not typed:  # the amounts saved through the API stand in the accounts table
         saved = {f"actual_{index}": str(amount) for index, amount in draft.actual.items()}
         saved.update(other_income=str(draft.other_income), own_contribution=str(draft.own_contribution))
-    else:
-        saved = {}
+    else:  # both keys present: the template's «default:saved.other_income» fails on a missing key (a 500)
+        saved = {"other_income": "", "own_contribution": ""}
     goals = stated_goals(duty)
     fields = []
     for spec in services.form_fields(duty):
@@ -230,6 +231,8 @@ def _page(request, duty: ReportingDuty, *, typed=None, errors=None, status=200):
             "report": report,
             "draft": draft,
             "saved": saved,
+            # Last year's unused money carried into this year by consent (issue #12, point 6): part of the grant.
+            "carried": carried.carried_into(duty.grant.application_id, duty.grant.year) if duty.accounts else 0,
         },
         status=status,
     )
