@@ -213,12 +213,16 @@ def load(call, grantors) -> Facts:
         for row in case_totals.totals(call, grantors)
         for key in [(row.status, row.grantor_org_number, row.grantor_name, row.first_area, row.county, row.several)]
     ]
-    in_casework = applications(call, grantors).filter(status__in=IN_CASEWORK)
+    # Joined, not «application in (the call's applications)»: that built the call's every case before finding
+    # that no line of a later year is there (96 ms at 100 000 for none).
+    in_casework = {
+        "application__call": call,
+        "application__status__in": IN_CASEWORK,
+        "application__case__grantor_org_number__in": grantors,
+    }
     later = [
         Later(app_id, line_year, grantor, area or "", proposed=amount)
-        for app_id, line_year, grantor, area, amount in AllocationLine.objects.filter(
-            application__in=in_casework.values("pk"), year__gt=year
-        )
+        for app_id, line_year, grantor, area, amount in AllocationLine.objects.filter(year__gt=year, **in_casework)
         .values_list(
             "application_id",
             "year",
@@ -229,9 +233,7 @@ def load(call, grantors) -> Facts:
         .order_by()  # no order needed: the model's (application's -updated_at) costs a join and a sort
     ]
     for app_id, grantor, area, years in (
-        Decision.objects.filter(
-            application__in=in_casework.values("pk"), status=DecisionStatus.PUBLISHED, kind=DecisionKind.GRANT
-        )
+        Decision.objects.filter(status=DecisionStatus.PUBLISHED, kind=DecisionKind.GRANT, **in_casework)
         .exclude(later_years={})
         .values_list(
             "application_id",
