@@ -9,6 +9,7 @@ import datetime as dt
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from pypdf import PdfReader
 
 from tests.accounts.helpers import login_verified
 from tests.builders import fresh, shared_world
@@ -27,6 +28,7 @@ from tilskudd.reports.models import ReportingDuty
 
 C1 = "fag-og-yrkesopplaering-2025"
 OSLO = dt.timezone(dt.timedelta(hours=1))
+FILED = [("Lønn", 80_000), ("Kurs, betalt med det som ble overført fra i fjor", 25_000)]
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 carried_world_built = shared_world(lambda: build_world((C0, C1)), name="carried_world_built")
@@ -86,7 +88,7 @@ def test_a_consented_carry_over_is_shown_in_next_years_continuation_and_accounts
     # Continued into the next year with the commitment (four eyes), accepted: that year's accounts carry the 25 000.
     freeze_now(dt.datetime(year, 11, 20, 10, 0, tzinfo=OSLO))
     ids = [c["id"] for c in continuation.conditions(grant)]
-    lines = [{"text": "Lønn", "amount": 80_000}, {"text": "Overført fra i fjor: kurs", "amount": 25_000}]
+    lines = [{"text": text, "amount": amount} for text, amount in FILED]
     filed = continuation.file_plan(signatory, grant.pk, ids, "Vi fortsetter samarbeidet.", lines, 105_000)
     frames.set_frame(staff["approver"], application.call, application.case.grantor_org_number, "", later, 5_000_000)
     continuation.propose(staff["caseworker"], filed.pk, 105_000)
@@ -106,11 +108,15 @@ def test_a_consented_carry_over_is_shown_in_next_years_continuation_and_accounts
     assert "Av tilskuddet for året er 25 000 kr ubrukte midler fra i fjor som dere fikk beholde" in form
     reports.add_attachment(signatory, duty.pk, "signed_approval", SimpleUploadedFile("godkjenning.pdf", PDF))
     budget = reports.budget_of(duty)
+    # The accounts are held against the budget filed for the year, the carried-over money in it.
+    assert [(line.category, line.budget) for line in budget] == [(text, amount) for text, amount in FILED]
     actual = {line.index: line.budget for line in budget}
     report = reports.deliver_report(signatory, duty.pk, reports.Delivery(actual=actual))
 
     assert report.accounts["granted"] == 105_000
     assert (report.accounts["carried_over"], report.accounts["paid_for_year"]) == (25_000, 80_000)
+    receipt = " ".join(page.extract_text() for page in PdfReader(report.receipt.open("rb")).pages)
+    assert "herav overført fra i fjor 25" in " ".join(receipt.replace("\xa0", " ").split())
     client.force_login(signatory)
     page = text_of(client.get(f"/soknader/{application.pk}/rapporter/{duty.pk}/"))
     assert "herav overført fra i fjor (ubrukt tilskudd dere fikk beholde) 25 000 kr" in page

@@ -66,6 +66,8 @@ def receipt_context(report: Report) -> dict[str, Any]:
                 "total_actual",
                 "net_costs",
                 "unused",
+                "carried_over",  # only where last year's unused money was carried into the year
+                "paid_for_year",
             )
             if key in accounts
         },

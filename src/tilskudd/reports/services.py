@@ -29,6 +29,7 @@ from tilskudd.audit.services import Audience, AuditAction, record
 from tilskudd.core.permissions import ALLOWED, Permission, denied
 from tilskudd.core.refusals import Refusal, require
 from tilskudd.grants.awards import carried
+from tilskudd.grants.models import Continuation
 from tilskudd.grants.states import GrantStatus
 from tilskudd.orgs.permissions import membership
 from tilskudd.reports import accounts as accounts_math
@@ -219,7 +220,15 @@ def form_fields(duty: ReportingDuty) -> list[FormField]:
 
 
 def budget_of(duty: ReportingDuty) -> list[accounts_math.BudgetLine]:
-    """The application's cost lines for the grant's year."""
+    """The budget the accounts are held against: for a year continued from a multi-year grant, the budget the
+    grantee filed for that year with the continuation (carried-over money included); else the application's
+    cost lines for the grant's year."""
+    filed = Continuation.objects.filter(new_grant=duty.grant).values_list("budget_lines", flat=True).first()
+    if filed:
+        return [
+            accounts_math.BudgetLine(index, str(line.get("text", "")), "", int(line.get("amount", 0)))
+            for index, line in enumerate(filed)
+        ]
     submitted = duty.grant.application.submitted()
     if submitted is None:
         return []
