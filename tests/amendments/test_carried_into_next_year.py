@@ -103,6 +103,8 @@ def test_a_consented_carry_over_is_shown_in_next_years_continuation_and_accounts
     assert "så vi betaler ut resten, 80 000 kr." in letter
     acceptance.accept(signatory, new.pk, acceptance.terms_hash(new))
     duty = ReportingDuty.objects.get(grant=new, kind="accounts")
+    # The continued year reports for itself: due 01.02 of the year after it (C1-R11), titled with its year.
+    assert duty.due == dt.date(later + 1, 2, 1) and str(later) in duty.title_nb and str(year) not in duty.title_nb
     client.force_login(signatory)
     form = text_of(client.get(f"/soknader/{application.pk}/rapporter/{duty.pk}/"))
     assert "Av tilskuddet for året er 25 000 kr ubrukte midler fra i fjor som dere fikk beholde" in form

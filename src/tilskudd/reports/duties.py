@@ -10,6 +10,7 @@ grant, and is idempotent: a duty already made for a call duty is never made agai
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.utils import timezone
@@ -37,9 +38,26 @@ def _texts(items) -> list[dict[str, str]]:
     return [{"nb": item.nb, "en": item.en or item.nb} for item in items]
 
 
+def _later(day: dt.date, years: int) -> dt.date:
+    """The same day and month ``years`` later (29 February becomes 28 February in a common year)."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+def _year_moved(text: str, call_year: int, years: int) -> str:
+    return text.replace(str(call_year), str(call_year + years)) if years else text
+
+
 def create_duties(actor, grant: Grant) -> list[ReportingDuty]:
-    """The grant's duties from its call, made once; the ones already there are returned as they are."""
+    """The grant's duties from its call, made once; the ones already there are returned as they are.
+
+    A later year of a multi-year grant (its own grant, made by the continuation) reports for its own year: the
+    call's dates and the call's year in the titles move by the years between them («Årsrapport 2025» due
+    01.02.2026 becomes «Årsrapport 2026» due 01.02.2027 for the 2026 grant, C1-R11)."""
     definition = grant.application.call_version.parsed()
+    years = max(0, grant.year - definition.year) if definition.year else 0
     areas = case_facts.areas_of(grant.application)
     existing = {duty.position: duty for duty in ReportingDuty.objects.filter(grant=grant)}
     now = timezone.now()
@@ -53,13 +71,17 @@ def create_duties(actor, grant: Grant) -> list[ReportingDuty]:
                 position=position,
                 rule=duty.rule,
                 kind=duty.kind.value,
-                title_nb=duty.title.nb,
-                title_en=duty.title.en or duty.title.nb,
-                due=duty.due or grant.decision.report_due,
+                title_nb=_year_moved(duty.title.nb, definition.year, years),
+                title_en=_year_moved(duty.title.en or duty.title.nb, definition.year, years),
+                due=_later(duty.due, years) if duty.due else grant.decision.report_due,
                 content=_texts(duty.content),
                 accounts=duty.accounts,
-                accounts_period_nb=duty.accounts_period.nb if duty.accounts_period else "",
-                accounts_period_en=(duty.accounts_period.en or "") if duty.accounts_period else "",
+                accounts_period_nb=_year_moved(duty.accounts_period.nb, definition.year, years)
+                if duty.accounts_period
+                else "",
+                accounts_period_en=_year_moved(duty.accounts_period.en or "", definition.year, years)
+                if duty.accounts_period
+                else "",
                 auditor_required=duty.accounts and auditor_required(duty, grant.amount),
                 approved_by=_texts(duty.approved_by),
                 personal_data=duty.personal_data,
