@@ -8,8 +8,9 @@ import pytest
 
 from tests.applications.conftest import calls_loaded, draft, municipality  # noqa: F401 - fixtures
 from tests.browser.conftest import assert_accessible
+from tests.builders import load_calls
 from tests.conftest import CALLS_DIR
-from tilskudd.calls.services import call_files_in, load_call_files
+from tilskudd.calls.services import call_files_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -19,7 +20,7 @@ PAGE_WIDTH = "document.documentElement.scrollWidth"
 
 @pytest.fixture
 def calls():
-    load_call_files(call_files_in(CALLS_DIR))
+    load_calls(call_files_in(CALLS_DIR))  # each file read and validated once per session (tests/builders.py)
 
 
 @pytest.fixture

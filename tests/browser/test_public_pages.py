@@ -2,16 +2,17 @@
 
 import pytest
 
-from tilskudd.calls.services import call_files_in, load_call_files
 from tests.browser.conftest import assert_accessible
+from tests.builders import load_calls
 from tests.conftest import CALLS_DIR
+from tilskudd.calls.services import call_files_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
 def calls():
-    load_call_files(call_files_in(CALLS_DIR))
+    load_calls(call_files_in(CALLS_DIR))  # each file read and validated once per session (tests/builders.py)
 
 
 def test_front_page_lists_the_calls_and_is_accessible(calls, visit):
