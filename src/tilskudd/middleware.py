@@ -136,6 +136,7 @@ class PublicPageCacheMiddleware:
             or any(name in request.COOKIES for name in self.skip_cookies)
         ):
             return self.get_response(request)
+        request.get_host()  # a host not in ALLOWED_HOSTS: 400, as CommonMiddleware below would answer
         key = (request.path, getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE), request.is_secure())
         generation = snapshot.generation()
         found = self.pages.get(key)

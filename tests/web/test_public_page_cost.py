@@ -158,3 +158,14 @@ def test_a_call_loaded_in_this_process_shows_at_once_on_a_kept_page(kept, tmp_pa
     load(write_variant(tmp_path, another))
 
     assert "Andre testutlysning" in section_text(client.get("/").content.decode(), "open-calls")
+
+
+def test_a_kept_page_is_not_served_to_a_host_the_site_does_not_answer_for(kept):
+    client = HttpsClient()
+    client.get("/")
+    client.get("/")
+
+    other = client.get("/", headers={"host": "evil.example"})
+
+    assert other.status_code == 400
+    assert "Testutlysning" not in other.content.decode()
