@@ -24,6 +24,7 @@ from tilskudd.grants.awards import acceptance, carried, continuation
 from tilskudd.grants.decisions.services import call_year
 from tilskudd.reports import accounts as accounts_math
 from tilskudd.reports import services as reports
+from tilskudd.reports.duties import create_duties
 from tilskudd.reports.models import ReportingDuty
 
 C1 = "fag-og-yrkesopplaering-2025"
@@ -66,6 +67,7 @@ def test_a_consented_carry_over_is_shown_in_next_years_continuation_and_accounts
     decision = publish_decision(world, application, amount=100_000, later_years={str(later): 80_000})
     grant = accept(decision.grant, dt.date(year, 3, 1))
     assert grant.year == year
+    create_duties(applicant_of(application), grant)  # what acceptance's signal does (accepted here by the ORM)
     staff = staff_of(world, application)
     signatory = applicant_of(application)
     assert carried.carried_into(application.pk, later) == 0
@@ -106,6 +108,8 @@ def test_a_consented_carry_over_is_shown_in_next_years_continuation_and_accounts
     # The continued year reports for itself: due 01.02 of the year after it (C1-R11), titled with its year.
     assert duty.due == dt.date(later + 1, 2, 1) and str(later) in duty.title_nb and str(year) not in duty.title_nb
     client.force_login(signatory)
+    listed = text_of(client.get(f"/soknader/{application.pk}/rapporter/"))
+    assert f"Prosjektregnskap {year}" in listed and f"Prosjektregnskap {later}" in listed  # both years owed
     form = text_of(client.get(f"/soknader/{application.pk}/rapporter/{duty.pk}/"))
     assert "Av tilskuddet for året er 25 000 kr ubrukte midler fra i fjor som dere fikk beholde" in form
     reports.add_attachment(signatory, duty.pk, "signed_approval", SimpleUploadedFile("godkjenning.pdf", PDF))

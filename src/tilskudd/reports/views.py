@@ -80,7 +80,9 @@ def duties(request, pk: int):
     """The grant's reporting duties: what is owed, by when, and what is delivered."""
     grant = _grant_for(request, pk)
     today = timezone.localdate()
-    rows = [_row(duty, today) for duty in grant.reporting_duties.order_by("due", "position")]
+    # Every year's duties: a multi-year grant has one grant a year (the continuation's), each with its own.
+    owed = ReportingDuty.objects.filter(grant__application=grant.application).order_by("due", "position", "pk")
+    rows = [_row(duty, today) for duty in owed]
     return render(request, "reports/duties.html", {**_header(grant.application), "grant": grant, "rows": rows})
 
 
@@ -530,8 +532,8 @@ def claim_letter(request, pk: int, claim_id: int):
     )
     case = getattr(claim.grant.application, "case", None) if claim else None
     if case is None or not scope.can_see_case(request.user, case, *READING_ROLES):
-        grant = _grant_for(request, pk)
-        if claim is None or claim.grant_id != grant.pk:
+        _grant_for(request, pk)  # the grantee's people only (404 otherwise); the claim is of this application
+        if claim is None:
             raise Http404("No letter.")
     if claim is None:  # never: a case was found through the claim (said for mypy)
         raise Http404("No letter.")
