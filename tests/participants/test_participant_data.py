@@ -3,16 +3,20 @@ people with a reason that is logged, keys rotated, deleted after the call's rete
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+from unittest import mock
 
 import pytest
 from cryptography.fernet import Fernet
 from django.core.management import call_command
 from django.db import connection
 
+from tests.builders import fresh, shared_world
 from tests.casework.helpers import applicant_of
 from tests.participants.helpers import area_1_duty, kari
-from tests.staff_world import C0
+from tests.reports.helpers import DECIDED
+from tests.staff_world import C0, build_world
 from tilskudd.audit.models import AuditEvent
 from tilskudd.core.refusals import NotAllowed
 from tilskudd.participants import crypto, retention, services
@@ -22,9 +26,42 @@ from tilskudd.reports import services as report_services
 OSLO = dt.timezone(dt.timedelta(hours=1))
 
 
+def _freezer(stack: contextlib.ExitStack):
+    """``freeze_now`` for a builder, which runs outside any test: the clock is set until ``stack`` closes."""
+
+    def freeze(instant: dt.datetime) -> dt.datetime:
+        stack.enter_context(mock.patch("django.utils.timezone.now", lambda: instant))
+        return instant
+
+    return freeze
+
+
+def _world_with_duty():
+    world = build_world((C0,))
+    with contextlib.ExitStack() as stack:
+        duty = area_1_duty(world, _freezer(stack))
+    return world, duty
+
+
+#: C0's world with the accepted area-1 grant and its individual report, decided once for the module (deciding,
+#: writing the letter and accepting took about a second for each of the nine tests; issue #9, point 7).
+duty_world_built = shared_world(_world_with_duty, name="duty_world_built")
+
+
 @pytest.fixture
-def duty(world, freeze_now):
-    return area_1_duty(world, freeze_now)
+def world_and_duty(duty_world_built, db):
+    return fresh(duty_world_built)
+
+
+@pytest.fixture
+def world(world_and_duty):
+    return world_and_duty[0]
+
+
+@pytest.fixture
+def duty(world_and_duty, freeze_now):
+    freeze_now(DECIDED[C0])  # the clock as area_1_duty leaves it
+    return world_and_duty[1]
 
 
 def _raw_columns(pk: int) -> str:
