@@ -90,9 +90,11 @@ def test_submissions_were_acknowledged_and_late_ones_refused(rush):
 @pytest.mark.postgres
 def test_every_figure_is_reported_against_the_ceiling(rush):
     _, report, _ = rush
-    figures = running.table_rows(report, 6, 5, r"[\d.]+ %|\(the ceiling\)|–")
+    figures = running.table_rows(report, 7, 5, r"[\d.]+ %|\(the ceiling\)|–")
     for name in (
         "trivial WSGI app (ceiling)",
+        "minimal Django page (ceiling 2)",
+        "minimal Django submit: the same writes in one transaction (ceiling 2)",
         "front page /",
         "call page",
         "API submit, acknowledged before the deadline",
@@ -100,4 +102,9 @@ def test_every_figure_is_reported_against_the_ceiling(rush):
     ):
         assert name in figures, report
     assert figures["trivial WSGI app (ceiling)"][5] == "(the ceiling)"
+    assert figures["minimal Django page (ceiling 2)"][6] == "(ceiling 2)"
     assert figures["front page /"][5].endswith(" %")
+    # every figure of the application against both ceilings (issue #14, point 3)
+    for name in ("front page /", "call page", "API submit, acknowledged before the deadline"):
+        assert figures[name][6].endswith(" %"), figures[name]
+    assert "Django ceiling had" not in report  # its page and submits all answered as expected
