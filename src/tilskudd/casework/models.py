@@ -197,6 +197,8 @@ class CaseTally(models.Model):
     first_area = models.CharField(max_length=50)
     county = models.CharField(max_length=10)
     several = models.BooleanField()
+    #: The row of its group's total this case counts in (case id % ``totals.SHARDS``).
+    shard = models.SmallIntegerField(default=0)
     applied = models.BigIntegerField()
 
 
@@ -218,13 +220,24 @@ class CaseTotal(models.Model):
     first_area = models.CharField(max_length=50)
     county = models.CharField(max_length=10)
     several = models.BooleanField()
+    #: One of ``totals.SHARDS`` rows per group, so concurrent submissions do not queue on one row; readers sum.
+    shard = models.SmallIntegerField(default=0)
     cases = models.IntegerField()
     applied = models.BigIntegerField()
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["call", "grantor_org_number", "grantor_name", "status", "first_area", "county", "several"],
+                fields=[
+                    "call",
+                    "grantor_org_number",
+                    "grantor_name",
+                    "status",
+                    "first_area",
+                    "county",
+                    "several",
+                    "shard",
+                ],
                 name="one_case_total_per_group",
             )
         ]

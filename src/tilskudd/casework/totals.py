@@ -23,7 +23,12 @@ from django.db.models.functions import Coalesce
 from tilskudd.applications.states import Status
 from tilskudd.casework.models import Case, CaseArea, CaseTotal
 
-GROUP = ("call_id", "grantor_org_number", "grantor_name", "status", "first_area", "county", "several")
+#: Each group's total is kept in this many rows (a case counts in row ``case id % SHARDS``), so submissions at
+#: the same moment to the same call, county and area do not all wait for one row's lock until they commit —
+#: the single counter row that made every submission wait (issue #14) would be back otherwise. Readers sum.
+SHARDS = 32
+
+GROUP = ("call_id", "grantor_org_number", "grantor_name", "status", "first_area", "county", "several", "shard")
 _COLUMNS = ", ".join(GROUP)
 _MATCH = " AND ".join(f"l.{column} = casework_casetotal.{column}" for column in GROUP)
 
@@ -41,7 +46,7 @@ def refresh_statements(target: str) -> list[str]:
         "SELECT c.id, a.call_id, c.grantor_org_number, c.grantor_name, a.status, "
         "COALESCE((SELECT r.area FROM casework_casearea r WHERE r.case_id = c.id AND r.position = 0 LIMIT 1), ''), "
         "c.county, EXISTS (SELECT 1 FROM casework_casearea r WHERE r.case_id = c.id AND r.position = 1), "
-        "COALESCE(c.amount_applied, 0) "
+        f"c.id % {SHARDS}, COALESCE(c.amount_applied, 0) "
         "FROM casework_case c JOIN applications_application a ON a.id = c.application_id "
         f"WHERE c.id = {target} AND a.status <> '{Status.DRAFT.value}'",
         # 3. Put it into its group.
@@ -197,10 +202,17 @@ def recount(call, grantors) -> dict[tuple, tuple[int, int]]:
 
 def stored(call, grantors) -> dict[tuple, tuple[int, int]]:
     """The totals as stored, in :func:`recount`'s shape."""
-    return {
-        (row.call_id, row.grantor_org_number, row.grantor_name, row.status, row.first_area, row.county, row.several): (
-            row.cases,
-            row.applied,
+    found: dict[tuple, tuple[int, int]] = {}
+    for row in totals(call, grantors):  # a group's shards summed
+        key = (
+            row.call_id,
+            row.grantor_org_number,
+            row.grantor_name,
+            row.status,
+            row.first_area,
+            row.county,
+            row.several,
         )
-        for row in totals(call, grantors)
-    }
+        cases, applied = found.get(key, (0, 0))
+        found[key] = (cases + row.cases, applied + row.applied)
+    return found
