@@ -59,10 +59,10 @@ def write(case: Case, application: Application) -> None:
     if not case.county:
         case.county = application.organisation.county or ""
     if case.pk is None:
-        case.save()
+        case.save()  # a new case has no area rows to replace (one query and one trigger run less per submission)
     else:
         case.save(update_fields=["amount_applied", "county", "org_form", "applicant_type"])
-    case.areas.all().delete()
+        case.areas.all().delete()
     CaseArea.objects.bulk_create(
         [CaseArea(case=case, area=code, position=position) for position, code in enumerate(codes)]
     )
