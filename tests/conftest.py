@@ -123,12 +123,33 @@ def casework_world(casework_world_built, db):
     return fresh(casework_world_built)
 
 
+#: The casework world as first built by this worker on a given day and database: (world, snapshot of every table).
+_CASEWORK_SNAPSHOTS: dict[tuple, tuple] = {}
+
+
 @pytest.fixture
 def fresh_casework_world(db):
-    """The casework world built for this test alone: for tests that commit (``transaction=True``)."""
+    """The casework world for this test alone: for tests that commit (``transaction=True``).
+
+    Built once per worker, database and day; every later test gets the same rows back (``restore_snapshot``, as
+    the browser walks do: about a second instead of the whole build) and its own copy of the world's objects read
+    from them, so what a test adds to its world (``world.frames = …``) stays with that test (issue #9, point 7).
+    """
+    from django.core.cache import cache
+    from django.utils import timezone
+
+    from tests.builders import restore_snapshot, take_snapshot
     from tests.staff_world import build_world
 
-    return build_world()
+    cache.clear()  # rate-limit counters in the database cache are left alone by the flush between tests
+    key = (connection.settings_dict["NAME"], timezone.localdate())
+    if key in _CASEWORK_SNAPSHOTS:
+        world, snapshot = _CASEWORK_SNAPSHOTS[key]
+        restore_snapshot(snapshot)
+    else:
+        world = build_world()
+        _CASEWORK_SNAPSHOTS[key] = (world, take_snapshot())
+    return fresh(world)
 
 
 def _commits(item) -> bool:
@@ -174,12 +195,18 @@ def _rank(item) -> int:
 
 
 def pytest_collection_modifyitems(config, items):
-    """Mark the browser tests, so the fast lane for development can leave them out (-m "not browser");
+    """Mark the browser tests, so the fast lane for development can leave them out (-m "not browser"); skip the
+    PostgreSQL-only tests (marker `postgres`) on SQLite before their fixtures run;
     in each module, run the tests that use no shared world before those that do (tests/builders.py);
     run the long modules first (LONG_FIRST), the others in their order."""
+    on_postgres = connection.vendor == "postgresql"
+    needs_postgres = pytest.mark.skip(reason="needs PostgreSQL; run with DATABASE_URL=postgres://…")
     for item in items:
         if "/tests/browser/" in str(item.path):
             item.add_marker(pytest.mark.browser)
+        if not on_postgres and item.get_closest_marker("postgres"):
+            # Skipped before its fixtures: a world built only to skip cost up to a minute per test (issue #9).
+            item.add_marker(needs_postgres)
     modules: dict[object, list] = {}
     for item in items:
         modules.setdefault(item.module if hasattr(item, "module") else None, []).append(item)
