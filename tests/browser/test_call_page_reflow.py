@@ -4,7 +4,10 @@ page, with every section opened, tables included (a table that cannot fit scroll
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from playwright.sync_api import expect
 
 from tests.applications.conftest import calls_loaded, draft, municipality  # noqa: F401 - fixtures
 from tests.browser.conftest import assert_accessible
@@ -55,8 +58,10 @@ def test_the_call_page_reflows_at_320_px_with_every_section_open(calls, narrow, 
             .map(el => el.tagName + '.' + el.className + ': ' + (el.textContent || '').trim().slice(0, 40))"""
     )
     assert wide == []
+    # Every table says what it holds; expect() waits for the opened sections' content to be laid out
+    # (Designsystemet animates a <details> opening, and inner_text() read mid-way gave "" under load).
     for caption in page.locator("table caption").all():
-        assert caption.inner_text().strip()
+        expect(caption).to_have_text(re.compile(r"\S"))
     assert_accessible(page)
 
 
@@ -69,9 +74,11 @@ def test_a_section_opens_and_closes_from_the_keyboard(calls, narrow):
     summary.focus()
     page.keyboard.press("Enter")
     assert details.get_attribute("open") == ""
-    assert page.get_by_text("Søkeren må være registrert i Frivillighetsregisteret.").is_visible()
+    # expect() waits for the opened section to be laid out (is_visible() does not wait: it raced under load).
+    expect(details.get_by_text("Søkeren må være registrert i Frivillighetsregisteret.")).to_be_visible()
     page.keyboard.press("Enter")
     assert details.get_attribute("open") is None
+    expect(details.get_by_text("Søkeren må være registrert i Frivillighetsregisteret.")).to_be_hidden()
 
 
 @pytest.mark.parametrize("path", ["/", "/tilgjengelighetserklaering/", "/personvern/"])
