@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 
 from tilskudd.applications.models import Application
+from tilskudd.casework.models import Case, CaseArea, CaseTally
 from tilskudd.grants.overview import figures as overview
 from tests.accounts.helpers import login_verified
 from tests.grants.test_overview_helpers import c0_state, c2_state
@@ -24,16 +25,28 @@ def test_counts_by_status_cover_every_status_after_submission_and_never_drafts(c
     call, apps = c0_state(casework_world)
     a0 = apps[0]
     Application.objects.create(  # a draft: not the grantor's business
-        organisation=a0.organisation, call=call, call_version=a0.call_version, created_by=a0.created_by,
-        updated_by=a0.created_by, content={"budget": {"amount_applied": 9_999_999}},
+        organisation=a0.organisation,
+        call=call,
+        call_version=a0.call_version,
+        created_by=a0.created_by,
+        updated_by=a0.created_by,
+        content={"budget": {"amount_applied": 9_999_999}},
     )
     counts = {row.status: row.count for row in overview.status_counts(call, imdi(casework_world))}
     assert counts == {
-        "submitted": 1, "reopened": 0, "in_assessment": 1, "granted": 1, "refused": 1, "rejected": 1, "withdrawn": 1,
+        "submitted": 1,
+        "reopened": 0,
+        "in_assessment": 1,
+        "granted": 1,
+        "refused": 1,
+        "rejected": 1,
+        "withdrawn": 1,
     }
     assert "draft" not in counts
     assert [row.label.nb for row in overview.status_counts(call, imdi(casework_world))][:3] == [
-        "Sendt inn", "Åpnet for komplettering", "Til vurdering",
+        "Sendt inn",
+        "Åpnet for komplettering",
+        "Til vurdering",
     ]
 
 
@@ -76,7 +89,9 @@ def test_frame_use_per_frame_with_left_and_per_cent_used(casework_world):
 
 def test_later_years_show_commitments_per_year(casework_world):
     call, _ = c0_state(casework_world)
-    assert [(y.year, y.applications, y.proposed, y.granted) for y in overview.later_years(call, imdi(casework_world))] == [
+    assert [
+        (y.year, y.applications, y.proposed, y.granted) for y in overview.later_years(call, imdi(casework_world))
+    ] == [
         (2020, 1, 700_000, 700_000),
         (2021, 1, 100_000, 0),
     ]
@@ -108,9 +123,13 @@ def test_c2_imdi_and_bergen_staff_see_only_their_own_grantors_numbers(casework_w
 
     _, bergen_total = overview.by_area(call, bergen_grantors)
     assert (bergen_total.count, bergen_total.applied, bergen_total.granted) == (1, 85_000, 80_000)
-    assert [(f.frame, f.proposed, f.granted) for f in overview.frame_use(call, bergen_grantors)] == [(100_000, 80_000, 80_000)]
+    assert [(f.frame, f.proposed, f.granted) for f in overview.frame_use(call, bergen_grantors)] == [
+        (100_000, 80_000, 80_000)
+    ]
     # IMDi's own frame only: not Bergen's, not the whole scheme's.
-    assert [(f.frame, f.proposed, f.granted) for f in overview.frame_use(call, imdi_grantors)] == [(1_000_000, 500_000, 0)]
+    assert [(f.frame, f.proposed, f.granted) for f in overview.frame_use(call, imdi_grantors)] == [
+        (1_000_000, 500_000, 0)
+    ]
 
 
 def test_the_page_shows_the_figures_in_tables_and_the_chart_states_the_numbers(casework_world, client):
@@ -124,7 +143,16 @@ def test_the_page_shows_the_figures_in_tables_and_the_chart_states_the_numbers(c
     assert 'role="img"' in page and 'aria-labelledby="frame-chart-title"' in page
     title = page.split('<title id="frame-chart-title">')[1].split("</title>")[0]
     nbsp = "\u00a0"
-    for number in ("5 000 000 kr", "2 360 000 kr", "1 500 000 kr", "47,2 %", "300 000 kr", "260 000 kr", "86,7 %", "70 %"):
+    for number in (
+        "5 000 000 kr",
+        "2 360 000 kr",
+        "1 500 000 kr",
+        "47,2 %",
+        "300 000 kr",
+        "260 000 kr",
+        "86,7 %",
+        "70 %",
+    ):
         assert number.replace(" ", nbsp) in title, number
     assert "ramme" in title and "foreslått" in title and "innvilget" in title
     # The same numbers in the table next to it, and the bars named in text, not colour.
@@ -136,7 +164,9 @@ def test_the_page_shows_the_figures_in_tables_and_the_chart_states_the_numbers(c
 
 def test_without_frames_the_page_says_so(casework_world, client):
     login_verified(client, casework_world.staff["approver"])
-    page = client.get(f"/saksbehandling/utlysninger/{casework_world.calls[C0].slug}/oversikt/", secure=True).content.decode()
+    page = client.get(
+        f"/saksbehandling/utlysninger/{casework_world.calls[C0].slug}/oversikt/", secure=True
+    ).content.decode()
     assert "Ingen rammer er satt for denne utlysningen ennå." in page
     assert 'role="img"' not in page
 
@@ -216,3 +246,24 @@ def test_the_figures_take_a_few_queries_whatever_the_number_of_applications(case
     with django_assert_num_queries(1):  # the exports' rows: one query, streamed
         rows = list(overview.export_rows(call, grantors))
     assert len(rows) == 6
+
+
+def test_a_group_kept_in_several_rows_is_counted_once_with_its_proposed_and_granted_amounts(casework_world):
+    """The running totals keep a group in several rows (casework.totals.SHARDS, so deadline-day submissions do
+    not queue on one row); the overview sums them into one bucket — the proposed and granted amounts, which are
+    per group, must not be counted once per row."""
+    call, _ = c0_state(casework_world)
+    rows, _ = overview.by_area(call, imdi(casework_world))
+    before = {row.key: (row.count, row.applied, row.proposed, row.granted) for row in rows}
+    # Put the area 2 application into area 1's group (same area, county and status): two cases, two rows.
+    one = CaseTally.objects.get(call=call, first_area="1")
+    two = CaseTally.objects.get(call=call, first_area="2")
+    assert one.shard != two.shard
+    Application.objects.filter(pk=two.case.application_id).update(status=one.status)
+    Case.objects.filter(pk=two.case_id).update(county=one.county)
+    CaseArea.objects.filter(case_id=two.case_id).update(area="1")
+    rows, total = overview.by_area(call, imdi(casework_world))
+    got = {row.key: (row.count, row.applied, row.proposed, row.granted) for row in rows}
+    count, applied, proposed, granted = before["1"]
+    assert got["1"] == (count + 1, applied + before["2"][1], proposed, granted)
+    assert got["2"] == (0, 0, 0, 0)

@@ -197,21 +197,26 @@ def load(call, grantors) -> Facts:
     # over the rows that have them, the case's tally giving the group.
     proposed = _sums(AllocationLine.objects.filter(year=year), call, grantors)
     granted = _sums(Decision.objects.filter(status=DecisionStatus.PUBLISHED, kind=DecisionKind.GRANT), call, grantors)
+    # One bucket per group: a group's total is kept in several rows (casework.totals.SHARDS), summed here.
+    group = ("status", "grantor_org_number", "grantor_name", "first_area", "county", "several")
     buckets = [
         Bucket(
-            status=row.status,
-            grantor_org_number=row.grantor_org_number,
-            grantor_name=row.grantor_name or row.grantor_org_number,
-            first_area=row.first_area,
-            county=row.county,
-            several_areas=bool(row.several),
-            count=row.cases,
-            applied=row.applied,
+            status=status,
+            grantor_org_number=grantor,
+            grantor_name=name or grantor,
+            first_area=area,
+            county=county,
+            several_areas=bool(several),
+            count=cases or 0,
+            applied=applied or 0,
             proposed=proposed.get(key, 0) or 0,
             granted=granted.get(key, 0) or 0,
         )
-        for row in case_totals.totals(call, grantors)
-        for key in [(row.status, row.grantor_org_number, row.grantor_name, row.first_area, row.county, row.several)]
+        for status, grantor, name, area, county, several, cases, applied in case_totals.totals(call, grantors)
+        .values_list(*group)
+        .annotate(n=Sum("cases"), money=Sum("applied"))
+        .order_by()
+        for key in [(status, grantor, name, area, county, several)]
     ]
     # Joined, not «application in (the call's applications)»: that built the call's every case before finding
     # that no line of a later year is there (96 ms at 100 000 for none).
