@@ -24,29 +24,15 @@ from __future__ import annotations
 import argparse
 import cProfile
 import io
-import os
 import pstats
 import sys
 import time
 import uuid
 from pathlib import Path
 
-import django
+from bench_django import ROOT, start  # bench/, the script's own folder, is on the path
 
-ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/tilskudd_bench_submit"
-
-# Production settings (DEBUG off, the database task backend), in this process; set before Django starts.
-os.environ.setdefault("DATABASE_URL", DEFAULT_DB)
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tilskudd.settings")
-os.environ.setdefault("SECRET_KEY", "bench-profile-not-a-secret-0123456789abcdefghijklmnop")
-os.environ.setdefault("ALLOWED_HOSTS", "testserver")
-os.environ.setdefault("TASKS_BACKEND", "database")
-os.environ.setdefault("TILSKUDD_HOME", str(ROOT))
-os.environ.setdefault("LOG_LEVEL", "WARNING")
-os.environ.setdefault("STATIC_ROOT", "/tmp/tilskudd-bench-static")
-sys.path.insert(0, str(ROOT / "src"))
-django.setup()
+start()
 
 from django.conf import settings  # noqa: E402
 from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: E402
