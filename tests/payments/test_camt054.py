@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.payments.conftest import CAMT054_08, assert_valid
+from tests.payments import camt_files
+from tests.payments.conftest import assert_valid
 from tilskudd.core.refusals import Refusal
 from tilskudd.payments.iso20022 import camt054, pain001
 from tilskudd.payments.iso20022.camt054 import BookedPayment
@@ -52,35 +53,24 @@ def test_version_02_is_read_too_the_entry_amount_standing_for_its_only_transacti
 
 def camt_from(pain: bytes, booked_on: dt.date) -> bytes:
     """What the grantor's bank would send back for a pain.001 it has paid: one booked entry per payment."""
-    ns = CAMT054_08
     root = ET.fromstring(pain)
-    document = ET.Element("Document", {"xmlns": ns})
-    message = ET.SubElement(document, "BkToCstmrDbtCdtNtfctn")
-    header = ET.SubElement(message, "GrpHdr")
-    ET.SubElement(header, "MsgId").text = "ROUNDTRIP-1"
-    ET.SubElement(header, "CreDtTm").text = f"{booked_on.isoformat()}T18:00:00+01:00"
-    notification = ET.SubElement(message, "Ntfctn")
-    ET.SubElement(notification, "Id").text = "NTF-1"
-    account = ET.SubElement(ET.SubElement(ET.SubElement(notification, "Acct"), "Id"), "IBAN")
-    account.text = root.findtext(".//p:DbtrAcct/p:Id/p:IBAN", namespaces=PAIN)
+    iban = root.findtext(".//p:DbtrAcct/p:Id/p:IBAN", namespaces=PAIN)
+    document, notified = camt_files.notification("ROUNDTRIP-1", "NTF-1", iban, booked_on)
     for number, transaction in enumerate(root.iterfind(".//p:CdtTrfTxInf", PAIN), start=1):
         amount = transaction.find("p:Amt/p:InstdAmt", PAIN)
         assert amount is not None
-        entry = ET.SubElement(notification, "Ntry")
-        ET.SubElement(entry, "Amt", {"Ccy": amount.get("Ccy", "")}).text = amount.text
-        ET.SubElement(entry, "CdtDbtInd").text = "DBIT"
-        ET.SubElement(ET.SubElement(entry, "Sts"), "Cd").text = "BOOK"
-        ET.SubElement(ET.SubElement(entry, "BookgDt"), "Dt").text = booked_on.isoformat()
-        ET.SubElement(entry, "AcctSvcrRef").text = f"REF-{number}"
-        domain = ET.SubElement(ET.SubElement(entry, "BkTxCd"), "Domn")
-        ET.SubElement(domain, "Cd").text = "PMNT"
-        family = ET.SubElement(domain, "Fmly")
-        ET.SubElement(family, "Cd").text = "ICDT"
-        ET.SubElement(family, "SubFmlyCd").text = "DMCT"
-        details = ET.SubElement(ET.SubElement(entry, "NtryDtls"), "TxDtls")
-        end_to_end = transaction.findtext("p:PmtId/p:EndToEndId", namespaces=PAIN)
-        ET.SubElement(ET.SubElement(details, "Refs"), "EndToEndId").text = end_to_end
-    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(document, encoding="utf-8")
+        camt_files.entry(
+            notified,
+            amount=amount.text,
+            currency=amount.get("Ccy", ""),
+            indicator="DBIT",
+            status="BOOK",
+            booked_on=booked_on,
+            reference=f"REF-{number}",
+            family="ICDT",
+            end_to_end_id=transaction.findtext("p:PmtId/p:EndToEndId", namespaces=PAIN),
+        )
+    return camt_files.as_bytes(document)
 
 
 def test_round_trip_the_end_to_end_ids_and_amounts_of_a_written_pain_001_come_back_from_camt_054(batch):

@@ -15,7 +15,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from tests.accounts.helpers import login_verified
 from tests.builders import fresh, shared_world
 from tests.grants.grant_helpers import staff_of
-from tests.payments.conftest import CAMT054_08, assert_valid
+from tests.payments import camt_files
+from tests.payments.conftest import assert_valid
 from tests.reports.helpers import OSLO, accepted_grant
 from tests.staff_world import C2, build_world
 from tests.web.conftest import visible_text
@@ -40,28 +41,19 @@ class Credit:
 
 def camt(*credits: Credit, booked_on: dt.date = dt.date(2021, 4, 19)) -> bytes:
     """A camt.054.001.08 the grantor's bank could send: one entry per credit (or debit), with its remittance."""
-    document = ET.Element("Document", {"xmlns": CAMT054_08})
-    message = ET.SubElement(document, "BkToCstmrDbtCdtNtfctn")
-    header = ET.SubElement(message, "GrpHdr")
-    ET.SubElement(header, "MsgId").text = "CAMT054-REPAY-1"
-    ET.SubElement(header, "CreDtTm").text = f"{booked_on.isoformat()}T18:00:00+01:00"
-    notification = ET.SubElement(message, "Ntfctn")
-    ET.SubElement(notification, "Id").text = "NTF-REPAY-1"
-    ET.SubElement(ET.SubElement(ET.SubElement(notification, "Acct"), "Id"), "IBAN").text = "NO9386011117947"
+    document, notified = camt_files.notification("CAMT054-REPAY-1", "NTF-REPAY-1", "NO9386011117947", booked_on)
     for number, credit in enumerate(credits, start=1):
-        entry = ET.SubElement(notification, "Ntry")
-        ET.SubElement(entry, "Amt", {"Ccy": "NOK"}).text = credit.amount
-        ET.SubElement(entry, "CdtDbtInd").text = credit.indicator
-        ET.SubElement(ET.SubElement(entry, "Sts"), "Cd").text = credit.status
-        ET.SubElement(ET.SubElement(entry, "BookgDt"), "Dt").text = booked_on.isoformat()
-        ET.SubElement(entry, "AcctSvcrRef").text = f"INN-{number}"
-        domain = ET.SubElement(ET.SubElement(entry, "BkTxCd"), "Domn")
-        ET.SubElement(domain, "Cd").text = "PMNT"
-        family = ET.SubElement(domain, "Fmly")
-        ET.SubElement(family, "Cd").text = "RCDT"
-        ET.SubElement(family, "SubFmlyCd").text = "DMCT"
-        details = ET.SubElement(ET.SubElement(entry, "NtryDtls"), "TxDtls")
-        ET.SubElement(ET.SubElement(details, "Refs"), "EndToEndId").text = "NOTPROVIDED"
+        details = camt_files.entry(
+            notified,
+            amount=credit.amount,
+            currency="NOK",
+            indicator=credit.indicator,
+            status=credit.status,
+            booked_on=booked_on,
+            reference=f"INN-{number}",
+            family="RCDT",
+            end_to_end_id="NOTPROVIDED",
+        )
         ET.SubElement(details, "Amt", {"Ccy": "NOK"}).text = credit.amount
         ET.SubElement(details, "CdtDbtInd").text = credit.indicator
         parties = ET.SubElement(details, "RltdPties")
@@ -73,7 +65,7 @@ def camt(*credits: Credit, booked_on: dt.date = dt.date(2021, 4, 19)) -> bytes:
             reference = ET.SubElement(ET.SubElement(remittance, "Strd"), "CdtrRefInf")
             ET.SubElement(ET.SubElement(ET.SubElement(reference, "Tp"), "CdOrPrtry"), "Cd").text = "SCOR"
             ET.SubElement(reference, "Ref").text = credit.kid
-    data = ET.tostring(document, encoding="utf-8", xml_declaration=True)
+    data = camt_files.as_bytes(document)
     assert_valid("camt.054.001.08", data)
     return data
 
