@@ -15,9 +15,9 @@ from django.utils import timezone
 
 from tests.browser.casework_steps import follow, press, staff_page, visit
 from tests.browser.conftest import log_in
+from tests.browser.walks import C2, CHAIR, demo_world, trygg_grant
 from tests.complaints.helpers import decide
 from tests.payments.conftest import assert_valid
-from tests.staff_world import World
 from tilskudd.applications.models import Application
 from tilskudd.complaints.models import Complaint
 from tilskudd.demo import casework
@@ -25,36 +25,14 @@ from tilskudd.demo.data import DEMO_PASSWORD
 from tilskudd.grants.awards import acceptance
 from tilskudd.grants.models import Grant
 from tilskudd.grants.states import GrantStatus
-from tilskudd.orgs.models import Organisation
 from tilskudd.payments import services as payments
 from tilskudd.payments.models import PaymentBatch
 from tilskudd.payments.states import BatchStatus
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-C2 = "frivillige-organisasjoner-2020-demo"
-TRYGG = "926229419"
 LANDAAS = "935172322"
-CHAIR = "styreleder@tryggoppvekst.example"
 MEMBER = "medlem@tryggoppvekst.example"
-
-
-def demo_world() -> World:
-    """The demo's grantors and staff, as tests/complaints/helpers.decide takes them."""
-    users = {u.email: u for u in get_user_model().objects.filter(email__in=[p.email for p in casework.STAFF])}
-    return World(
-        calls={},
-        imdi=Organisation.objects.get(org_number=casework.IMDI_ORG_NUMBER),
-        bergen=Organisation.objects.get(org_number=casework.BERGEN_ORG_NUMBER),
-        staff={"caseworker": users["saksbehandler@imdi.example"], "approver": users["beslutter@imdi.example"]},
-        bergen_staff={"caseworker": users["tilskudd@bergen.example"], "approver": users["beslutter@bergen.example"]},
-    )
-
-
-def trygg_grant(world: World) -> Grant:
-    """IMDi's published grant of NOK 150 000 to Foreningen Trygg Oppvekst (C2, sub-goals A and C)."""
-    application = Application.objects.get(call__slug=C2, organisation__org_number=TRYGG)
-    return Grant.objects.get(decision=decide(world, application, kind="grant", amount=150_000))
 
 
 def test_the_chair_accepts_the_grant_and_a_member_sees_why_she_cannot(demo, page, new_page):

@@ -24,48 +24,25 @@ from django.utils import timezone
 
 from tests.browser.casework_steps import follow, pdf_text, press, staff_page, visit
 from tests.browser.conftest import log_in
-from tests.complaints.helpers import decide
-from tests.staff_world import World
-from tilskudd.applications.models import Application
+from tests.browser.walks import CHAIR, demo_world, trygg_grant
 from tilskudd.core.formatting import format_date, format_nok
-from tilskudd.demo import casework
 from tilskudd.demo.data import DEMO_PASSWORD
 from tilskudd.grants.awards import acceptance
 from tilskudd.grants.models import Grant
 from tilskudd.grants.states import GrantStatus, TermStatus
-from tilskudd.orgs.models import Organisation
 from tilskudd.reports.models import RepaymentClaim, Report, ReportAttachment, ReportingDuty
 from tilskudd.reports.states import ClaimStatus, DutyStatus
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-C2 = "frivillige-organisasjoner-2020-demo"
-TRYGG = "926229419"
-CHAIR = "styreleder@tryggoppvekst.example"
 AMOUNT = 150_000
 UNUSED = 20_000
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
-def demo_world() -> World:
-    """The demo's grantors and staff, as tests/complaints/helpers.decide takes them."""
-    users = {u.email: u for u in get_user_model().objects.filter(email__in=[p.email for p in casework.STAFF])}
-    return World(
-        calls={},
-        imdi=Organisation.objects.get(org_number=casework.IMDI_ORG_NUMBER),
-        bergen=Organisation.objects.get(org_number=casework.BERGEN_ORG_NUMBER),
-        staff={"caseworker": users["saksbehandler@imdi.example"], "approver": users["beslutter@imdi.example"]},
-        bergen_staff={"caseworker": users["tilskudd@bergen.example"], "approver": users["beslutter@bergen.example"]},
-    )
-
-
 def paid_out_grant() -> Grant:
     """IMDi's C2 grant of NOK 150 000 to Trygg Oppvekst: published, accepted by the chair, both terms paid."""
-    application = Application.objects.get(call__slug=C2, organisation__org_number=TRYGG)
-    report_due = timezone.localdate() + dt.timedelta(days=30)
-    grant = Grant.objects.get(
-        decision=decide(demo_world(), application, kind="grant", amount=AMOUNT, report_due=report_due)
-    )
+    grant = trygg_grant(demo_world(), AMOUNT, report_due=timezone.localdate() + dt.timedelta(days=30))
     acceptance.accept(get_user_model().objects.get(email=CHAIR), grant.pk, acceptance.terms_hash(grant))
     # Paid out, set as tests/payments/payment_helpers.py and tests/reports/test_repayment.py set it.
     grant.terms.update(status=TermStatus.PAID)
