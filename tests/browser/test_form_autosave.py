@@ -133,3 +133,106 @@ def test_pressing_lagre_while_an_autosave_is_under_way_is_no_conflict(page, clie
         page.get_by_role("button", name="Lagre", exact=True).click()  # leaving the field starts an autosave
     assert page.locator("#stale-alert").count() == 0
     assert Application.objects.get(pk=draft.pk).content["answers"]["expected_results"].startswith("Mer.")
+
+
+STATUSES = """
+window.__statuses = [];
+new MutationObserver(() => window.__statuses.push(document.getElementById("autosave-status").textContent))
+  .observe(document.getElementById("autosave-status"), {childList: true, characterData: true, subtree: true});
+"""
+
+
+def test_what_is_typed_while_a_save_is_under_way_is_not_called_saved(page, client, municipality, draft, live_server):
+    """The first save is held on its way until more is typed: its answer must not say «Lagret» for what the
+    server has not got; the next save sends the rest, and only then is it «Lagret» — and after a reload it is all there."""
+    log_in(page, client, municipality.lead, live_server)
+    held = []
+
+    def hold_the_first(route):
+        if held:
+            route.continue_()
+        else:
+            held.append(route)
+
+    page.route("**/autolagre/", hold_the_first)
+    page.goto(f"/soknader/{draft.pk}/")
+    page.evaluate(STATUSES)
+    field = page.get_by_role("textbox", name=re.compile("^Forventede resultater"))
+    field.fill("")
+    field.press_sequentially("Første del.")
+    for _ in range(100):  # the autosave's 1.5 s, and then some
+        if held:
+            break
+        page.wait_for_timeout(100)
+    assert held, "no autosave was sent"
+    field.press_sequentially(" Andre del.")
+    first = held[0]
+    first.fulfill(response=first.fetch())  # the server saves «Første del.» and answers «Lagret kl. …»
+
+    status = page.locator("#autosave-status")
+    expect(status).to_contain_text("Lagret kl.")
+    assert Application.objects.get(pk=draft.pk).content["answers"]["expected_results"] == "Første del. Andre del."
+    said = page.evaluate("window.__statuses")
+    assert [text for text in said if text.startswith("Lagret")] == [said[-1]], said
+    assert said[said.index("Lagrer …") + 1 :].count("Ikke lagret ennå") >= 1, said
+
+    page.reload()
+    assert page.locator("[name='answers.expected_results']").input_value() == "Første del. Andre del."
+
+
+def test_what_is_typed_while_the_form_is_redrawn_stays(page, client, municipality, draft, live_server):
+    """A choice that shows other questions redraws the form (htmx); typed into a field while that redraw
+    was on its way, the field keeps what was typed — the redraw asks again rather than draw it back."""
+    log_in(page, client, municipality.lead, live_server)
+    held = []
+
+    def hold_the_first(route):
+        if held:
+            route.continue_()
+        else:
+            held.append(route)
+
+    page.route("**/forhandsvis/", hold_the_first)
+    page.goto(f"/soknader/{draft.pk}/")
+    page.locator("#form-body").evaluate("body => body.setAttribute('data-old', '')")
+    page.locator("input[name='answers.earlier_imdi_grant'][value='true']").check()  # a live choice
+    for _ in range(100):
+        if held:
+            break
+        page.wait_for_timeout(100)
+    assert held, "no redraw was asked for"
+    field = page.get_by_role("textbox", name=re.compile("^Forventede resultater"))
+    field.fill("Skrevet mens skjemaet ble tegnet på nytt.")
+    first = held[0]
+    first.fulfill(response=first.fetch())  # the form as it was: without what was just typed
+
+    page.locator("#form-body:not([data-old])").wait_for()
+    expect(page.get_by_role("textbox", name=re.compile("^Forventede resultater"))).to_have_value(
+        "Skrevet mens skjemaet ble tegnet på nytt."
+    )
+    expect(page.locator("input[name='answers.earlier_imdi_grant'][value='true']")).to_be_checked()
+    expect(page.locator("#autosave-status")).to_contain_text("Lagret kl.")
+    answers = Application.objects.get(pk=draft.pk).content["answers"]
+    assert answers["expected_results"] == "Skrevet mens skjemaet ble tegnet på nytt."
+    assert answers["earlier_imdi_grant"] is True
+
+
+def test_a_redraw_that_failed_is_asked_for_again(page, client, municipality, draft, live_server):
+    """The server busy once: the questions the choice opens still appear, without the person doing anything."""
+    log_in(page, client, municipality.lead, live_server)
+    failed = []
+
+    def fail_the_first(route):
+        if failed:
+            route.continue_()
+        else:
+            failed.append(route.request.url)
+            route.fulfill(status=503, body="busy")
+
+    page.route("**/forhandsvis/", fail_the_first)
+    page.goto(f"/soknader/{draft.pk}/")
+    page.locator("#form-body").evaluate("body => body.setAttribute('data-old', '')")
+    page.locator("input[name='answers.earlier_imdi_grant'][value='true']").check()
+    page.locator("#form-body:not([data-old])").wait_for()
+    assert len(failed) == 1
+    expect(page.locator("input[name='answers.earlier_imdi_grant'][value='true']")).to_be_checked()

@@ -11,6 +11,7 @@
 // 3. Touched fields: a field that was left is listed in hidden _touched inputs, so the checks show
 //    beside it from then on (a new form opens calm).
 // 4. Leaving the page with unsaved changes (or a chosen file not yet uploaded) warns.
+// 5. A redraw never draws back what was typed while it was under way, and a failed one is tried again.
 (function () {
   "use strict";
   var DELAY = 1500;
@@ -129,8 +130,14 @@
       if (answer.status === 200) {
         form.querySelector("input[name='revision']").value = answer.body.revision;
         showFindings(answer.body);
-        if (edits === sent) { dirty = false; changed = {}; }
-        if (wasDirty) { say(answer.body.status || ""); }  // a field only left: nothing to say
+        if (edits === sent) {
+          dirty = false; changed = {};
+          if (wasDirty) { say(answer.body.status || ""); }  // a field only left: nothing to say
+        } else {
+          // Typed while this save was under way: that is not saved yet, and the next save (the timer's,
+          // or «again») sends it — never «Lagret» for what the server has not got.
+          say(form.getAttribute("data-unsaved") || "");
+        }
       } else if (answer.status === 409) {
         showStale(answer.body);
       } else {
@@ -185,6 +192,26 @@
       if (detail.formData && detail.formData.delete) { detail.formData.delete(el.name); }
       if (detail.parameters && detail.parameters.delete) { detail.parameters.delete(el.name); }
     });
+  });
+  // The redraw (htmx) is the form as it was when it was asked for. Typed into after that, a field would be
+  // drawn back to what it held then: so that redraw is dropped and a new one asked for with what is there
+  // now. A redraw that failed (the server busy, the network gone) is asked for again, twice at most.
+  var redrawEdits = null, redrawFailures = 0;
+  function redraw(later) {
+    setTimeout(function () { form.dispatchEvent(new CustomEvent("live-change", { bubbles: true })); }, later || 0);
+  }
+  form.addEventListener("htmx:beforeRequest", function () { redrawEdits = edits; });
+  form.addEventListener("htmx:beforeSwap", function (event) {
+    var detail = event.detail || {};
+    if (detail.xhr && detail.xhr.status >= 400) {
+      if (redrawFailures < 2) { redrawFailures += 1; redraw(500); }
+      return;
+    }
+    if (redrawEdits !== null && edits !== redrawEdits) { detail.shouldSwap = false; redraw(); return; }
+    redrawFailures = 0;
+  });
+  form.addEventListener("htmx:sendError", function () {
+    if (redrawFailures < 2) { redrawFailures += 1; redraw(500); }
   });
   form.addEventListener("submit", function (event) {
     clearTimeout(timer);
