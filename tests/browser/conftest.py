@@ -24,8 +24,16 @@ FLAGS = [
 ]
 
 
+#: Only a browser that died is a reason to run a test again (pytest-rerunfailures): never an assertion,
+#: a timeout or an error of ours — those fail at once.
+BROWSER_DIED = pytest.mark.flaky(reruns=1, only_rerun=["TargetClosedError"])
+
+
 def pytest_collection_modifyitems(config, items):
     if Path(CHROMIUM).exists():
+        for item in items:
+            if "tests/browser/" in str(item.fspath):
+                item.add_marker(BROWSER_DIED)
         return
     if os.environ.get("CI"):
         raise pytest.UsageError(f"Chromium not found at {CHROMIUM}; scripts/system-deps installs it.")
@@ -33,6 +41,26 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "tests/browser/" in str(item.fspath):
             item.add_marker(skip)
+
+
+class Chromium:
+    """The worker's Chromium, launched again if it has died (a crashed browser fails the test it was in;
+    without this, every browser test after it on the same worker would fail too, at «new_context»)."""
+
+    def __init__(self, playwright):
+        self.playwright = playwright
+        self.current = None
+        self.launches = 0
+
+    def get(self):
+        if self.current is None or not self.current.is_connected():
+            self.current = self.playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+            self.launches += 1
+        return self.current
+
+    def close(self):
+        if self.current is not None and self.current.is_connected():
+            self.current.close()
 
 
 @pytest.fixture(scope="package")
@@ -50,9 +78,9 @@ def browser():
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     try:
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-            yield browser
-            browser.close()
+            chromium = Chromium(playwright)
+            yield chromium
+            chromium.close()
     finally:
         if saved is None:
             os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
@@ -88,7 +116,7 @@ def new_page(browser, plain_http, live_server):
     contexts = []
 
     def make():
-        context = browser.new_context(base_url=live_server.url, locale="nb-NO", timezone_id="Europe/Oslo")
+        context = browser.get().new_context(base_url=live_server.url, locale="nb-NO", timezone_id="Europe/Oslo")
         contexts.append(context)
         # Every Content-Security-Policy violation on the page is kept; assert_accessible fails on one.
         context.add_init_script(CSP_WATCH)
@@ -98,7 +126,11 @@ def new_page(browser, plain_http, live_server):
 
     yield make
     for context in contexts:
-        context.close()
+        try:
+            context.close()
+        except Exception as error:  # a browser that died with the test: nothing left to close
+            if "closed" not in str(error):
+                raise
 
 
 @pytest.fixture
