@@ -15,8 +15,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from tests.accounts.helpers import login_verified
 from tests.builders import fresh, shared_world
 from tests.grants.grant_helpers import staff_of
-from tests.payments import camt_files
-from tests.payments.conftest import assert_valid
+from tests.payments import camt_files, payment_helpers
+from tests.payments.conftest import CAMT054_08, assert_valid
 from tests.reports.helpers import OSLO, accepted_grant
 from tests.staff_world import C2, build_world
 from tests.web.conftest import visible_text
@@ -24,7 +24,7 @@ from tilskudd.audit.models import AuditEvent
 from tilskudd.grants.states import GrantStatus, TermStatus
 from tilskudd.payments import services
 from tilskudd.payments.iso20022 import camt054
-from tilskudd.payments.iso20022.common import is_valid_kid, kid
+from tilskudd.payments.iso20022.common import BankFileRefused, is_valid_kid, kid
 from tilskudd.reports import repayment
 from tilskudd.reports.states import ClaimStatus
 
@@ -37,6 +37,8 @@ class Credit:
     payer: str = "Foreningen Trygg Oppvekst"
     indicator: str = "CRDT"
     status: str = "BOOK"
+    currency: str = "NOK"
+    end_to_end_id: str = "NOTPROVIDED"  #: a debit of ours (a payment order) has its own
 
 
 def camt(*credits: Credit, booked_on: dt.date = dt.date(2021, 4, 19)) -> bytes:
@@ -46,15 +48,15 @@ def camt(*credits: Credit, booked_on: dt.date = dt.date(2021, 4, 19)) -> bytes:
         details = camt_files.entry(
             notified,
             amount=credit.amount,
-            currency="NOK",
+            currency=credit.currency,
             indicator=credit.indicator,
             status=credit.status,
             booked_on=booked_on,
             reference=f"INN-{number}",
             family="RCDT",
-            end_to_end_id="NOTPROVIDED",
+            end_to_end_id=credit.end_to_end_id,
         )
-        ET.SubElement(details, "Amt", {"Ccy": "NOK"}).text = credit.amount
+        ET.SubElement(details, "Amt", {"Ccy": credit.currency}).text = credit.amount
         ET.SubElement(details, "CdtDbtInd").text = credit.indicator
         parties = ET.SubElement(details, "RltdPties")
         ET.SubElement(ET.SubElement(ET.SubElement(parties, "Dbtr"), "Pty"), "Nm").text = credit.payer
@@ -98,6 +100,60 @@ def test_credits_are_read_with_their_kid_message_payer_and_exact_amount_and_mone
     assert [c.whole_kroner for c in credits] == [20_000, None]
     assert credits[0].booking_date == dt.date(2021, 4, 19) and credits[0].account_servicer_reference == "INN-1"
     assert camt054.read(data) == []  # the debit has no end-to-end id of ours: no payment order is touched
+
+
+def several_without_their_own_amounts(data: bytes, entry: int) -> bytes:
+    """The file with the ``entry``-th entry's one transaction made two, neither with an amount of its own."""
+    ET.register_namespace("", CAMT054_08)
+    root = ET.fromstring(data)
+    found = root.findall(f".//{{{CAMT054_08}}}Ntry")[entry - 1].find(f"{{{CAMT054_08}}}NtryDtls")
+    assert found is not None
+    details = found.find(f"{{{CAMT054_08}}}TxDtls")
+    assert details is not None
+    details.remove(details.find(f"{{{CAMT054_08}}}Amt"))
+    found.append(ET.fromstring(ET.tostring(details)))
+    changed = ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    assert_valid("camt.054.001.08", changed)
+    return changed
+
+
+def test_a_credit_that_cannot_be_read_is_set_aside_with_why_and_the_other_credits_are_still_read():
+    data = several_without_their_own_amounts(
+        camt(
+            Credit("20000.00", kid="0000000075"),
+            Credit("500.00", currency="EUR", kid="0000000018", payer="Verein Kinderhilfe"),
+            Credit("300.00", message="Gave"),
+            Credit("10.005", message="Renter"),
+        ),
+        3,
+    )
+
+    credits, unreadable = camt054.read_credits_with_unreadable(data)
+
+    assert [(c.amount_ore, c.reference) for c in credits] == [(2_000_000, "0000000075")]
+    assert [(u.reference, u.account_servicer_reference) for u in unreadable] == [
+        ("0000000018", "INN-2"),
+        ("", "INN-3"),
+        ("", "INN-3"),
+        ("", "INN-4"),
+    ]
+    assert [u.text_nb for u in unreadable] == [
+        "Innbetaling i EUR er ikke lest: bare NOK leses (post 2, innbetaling 1, merket «0000000018», "
+        "fra Verein Kinderhilfe); ikke registrert.",
+        "Innbetaling er ikke lest: posten har flere innbetalinger uten eget beløp (post 3, innbetaling 1, "
+        "merket «Gave», fra Foreningen Trygg Oppvekst); ikke registrert.",
+        "Innbetaling er ikke lest: posten har flere innbetalinger uten eget beløp (post 3, innbetaling 2, "
+        "merket «Gave», fra Foreningen Trygg Oppvekst); ikke registrert.",
+        "Innbetaling er ikke lest: beløpet 10.005 har brøkdeler av øre (post 4, innbetaling 1, merket «Renter», "
+        "fra Foreningen Trygg Oppvekst); ikke registrert.",
+    ]
+    assert unreadable[0].text_en == (
+        "Credit in EUR not read: only NOK is read (entry 2, credit 1, marked '0000000018', "
+        "from Verein Kinderhilfe); not recorded."
+    )
+    # Asked for the credits alone, the reader still refuses a file with one it cannot read.
+    with pytest.raises(BankFileRefused, match="EUR"):
+        camt054.read_credits(data)
 
 
 # --- matched to claims --------------------------------------------------------------------------------------
@@ -193,6 +249,37 @@ def test_another_grantors_credit_never_pays_this_grantors_claim(world, freeze_no
     )
     claim.refresh_from_db()
     assert [entry.outcome for entry in line] == ["unknown"] and claim.status == ClaimStatus.SENT
+
+
+def test_a_credit_in_eur_is_reported_unread_and_the_grantors_own_payment_in_the_same_file_is_still_recorded(
+    world, freeze_now
+):
+    spring = dt.date(2021, 3, 2)
+    freeze_now(dt.datetime(2021, 3, 2, 9, 0, tzinfo=OSLO))
+    grant = payment_helpers.accepted_grant(world, payment_helpers.imdi_c2(world), 20_000, spring)
+    term = grant.terms.get()
+    staff = staff_of(world, grant.application)
+    grantor = world.imdi.org_number
+    batch = services.prepare_batch(staff["caseworker"], grantor, [term.pk], spring)
+    services.approve_batch(staff["approver"], batch.pk)
+    services.export_pain001(staff["approver"], batch.pk)
+    order = batch.orders.get()
+    data = camt(
+        Credit("20000.00", indicator="DBIT", end_to_end_id=order.end_to_end_id, payer="IMDi"),
+        Credit("500.00", currency="EUR", kid="0000000018", payer="Verein Kinderhilfe"),
+        booked_on=spring,
+    )
+
+    report = services.import_camt054(staff["caseworker"], grantor, data)
+
+    term.refresh_from_db()
+    assert (term.status, report.paid) == (TermStatus.PAID, 1)
+    assert [(line.kind, line.outcome) for line in report.lines] == [("payment", "paid"), ("repayment", "unreadable")]
+    unread = report.lines[1]
+    assert unread in report.problems and unread.end_to_end_id == "0000000018"
+    assert unread.text_nb.startswith("Innbetaling i EUR er ikke lest: bare NOK leses (post 2, innbetaling 1")
+    imports = AuditEvent.objects.get(action="bank_statement.imported", subject_type="organisation")
+    assert (imports.data["paid"], imports.data["unreadable"], imports.data["problems"]) == (1, 1, ["0000000018"])
 
 
 def test_the_payments_page_reads_the_file_and_says_which_claim_was_repaid_and_which_credit_is_unknown(

@@ -460,7 +460,9 @@ class ImportLine:
     """What became of one booked payment (or, ``kind`` "repayment", one credit) in the bank's file."""
 
     end_to_end_id: str  #: the payment's end-to-end id; for a credit, the reference it was matched on (or "")
-    outcome: str  #: "paid", "already_paid", "unknown", "mismatch"; for a credit also "partial"
+    #: "paid", "already_paid", "unknown", "mismatch"; for a credit also "partial", and "unreadable" (another
+    #: currency than NOK, no amount of its own, …: reported, nothing changed, the rest of the file still read)
+    outcome: str
     text_nb: str
     text_en: str
     kind: str = "payment"  #: "payment" (money out, an order of ours) or "repayment" (money in)
@@ -491,7 +493,7 @@ class ImportReport:
 
     @property
     def problems(self) -> list[ImportLine]:
-        return [line for line in self.lines if line.outcome in ("unknown", "mismatch", "partial")]
+        return [line for line in self.lines if line.outcome in ("unknown", "mismatch", "partial", "unreadable")]
 
 
 def import_camt054(user, grantor: str, data: bytes) -> ImportReport:
@@ -501,13 +503,15 @@ def import_camt054(user, grantor: str, data: bytes) -> ImportReport:
     the amount must be exactly the order's (øre = kroner × 100). An unknown id or a different amount is
     reported and changes nothing; an order already paid is reported so (the same file twice pays once).
     Money booked into the account (credits) goes to the registered credit matchers (repayment claims, by the
-    KID the letter gave), in the same transaction.
-    A file that cannot be read is refused whole (``BankFileRefused``, a 400) before anything changes.
+    KID the letter gave), in the same transaction. A credit that cannot be read (another currency than NOK, no
+    amount of its own in an entry of several, …) is reported as "unreadable" and changes nothing; the rest of
+    the file is still imported. A file that cannot be read is refused whole (``BankFileRefused``, a 400) before
+    anything changes.
     """
     with transaction.atomic():
         _require(user, grantor, HANDLERS)
         booked = camt054.read(data)
-        credits = camt054.read_credits(data)
+        credits, unreadable = camt054.read_credits_with_unreadable(data)
         report = ImportReport()
         for payment in booked:
             e2e = payment.end_to_end_id
@@ -566,6 +570,10 @@ def import_camt054(user, grantor: str, data: bytes) -> ImportReport:
         if credits:
             for matcher in _credit_matchers:
                 report.lines.extend(matcher(user, grantor, credits))
+        for credit in unreadable:
+            report.lines.append(
+                ImportLine(credit.reference, "unreadable", credit.text_nb, credit.text_en, kind="repayment")
+            )
         batches = set(
             PaymentOrder.objects.filter(
                 end_to_end_id__in=[
@@ -578,7 +586,7 @@ def import_camt054(user, grantor: str, data: bytes) -> ImportReport:
         summary = {
             "booked": len(booked),
             "credits": len(credits),
-            **{o: report.count(o) for o in ("paid", "already_paid", "unknown", "mismatch", "partial")},
+            **{o: report.count(o) for o in ("paid", "already_paid", "unknown", "mismatch", "partial", "unreadable")},
             "problems": [line.end_to_end_id for line in report.problems],
         }
         for batch in PaymentBatch.objects.filter(pk__in=batches):

@@ -12,8 +12,10 @@ bank puts the KID) and free-text message (``RmtInf/Ustrd``): the grantees' repay
 
 Amounts are kept exactly, in øre (``amount_ore``): 1500.00 is 150000. A payment order is in whole
 kroner, so a booking with øre will not match its order, and the matching says so; refusing the
-whole file for it would hide the other payments in it. An amount in another currency than NOK, or
-with more than two decimals that are not zero, makes the file unreadable.
+whole file for it would hide the other payments in it. A payment out in another currency than NOK, or
+with more than two decimals that are not zero, makes the file unreadable; such a credit (money in) is set
+aside as an :class:`UnreadableCredit` with why, and the rest of the file is read
+(:func:`read_credits_with_unreadable`).
 
 The file is parsed with expat straight into an ElementTree, and refused at the first sign of a
 document type declaration (DOCTYPE), an entity declaration or an external entity, before any of it
@@ -33,7 +35,17 @@ from zoneinfo import ZoneInfo
 
 from tilskudd.payments.iso20022.common import BankFileRefused
 
-__all__ = ["MAX_BYTES", "NAMESPACES", "BookedCredit", "BookedPayment", "parse", "read", "read_credits"]
+__all__ = [
+    "MAX_BYTES",
+    "NAMESPACES",
+    "BookedCredit",
+    "BookedPayment",
+    "UnreadableCredit",
+    "parse",
+    "read",
+    "read_credits",
+    "read_credits_with_unreadable",
+]
 
 NAMESPACES = {
     "urn:iso:std:iso:20022:tech:xsd:camt.054.001.08": "camt.054.001.08",
@@ -109,14 +121,15 @@ def parse(data: bytes) -> ET.Element:
         ) from error
 
 
-def _ore(element: ET.Element | None, where_nb: str, where_en: str) -> int:
+def _amount_problem(element: ET.Element | None) -> tuple[str, str] | None:
+    """Why the amount cannot be taken exactly (bokmål, English; no place named), or None when it can."""
     if element is None:
-        raise BankFileRefused(f"Beløpet mangler ({where_nb}).", f"The amount is missing ({where_en}).")
+        return "Beløpet mangler", "The amount is missing"
     currency = element.get("Ccy", "")
     if currency != CURRENCY:
-        raise BankFileRefused(
-            f"Beløpet er i {currency or 'ukjent valuta'}; bare NOK leses ({where_nb}).",
-            f"The amount is in {currency or 'an unknown currency'}; only NOK is read ({where_en}).",
+        return (
+            f"Beløpet er i {currency or 'ukjent valuta'}; bare NOK leses",
+            f"The amount is in {currency or 'an unknown currency'}; only NOK is read",
         )
     text = (element.text or "").strip()
     try:
@@ -124,15 +137,18 @@ def _ore(element: ET.Element | None, where_nb: str, where_en: str) -> int:
             raise InvalidOperation
         hundredths = Decimal(text) * 100
     except InvalidOperation:
-        raise BankFileRefused(
-            f"Beløpet {text!r} er ikke et beløp ({where_nb}).", f"The amount {text!r} is not an amount ({where_en})."
-        ) from None
+        return f"Beløpet {text!r} er ikke et beløp", f"The amount {text!r} is not an amount"
     if hundredths != hundredths.to_integral_value():
-        raise BankFileRefused(
-            f"Beløpet {text} har brøkdeler av øre ({where_nb}).",
-            f"The amount {text} has fractions of an øre ({where_en}).",
-        )
-    return int(hundredths)
+        return f"Beløpet {text} har brøkdeler av øre", f"The amount {text} has fractions of an øre"
+    return None
+
+
+def _ore(element: ET.Element | None, where_nb: str, where_en: str) -> int:
+    problem = _amount_problem(element)
+    if problem is not None or element is None:
+        nb, en = problem or ("Beløpet mangler", "The amount is missing")
+        raise BankFileRefused(f"{nb} ({where_nb}).", f"{en} ({where_en}).")
+    return int(Decimal((element.text or "").strip()) * 100)
 
 
 def _date(element: ET.Element | None, ns: str) -> dt.date | None:
@@ -249,20 +265,72 @@ def _debtor_name(transaction: ET.Element, q) -> str:
     return ""
 
 
-def read_credits(data: bytes) -> list[BookedCredit]:
-    """The money booked into the account (repayments, among others) in a camt.054 file, in the file's order.
+@dataclass(frozen=True)
+class UnreadableCredit:
+    """Money booked into the account that cannot be taken exactly (another currency than NOK, no amount of its
+    own in an entry of several, fractions of an øre, a booking date that is not a date): said why, never guessed."""
+
+    text_nb: str  #: «Innbetaling i EUR er ikke lest: bare NOK leses (post 2, innbetaling 1, …); ikke registrert.»
+    text_en: str
+    reference: str = ""  #: the structured creditor reference (the KID), or ""
+    account_servicer_reference: str = ""
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
+def _unreadable(
+    amount: ET.Element | None, alone: bool, date_refused: BankFileRefused | None, where: tuple[str, str]
+) -> tuple[str, str] | None:
+    """Why a credit cannot be read (bokmål, English, naming where it is), or None when it can."""
+    where_nb, where_en = where
+    if date_refused is not None:
+        why_nb = _lower_first(date_refused.reason("nb").rstrip("."))
+        why_en = _lower_first(date_refused.reason("en").rstrip("."))
+    elif amount is None and not alone:
+        why_nb = "posten har flere innbetalinger uten eget beløp"
+        why_en = "the entry has several credits without an amount of their own"
+    elif amount is not None and amount.get("Ccy", "") != CURRENCY:
+        currency = amount.get("Ccy", "")
+        return (
+            f"Innbetaling i {currency or 'ukjent valuta'} er ikke lest: bare NOK leses ({where_nb}); ikke registrert.",
+            f"Credit in {currency or 'an unknown currency'} not read: only NOK is read ({where_en}); not recorded.",
+        )
+    else:
+        problem = _amount_problem(amount)
+        if problem is None:
+            return None
+        why_nb, why_en = _lower_first(problem[0]), _lower_first(problem[1])
+    return (
+        f"Innbetaling er ikke lest: {why_nb} ({where_nb}); ikke registrert.",
+        f"Credit not read: {why_en} ({where_en}); not recorded.",
+    )
+
+
+def read_credits_with_unreadable(data: bytes) -> tuple[list[BookedCredit], list[UnreadableCredit]]:
+    """The money booked into the account (repayments, among others) in a camt.054 file, in the file's order, and
+    apart, each credit that cannot be read, with why.
 
     Each transaction (``NtryDtls/TxDtls``) of a booked credit entry that is not a reversal gives one credit with
     its structured reference (the KID the payer gave) and free-text message; an entry without transactions gives
-    one credit with neither. Money out, pending entries and reversals are left out."""
+    one credit with neither. Money out, pending entries and reversals are left out. A credit in another currency
+    than NOK, without an amount of its own in an entry of several, with fractions of an øre or under a booking
+    date that is not a date is an :class:`UnreadableCredit`: the rest of the file is still read (money in that
+    cannot be read must not hide the grantor's own payments out). A file that is not a camt.054 is refused."""
     credits: list[BookedCredit] = []
+    unreadable: list[UnreadableCredit] = []
     for number, entry, q, ns in _booked_entries(data, "CRDT"):
         bank_reference = (entry.findtext(q("AcctSvcrRef")) or "").strip()
-        booking_date = _date(entry.find(q("BookgDt")), ns)
+        date_refused: BankFileRefused | None = None
+        try:
+            booking_date = _date(entry.find(q("BookgDt")), ns)
+        except BankFileRefused as refused:
+            booking_date, date_refused = None, refused
         transactions: list[ET.Element | None] = list(entry.findall(q("NtryDtls/TxDtls"))) or [None]
+        alone = len(transactions) == 1
         for position, transaction in enumerate(transactions, start=1):
-            where_nb, where_en = f"post {number}, innbetaling {position}", f"entry {number}, credit {position}"
-            amount = _amount_of(transaction, entry, len(transactions) == 1, q)
+            amount = _amount_of(transaction, entry, alone, q)
             reference = message = debtor = ""
             if transaction is not None:
                 reference = " ".join((transaction.findtext(q("RmtInf/Strd/CdtrRefInf/Ref")) or "").split())
@@ -270,9 +338,15 @@ def read_credits(data: bytes) -> list[BookedCredit]:
                     " ".join((text.text or "").split()) for text in transaction.iterfind(q("RmtInf/Ustrd"))
                 ).strip()
                 debtor = _debtor_name(transaction, q)
+            why = _unreadable(
+                amount, alone, date_refused, _credit_where(number, position, reference or message, debtor)
+            )
+            if why is not None:
+                unreadable.append(UnreadableCredit(why[0], why[1], reference, bank_reference))
+                continue
             credits.append(
                 BookedCredit(
-                    amount_ore=_ore(amount, where_nb, where_en),
+                    amount_ore=_ore(amount, f"post {number}", f"entry {number}"),
                     booking_date=booking_date,
                     reference=reference,
                     message=message,
@@ -280,4 +354,22 @@ def read_credits(data: bytes) -> list[BookedCredit]:
                     debtor_name=debtor,
                 )
             )
+    return credits, unreadable
+
+
+def _credit_where(number: int, position: int, said: str, debtor: str) -> tuple[str, str]:
+    where_nb, where_en = f"post {number}, innbetaling {position}", f"entry {number}, credit {position}"
+    if said:
+        where_nb, where_en = f"{where_nb}, merket «{said}»", f"{where_en}, marked '{said}'"
+    if debtor:
+        where_nb, where_en = f"{where_nb}, fra {debtor}", f"{where_en}, from {debtor}"
+    return where_nb, where_en
+
+
+def read_credits(data: bytes) -> list[BookedCredit]:
+    """The credits of :func:`read_credits_with_unreadable`; a file with a credit that cannot be read is refused
+    (``BankFileRefused``, saying which and why). The import reads them apart and reports such a credit instead."""
+    credits, unreadable = read_credits_with_unreadable(data)
+    if unreadable:
+        raise BankFileRefused(unreadable[0].text_nb, unreadable[0].text_en)
     return credits
