@@ -11,7 +11,13 @@ signatory or a delegate with delegated authority for the call (403 with the reas
 SHA-256 of what is delivered, with the PDF receipt, exactly as on the page. The request carries the draft's
 ``content_hash`` as read (409 if the draft changed since). A retry returns the report already delivered (200,
 ``created`` false): delivery is idempotent by its content, so no Idempotency-Key is needed (as for the answer to
-a grant). Another organisation's application, an application without a grant or a duty of another grant is 404.
+a grant). Another organisation's application, an application without a grant or a duty of another application is
+404.
+
+A multi-year grant continued into a new year is a new grant on the same application (the continuation's), each
+year with its own duties: the duties are those of every grant of the application, each naming its grant and year,
+so the first year's report is still read, saved and delivered here after the second year's grant is made (issue
+#12; as the portal's report pages since 63ef2cb).
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
+from django.db.models import F, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Path, Router, Schema, Status
@@ -36,6 +43,7 @@ from tilskudd.api.applications import (
 from tilskudd.api.auth import ApiTokenAuth
 from tilskudd.api.calls import error
 from tilskudd.api.schemas import BODY_ERRORS, ErrorOut, TextOut, ValidationErrorOut
+from tilskudd.applications.models import Application
 from tilskudd.core.refusals import Refusal
 from tilskudd.grants.models import Grant
 from tilskudd.reports import drafts, services
@@ -174,6 +182,10 @@ class ReportAttachmentOut(Schema):
 
 class ReportingDutyOut(Schema):
     id: int
+    grant_id: int = Field(
+        description="The grant the duty is owed under: a multi-year grant has one grant a year (its continuations)"
+    )
+    year: int = Field(description="The grant's year, the year the duty reports on")
     rule: str
     kind: str = Field(description="status_report, annual_report, final_report, accounts …")
     title: TextOut
@@ -218,9 +230,14 @@ def _text(nb: str, en: str | None) -> dict[str, str]:
     return {"nb": nb, "en": en or ""}
 
 
-def _grant(request: HttpRequest, application_id: int) -> Grant | None:
-    application = _own(request, application_id)
-    return None if application is None else Grant.objects.filter(application=application).first()
+def _owed(application: Application) -> QuerySet[ReportingDuty]:
+    """The duties of every grant of the application (a continued grant has one grant a year, each with its own),
+    by due day — a duty whose day the grant letter gives last — then by year and the call's order."""
+    return (
+        ReportingDuty.objects.select_related("grant")
+        .filter(grant__application=application)
+        .order_by(F("due").asc(nulls_last=True), "grant__year", "position", "pk")
+    )
 
 
 def _no_grant(application_id: int) -> Status:
@@ -240,16 +257,16 @@ def _no_duty(duty_id: int) -> Status:
 
 
 def _find(request: HttpRequest, application_id: int, duty_id: int) -> ReportingDuty | Status:
-    if _own(request, application_id) is None:
+    application = _own(request, application_id)
+    if application is None:
         return _not_found(application_id)
-    grant = _grant(request, application_id)
-    if grant is None:
+    if not Grant.objects.filter(application=application).exists():
         return _no_grant(application_id)
     duty = (
         ReportingDuty.objects.select_related(
             "grant", "grant__application", "grant__application__organisation", "grant__application__call_version"
         )
-        .filter(pk=duty_id, grant=grant)
+        .filter(pk=duty_id, grant__application=application)  # any year's grant of this application
         .first()
     )
     return duty if duty is not None else _no_duty(duty_id)
@@ -259,6 +276,8 @@ def _duty(duty: ReportingDuty, today: dt.date) -> dict[str, Any]:
     status = DutyStatus(duty.status)
     return {
         "id": duty.pk,
+        "grant_id": duty.grant_id,
+        "year": duty.grant.year,
         "rule": duty.rule,
         "kind": duty.kind,
         "title": _text(duty.title_nb, duty.title_en),
@@ -383,15 +402,16 @@ def _refused(refusal: Refusal) -> Status:
     summary="Rapporteringspliktene / the reporting duties",
 )
 def list_duties(request: HttpRequest, application_id: int = Path(..., ge=1, le=MAX_ID)):
-    """The reports and accounts the grant owes, by due day: each with its status and whether it is overdue
-    (judged by the day in Europe/Oslo). 404 when the application is not the organisation's or has no grant."""
-    if _own(request, application_id) is None:
+    """The reports and accounts the grant owes, every year's of a continued grant, by due day (a day the grant
+    letter gives last): each with its grant and year, its status and whether it is overdue (judged by the day in
+    Europe/Oslo). 404 when the application is not the organisation's or has no grant."""
+    application = _own(request, application_id)
+    if application is None:
         return _not_found(application_id)
-    grant = _grant(request, application_id)
-    if grant is None:
+    if not Grant.objects.filter(application=application).exists():
         return _no_grant(application_id)
     today = _today()
-    return Status(200, [_duty(duty, today) for duty in grant.reporting_duties.order_by("due", "position")])
+    return Status(200, [_duty(duty, today) for duty in _owed(application)])
 
 
 @router.get(
