@@ -11,6 +11,7 @@ from tests.builders import fresh, shared_world
 from tests.complaints.helpers import decide, member_of, second_caseworker
 from tests.staff_world import C2, build_world
 from tests.web.conftest import visible_text
+from tilskudd.api.auth import issue_token
 from tilskudd.applications.models import Application
 from tilskudd.audit.models import AuditEvent
 from tilskudd.audit.services import Audience, history
@@ -22,6 +23,7 @@ from tilskudd.grants.allocation import frames
 from tilskudd.grants.decisions import services as decisions
 from tilskudd.grants.models import AllocationLine, Decision, Grant, PaymentTerm
 from tilskudd.grants.states import DecisionStatus, GrantStatus
+from tilskudd.orgs.models import Membership
 
 
 def _world():
@@ -254,8 +256,21 @@ def test_the_applicants_pages_show_the_reversal_only_once_the_new_decision_is_pu
     assert "Tatt til følge" not in decision_page and "Klagen deres" in decision_page  # the refusal, as sent
     mine = visible_text(client.get("/min-side/").content.decode())
     assert "Klagen deres er under behandling" in mine
+    # The application was moved back to assessment for the new decision: to the applicant it is still refused.
+    assert Application.objects.get(pk=application.pk).status == "in_assessment"
+    for text in (before, decision_page, mine):
+        assert "Avslått" in text and "Til vurdering" not in text
+    Membership.objects.filter(user=member, organisation=application.organisation).update(administers=True)
+    secret = issue_token(member, application.organisation, "Sak/arkiv").secret
+    api = f"/api/v1/applications/{application.pk}"
+    body = client.get(api, secure=True, HTTP_AUTHORIZATION=f"Bearer {secret}").json()
+    assert body["status"] == "refused" and body["status_text"]["nb"] == "Avslått"
+    assert body["decision"]["kind"] == "refusal"  # the decision they were sent
 
     _publish(world, complaint.new_decision)
+    body = client.get(api, secure=True, HTTP_AUTHORIZATION=f"Bearer {secret}").json()
+    assert body["status"] == "granted" and body["decision"]["kind"] == "grant"
+    assert "Innvilget" in visible_text(client.get("/min-side/").content.decode())
     after = visible_text(client.get(own).content.decode())
     assert "Tatt til følge av forvaltningen" in after
     assert "Klagen ble tatt til følge, og det nye vedtaket er sendt" in after

@@ -37,14 +37,15 @@ from tilskudd.api.schemas import (
     TextOut,
     ValidationErrorOut,
 )
-from tilskudd.applications import services
+from tilskudd.applications import services, told
 from tilskudd.applications.models import Application, Signature
 from tilskudd.applications.states import STATUS_EN, TransitionNotAllowed
 from tilskudd.applications.states import Status as ApplicationStatus
 from tilskudd.calls.services import UnknownCallError, current_call
+from tilskudd.complaints.services import published_decision_of
 from tilskudd.core.api import refusal_body
 from tilskudd.grants.models import Decision
-from tilskudd.grants.states import DECISION_KIND_EN, DecisionKind, DecisionStatus
+from tilskudd.grants.states import DECISION_KIND_EN, DecisionKind
 from tilskudd.rules.application import Budget, Contact, JointApplication, Partner, ProjectPeriod
 from tilskudd.rules.cli_check import CheckResult, ReferenceTimeError, parse_at
 from tilskudd.rules.findings import Finding, Severity
@@ -226,8 +227,8 @@ def _summary(application: Application) -> dict:
     return {
         "id": application.pk,
         "call": application.call.slug,
-        "status": application.status,
-        "status_text": _status_text(application.status),
+        "status": told.status_of(application).value,
+        "status_text": _status_text(told.status_of(application)),
         "revision": application.revision,
         "case_number": application.case_number,
         "title": application.title,
@@ -269,7 +270,9 @@ def _completion(application: Application) -> dict | None:
 
 
 def _published_decision(application: Application) -> Decision | None:
-    return application.decisions.filter(status=DecisionStatus.PUBLISHED).order_by("-published_at").first()
+    """The latest decision as the applicant knows it: one superseded after a complaint stays it until the new
+    decision is published (complaints.services.published_decision_of, as the portal)."""
+    return published_decision_of(application)
 
 
 def _decision(application: Application) -> dict | None:

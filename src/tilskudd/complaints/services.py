@@ -34,6 +34,7 @@ from django.utils import timezone
 from tilskudd.applications import attachments as upload_checks
 from tilskudd.applications.models import Document
 from tilskudd.applications.receipts import FONT_DIR, latest_receipt
+from tilskudd.applications.states import Status as ApplicationStatus
 from tilskudd.audit.services import Audience, AuditAction, record
 from tilskudd.casework import scope
 from tilskudd.casework.access import RoleMissing
@@ -116,6 +117,22 @@ def published_decision_of(application) -> Decision | None:
         .select_related("application", "application__call_version", "application__organisation")
         .order_by("-published_at", "-id")
         .first()
+    )
+
+
+def told_application_status(application) -> ApplicationStatus | None:
+    """``applications.told``: an application reopened by a reversal whose new decision is not yet published is, to
+    the applicant, still refused or rejected — as the letter they have says."""
+    complaint = (
+        Complaint.objects.filter(_UNTOLD, decision__application=application)
+        .select_related("decision")
+        .order_by("-id")
+        .first()
+    )
+    if complaint is None:
+        return None
+    return (
+        ApplicationStatus.REJECTED if complaint.decision.kind == DecisionKind.REJECTION else ApplicationStatus.REFUSED
     )
 
 

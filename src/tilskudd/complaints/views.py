@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.views.decorators.http import require_http_methods
 
-from tilskudd.applications.views.common import application_for, status_name
+from tilskudd.applications.views.common import application_for, told_status_name
 from tilskudd.audit.labels import action_label
 from tilskudd.audit.services import Audience, history
 from tilskudd.casework import scope
@@ -86,7 +86,7 @@ def file(request, pk: int):
     context = {
         "application": application,
         "call": application.call,
-        "status_name": status_name(application.status),
+        "status_name": told_status_name(application),
         "decision": decision,
         "kind": _kind(decision),
         "right": right,
@@ -119,7 +119,7 @@ def applicant_complaint(request, pk: int, complaint_id: int):
     context = {
         "application": application,
         "call": application.call,
-        "status_name": status_name(application.status),
+        "status_name": told_status_name(application),
         "complaint": complaint,
         "complaint_status": complaint_status(complaint, for_applicant=True),
         "kind": _kind(complaint.decision),

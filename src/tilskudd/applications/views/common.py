@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import get_language
 
-from tilskudd.applications import formbuilder, permissions, services
+from tilskudd.applications import formbuilder, permissions, services, told
 from tilskudd.applications.models import Application
 from tilskudd.applications.states import STATUS_EN, Status
 from tilskudd.core.phrases import datetime_moment
@@ -53,6 +53,11 @@ def deadline_text(deadline: dt.datetime) -> str:
 
 def status_name(status: str) -> str:
     return pick(get_language(), Status(status).label, STATUS_EN.get(Status(status), status))
+
+
+def told_status_name(application: Application) -> str:
+    """The status's name as the applicant may see it (``applications.told``): for the applicant's pages."""
+    return status_name(told.status_of(application))
 
 
 def uploads_of(application: Application) -> dict[str, list[formbuilder.Uploaded]]:

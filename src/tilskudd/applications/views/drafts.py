@@ -26,7 +26,7 @@ from tilskudd.applications.views.common import (
     deadline_text,
     memberships_of,
     organisation_url,
-    status_name,
+    told_status_name,
     with_content,
 )
 from tilskudd.applications.views.decisions import casework_context
@@ -156,7 +156,7 @@ def _form_context(request, application: Application, document: dict[str, Any], *
         "deadline": deadline_text(application.call.deadline),
         "closed": now > application.call.deadline,
         "organisation_url": organisation_url(application.organisation),
-        "status_name": status_name(application.status),
+        "status_name": told_status_name(application),
         "state": signature_state(application)
         if not extra.get("stale")
         else {"signature": None, "voided": None, "changed": False},

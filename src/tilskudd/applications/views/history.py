@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils.translation import get_language
 
-from tilskudd.applications.views.common import application_for, status_name
+from tilskudd.applications.views.common import application_for, told_status_name
 from tilskudd.audit.labels import action_label
 from tilskudd.audit.services import Audience, AuditAction
 from tilskudd.audit.services import history as audit_history
@@ -73,6 +73,6 @@ def history(request, pk: int):
         "application": application,
         "call": application.call,
         "events": events,
-        "status_name": status_name(application.status),
+        "status_name": told_status_name(application),
     }
     return render(request, "applications/history.html", context)

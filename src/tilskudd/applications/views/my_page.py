@@ -8,11 +8,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from tilskudd.applications import next_steps
+from tilskudd.applications import next_steps, told
 from tilskudd.applications.models import Application, Document
 from tilskudd.applications.services import signing_requests
 from tilskudd.applications.states import DECIDED, Status
-from tilskudd.applications.views.common import memberships_of, organisation_url, status_name
+from tilskudd.applications.views.common import memberships_of, organisation_url, told_status_name
 from tilskudd.applications.views.decisions import completion_notice, published_decision
 from tilskudd.applications.views.progress import next_step
 from tilskudd.calls.models import Call
@@ -94,8 +94,8 @@ def my_page(request):
                     "call_title": pick(
                         language, application.call.title_nb, application.call.title_en or application.call.title_nb
                     ),
-                    "status": status_name(application.status),
-                    "status_code": application.status,
+                    "status": told_status_name(application),
+                    "status_code": told.status_of(application),
                     "deadline": next_steps.moment(due, language),
                     "next": next_step(application, now),
                     "steps": [

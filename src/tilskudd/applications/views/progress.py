@@ -8,7 +8,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from tilskudd.applications import permissions, services
+from tilskudd.applications import permissions, services, told
 from tilskudd.applications.models import Application
 from tilskudd.applications.states import Status
 from tilskudd.applications.views.common import deadline_text
@@ -64,17 +64,18 @@ def signers(application: Application) -> list[dict[str, Any]]:
 def next_step(application: Application, now: dt.datetime, *, can_submit: bool | None = None) -> str:
     """What is expected of the applicant next, in plain words."""
     deadline = deadline_text(application.call.deadline)
-    if application.status == Status.SUBMITTED:
+    status = told.status_of(application)
+    if status == Status.SUBMITTED:
         return pick(get_language(), "Sendt inn – venter på behandling", "Submitted – waiting to be processed")
-    if application.status == Status.WITHDRAWN:
+    if status == Status.WITHDRAWN:
         return pick(get_language(), "Trukket – ingen ting mer å gjøre", "Withdrawn – nothing more to do")
-    if application.status == Status.IN_ASSESSMENT:
+    if status == Status.IN_ASSESSMENT:
         return pick(
             get_language(),
             "Til vurdering – dere får brev når vedtaket er gjort",
             "In assessment – you get a letter when the decision is made",
         )
-    if application.status in (Status.GRANTED, Status.REFUSED, Status.REJECTED):
+    if status in (Status.GRANTED, Status.REFUSED, Status.REJECTED):
         return pick(get_language(), "Vedtak er gjort – les brevet", "A decision is made – read the letter")
     if application.status == Status.REOPENED and application.reopened_until:
         until = deadline_text(application.reopened_until)

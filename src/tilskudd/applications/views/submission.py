@@ -24,7 +24,7 @@ from tilskudd.applications.views.common import (
     checked_form,
     deadline_text,
     organisation_url,
-    status_name,
+    told_status_name,
     uploads_of,
 )
 from tilskudd.applications.views.decisions import casework_context
@@ -100,7 +100,7 @@ def _review_context(request, application: Application, **extra) -> dict[str, Any
         "can_withdraw": permissions.can_withdraw(request.user, application),
         "deadline": deadline_text(application.call.deadline),
         "closed": now > application.call.deadline,
-        "status_name": status_name(application.status),
+        "status_name": told_status_name(application),
         "organisation_url": organisation_url(application.organisation),
         "signing_roles": definition.signing.roles,
         "submitted_at": deadline_text(application.submitted_at) if application.submitted_at else "",
@@ -245,7 +245,7 @@ def submitted(request, pk: int):
         "call": application.call,
         "receipt": receipt,
         "submitted_at": deadline_text(application.submitted_at) if application.submitted_at else "",
-        "status_name": status_name(application.status),
+        "status_name": told_status_name(application),
         "email": request.user.email,
     }
     return render(request, "applications/submitted.html", context)
@@ -279,7 +279,7 @@ def withdraw(request, pk: int):
         "application": application,
         "call": application.call,
         "permission": permission,
-        "status_name": status_name(application.status),
+        "status_name": told_status_name(application),
     }
     if request.method == "POST" and permission:
         reason = (request.POST.get("reason") or "").strip()

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET, require_POST
 
-from tilskudd.applications.views.common import application_for, status_name
+from tilskudd.applications.views.common import application_for, told_status_name
 from tilskudd.core.refusals import Refusal
 from tilskudd.core.text import pick
 from tilskudd.grants.awards import acceptance, bank_account, timeline
@@ -67,7 +67,7 @@ def _context(request, grant: Grant, **extra) -> dict[str, Any]:
     return {
         "application": application,
         "call": application.call,
-        "status_name": status_name(application.status),
+        "status_name": told_status_name(application),
         "grant": grant,
         "grant_status": pick(language, GrantStatus(grant.status).label, GRANT_STATUS_EN[GrantStatus(grant.status)]),
         "document": document,

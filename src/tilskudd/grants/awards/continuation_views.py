@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.views.decorators.http import require_http_methods, require_POST
 
-from tilskudd.applications.views.common import status_name
+from tilskudd.applications.views.common import told_status_name
 from tilskudd.casework import scope
 from tilskudd.casework.access import RoleMissing, staff_view
 from tilskudd.casework.models import Role
@@ -51,7 +51,7 @@ def _grantee_context(request, grant, **extra) -> dict[str, Any]:
     return {
         "application": application,
         "call": application.call,
-        "status_name": status_name(application.status),
+        "status_name": told_status_name(application),
         "tab": "grant",
         "grant": grant,
         "c": part,
