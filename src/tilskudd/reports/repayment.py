@@ -46,6 +46,7 @@ from tilskudd.casework.models import Role
 from tilskudd.core.formatting import format_date, format_nok
 from tilskudd.core.pdf import render_pdf
 from tilskudd.core.refusals import Refusal
+from tilskudd.grants.awards import carried
 from tilskudd.grants.awards.services import move_grant
 from tilskudd.grants.decisions import letters
 from tilskudd.grants.models import Grant
@@ -168,7 +169,18 @@ def prepare_claim(
             amount = unused_amount(grant)
         if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
             raise ClaimInvalid("Skriv et beløp i hele kroner, over 0.", "Write an amount in whole kroner, above 0.")
-        if amount > paid:
+        # Money carried into this year by consent is part of the grant (and of its accounts' unused amount) but was
+        # paid out the year before, so the year's terms pay the rest: the grantee has had the terms and it.
+        carried_in = min(grant.amount, carried.carried_into(grant.application_id, grant.year))
+        if amount > paid + carried_in:
+            if carried_in:
+                had = paid + carried_in
+                raise ClaimInvalid(
+                    f"Beløpet kan ikke være mer enn det tilskuddsmottakeren har fått for året, {format_nok(had)}: "
+                    f"{format_nok(paid)} utbetalt og {format_nok(carried_in)} overført fra i fjor.",
+                    f"The amount cannot be more than the grantee has had for the year, {format_nok(had, 'en')}: "
+                    f"{format_nok(paid, 'en')} paid and {format_nok(carried_in, 'en')} carried over from last year.",
+                )
             raise ClaimInvalid(
                 f"Beløpet kan ikke være mer enn det som er utbetalt ({format_nok(paid)}).",
                 f"The amount cannot be more than what was paid ({format_nok(paid, 'en')}).",
