@@ -98,6 +98,11 @@ def test_a_consented_carry_over_is_shown_in_next_years_continuation_and_accounts
     new = continuation.approve(staff["approver"], filed.pk).new_grant
     # The 25 000 is with the grantee already: the year's terms pay the other 80 000, not the carried part again.
     assert new.amount == 105_000 and sum(term.amount for term in new.terms.all()) == 80_000
+    # The caseworker's grant page says which part was carried in, and that it is not paid out again.
+    login_verified(client, staff["caseworker"])
+    page = text_of(client.get(f"/saksbehandling/tilskudd/{new.pk}/"))
+    assert f"Herav overført fra i fjor 25 000 kr (ubrukte midler fra {year}, betales ikke ut på nytt)" in page
+    assert "Herav overført" not in text_of(client.get(f"/saksbehandling/tilskudd/{grant.pk}/"))
     letter = visible_text(continuation.continuation_letter_html(new.decision, later)).replace("\xa0", " ")
     assert (
         f"25 000 kr av tilskuddet er ubrukte midler fra {year} som dere har fått lov til å bruke i {later}." in letter

@@ -26,7 +26,7 @@ from tilskudd.casework.models import Role
 from tilskudd.casework.views import _pages as page_links
 from tilskudd.core.refusals import Refusal
 from tilskudd.core.text import pick
-from tilskudd.grants.awards import bank_account, changes, timeline
+from tilskudd.grants.awards import bank_account, carried, changes, timeline
 from tilskudd.grants.models import Acceptance, Grant
 from tilskudd.grants.states import GRANT_STATUS_EN, TERM_STATUS_EN, GrantStatus, TermStatus
 
@@ -142,6 +142,8 @@ def _render(request, grant: Grant, *, errors=(), status=200, cancel_form=None, r
             "acceptance": acceptance,
             "terms": [{"term": term, "status": term_status(term.status)} for term in terms],
             "paid": sum(term.amount for term in terms if term.status == TermStatus.PAID),
+            # Last year's unused money the grantee keeps for this year, by consent: part of the amount, not paid again.
+            "carried": carried.carried_into(grant.application_id, grant.year),
             "timeline": timeline.entries(grant, for_applicant=False),
             "bank": bank_account.for_caseworker(user, grant),
             "can_cancel": is_caseworker and grant.status in changes.CANCELLABLE,
