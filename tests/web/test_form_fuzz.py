@@ -15,12 +15,15 @@ same world. The JSON API (``/api/v1/``) has its own fuzz test in ``tests/api``.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+import fcntl
+import json
+from dataclasses import asdict, dataclass, field
 from html.parser import HTMLParser
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 from django.urls import Resolver404, resolve
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
@@ -345,28 +348,99 @@ SHARDS = 3
 _CHOSEN: list[tuple[str, Form]] = []
 
 
-def _chosen(world) -> tuple[dict, list[tuple[str, Form]]]:
+def _chosen(world, shared: Path | None = None) -> tuple[dict, list[tuple[str, Form]]]:
     """The clients, and per distinct form (same address, same fields) the one person who sends it — one who may,
-    or, where everyone gets a 404 (an example id no one has), one of those: the refusal must hold for any input."""
+    or, where everyone gets a 404 (an example id no one has), one of those: the refusal must hold for any input.
+
+    Under xdist, ``shared`` is a file of the session (the fixture :func:`shared_forms`): the worker that reads
+    the forms first writes them there, for the same world (the same keys), and another worker takes them from it
+    instead of reading every page again (issue #9: reading them cost ~17 s per worker)."""
     people, values_of = world
     clients = {role: client_for(role, people[role]) for role in ROLES}
     if _CHOSEN:
         return clients, _CHOSEN
+    if shared is None:
+        _CHOSEN.extend(_read_forms(clients, values_of))
+        return clients, _CHOSEN
+    key = _world_key(people, values_of)
+    with open(shared.with_suffix(".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # the other worker waits for the forms rather than reading them too
+        try:
+            stored = json.loads(shared.read_text()) if shared.exists() else None
+            if stored and stored["key"] == key:
+                _CHOSEN.extend((role, _form_from(saved)) for role, saved in stored["chosen"])
+            else:
+                _CHOSEN.extend(_read_forms(clients, values_of))
+                chosen = [(role, _form_to(form)) for role, form in _CHOSEN]
+                shared.write_text(json.dumps({"key": key, "chosen": chosen}))
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+    return clients, _CHOSEN
+
+
+def _read_forms(clients, values_of) -> list[tuple[str, Form]]:
+    """Every page as every role, and one sender per distinct form (:func:`_sender`)."""
     seen: dict[tuple[str, str, frozenset], list[tuple[str, Form]]] = {}
     for role in ROLES:
         for (method, path), form in sorted(_targets(clients[role], values_of[role]).items()):
             seen.setdefault((method, path, frozenset(form.fields)), []).append((role, form))
+    chosen = []
     for (method, _path, _fields), candidates in seen.items():
-        answers = {role: (_send(clients[role], form, {}) if method == "post" else 200) for role, form in candidates}
-        allowed = [(role, form) for role, form in candidates if answers[role] not in (403, 404, 405)]
-        hidden = [(role, form) for role, form in candidates if answers[role] == 404]
-        _CHOSEN.extend((allowed or hidden)[:1])
-    return clients, _CHOSEN
+        chosen.extend(_sender(clients, method, candidates))
+    return chosen
+
+
+def _sender(clients, method: str, candidates: list[tuple[str, Form]]) -> list[tuple[str, Form]]:
+    """The first candidate (in ROLES order) whose empty send is not refused (403/404/405), else the first who
+    gets a 404, else none. Probed in order and no further than the first who may: the same choice as probing
+    every candidate, for half the sends (issue #9: the probes took longer than reading the pages)."""
+    hidden = None
+    for role, form in candidates:
+        answer = _send(clients[role], form, {}) if method == "post" else 200
+        if answer not in (403, 404, 405):
+            return [(role, form)]
+        if answer == 404 and hidden is None:
+            hidden = (role, form)
+    return [hidden] if hidden else []
+
+
+def _world_key(people, values_of) -> str:
+    """The world as the forms depend on it: the database, each role's person and the keys in its addresses.
+    Another worker's world with other keys (PostgreSQL's sequences go on) reads its own forms."""
+    return json.dumps(
+        [connection.vendor, {role: getattr(person, "pk", None) for role, person in people.items()}, values_of],
+        sort_keys=True,
+        default=str,
+    )
+
+
+def _form_to(form: Form) -> dict:
+    return {**asdict(form), "numbers": sorted(form.numbers), "dates": sorted(form.dates)}
+
+
+def _form_from(saved: dict) -> Form:
+    return Form(
+        saved["method"],
+        saved["action"],
+        saved["fields"],
+        [tuple(button) for button in saved["buttons"]],
+        set(saved["numbers"]),
+        set(saved["dates"]),
+    )
+
+
+@pytest.fixture
+def shared_forms(request, tmp_path_factory) -> Path | None:
+    """Under xdist, the session's file of the chosen forms, in the directory all workers share (the parent of
+    each worker's base temporary directory, as pytest-xdist's documentation suggests); None otherwise."""
+    if not hasattr(request.config, "workerinput"):
+        return None
+    return tmp_path_factory.getbasetemp().parent / "form_fuzz_chosen.json"
 
 
 @pytest.mark.parametrize("shard", range(SHARDS))
-def test_no_web_form_answers_500(db, form_world, shard):
-    clients, chosen = _chosen(form_world)
+def test_no_web_form_answers_500(db, form_world, shared_forms, shard):
+    clients, chosen = _chosen(form_world, shared_forms)
     mine = chosen[shard::SHARDS]
     assert mine, "a shard with no form: lower SHARDS"
     failures: list[str] = []
@@ -379,8 +453,8 @@ def test_no_web_form_answers_500(db, form_world, shard):
     assert failures == [], "\n".join(failures)
 
 
-def test_every_form_taking_route_of_the_matrices_is_sent(db, form_world):
-    _clients, chosen = _chosen(form_world)
+def test_every_form_taking_route_of_the_matrices_is_sent(db, form_world, shared_forms):
+    _clients, chosen = _chosen(form_world, shared_forms)
     sent = {route_name(form.action) for _role, form in chosen}
     posted = {
         name
