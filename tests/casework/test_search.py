@@ -10,8 +10,10 @@ import pytest
 from django.db import connection
 
 from tests.accounts.helpers import login_verified
+from tests.casework.conftest import visible_text
 from tests.casework.helpers import queue_rows
 from tests.staff_world import C0, C2
+from tilskudd.casework import search, services
 from tilskudd.casework.search import has_unaccent
 
 needs_postgres = pytest.mark.skipif(
@@ -66,3 +68,53 @@ def test_a_name_without_its_accents_is_found_on_postgresql(desk):
     assert len(with_ring) == 2
     assert _found(client, world, C2, "delmal") == with_ring
     assert _found(client, world, C2, "DELMÅL") == with_ring
+
+
+def test_nine_digits_are_an_organisation_number_and_find_that_organisation_only(desk):
+    world, client = desk
+    (row,) = _found(client, world, C0, "964965226")
+    assert "Stavanger kommune" in row
+    assert _found(client, world, C0, " 964 965 226 ") == [row]  # as it is often written
+    rows = _found(client, world, C0, "958935420")
+    assert rows and all("Oslo kommune 958935420" in r for r in rows)
+    assert _found(client, world, C0, "999999999") == []  # no organisation has it: nothing, not a fuzzy match
+
+
+def _capped(monkeypatch, cap: int) -> None:
+    monkeypatch.setattr(search, "CAP", cap)
+
+
+@needs_postgres
+def test_a_common_word_walks_the_queue_and_finds_what_the_index_lookup_finds(casework_world, monkeypatch):
+    world = casework_world
+    user = world.staff["caseworker"]
+    searches = ["kommune", "trondh", "stavnger", "introduksjon", "delmal", "26/", "9649", "xyzzy"]
+
+    def found() -> dict:
+        return {
+            (slug, s): [case.pk for case in services.queue_cases(user, world.calls[slug], {"q": s})]
+            for slug in (C0, C2)
+            for s in searches
+        }
+
+    looked_up = found()
+    assert not any(search.capped(services.queue_cases(user, world.calls[C0], {"q": s})) for s in searches)
+    _capped(monkeypatch, 0)  # every word is «common»: each row is tested, in case-number order
+    assert search.capped(services.queue_cases(user, world.calls[C0], {"q": "kommune"}))
+    assert found() == looked_up
+    assert sum(bool(cases) for cases in looked_up.values()) >= 6
+
+
+@needs_postgres
+def test_a_common_words_count_stops_at_the_cap_and_says_so(desk, monkeypatch):
+    world, client = desk
+    everyone = _found(client, world, C0, "kommune")
+    assert len(everyone) > 3
+    _capped(monkeypatch, 3)
+    response = client.get(f"/saksbehandling/utlysninger/{world.calls[C0].slug}/", {"q": "kommune"})
+    text = visible_text(response.content.decode())
+    assert "Over 3 søknader passer til søket. Vi teller ikke videre" in text
+    assert queue_rows(response.content.decode()) == everyone[:3]  # the first of them, in order
+    # a rare word is still counted exactly
+    response = client.get(f"/saksbehandling/utlysninger/{world.calls[C0].slug}/", {"q": "stavanger"})
+    assert "1 søknad passer til filtrene." in visible_text(response.content.decode())

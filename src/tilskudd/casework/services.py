@@ -592,7 +592,7 @@ def queue_cases(user, call, filters: dict | None = None) -> QuerySet[Case]:
         found = found.exclude(application__submitted_findings=[])
     if filters.get("flagged") and duplicates.has_local_grantors(call):
         found = found.filter(duplicates.flagged_filter())
-    found = search.matching(found, filters.get("q") or "")
+    found = search.matching(found, filters.get("q") or "", call_id=call.pk)
     return (
         found.select_related("application", "application__organisation", "caseworker")
         .defer("application__content", "application__submitted_content")

@@ -27,7 +27,7 @@ from tilskudd.audit.actions import AuditAction
 from tilskudd.audit.labels import action_label
 from tilskudd.audit.services import history as audit_history
 from tilskudd.calls import presentation
-from tilskudd.casework import duplicates, scope, services, signals
+from tilskudd.casework import duplicates, scope, search, services, signals
 from tilskudd.casework.access import (
     READING_ROLES,
     NotAssignedToYou,
@@ -120,8 +120,10 @@ QUEUE_PAGE_SIZE = 50
 PAGE_PARAM = "side"
 
 
-def _pages(request, page) -> dict[str, Any] | None:
-    """The pagination control: «Viser 1–50 av 12 345», Forrige/Neste and the pages near this one (None for one page)."""
+def _pages(request, page, *, over: bool = False) -> dict[str, Any] | None:
+    """The pagination control: «Viser 1–50 av 12 345», Forrige/Neste and the pages near this one (None for one page).
+
+    ``over``: the count stopped at the search's cap, so «av over 1 000»."""
     paginator = page.paginator
     if paginator.num_pages <= 1:
         return None
@@ -144,8 +146,8 @@ def _pages(request, page) -> dict[str, Any] | None:
     return {
         "showing": pick(
             language,
-            f"Viser {format_number(first, language)}–{format_number(last, language)} av {total}",
-            f"Showing {format_number(first, language)}–{format_number(last, language)} of {total}",
+            f"Viser {format_number(first, language)}–{format_number(last, language)} av {'over ' if over else ''}{total}",
+            f"Showing {format_number(first, language)}–{format_number(last, language)} of {'over ' if over else ''}{total}",
         ),
         "previous": url(page.previous_page_number()) if page.has_previous() else "",
         "next": url(page.next_page_number()) if page.has_next() else "",
@@ -185,9 +187,13 @@ def queue(request, slug: str):
         form.is_valid()
         filters = {k: v for k, v in form.cleaned_data.items() if v not in (None, "", False)}
     cases = services.queue_cases(request.user, call, filters)
-    page = CountedPaginator(cases, QUEUE_PAGE_SIZE, counted=services.queue_count(request.user, call, filters)).get_page(
-        request.GET.get(PAGE_PARAM)
-    )
+    counted = services.queue_count(request.user, call, filters)
+    over = False
+    if counted is None and search.capped(cases):  # a common word: count to the cap, not every match
+        counted = cases[: search.CAP + 1].count()
+        over = counted > search.CAP
+        counted = min(counted, search.CAP)  # the pages of the first CAP; the search narrows the rest
+    page = CountedPaginator(cases, QUEUE_PAGE_SIZE, counted=counted).get_page(request.GET.get(PAGE_PARAM))
     rows = services.queue_rows(call, list(page.object_list))
     areas = dict(_area_choices(definition))
     shown = [
@@ -208,7 +214,8 @@ def queue(request, slug: str):
         "rows": shown,
         "count": page.paginator.count,
         "count_text": format_number(page.paginator.count, get_language()),
-        "pages": _pages(request, page),
+        "over": over,
+        "pages": _pages(request, page, over=over),
         "filtered": bool(filters),
         "several_grantors": len(grantors) > 1,
         "show_flagged": show_flagged,
