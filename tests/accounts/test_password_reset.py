@@ -9,6 +9,7 @@ from django.core import mail
 
 from tests.accounts.helpers import PASSWORD, make_user
 from tests.web.conftest import visible_text
+from tilskudd.audit.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +23,6 @@ def reset_link(message) -> str:
 
 
 def test_the_e_mail_has_a_link_that_sets_a_new_password(client):
-    from tilskudd.audit.models import AuditEvent
 
     user = make_user()
 
@@ -80,7 +80,9 @@ def test_a_new_password_by_e_mail_ends_a_lockout(client):
     make_user()
     for _ in range(5):
         client.post("/konto/logg-inn/", {"email": "kari.nordmann@example.no", "password": "feil-passord-her"})
-    assert client.post("/konto/logg-inn/", {"email": "kari.nordmann@example.no", "password": PASSWORD}).status_code == 429
+    assert (
+        client.post("/konto/logg-inn/", {"email": "kari.nordmann@example.no", "password": PASSWORD}).status_code == 429
+    )
 
     client.post("/konto/passord/glemt/", {"email": "kari.nordmann@example.no"})
     set_url = client.get(reset_link(mail.outbox[0]), follow=True).redirect_chain[-1][0]
@@ -88,3 +90,6 @@ def test_a_new_password_by_e_mail_ends_a_lockout(client):
 
     response = client.post("/konto/logg-inn/", {"email": "kari.nordmann@example.no", "password": NEW_PASSWORD})
     assert response.status_code == 302
+    # The lockout was lifted with a trace: the reset's audit event counts the deleted records of failures.
+    event = AuditEvent.objects.get(action="account.password_reset")
+    assert event.data["failed_login_records_deleted"] >= 1

@@ -102,11 +102,12 @@ def lockout_ends(request, credentials: dict | None = None) -> dt.datetime | None
     return latest + cool_off
 
 
-def unlock(email: str) -> None:
-    """Forget failed logins for an address, e.g. after its owner has made a new password by e-mail."""
+def unlock(email: str) -> int:
+    """Forget failed logins for an address, e.g. after its owner has made a new password by e-mail; how many
+    records of failed attempts were deleted (the caller's audit event keeps the number)."""
     from axes.utils import reset  # noqa: PLC0415
 
-    reset(username=normalise_email(email))
+    return int(reset(username=normalise_email(email)) or 0)
 
 
 # --- two-factor authentication ----------------------------------------------------------------

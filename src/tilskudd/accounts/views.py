@@ -337,10 +337,17 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     def form_valid(self, form):
         response = super().form_valid(form)
         # Whoever could read the e-mail may try again at once.
-        services.unlock(form.user.email)
+        forgotten = services.unlock(form.user.email)
         # The link came to the address, so following it proves the address too.
         verification.verified_by_password_reset(form.user)
-        record(form.user, form.user, AuditAction.ACCOUNT_PASSWORD_RESET, audience=Audience.APPLICANT)
+        # The deleted lockout records are counted in the event: a lockout is never lifted without a trace.
+        record(
+            form.user,
+            form.user,
+            AuditAction.ACCOUNT_PASSWORD_RESET,
+            data={"failed_login_records_deleted": forgotten},
+            audience=Audience.APPLICANT,
+        )
         return response
 
 
