@@ -29,6 +29,7 @@ import tempfile
 import unicodedata
 import zipfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import IO
 
@@ -98,6 +99,46 @@ ALLOWED: tuple[FileType, ...] = (PDF, DOCX, XLSX, ODT, ODS, PNG, JPEG)
 ALLOWED_EXTENSIONS = frozenset(ext for kind in ALLOWED for ext in kind.extensions)
 ALLOWED_NAMES_NB = "PDF, Word (DOCX), Excel (XLSX), OpenDocument (ODT, ODS), PNG og JPEG"
 ALLOWED_NAMES_EN = "PDF, Word (DOCX), Excel (XLSX), OpenDocument (ODT, ODS), PNG and JPEG"
+
+
+@dataclass(frozen=True)
+class Accepts:
+    """The file types an upload may be, and what the person is told (bokmål, English) when it is not:
+    ``not_allowed`` for the name's extension, ``not_content`` for what the content turns out to be."""
+
+    types: tuple[FileType, ...]
+    not_allowed: tuple[str, str]
+    not_content: tuple[str, str]
+
+    @property
+    def extensions(self) -> frozenset[str]:
+        return frozenset(ext for kind in self.types for ext in kind.extensions)
+
+
+#: An application's attachments: any of the allowed types.
+ANY_ALLOWED = Accepts(
+    ALLOWED,
+    (
+        f"Filtypen er ikke tillatt. Last opp {ALLOWED_NAMES_NB}.",
+        f"This file type is not allowed. Upload {ALLOWED_NAMES_EN}.",
+    ),
+    (
+        f"Innholdet i filen er ikke en tillatt filtype. Last opp {ALLOWED_NAMES_NB}.",
+        f"The file's content is not an allowed file type. Upload {ALLOWED_NAMES_EN}.",
+    ),
+)
+#: A report's attachments and the proof of a role: a PDF or an image.
+PDF_OR_IMAGE = Accepts(
+    (PDF, PNG, JPEG),
+    (
+        "Filtypen er ikke tillatt. Last opp en PDF eller et bilde (PNG, JPEG).",
+        "This file type is not allowed. Upload a PDF or an image (PNG, JPEG).",
+    ),
+    (
+        "Innholdet i filen er ikke en PDF eller et bilde (PNG, JPEG).",
+        "The file's content is not a PDF or an image (PNG, JPEG).",
+    ),
+)
 
 #: What ``filetype`` reports (by its extension) for the types accepted without a container check.
 _PLAIN = {"pdf": PDF, "png": PNG, "apng": PNG, "jpg": JPEG}
@@ -248,6 +289,49 @@ def _too_large(limit: int) -> AttachmentRefused:
     )
 
 
+@dataclass(frozen=True)
+class Checked:
+    """An upload that passed every check: its clean name, its type by content, the temporary copy
+    (open while the ``checked_upload`` block runs), its size, SHA-256 and the virus scan's result."""
+
+    name: str
+    type: FileType
+    file: IO[bytes]
+    size: int
+    sha256: str
+    scan: virus_scan.ScanResult
+
+
+@contextmanager
+def checked_upload(uploaded_file, accepts: Accepts) -> Iterator[Checked]:
+    """Check ``uploaded_file`` as every upload is checked — a type ``accepts`` by the name's extension,
+    read in chunks within ``max_bytes()``, not empty, typed by its content with the extension agreeing,
+    virus-scanned — and give it to the block; the temporary copy is closed when the block ends.
+    Raises :class:`AttachmentRefused` (the reason in bokmål and English) at the first check that fails."""
+    name = clean_filename(getattr(uploaded_file, "name", "") or "")
+    extension = _extension(name)
+    if extension not in accepts.extensions:
+        raise AttachmentRefused(*accepts.not_allowed)
+    received = _receive(uploaded_file, max_bytes())
+    try:
+        if received.size == 0:
+            raise AttachmentRefused("Filen er tom.", "The file is empty.")
+        found = sniff(received.file)
+        if found is None or found not in accepts.types:
+            raise AttachmentRefused(*accepts.not_content)
+        if extension not in found.extensions:
+            raise AttachmentRefused(
+                f"Filnavnet slutter på .{extension}, men innholdet er {found.name_nb}. "
+                f"Gi filen riktig endelse (.{found.extensions[0]}) og last den opp på nytt.",
+                f"The file name ends in .{extension}, but the content is a {found.name_en}. "
+                f"Give the file the right extension (.{found.extensions[0]}) and upload it again.",
+            )
+        scan = _scan(received.file)
+        yield Checked(name, found, received.file, received.size, received.sha256, scan)
+    finally:
+        received.file.close()
+
+
 # --- kinds the call asks for -------------------------------------------------------
 
 
@@ -290,72 +374,47 @@ def add_attachment(user, application_id: int, kind: str, uploaded_file) -> Attac
         raise AttachmentRefused(
             "Utlysningen ber ikke om denne typen vedlegg.", "The call does not ask for this kind of attachment."
         )
-    name = clean_filename(getattr(uploaded_file, "name", "") or "")
-    extension = _extension(name)
-    if extension not in ALLOWED_EXTENSIONS:
-        raise AttachmentRefused(
-            f"Filtypen er ikke tillatt. Last opp {ALLOWED_NAMES_NB}.",
-            f"This file type is not allowed. Upload {ALLOWED_NAMES_EN}.",
-        )
-    received = _receive(uploaded_file, max_bytes())
     stored_name = ""
-    try:
-        if received.size == 0:
-            raise AttachmentRefused("Filen er tom.", "The file is empty.")
-        found = sniff(received.file)
-        if found is None:
-            raise AttachmentRefused(
-                f"Innholdet i filen er ikke en tillatt filtype. Last opp {ALLOWED_NAMES_NB}.",
-                f"The file's content is not an allowed file type. Upload {ALLOWED_NAMES_EN}.",
+    with checked_upload(uploaded_file, ANY_ALLOWED) as upload:
+        try:
+            attachment = Attachment(
+                application=application,
+                kind=kind,
+                original_name=upload.name,
+                content_type=upload.type.mime,
+                size=upload.size,
+                sha256=upload.sha256,
+                uploaded_by=user,
+                scan_result=upload.scan.status,
             )
-        if extension not in found.extensions:
-            raise AttachmentRefused(
-                f"Filnavnet slutter på .{extension}, men innholdet er {found.name_nb}. "
-                f"Gi filen riktig endelse (.{found.extensions[0]}) og last den opp på nytt.",
-                f"The file name ends in .{extension}, but the content is a {found.name_en}. "
-                f"Give the file the right extension (.{found.extensions[0]}) and upload it again.",
-            )
-        scan = _scan(received.file)
-        attachment = Attachment(
-            application=application,
-            kind=kind,
-            original_name=name,
-            content_type=found.mime,
-            size=received.size,
-            sha256=received.sha256,
-            uploaded_by=user,
-            scan_result=scan.status,
-        )
-        received.file.seek(0)
-        attachment.file.save(name, File(received.file, name=name), save=False)
-        stored_name = attachment.file.name
-        with transaction.atomic():
-            application = _load(application_id, lock=True)
-            require(permissions.can_edit(user, application))
-            attachment.application = application
-            attachment.save()
-            record(
-                user,
-                application,
-                AuditAction.ATTACHMENT_ADDED,
-                data={
-                    "attachment": attachment.pk,
-                    "kind": kind,
-                    "filename": name,
-                    "content_type": found.mime,
-                    "size": received.size,
-                    "sha256": received.sha256,
-                    "scan": scan.status,
-                },
-                audience=Audience.APPLICANT,
-            )
-            services.content_changed(application)
-    except BaseException:
-        if stored_name:
-            _delete_file(stored_name)
-        raise
-    finally:
-        received.file.close()
+            upload.file.seek(0)
+            attachment.file.save(upload.name, File(upload.file, name=upload.name), save=False)
+            stored_name = attachment.file.name
+            with transaction.atomic():
+                application = _load(application_id, lock=True)
+                require(permissions.can_edit(user, application))
+                attachment.application = application
+                attachment.save()
+                record(
+                    user,
+                    application,
+                    AuditAction.ATTACHMENT_ADDED,
+                    data={
+                        "attachment": attachment.pk,
+                        "kind": kind,
+                        "filename": upload.name,
+                        "content_type": upload.type.mime,
+                        "size": upload.size,
+                        "sha256": upload.sha256,
+                        "scan": upload.scan.status,
+                    },
+                    audience=Audience.APPLICANT,
+                )
+                services.content_changed(application)
+        except BaseException:
+            if stored_name:
+                _delete_file(stored_name)
+            raise
     return attachment
 
 
@@ -425,9 +484,14 @@ def open_attachment(user, attachment_id: int) -> Attachment:
 
 __all__ = [
     "ALLOWED",
+    "ANY_ALLOWED",
+    "PDF_OR_IMAGE",
+    "Accepts",
     "AttachmentRefused",
+    "Checked",
     "FileType",
     "add_attachment",
+    "checked_upload",
     "clean_filename",
     "kinds_for",
     "open_attachment",

@@ -22,7 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from tilskudd.applications import attachments as upload_checks
-from tilskudd.applications.attachments import JPEG, PDF, PNG, AttachmentRefused
+from tilskudd.applications.attachments import AttachmentRefused
 from tilskudd.applications.permissions import can_view, signing_capacity
 from tilskudd.applications.services.content import content_hash
 from tilskudd.audit.services import Audience, AuditAction, record
@@ -37,8 +37,6 @@ from tilskudd.reports.models import Report, ReportAttachment, ReportingDuty
 from tilskudd.reports.states import DELIVERABLE, DutyStatus, check_duty_transition
 from tilskudd.rules.schema import FieldType, FormField
 
-UPLOAD_TYPES = (PDF, PNG, JPEG)
-UPLOAD_EXTENSIONS = frozenset(ext for kind in UPLOAD_TYPES for ext in kind.extensions)
 #: The grant's states in which reports are owed (accepted and after, not ended by a decline or cancellation).
 REPORTING_GRANT_STATES = frozenset(
     {GrantStatus.ACCEPTED, GrantStatus.IN_PAYMENT, GrantStatus.PAID_OUT, GrantStatus.REPORTED}
@@ -138,64 +136,43 @@ def add_attachment(user, duty_id: int, kind: str, uploaded_file) -> ReportAttach
         raise AttachmentRefused("Rapporten ber ikke om denne typen vedlegg.", "The report asks for no such attachment.")
     if uploaded_file is None:
         raise AttachmentRefused("Velg en fil å laste opp.", "Choose a file to upload.")
-    name = upload_checks.clean_filename(getattr(uploaded_file, "name", "") or "")
-    extension = upload_checks._extension(name)
-    if extension not in UPLOAD_EXTENSIONS:
-        raise AttachmentRefused(
-            "Filtypen er ikke tillatt. Last opp en PDF eller et bilde (PNG, JPEG).",
-            "This file type is not allowed. Upload a PDF or an image (PNG, JPEG).",
-        )
-    received = upload_checks._receive(uploaded_file, upload_checks.max_bytes())
     stored = ""
-    try:
-        if received.size == 0:
-            raise AttachmentRefused("Filen er tom.", "The file is empty.")
-        found = upload_checks.sniff(received.file)
-        if found not in UPLOAD_TYPES:
-            raise AttachmentRefused(
-                "Innholdet i filen er ikke en PDF eller et bilde (PNG, JPEG).",
-                "The file's content is not a PDF or an image (PNG, JPEG).",
+    with upload_checks.checked_upload(uploaded_file, upload_checks.PDF_OR_IMAGE) as upload:
+        try:
+            attachment = ReportAttachment(
+                duty=duty,
+                kind=kind,
+                original_name=upload.name,
+                content_type=upload.type.mime,
+                size=upload.size,
+                sha256=upload.sha256,
+                uploaded_by=user,
+                uploaded_at=timezone.now(),
             )
-        assert found is not None
-        if extension not in found.extensions:
-            raise AttachmentRefused(
-                f"Filnavnet slutter på .{extension}, men innholdet er {found.name_nb}. "
-                f"Gi filen riktig endelse (.{found.extensions[0]}) og last den opp på nytt.",
-                f"The file name ends in .{extension}, but the content is a {found.name_en}. "
-                f"Give the file the right extension (.{found.extensions[0]}) and upload it again.",
-            )
-        upload_checks._scan(received.file)
-        attachment = ReportAttachment(
-            duty=duty,
-            kind=kind,
-            original_name=name,
-            content_type=found.mime,
-            size=received.size,
-            sha256=received.sha256,
-            uploaded_by=user,
-            uploaded_at=timezone.now(),
-        )
-        received.file.seek(0)
-        attachment.file.save(name, File(received.file, name=name), save=False)
-        stored = attachment.file.name or ""
-        with transaction.atomic():
-            duty = _lock(duty_id)
-            require(can_prepare(user, duty))
-            attachment.duty = duty
-            attachment.save()
-            record(
-                user,
-                duty,
-                AuditAction.REPORT_ATTACHMENT_ADDED,
-                data={"attachment": attachment.pk, "kind": kind, "filename": name, "sha256": received.sha256},
-                audience=Audience.APPLICANT,
-            )
-    except BaseException:
-        if stored:
-            attachment.file.storage.delete(stored)
-        raise
-    finally:
-        received.file.close()
+            upload.file.seek(0)
+            attachment.file.save(upload.name, File(upload.file, name=upload.name), save=False)
+            stored = attachment.file.name or ""
+            with transaction.atomic():
+                duty = _lock(duty_id)
+                require(can_prepare(user, duty))
+                attachment.duty = duty
+                attachment.save()
+                record(
+                    user,
+                    duty,
+                    AuditAction.REPORT_ATTACHMENT_ADDED,
+                    data={
+                        "attachment": attachment.pk,
+                        "kind": kind,
+                        "filename": upload.name,
+                        "sha256": upload.sha256,
+                    },
+                    audience=Audience.APPLICANT,
+                )
+        except BaseException:
+            if stored:
+                attachment.file.storage.delete(stored)
+            raise
     return attachment
 
 
