@@ -45,11 +45,11 @@ from tilskudd.grants.allocation import frames
 from tilskudd.grants.awards import carried, plan
 from tilskudd.grants.awards.acceptance import can_answer, terms_document
 from tilskudd.grants.awards.continuation_states import ContinuationStatus, check_continuation_transition
-from tilskudd.grants.awards.services import acceptance_due
+from tilskudd.grants.awards.services import add_terms, grant_of
 from tilskudd.grants.awards.signed_requests import sign
 from tilskudd.grants.decisions import letters
-from tilskudd.grants.models import AllocationLine, Continuation, Decision, Grant, PaymentTerm
-from tilskudd.grants.states import DecisionKind, DecisionStatus, GrantStatus, TermStatus
+from tilskudd.grants.models import AllocationLine, Continuation, Decision, Grant
+from tilskudd.grants.states import DecisionKind, DecisionStatus, GrantStatus
 
 #: A grant in one of these states may be continued (accepted and not ended, cancelled or claimed back).
 LIVE = (GrantStatus.ACCEPTED, GrantStatus.IN_PAYMENT, GrantStatus.PAID_OUT, GrantStatus.REPORTED)
@@ -382,40 +382,12 @@ def approve(user, continuation_id: int) -> Continuation:
             published_at=now,
             continues=grant,
         )
-        letter_date = timezone.localtime(now).date()
-        new = Grant.objects.create(
-            decision=decision,
-            application=grant.application,
-            year=year,
-            amount=amount,
-            later_years=later,
-            period_start=decision.period_start,
-            period_end=decision.period_end,
-            purpose=grant.purpose,
-            conditions=grant.conditions,
-            extra_conditions=grant.extra_conditions,
-            bank_account=grant.bank_account,
-            status=GrantStatus.OFFERED,
-            offered_at=now,
-            acceptance_due=acceptance_due(decision, letter_date),
-            status_changed_at=now,
-        )
-        definition = grant.application.call_version.parsed()
+        new = grant_of(decision, year=year, purpose=grant.purpose, bank_account=grant.bank_account, now=now)
         # Last year's unused money carried into this year by consent is part of the amount but already with the
         # grantee: the terms pay the rest (issue #12, point 6).
         carried_in = min(amount, carried.carried_into(grant.application_id, year))
-        terms = [
-            PaymentTerm(
-                grant=new,
-                number=t.number,
-                amount=t.amount,
-                season=t.season,
-                earliest=t.earliest,
-                status=TermStatus.PLANNED,
-            )
-            for t in plan.plan(definition, amount - carried_in, year)
-        ]
-        PaymentTerm.objects.bulk_create(terms)
+        definition = grant.application.call_version.parsed()
+        terms = add_terms(new, plan.plan(definition, amount - carried_in, year))
         decision.letter = _store(decision, continuation_letter_html(decision, year), f"videreforing-{year}")
         decision.save(update_fields=["letter"])
         before = continuation.status

@@ -28,6 +28,51 @@ def acceptance_due(decision: Decision, letter_date: dt.date) -> dt.date | None:
     return decision.acceptance_due
 
 
+def grant_of(
+    decision: Decision, *, year: int, purpose: str, bank_account: str, now: dt.datetime, on_decision: bool = False
+) -> Grant:
+    """The grant a published grant decision makes, for ``year``: its amount, later years' commitments, period and
+    conditions are the decision's. Offered, with the last day to accept from the letter's date; accepted by the
+    decision itself where the call pays on the decision (``on_decision``)."""
+    letter_date = timezone.localtime(now).date()
+    return Grant.objects.create(
+        decision=decision,
+        application=decision.application,
+        year=year,
+        amount=decision.amount,
+        later_years=decision.later_years,
+        period_start=decision.period_start,
+        period_end=decision.period_end,
+        purpose=purpose,
+        conditions=decision.conditions,
+        extra_conditions=decision.extra_conditions,
+        bank_account=bank_account,
+        status=GrantStatus.ACCEPTED if on_decision else GrantStatus.OFFERED,
+        offered_at=now,
+        acceptance_due=None if on_decision else acceptance_due(decision, letter_date),
+        status_changed_at=now,
+    )
+
+
+def add_terms(grant: Grant, planned: list[plan.PlannedTerm], *, due_from: dt.date | None = None) -> list[PaymentTerm]:
+    """Store the ``planned`` payment terms of a new grant, each due from ``due_from`` (the letter's date, where
+    the call pays on the decision) or not yet due."""
+    terms = [
+        PaymentTerm(
+            grant=grant,
+            number=term.number,
+            amount=term.amount,
+            season=term.season,
+            earliest=term.earliest,
+            due_on=plan.due_on(term.earliest, due_from) if due_from is not None else None,
+            status=TermStatus.PLANNED,
+        )
+        for term in planned
+    ]
+    PaymentTerm.objects.bulk_create(terms)
+    return terms
+
+
 def create_grant(user, decision: Decision, now: dt.datetime) -> Grant | None:
     """The grant of a published grant decision, with its payment plan (None for a refusal or rejection, or 0 NOK).
 
@@ -40,36 +85,15 @@ def create_grant(user, decision: Decision, now: dt.datetime) -> Grant | None:
     definition = application.call_version.parsed()
     letter_date = timezone.localtime(now).date()
     on_decision = plan.pays_on_decision(definition)
-    grant = Grant.objects.create(
-        decision=decision,
-        application=application,
+    grant = grant_of(
+        decision,
         year=definition.year,
-        amount=decision.amount,
-        later_years=decision.later_years,
-        period_start=decision.period_start,
-        period_end=decision.period_end,
         purpose=application.title,
-        conditions=decision.conditions,
-        extra_conditions=decision.extra_conditions,
         bank_account=case_facts.bank_account(application),
-        status=GrantStatus.ACCEPTED if on_decision else GrantStatus.OFFERED,
-        offered_at=now,
-        acceptance_due=None if on_decision else acceptance_due(decision, letter_date),
-        status_changed_at=now,
+        now=now,
+        on_decision=on_decision,
     )
-    terms = [
-        PaymentTerm(
-            grant=grant,
-            number=term.number,
-            amount=term.amount,
-            season=term.season,
-            earliest=term.earliest,
-            due_on=plan.due_on(term.earliest, letter_date) if on_decision else None,
-            status=TermStatus.PLANNED,
-        )
-        for term in plan.decision_plan(decision)
-    ]
-    PaymentTerm.objects.bulk_create(terms)
+    terms = add_terms(grant, plan.decision_plan(decision), due_from=letter_date if on_decision else None)
     record(
         user,
         grant,
