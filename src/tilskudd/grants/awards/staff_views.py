@@ -176,49 +176,57 @@ def _page(grant: Grant) -> str:
     return reverse("grants:staff_grant", args=[grant.pk])
 
 
+def _change(
+    request, grant_id: int, form_class, *, field: str, anchor: str, form_name: str, change, done: tuple[str, str]
+):
+    """A caseworker's change from a posted form: the form's ``field`` to ``change(grant, value)``; an invalid form or
+    a refusal re-renders the grant page (400) with the reason at ``anchor``, else the message ``done`` (bokmål,
+    English) and back to the page."""
+    grant = _caseworker_grant(request, grant_id)
+    form = form_class(request.POST)
+    if not form.is_valid():
+        errors = _form_errors(form, {field: anchor})
+        return _render(request, grant, errors=errors, status=400, **{form_name: form})
+    try:
+        change(grant, form.cleaned_data[field])
+    except Refusal as refused:
+        errors = [(anchor, refused.reason(get_language()))]
+        return _render(request, grant, errors=errors, status=400, **{form_name: form})
+    messages.success(request, pick(get_language(), *done))
+    return redirect(_page(grant))
+
+
 @require_POST
 @staff_view
 def cancel(request, grant_id: int):
-    grant = _caseworker_grant(request, grant_id)
-    form = CancelForm(request.POST)
-    if not form.is_valid():
-        errors = _form_errors(form, {"reason": "cancel-reason"})
-        return _render(request, grant, errors=errors, status=400, cancel_form=form)
-    try:
-        changes.cancel_grant(request.user, grant.pk, form.cleaned_data["reason"])
-    except Refusal as refused:
-        errors = [("cancel-reason", refused.reason(get_language()))]
-        return _render(request, grant, errors=errors, status=400, cancel_form=form)
-    messages.success(
+    return _change(
         request,
-        pick(
-            get_language(),
+        grant_id,
+        CancelForm,
+        field="reason",
+        anchor="cancel-reason",
+        form_name="cancel_form",
+        change=lambda grant, reason: changes.cancel_grant(request.user, grant.pk, reason),
+        done=(
             "Tilskuddet er trukket tilbake. Rammen beholder bare det som er utbetalt.",
             "The grant was cancelled. The frame keeps only what was paid.",
         ),
     )
-    return redirect(_page(grant))
 
 
 @require_POST
 @staff_view
 def reopen(request, grant_id: int):
-    grant = _caseworker_grant(request, grant_id)
-    form = ReopenForm(request.POST)
-    if not form.is_valid():
-        errors = _form_errors(form, {"new_due": "reopen-due"})
-        return _render(request, grant, errors=errors, status=400, reopen_form=form)
-    try:
-        changes.reopen_lapsed(request.user, grant.pk, form.cleaned_data["new_due"])
-    except Refusal as refused:
-        errors = [("reopen-due", refused.reason(get_language()))]
-        return _render(request, grant, errors=errors, status=400, reopen_form=form)
-    messages.success(
+    return _change(
         request,
-        pick(
-            get_language(),
+        grant_id,
+        ReopenForm,
+        field="new_due",
+        anchor="reopen-due",
+        form_name="reopen_form",
+        change=lambda grant, new_due: changes.reopen_lapsed(request.user, grant.pk, new_due),
+        done=(
             "Tilbudet er åpnet igjen med ny frist for aksept, og beløpet holdes i rammen.",
             "The offer is open again with a new deadline for acceptance, and the amount is held in the frame.",
         ),
     )
-    return redirect(_page(grant))
