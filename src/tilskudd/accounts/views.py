@@ -87,6 +87,20 @@ def _refuse_code(form: CodeForm, retry_at, wrong_nb: str, wrong_en: str) -> None
     form.add_error("code", _retry_text(retry_at) if retry_at else now_text(wrong_nb, wrong_en))
 
 
+def _checked_code(
+    request, user, help_text: tuple[str, str], wrong: tuple[str, str]
+) -> tuple[CodeForm, services.CodeCheck | None]:
+    """The code form (``help_text`` under the field), and on a valid POST the check of its code against ``user``'s
+    devices: a check that passed, or None with the refusal (``wrong``, bokmål and English, or wait) on the form."""
+    form = _code_form(request, *help_text)
+    if request.method == "POST" and form.is_valid():
+        check = services.verify_code(user, form.cleaned_data["code"])
+        if check.ok:
+            return form, check
+        _refuse_code(form, check.retry_at, *wrong)
+    return form, None
+
+
 # --- sign-up, login, logout -------------------------------------------------------------------
 
 
@@ -278,25 +292,24 @@ def verify(request):
             return redirect(reverse("accounts:login"))
         user, next_url = pending
 
-    form = _code_form(
+    form, check = _checked_code(
         request,
-        "Seks sifre fra autentiseringsappen på telefonen din, eller en av reservekodene dine.",
-        "Six digits from the authenticator app on your phone, or one of your backup codes.",
-    )
-    if request.method == "POST" and form.is_valid():
-        check = services.verify_code(user, form.cleaned_data["code"])
-        if check.ok:
-            if request.user.is_authenticated:
-                otp_login(request, check.device)
-            else:
-                services.complete_login(request, user, check.device)
-            return redirect(next_url)
-        _refuse_code(
-            form,
-            check.retry_at,
+        user,
+        (
+            "Seks sifre fra autentiseringsappen på telefonen din, eller en av reservekodene dine.",
+            "Six digits from the authenticator app on your phone, or one of your backup codes.",
+        ),
+        (
             "Koden er feil eller brukt før. Skriv koden appen viser nå.",
             "The code is wrong or already used. Enter the code the app shows now.",
-        )
+        ),
+    )
+    if check is not None:
+        if request.user.is_authenticated:
+            otp_login(request, check.device)
+        else:
+            services.complete_login(request, user, check.device)
+        return redirect(next_url)
     return render(request, "accounts/verify.html", {"form": form, "person": user})
 
 
@@ -465,22 +478,18 @@ def two_factor_remove(request):
     user = request.user
     if not services.has_two_factor(user):
         return redirect("accounts:security")
-    form = _code_form(
+    form, check = _checked_code(
         request,
-        "En kode fra appen eller en reservekode, så vi vet at det er du.",
-        "A code from the app or a backup code, so we know it is you.",
+        user,
+        (
+            "En kode fra appen eller en reservekode, så vi vet at det er du.",
+            "A code from the app or a backup code, so we know it is you.",
+        ),
+        ("Koden er feil eller brukt før.", "The code is wrong or already used."),
     )
-    if request.method == "POST" and form.is_valid():
-        check = services.verify_code(user, form.cleaned_data["code"])
-        if check.ok:
-            services.remove_two_factor(user)
-            return redirect("accounts:security")
-        _refuse_code(
-            form,
-            check.retry_at,
-            "Koden er feil eller brukt før.",
-            "The code is wrong or already used.",
-        )
+    if check is not None:
+        services.remove_two_factor(user)
+        return redirect("accounts:security")
     return render(
         request, "accounts/two_factor_remove.html", {"form": form, "required": services.two_factor_required(user)}
     )
