@@ -48,6 +48,14 @@ def test_a_word_like_no_name_finds_nothing(desk):
     assert _found(client, world, C0, "xyzzy") == []
 
 
+@pytest.mark.parametrize("wildcard", ["%", "_", "%%", "\\"])
+def test_a_wildcard_is_searched_for_as_itself(desk, wildcard):
+    """LIKE's % and _ are the characters themselves: no name or title here holds one, so nothing is found
+    (unescaped, «%» found every case in the queue)."""
+    world, client = desk
+    assert _found(client, world, C0, wildcard) == []
+
+
 @needs_postgres
 def test_a_misspelt_name_is_found_on_postgresql(desk):
     world, client = desk

@@ -80,13 +80,18 @@ def _like(table: str, column: str, search: str) -> RawSQL:
     return RawSQL(
         f"SELECT id FROM {table} WHERE tilskudd_fold(%s) <%% {column} "  # the driver reads %% as one %
         f"OR {column} LIKE '%%' || tilskudd_fold(%s) || '%%'",
-        [search, search],
+        [search, _literal(search)],
     )
 
 
+def _literal(search: str) -> str:
+    """``search`` as LIKE reads it literally: its %, _ and \\ escaped (a search for «%» finds a «%», not all)."""
+    return search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 def _escaped(search: str) -> str:
-    """A LIKE pattern holding ``search`` as it is (its %, _ and \\ escaped)."""
-    return "%" + search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    """A LIKE pattern holding ``search`` as it is."""
+    return "%" + _literal(search) + "%"
 
 
 def _ids(alias: str, sql: str, params: list) -> list[int] | None:
@@ -110,7 +115,7 @@ def _probe(alias: str, call_id: int, search: str) -> tuple[list[int], list[int]]
     organisations = _ids(
         alias,
         f"SELECT id FROM orgs_organisation WHERE tilskudd_fold(%s) <%% name_folded OR name_folded LIKE '{like}' {limit}",
-        [search, search],
+        [search, _literal(search)],
     )
     if organisations is None:
         return None
@@ -123,7 +128,7 @@ def _probe(alias: str, call_id: int, search: str) -> tuple[list[int], list[int]]
         alias,
         f"SELECT id FROM applications_application WHERE call_id = %s "
         f"AND (tilskudd_fold(%s) <%% title_folded OR title_folded LIKE '{like}') {limit}",
-        [call_id, search, search],
+        [call_id, search, _literal(search)],
     )
     if applications is None:
         return None
@@ -152,7 +157,7 @@ def _each_row(search: str) -> RawSQL:
         f"OR (SELECT o.name_folded LIKE '{like}' OR o.org_number LIKE %s OR tilskudd_fold(%s) <%% o.name_folded "
         f"FROM orgs_organisation o WHERE o.id = {application}.organisation_id) "
         f"OR tilskudd_fold(%s) <%% {application}.title_folded)",
-        [pattern, search, search, pattern, search, search],
+        [pattern, _literal(search), _literal(search), pattern, search, search],
         output_field=BooleanField(),
     )
 
