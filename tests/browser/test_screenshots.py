@@ -17,7 +17,7 @@ from django.contrib.auth import get_user_model
 
 from tests.browser.casework_steps import staff_page
 from tests.browser.conftest import log_in
-from tests.browser.test_grant_walks import CHAIR, TRYGG, demo_world, trygg_grant
+from tests.browser.walks import CHAIR, TRYGG, demo_world, trygg_grant
 from tilskudd.applications import services as applications
 from tilskudd.applications.models import Application
 from tilskudd.applications.states import Status
