@@ -31,7 +31,7 @@ import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import IO
+from typing import IO, Any
 
 import filetype
 from django.conf import settings
@@ -301,6 +301,16 @@ class Checked:
     sha256: str
     scan: virus_scan.ScanResult
 
+    def described(self) -> dict[str, Any]:
+        """The stored row's description of the file: its name, type, size and SHA-256."""
+        return {"original_name": self.name, "content_type": self.type.mime, "size": self.size, "sha256": self.sha256}
+
+    def save_to(self, field_file) -> str:
+        """Save the file into ``field_file`` (the file field of a row not yet saved); the name it is stored under."""
+        self.file.seek(0)
+        field_file.save(self.name, File(self.file, name=self.name), save=False)
+        return field_file.name or ""
+
 
 @contextmanager
 def checked_upload(uploaded_file, accepts: Accepts) -> Iterator[Checked]:
@@ -380,16 +390,11 @@ def add_attachment(user, application_id: int, kind: str, uploaded_file) -> Attac
             attachment = Attachment(
                 application=application,
                 kind=kind,
-                original_name=upload.name,
-                content_type=upload.type.mime,
-                size=upload.size,
-                sha256=upload.sha256,
                 uploaded_by=user,
                 scan_result=upload.scan.status,
+                **upload.described(),
             )
-            upload.file.seek(0)
-            attachment.file.save(upload.name, File(upload.file, name=upload.name), save=False)
-            stored_name = attachment.file.name
+            stored_name = upload.save_to(attachment.file)
             with transaction.atomic():
                 application = _load(application_id, lock=True)
                 require(permissions.can_edit(user, application))

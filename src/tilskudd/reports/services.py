@@ -16,7 +16,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.files import File
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
@@ -140,18 +139,9 @@ def add_attachment(user, duty_id: int, kind: str, uploaded_file) -> ReportAttach
     with upload_checks.checked_upload(uploaded_file, upload_checks.PDF_OR_IMAGE) as upload:
         try:
             attachment = ReportAttachment(
-                duty=duty,
-                kind=kind,
-                original_name=upload.name,
-                content_type=upload.type.mime,
-                size=upload.size,
-                sha256=upload.sha256,
-                uploaded_by=user,
-                uploaded_at=timezone.now(),
+                duty=duty, kind=kind, uploaded_by=user, uploaded_at=timezone.now(), **upload.described()
             )
-            upload.file.seek(0)
-            attachment.file.save(upload.name, File(upload.file, name=upload.name), save=False)
-            stored = attachment.file.name or ""
+            stored = upload.save_to(attachment.file)
             with transaction.atomic():
                 duty = _lock(duty_id)
                 require(can_prepare(user, duty))
