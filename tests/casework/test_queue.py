@@ -1,12 +1,12 @@
 """A call's queue: the person's grantors' cases only, filters and search, the count in words."""
 
-from tilskudd.applications.models import Application
-from tilskudd.casework import services
-from tilskudd.casework.models import Role, StaffRole
 from tests.accounts.helpers import login_verified
 from tests.casework.conftest import visible_text
 from tests.casework.helpers import queue_rows
 from tests.staff_world import C0, C2
+from tilskudd.applications.models import Application
+from tilskudd.casework import services
+from tilskudd.casework.models import Role, StaffRole
 
 
 def _rows(client, world, slug, query=""):
@@ -44,7 +44,9 @@ def test_filters(casework_world, client):
     _, rows = _rows(client, world, C0, "?status=in_assessment")
     assert [r.split()[0] for r in rows] == [first.case_number]
     Application.objects.filter(pk=world.applications[C0][3].pk).update(
-        submitted_findings=[{"rule_id": "C0-R08", "severity": "warning", "message_nb": "x", "message_en": "x", "field": ""}]
+        submitted_findings=[
+            {"rule_id": "C0-R08", "severity": "warning", "message_nb": "x", "message_en": "x", "field": ""}
+        ]
     )
     response, rows = _rows(client, world, C0, "?findings=on")
     assert [r.split()[0] for r in rows] == [world.applications[C0][3].case_number]
@@ -108,3 +110,27 @@ def test_filter_by_regional_office_and_own_cases(casework_world, client):
     services.assign_caseworker(caseworker, world.applications[C0][0].case.pk, caseworker)
     _, rows = _rows(client, world, C0, "?mine=on")
     assert [r.split()[0] for r in rows] == [world.applications[C0][0].case_number]
+
+
+def test_a_queue_read_by_its_case_ids_lists_what_the_call_and_grantor_list(casework_world, monkeypatch):
+    """A grantor with few cases in the call has its queue read by the ids in the ledger (issue #14, point 4):
+    the same cases, in the same order, for every filter, as when read by call and grantor."""
+    world = casework_world
+    person = world.staff["caseworker"]
+    StaffRole.objects.create(user=person, grantor=world.bergen, role=Role.CASEWORKER)
+    Application.objects.filter(pk=world.applications[C0][1].pk).update(status="draft")  # a draft is never listed
+    filters = [{}, {"status": "submitted"}, {"county": "50"}, {"q": "kommune"}, {"flagged": True}, {"area": "1"}]
+    filters += [{"grantor": world.bergen.org_number}, {"amount_from": 700000}]
+
+    def listed() -> dict:
+        return {
+            (slug, index): [case.pk for case in services.queue_cases(person, world.calls[slug], wanted)]
+            for slug in (C0, C2)
+            for index, wanted in enumerate(filters)
+        }
+
+    by_ids = listed()
+    monkeypatch.setattr(services, "FEW_CASES", 0)  # every queue read by call and grantor
+    assert listed() == by_ids
+    assert world.applications[C0][1].case.pk not in by_ids[(C0, 0)]
+    assert sum(bool(cases) for cases in by_ids.values()) >= 8

@@ -201,6 +201,12 @@ class CaseTally(models.Model):
     shard = models.SmallIntegerField(default=0)
     applied = models.BigIntegerField()
 
+    class Meta:
+        indexes = [
+            # A grantor's cases in a call, from the index alone (the queue of a grantor with few, issue #14).
+            models.Index(fields=["call", "grantor_org_number", "case"], name="case_tally_call_grantor"),
+        ]
+
 
 class CaseTotal(models.Model):
     """Running totals of a call's cases (issue #14, point 4): how many, and the amount applied for, per group.
