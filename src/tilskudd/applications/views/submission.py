@@ -65,6 +65,11 @@ def _confirmation_context(request, application: Application, signers_found: list
     }
 
 
+def _review_page(request, application: Application, status: int = 200, **extra):
+    """The review page, with ``extra`` (a refusal's reasons, an upload's) in the context, answering ``status``."""
+    return render(request, "applications/review.html", _review_context(request, application, **extra), status=status)
+
+
 def _review_context(request, application: Application, **extra) -> dict[str, Any]:
     if application.submitted_content and not application.is_editable:
         document = dict(application.submitted_content)
@@ -119,7 +124,7 @@ def review(request, pk: int):
         if application.status == Status.GRANTED and request.GET.get("vis") != "soknad":
             # A granted application opens on its grant page (issue #13, point 5); «Søknaden» links here with ?vis=soknad.
             return redirect("grants:grant", pk=application.pk)
-        return render(request, "applications/review.html", _review_context(request, application))
+        return _review_page(request, application)
     try:
         revision = int(request.POST.get("revision", ""))
     except ValueError:
@@ -127,21 +132,19 @@ def review(request, pk: int):
     try:
         services.sign(request.user, application.pk, revision)
     except NotAllowed as refused:
-        context = _review_context(request, application, refusal=refused.reasons)
-        return render(request, "applications/review.html", context, status=403)
+        return _review_page(request, application, 403, refusal=refused.reasons)
     except services.StaleRevision:
-        context = _review_context(
+        return _review_page(
             request,
             application_for(request, pk),
+            409,
             refusal=(
                 "Søknaden er endret siden du åpnet den. Les gjennom den nye versjonen før du signerer.",
                 "The application changed after you opened it. Read the new version before you sign.",
             ),
         )
-        return render(request, "applications/review.html", context, status=409)
     except services.SubmissionRefused as refused:
-        context = _review_context(request, application, refusal=refused.reasons)
-        return render(request, "applications/review.html", context, status=409)
+        return _review_page(request, application, 409, refusal=refused.reasons)
     messages.success(
         request,
         pick(
@@ -162,8 +165,7 @@ def send_for_signing(request, pk: int):
     try:
         outcome = signing_requests.send_for_signing(request.user, application.pk, link=link)
     except NotAllowed as refused:
-        context = _review_context(request, application, refusal=refused.reasons)
-        return render(request, "applications/review.html", context, status=403)
+        return _review_page(request, application, 403, refusal=refused.reasons)
     names = ", ".join(outcome.request.names)
     if outcome.notified:
         messages.success(
@@ -200,11 +202,9 @@ def role_proof(request, pk: int):
     try:
         upload_role_proof(request.user, member.pk, request.FILES.get("proof"))
     except NotAllowed as refused:
-        context = _review_context(request, application, refusal=refused.reasons)
-        return render(request, "applications/review.html", context, status=403)
+        return _review_page(request, application, 403, refusal=refused.reasons)
     except AttachmentRefused as refused:
-        context = _review_context(request, application, proof_error=refused.reasons)
-        return render(request, "applications/review.html", context, status=400)
+        return _review_page(request, application, 400, proof_error=refused.reasons)
     messages.success(
         request,
         pick(
@@ -224,12 +224,10 @@ def submit(request, pk: int):
     try:
         result = services.submit(request.user, application.pk)
     except NotAllowed as refused:
-        context = _review_context(request, application, refusal=refused.reasons)
-        return render(request, "applications/review.html", context, status=403)
+        return _review_page(request, application, 403, refusal=refused.reasons)
     except services.SubmissionRefused as refused:
         findings = formbuilder.finding_messages(refused.findings)
-        context = _review_context(request, application, refusal=refused.reasons, refusal_findings=findings)
-        return render(request, "applications/review.html", context, status=409)
+        return _review_page(request, application, 409, refusal=refused.reasons, refusal_findings=findings)
     return redirect("applications:submitted", pk=result.application.pk)
 
 
