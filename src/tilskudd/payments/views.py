@@ -38,22 +38,29 @@ def _status(status: str) -> tuple[str, str]:
     return BatchStatus(status).label, BATCH_STATUS_EN[BatchStatus(status)]
 
 
-def _grantor_or_404(user, org_id: int) -> Organisation:
-    """The grantor, if ``user`` works for it (else 404); RoleMissing without a role that reads payments."""
+def _require_roles(user, grantor_org_number: str, *acting: str) -> None:
+    """RoleMissing without a role that reads payments at the grantor, or without one of ``acting`` where given."""
+    for wanted in (services.READERS, acting):
+        if wanted and not scope.has_role(user, grantor_org_number, *wanted):
+            raise RoleMissing(*wanted)
+
+
+def _grantor_or_404(user, org_id: int, *acting: str) -> Organisation:
+    """The grantor, if ``user`` works for it (else 404); RoleMissing without a role that reads payments, or without
+    one of the ``acting`` roles where given."""
     grantor = Organisation.objects.filter(pk=org_id).first()
     if grantor is None or not scope.has_role(user, grantor.org_number):
         raise Http404("no such grantor")
-    if not scope.has_role(user, grantor.org_number, *services.READERS):
-        raise RoleMissing(*services.READERS)
+    _require_roles(user, grantor.org_number, *acting)
     return grantor
 
 
-def _batch_or_404(user, batch_id: int) -> PaymentBatch:
+def _batch_or_404(user, batch_id: int, *acting: str) -> PaymentBatch:
+    """The batch, as :func:`_grantor_or_404` its grantor."""
     batch = PaymentBatch.objects.select_related("prepared_by", "approved_by").filter(pk=batch_id).first()
     if batch is None or not scope.has_role(user, batch.grantor_org_number):
         raise Http404("no such batch")
-    if not scope.has_role(user, batch.grantor_org_number, *services.READERS):
-        raise RoleMissing(*services.READERS)
+    _require_roles(user, batch.grantor_org_number, *acting)
     return batch
 
 
@@ -123,9 +130,7 @@ def grantor(request, org_id: int):
 @staff_view
 @require_POST
 def prepare(request, org_id: int):
-    item = _grantor_or_404(request.user, org_id)
-    if not scope.has_role(request.user, item.org_number, *services.PREPARERS):
-        raise RoleMissing(*services.PREPARERS)
+    item = _grantor_or_404(request.user, org_id, *services.PREPARERS)
     chosen = request.POST.getlist("terms")
     errors = []
     if not chosen or not all(c.isdigit() for c in chosen):
@@ -147,9 +152,7 @@ def prepare(request, org_id: int):
 @staff_view
 @require_POST
 def import_camt054(request, org_id: int):
-    item = _grantor_or_404(request.user, org_id)
-    if not scope.has_role(request.user, item.org_number, *services.HANDLERS):
-        raise RoleMissing(*services.HANDLERS)
+    item = _grantor_or_404(request.user, org_id, *services.HANDLERS)
     upload = request.FILES.get("file")
     errors = []
     if upload is None:
@@ -216,9 +219,7 @@ def approve(request, batch_id: int):
 @staff_view
 @require_POST
 def return_batch(request, batch_id: int):
-    item = _batch_or_404(request.user, batch_id)
-    if not scope.has_role(request.user, item.grantor_org_number, *services.APPROVERS):
-        raise RoleMissing(*services.APPROVERS)
+    item = _batch_or_404(request.user, batch_id, *services.APPROVERS)
     reason = request.POST.get("reason", "").strip()
     if not reason:
         message = pick(get_language(), "Skriv hvorfor oppdraget sendes tilbake.", "Write why the batch is returned.")
@@ -258,9 +259,7 @@ def mark_paid(request, order_id: int):
     order = PaymentOrder.objects.filter(pk=order_id).only("batch_id").first()
     if order is None:
         raise Http404("no such order")
-    item = _batch_or_404(request.user, order.batch_id)
-    if not scope.has_role(request.user, item.grantor_org_number, *services.HANDLERS):
-        raise RoleMissing(*services.HANDLERS)
+    item = _batch_or_404(request.user, order.batch_id, *services.HANDLERS)
     paid_on = _date(request.POST.get("paid_on", ""))
     if paid_on is None:
         message = pick(get_language(), "Oppgi datoen betalingen ble bokført.", "Give the date the payment was booked.")
