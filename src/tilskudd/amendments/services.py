@@ -35,6 +35,7 @@ from tilskudd.audit.services import Audience, AuditAction, record
 from tilskudd.casework import scope
 from tilskudd.casework.access import RoleMissing
 from tilskudd.casework.models import Role
+from tilskudd.core.files import deleted_on_failure
 from tilskudd.core.formatting import format_date, format_nok
 from tilskudd.core.pdf import render_pdf
 from tilskudd.core.permissions import ALLOWED, Permission, denied
@@ -394,8 +395,7 @@ def _finish(user, amendment: AmendmentRequest, grant: Grant, action: AuditAction
     amendment.letter_sha256 = hashlib.sha256(pdf).hexdigest()
     name = f"endring-{amendment.pk}-{(grant.application.case_number or str(grant.pk)).replace('/', '-')}.pdf"
     amendment.letter.save(name, ContentFile(pdf), save=False)
-    stored = amendment.letter.name or ""
-    try:
+    with deleted_on_failure(amendment.letter):
         amendment.save(update_fields=["status", "decided_by", "decided_at", "answer_reason", "letter", "letter_sha256"])
         record(
             user,
@@ -413,10 +413,6 @@ def _finish(user, amendment: AmendmentRequest, grant: Grant, action: AuditAction
             },
             audience=Audience.APPLICANT,
         )
-    except BaseException:
-        if stored:
-            amendment.letter.storage.delete(stored)
-        raise
     return amendment
 
 

@@ -44,6 +44,7 @@ from django.utils import timezone
 from tilskudd.applications.models import Application, Document, Signature
 from tilskudd.audit.models import AuditEvent
 from tilskudd.audit.services import Audience, AuditAction, record
+from tilskudd.core.files import deleted_on_failure
 from tilskudd.core.formatting import format_date, format_datetime, format_number
 from tilskudd.core.formatting import format_nok as nok
 from tilskudd.core.pdf import render_pdf
@@ -120,7 +121,7 @@ def store_receipt(application_id: int) -> Document | None:
             submission_hash=application.submitted_hash,
         )
         document.file.save(receipt_filename(application), ContentFile(pdf), save=False)
-        try:
+        with deleted_on_failure(document.file):
             document.save()
             record(
                 None,
@@ -129,9 +130,6 @@ def store_receipt(application_id: int) -> Document | None:
                 data={"document": document.pk, "sha256": digest, "case_number": application.case_number},
                 audience=Audience.APPLICANT,
             )
-        except BaseException:
-            document.file.storage.delete(document.file.name)
-            raise
     return document
 
 

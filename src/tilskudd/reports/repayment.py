@@ -43,6 +43,7 @@ from tilskudd.audit.services import Audience, AuditAction, record
 from tilskudd.casework import scope
 from tilskudd.casework.access import RoleMissing
 from tilskudd.casework.models import Role
+from tilskudd.core.files import deleted_on_failure
 from tilskudd.core.formatting import format_date, format_nok
 from tilskudd.core.pdf import render_pdf
 from tilskudd.core.refusals import Refusal
@@ -251,8 +252,7 @@ def approve_claim(user, claim_id: int) -> RepaymentClaim:
         )
         pdf = letter_pdf(claim)
         claim.letter.save(f"krav-om-tilbakebetaling-{claim.reference.replace('/', '-')}.pdf", ContentFile(pdf), False)
-        stored = claim.letter.name or ""
-        try:
+        with deleted_on_failure(claim.letter):
             before = _move(claim, ClaimStatus.SENT, sent_at=now, letter=claim.letter, letter_sha256=_sha(pdf))
             record(
                 user,
@@ -273,10 +273,6 @@ def approve_claim(user, claim_id: int) -> RepaymentClaim:
                 amount=claim.amount,
                 due=claim.due.isoformat(),
             )
-        except BaseException:
-            if stored:
-                claim.letter.storage.delete(stored)
-            raise
     return claim
 
 

@@ -25,6 +25,7 @@ from tilskudd.applications.attachments import AttachmentRefused
 from tilskudd.applications.permissions import can_view, signing_capacity
 from tilskudd.applications.services.content import content_hash
 from tilskudd.audit.services import Audience, AuditAction, record
+from tilskudd.core.files import deleted_on_failure
 from tilskudd.core.permissions import ALLOWED, Permission, denied
 from tilskudd.core.refusals import Refusal, require
 from tilskudd.grants.awards import carried
@@ -135,34 +136,23 @@ def add_attachment(user, duty_id: int, kind: str, uploaded_file) -> ReportAttach
         raise AttachmentRefused("Rapporten ber ikke om denne typen vedlegg.", "The report asks for no such attachment.")
     if uploaded_file is None:
         raise AttachmentRefused("Velg en fil å laste opp.", "Choose a file to upload.")
-    stored = ""
     with upload_checks.checked_upload(uploaded_file, upload_checks.PDF_OR_IMAGE) as upload:
-        try:
-            attachment = ReportAttachment(
-                duty=duty, kind=kind, uploaded_by=user, uploaded_at=timezone.now(), **upload.described()
+        attachment = ReportAttachment(
+            duty=duty, kind=kind, uploaded_by=user, uploaded_at=timezone.now(), **upload.described()
+        )
+        upload.save_to(attachment.file)
+        with deleted_on_failure(attachment.file), transaction.atomic():
+            duty = _lock(duty_id)
+            require(can_prepare(user, duty))
+            attachment.duty = duty
+            attachment.save()
+            record(
+                user,
+                duty,
+                AuditAction.REPORT_ATTACHMENT_ADDED,
+                data={"attachment": attachment.pk, "kind": kind, "filename": upload.name, "sha256": upload.sha256},
+                audience=Audience.APPLICANT,
             )
-            stored = upload.save_to(attachment.file)
-            with transaction.atomic():
-                duty = _lock(duty_id)
-                require(can_prepare(user, duty))
-                attachment.duty = duty
-                attachment.save()
-                record(
-                    user,
-                    duty,
-                    AuditAction.REPORT_ATTACHMENT_ADDED,
-                    data={
-                        "attachment": attachment.pk,
-                        "kind": kind,
-                        "filename": upload.name,
-                        "sha256": upload.sha256,
-                    },
-                    audience=Audience.APPLICANT,
-                )
-        except BaseException:
-            if stored:
-                attachment.file.storage.delete(stored)
-            raise
     return attachment
 
 
@@ -375,11 +365,6 @@ def deliver_report(user, duty_id: int, delivery: Delivery) -> Report:
             save=False,
         )
         report.receipt_sha256 = receipts.sha256(pdf)
-        stored = report.receipt.name or ""
-        try:
+        with deleted_on_failure(report.receipt):
             report.save(update_fields=["receipt", "receipt_sha256"])
-        except BaseException:
-            if stored:
-                report.receipt.storage.delete(stored)
-            raise
     return report

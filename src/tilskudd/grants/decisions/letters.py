@@ -43,6 +43,7 @@ from tilskudd.applications.models import Document
 from tilskudd.applications.receipts import FONT_DIR
 from tilskudd.casework import facts as case_facts
 from tilskudd.casework.models import job_title
+from tilskudd.core.files import deleted_on_failure
 from tilskudd.core.formatting import format_date, format_nok
 from tilskudd.core.pdf import render_pdf
 from tilskudd.core.text import lower_first
@@ -589,9 +590,6 @@ def store_letter(decision: Decision) -> Document:
     pdf = letter_pdf(decision)
     document = Document(application=decision.application, kind=kind, sha256=hashlib.sha256(pdf).hexdigest())
     document.file.save(letter_filename(decision), ContentFile(pdf), save=False)
-    try:
+    with deleted_on_failure(document.file):
         document.save()
-    except BaseException:
-        document.file.storage.delete(document.file.name)
-        raise
     return document

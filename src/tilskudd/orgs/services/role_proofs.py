@@ -15,6 +15,7 @@ from django.core.files import File
 from django.db import transaction
 
 from tilskudd.audit.services import Audience, AuditAction, record
+from tilskudd.core.files import deleted_on_failure
 from tilskudd.core.permissions import ALLOWED, Permission, denied
 from tilskudd.core.refusals import require
 from tilskudd.orgs import permissions
@@ -63,7 +64,7 @@ def add_role_proof(
         )
         stream.seek(0)
         proof.file.save(name, File(stream, name=name), save=False)
-        try:
+        with deleted_on_failure(proof.file):
             proof.save()
             record(
                 user,
@@ -79,8 +80,4 @@ def add_role_proof(
                 },
                 audience=Audience.APPLICANT,
             )
-        except BaseException:
-            if proof.file.name:
-                proof.file.storage.delete(proof.file.name)
-            raise
     return proof
