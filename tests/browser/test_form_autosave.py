@@ -135,6 +135,29 @@ def test_pressing_lagre_while_an_autosave_is_under_way_is_no_conflict(page, clie
     assert Application.objects.get(pk=draft.pk).content["answers"]["expected_results"].startswith("Mer.")
 
 
+def hold_the_first(page, pattern: str) -> list:
+    """Hold the first request to ``pattern`` on its way (the list gets its route, for the test to let go with
+    ``route.fulfill(response=route.fetch())``); later ones go through."""
+    held: list = []
+
+    def hold(route):
+        if held:
+            route.continue_()
+        else:
+            held.append(route)
+
+    page.route(pattern, hold)
+    return held
+
+
+def wait_for(page, held: list, said: str) -> None:
+    for _ in range(100):
+        if held:
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError(said)
+
+
 STATUSES = """
 window.__statuses = [];
 new MutationObserver(() => window.__statuses.push(document.getElementById("autosave-status").textContent))
@@ -146,25 +169,13 @@ def test_what_is_typed_while_a_save_is_under_way_is_not_called_saved(page, clien
     """The first save is held on its way until more is typed: its answer must not say «Lagret» for what the
     server has not got; the next save sends the rest, and only then is it «Lagret» — and after a reload it is all there."""
     log_in(page, client, municipality.lead, live_server)
-    held = []
-
-    def hold_the_first(route):
-        if held:
-            route.continue_()
-        else:
-            held.append(route)
-
-    page.route("**/autolagre/", hold_the_first)
+    held = hold_the_first(page, "**/autolagre/")
     page.goto(f"/soknader/{draft.pk}/")
     page.evaluate(STATUSES)
     field = page.get_by_role("textbox", name=re.compile("^Forventede resultater"))
     field.fill("")
     field.press_sequentially("Første del.")
-    for _ in range(100):  # the autosave's 1.5 s, and then some
-        if held:
-            break
-        page.wait_for_timeout(100)
-    assert held, "no autosave was sent"
+    wait_for(page, held, "no autosave was sent")  # the autosave's 1.5 s, and then some
     field.press_sequentially(" Andre del.")
     first = held[0]
     first.fulfill(response=first.fetch())  # the server saves «Første del.» and answers «Lagret kl. …»
@@ -184,23 +195,11 @@ def test_what_is_typed_while_the_form_is_redrawn_stays(page, client, municipalit
     """A choice that shows other questions redraws the form (htmx); typed into a field while that redraw
     was on its way, the field keeps what was typed — the redraw asks again rather than draw it back."""
     log_in(page, client, municipality.lead, live_server)
-    held = []
-
-    def hold_the_first(route):
-        if held:
-            route.continue_()
-        else:
-            held.append(route)
-
-    page.route("**/forhandsvis/", hold_the_first)
+    held = hold_the_first(page, "**/forhandsvis/")
     page.goto(f"/soknader/{draft.pk}/")
     page.locator("#form-body").evaluate("body => body.setAttribute('data-old', '')")
     page.locator("input[name='answers.earlier_imdi_grant'][value='true']").check()  # a live choice
-    for _ in range(100):
-        if held:
-            break
-        page.wait_for_timeout(100)
-    assert held, "no redraw was asked for"
+    wait_for(page, held, "no redraw was asked for")
     field = page.get_by_role("textbox", name=re.compile("^Forventede resultater"))
     field.fill("Skrevet mens skjemaet ble tegnet på nytt.")
     first = held[0]
