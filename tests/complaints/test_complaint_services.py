@@ -110,13 +110,19 @@ def test_an_attachment_is_checked_and_kept_with_its_hash(world):
     pdf = SimpleUploadedFile(
         "dokumentasjon.pdf", b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
     )
+    # A program named .pdf, beside a good file: refused with the upload's own words, and nothing is filed.
+    fake = SimpleUploadedFile("virus.pdf", b"MZ\x90\x00 not a pdf")
+    with pytest.raises(Refusal) as refused:
+        services.file_complaint(member_of(application), decision.pk, "Se vedlegget.", [pdf, fake])
+    assert "virus.pdf" in refused.value.reason_nb or "innholdet" in refused.value.reason_nb.lower()
+    assert not Complaint.objects.filter(decision=decision).exists()
+    pdf.seek(0)
     complaint = services.file_complaint(member_of(application), decision.pk, "Se vedlegget.", [pdf])
     [attachment] = complaint.attachments.all()
     assert attachment.original_name == "dokumentasjon.pdf" and attachment.content_type == "application/pdf"
     assert len(attachment.sha256) == 64 and attachment.size > 0
-    fake = SimpleUploadedFile("virus.pdf", b"MZ\x90\x00 not a pdf")
-    with pytest.raises(Refusal):
-        services.file_complaint(member_of(application), decision.pk, "Nok en.", [fake])
+    with attachment.file.open("rb") as stored:
+        assert stored.read().startswith(b"%PDF-1.4")
 
 
 def test_the_caseworker_who_decided_cannot_handle_the_complaint(world):

@@ -22,6 +22,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -256,26 +258,16 @@ def _move(complaint: Complaint, target: str) -> str:
 # --- filing ----------------------------------------------------------------------------------
 
 
-def _check_upload(uploaded) -> tuple[Any, str, str]:
-    """The upload checks of applications.attachments: name, type by content, size, virus scan."""
-    name = upload_checks.clean_filename(getattr(uploaded, "name", "") or "")
-    extension = upload_checks._extension(name)
-    if extension not in upload_checks.ALLOWED_EXTENSIONS:
-        raise ComplaintRefused(
-            f"Filtypen er ikke tillatt. Last opp {upload_checks.ALLOWED_NAMES_NB}.",
-            f"This file type is not allowed. Upload {upload_checks.ALLOWED_NAMES_EN}.",
-        )
-    received = upload_checks._receive(uploaded, upload_checks.max_bytes())
-    if received.size == 0:
-        raise ComplaintRefused("Filen er tom.", "The file is empty.")
-    found = upload_checks.sniff(received.file)
-    if found is None or extension not in found.extensions:
-        raise ComplaintRefused(
-            f"Innholdet i filen {name} er ikke en tillatt filtype. Last opp {upload_checks.ALLOWED_NAMES_NB}.",
-            f"The content of {name} is not an allowed file type. Upload {upload_checks.ALLOWED_NAMES_EN}.",
-        )
-    scan = upload_checks._scan(received.file)
-    return received, name, f"{found.mime}|{scan.status}"
+@contextmanager
+def _checked_uploads(files: list) -> Iterator[list[upload_checks.Checked]]:
+    """Every file checked as an application's attachments are (``applications.attachments.checked_upload``), kept
+    open until the block ends; the first refusal is the complaint's, in the same words."""
+    with ExitStack() as stack:
+        try:
+            checked = [stack.enter_context(upload_checks.checked_upload(f, upload_checks.ANY_ALLOWED)) for f in files]
+        except upload_checks.AttachmentRefused as refused:
+            raise ComplaintRefused(*refused.reasons) from None
+        yield checked
 
 
 def file_complaint(user, decision_id: int, reasons: str, files: list | None = None) -> Complaint:
@@ -315,38 +307,30 @@ def file_complaint(user, decision_id: int, reasons: str, files: list | None = No
         received_on = letter_received_on(decision)
         deadline = deadline_of(decision, right.deadline_weeks or 3)
         late = timezone.localdate(now) > deadline
-        checked = [_check_upload(f) for f in files]
-        complaint = Complaint(
-            decision=decision,
-            filed_by=user,
-            filed_at=now,
-            reasons=reasons,
-            letter_received_on=received_on,
-            deadline=deadline,
-            late=late,
-        )
-        try:
-            with transaction.atomic():
-                complaint.save()
-        except IntegrityError:
-            raise ComplaintRefused(
-                "Dere har allerede en klage på dette vedtaket som ikke er avgjort.",
-                "You already have a complaint against this decision that is not decided.",
-            ) from None
-        for received, name, kind in checked:
-            mime, scan = kind.split("|")
-            attachment = ComplaintAttachment(
-                complaint=complaint,
-                original_name=name,
-                content_type=mime,
-                size=received.size,
-                sha256=received.sha256,
-                scan_result=scan,
+        with _checked_uploads(files) as checked:
+            complaint = Complaint(
+                decision=decision,
+                filed_by=user,
+                filed_at=now,
+                reasons=reasons,
+                letter_received_on=received_on,
+                deadline=deadline,
+                late=late,
             )
-            received.file.seek(0)
-            attachment.file.save(name, ContentFile(received.file.read(), name=name), save=False)
-            received.file.close()
-            attachment.save()
+            try:
+                with transaction.atomic():
+                    complaint.save()
+            except IntegrityError:
+                raise ComplaintRefused(
+                    "Dere har allerede en klage på dette vedtaket som ikke er avgjort.",
+                    "You already have a complaint against this decision that is not decided.",
+                ) from None
+            for upload in checked:
+                attachment = ComplaintAttachment(
+                    complaint=complaint, scan_result=upload.scan.status, **upload.described()
+                )
+                upload.save_to(attachment.file)
+                attachment.save()
         data = {
             "decision": decision.pk,
             "deadline": deadline.isoformat(),
