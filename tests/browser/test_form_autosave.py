@@ -235,3 +235,29 @@ def test_a_redraw_that_failed_is_asked_for_again(page, client, municipality, dra
     page.locator("#form-body:not([data-old])").wait_for()
     assert len(failed) == 1
     expect(page.locator("input[name='answers.earlier_imdi_grant'][value='true']")).to_be_checked()
+
+
+def test_a_save_the_server_failed_is_tried_again_by_itself(page, client, municipality, draft, live_server):
+    """The server answers 503 once (no JSON): the page says it could not save, keeps what was typed and tries
+    again by itself — with nothing more typed, it is saved."""
+    log_in(page, client, municipality.lead, live_server)
+    failed = []
+
+    def fail_the_first(route):
+        if failed:
+            route.continue_()
+        else:
+            failed.append(route.request.url)
+            route.fulfill(status=503, body="busy")
+
+    page.route("**/autolagre/", fail_the_first)
+    page.goto(f"/soknader/{draft.pk}/")
+    page.evaluate(STATUSES)
+    field = page.get_by_role("textbox", name=re.compile("^Forventede resultater"))
+    field.fill("")
+    field.press_sequentially("Lagret til slutt.")
+    status = page.locator("#autosave-status")
+    expect(status).to_contain_text("Lagret kl.", timeout=15_000)
+    assert len(failed) == 1
+    assert any(text.startswith("Kunne ikke lagre automatisk") for text in page.evaluate("window.__statuses"))
+    assert Application.objects.get(pk=draft.pk).content["answers"]["expected_results"] == "Lagret til slutt."

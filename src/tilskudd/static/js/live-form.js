@@ -11,16 +11,17 @@
 // 3. Touched fields: a field that was left is listed in hidden _touched inputs, so the checks show
 //    beside it from then on (a new form opens calm).
 // 4. Leaving the page with unsaved changes (or a chosen file not yet uploaded) warns.
-// 5. A redraw never draws back what was typed while it was under way, and a failed one is tried again.
+// 5. A redraw never draws back what was typed while it was under way, and a failed one is tried again;
+//    so is a save that failed for the server or the network (not a refusal).
 (function () {
   "use strict";
-  var DELAY = 1500;
+  var DELAY = 1500, RETRY = 3000;
   var form = document.getElementById("application-form");
   if (!form) { return; }
   var autosaveUrl = form.getAttribute("data-autosave");
   var statusBox = document.getElementById("autosave-status");
   var dirty = false, fileChosen = false, submitting = false, stale = false;
-  var timer = null, inFlight = false, again = false, edits = 0, waitingSubmit = null;
+  var timer = null, inFlight = false, again = false, edits = 0, waitingSubmit = null, failures = 0;
   var changed = {};
 
   function isField(el) {
@@ -110,6 +111,15 @@
     if (list && body.tasks) { list.outerHTML = body.tasks; }
   }
 
+  // A save the server or the network failed is tried again by itself, a little later each time (three times at
+  // most; then the next keystroke, leaving a field or «Lagre» does). Refusals (4xx) are not tried again.
+  function retryLater() {
+    if (failures >= 3) { return; }
+    failures += 1;
+    clearTimeout(timer);
+    timer = setTimeout(save, RETRY * failures);
+  }
+
   // ``left``: a field was left for the first time without a change — nothing to save, but the server
   // keeps it as touched and answers with its findings.
   function save(left) {
@@ -130,6 +140,7 @@
       if (answer.status === 200) {
         form.querySelector("input[name='revision']").value = answer.body.revision;
         showFindings(answer.body);
+        failures = 0;
         if (edits === sent) {
           dirty = false; changed = {};
           if (wasDirty) { say(answer.body.status || ""); }  // a field only left: nothing to say
@@ -142,9 +153,12 @@
         showStale(answer.body);
       } else {
         say(answer.body.error || form.getAttribute("data-failed") || "");
+        if (answer.status >= 500) { retryLater(); }
       }
     }).catch(function () {
+      // No answer, or not JSON (the network, a proxy's error page): what was typed is still here; tried again.
       say(form.getAttribute("data-failed") || "");
+      retryLater();
     }).then(function () {
       inFlight = false;
       if (waitingSubmit && !stale) {
