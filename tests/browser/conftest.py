@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
@@ -110,10 +111,76 @@ def plain_http():
         setattr(settings, name, value)
 
 
+class InFlight:
+    """The live server's application, counting the requests it is answering: a test ends only when none is left.
+
+    A page's timers (the autosave, a redraw asked for again) can send a request just before the test ends; the
+    server's thread would then still hold locks while the database is flushed for the next test (PostgreSQL
+    answered «deadlock detected» to the flush, and the next test had no database).
+    """
+
+    def __init__(self, app):
+        self.app = app
+        self.count = 0
+        self.idle = threading.Condition()
+
+    def __call__(self, environ, start_response):
+        with self.idle:
+            self.count += 1
+        try:
+            result = self.app(environ, start_response)
+        except BaseException:
+            self.done()
+            raise
+        return Answered(result, self.done)
+
+    def done(self) -> None:
+        with self.idle:
+            self.count -= 1
+            self.idle.notify_all()
+
+    def wait_until_idle(self, timeout: float = 20) -> bool:
+        with self.idle:
+            return self.idle.wait_for(lambda: self.count <= 0, timeout)
+
+
+class Answered:
+    """A response's body as the server sends it; closed (sent or broken off), the request is done."""
+
+    def __init__(self, result, done):
+        self.result, self.done, self.closed = result, done, False
+
+    def __iter__(self):
+        return iter(self.result)
+
+    def close(self) -> None:
+        if self.closed:
+            return
+        self.closed = True
+        try:
+            if hasattr(self.result, "close"):
+                self.result.close()
+        finally:
+            self.done()
+
+
+def in_flight(live_server) -> InFlight | None:
+    httpd = getattr(getattr(live_server, "thread", None), "httpd", None)
+    if httpd is None:
+        return None
+    app = httpd.get_app()
+    if not isinstance(app, InFlight):
+        app = InFlight(app)
+        httpd.set_app(app)
+    return app
+
+
 @pytest.fixture
 def new_page(browser, plain_http, live_server):
-    """Make a fresh browser context (its own cookies) with one page; all closed after the test."""
+    """Make a fresh browser context (its own cookies) with one page; all closed after the test, and the test ends
+    when the live server has answered every request the pages sent."""
     contexts = []
+    counted = in_flight(live_server)
 
     def make():
         context = browser.get().new_context(base_url=live_server.url, locale="nb-NO", timezone_id="Europe/Oslo")
@@ -131,6 +198,8 @@ def new_page(browser, plain_http, live_server):
         except Exception as error:  # a browser that died with the test: nothing left to close
             if "closed" not in str(error):
                 raise
+    if counted is not None:
+        assert counted.wait_until_idle(), "the live server was still answering 20 s after the test's pages closed"
 
 
 @pytest.fixture

@@ -14,3 +14,20 @@ def test_a_chromium_that_died_is_launched_again(browser):
     page.set_content("<title>Igjen</title>")
     assert page.title() == "Igjen"
     page.close()
+
+
+def test_the_live_server_counts_the_requests_it_is_answering():
+    """The test ends only when the server has answered what the pages sent (new_page waits on InFlight)."""
+    from tests.browser.conftest import InFlight
+
+    def app(environ, start_response):
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        return [b"ja"]
+
+    counted = InFlight(app)
+    body = counted({}, lambda status, headers: None)
+    assert counted.count == 1 and not counted.wait_until_idle(timeout=0.05)  # the body is not sent yet
+    assert b"".join(body) == b"ja"
+    body.close()
+    body.close()  # closed twice (a broken-off answer): counted once
+    assert counted.count == 0 and counted.wait_until_idle(timeout=0.05)
