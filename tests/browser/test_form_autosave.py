@@ -150,6 +150,22 @@ def hold_the_first(page, pattern: str) -> list:
     return held
 
 
+def fail_the_first(page, pattern: str) -> list:
+    """Answer the first request to ``pattern`` with 503 «busy» (the server failing once); the list gets its
+    address. Later ones go through."""
+    failed: list = []
+
+    def fail(route):
+        if failed:
+            route.continue_()
+        else:
+            failed.append(route.request.url)
+            route.fulfill(status=503, body="busy")
+
+    page.route(pattern, fail)
+    return failed
+
+
 def wait_for(page, held: list, said: str) -> None:
     for _ in range(100):
         if held:
@@ -219,16 +235,7 @@ def test_what_is_typed_while_the_form_is_redrawn_stays(page, client, municipalit
 def test_a_redraw_that_failed_is_asked_for_again(page, client, municipality, draft, live_server):
     """The server busy once: the questions the choice opens still appear, without the person doing anything."""
     log_in(page, client, municipality.lead, live_server)
-    failed = []
-
-    def fail_the_first(route):
-        if failed:
-            route.continue_()
-        else:
-            failed.append(route.request.url)
-            route.fulfill(status=503, body="busy")
-
-    page.route("**/forhandsvis/", fail_the_first)
+    failed = fail_the_first(page, "**/forhandsvis/")
     page.goto(f"/soknader/{draft.pk}/")
     page.locator("#form-body").evaluate("body => body.setAttribute('data-old', '')")
     page.locator("input[name='answers.earlier_imdi_grant'][value='true']").check()
@@ -241,16 +248,7 @@ def test_a_save_the_server_failed_is_tried_again_by_itself(page, client, municip
     """The server answers 503 once (no JSON): the page says it could not save, keeps what was typed and tries
     again by itself — with nothing more typed, it is saved."""
     log_in(page, client, municipality.lead, live_server)
-    failed = []
-
-    def fail_the_first(route):
-        if failed:
-            route.continue_()
-        else:
-            failed.append(route.request.url)
-            route.fulfill(status=503, body="busy")
-
-    page.route("**/autolagre/", fail_the_first)
+    failed = fail_the_first(page, "**/autolagre/")
     page.goto(f"/soknader/{draft.pk}/")
     page.evaluate(STATUSES)
     field = page.get_by_role("textbox", name=re.compile("^Forventede resultater"))
