@@ -224,11 +224,12 @@ def _status_text(status: str) -> dict:
 
 
 def _summary(application: Application) -> dict:
+    status = told.status_of(application)
     return {
         "id": application.pk,
         "call": application.call.slug,
-        "status": told.status_of(application).value,
-        "status_text": _status_text(told.status_of(application)),
+        "status": status.value,
+        "status_text": _status_text(status),
         "revision": application.revision,
         "case_number": application.case_number,
         "title": application.title,

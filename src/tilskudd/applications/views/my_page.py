@@ -12,7 +12,7 @@ from tilskudd.applications import next_steps, told
 from tilskudd.applications.models import Application, Document
 from tilskudd.applications.services import signing_requests
 from tilskudd.applications.states import DECIDED, Status
-from tilskudd.applications.views.common import memberships_of, organisation_url, told_status_name
+from tilskudd.applications.views.common import memberships_of, organisation_url, status_name
 from tilskudd.applications.views.decisions import completion_notice, published_decision
 from tilskudd.applications.views.progress import next_step
 from tilskudd.calls.models import Call
@@ -87,6 +87,7 @@ def my_page(request):
                 )
             steps = next_steps.steps_of(application, timezone.localdate())
             due = next_steps.due_of(application, steps)
+            status = told.status_of(application)  # as the applicant knows it: read once for the row
             rows.append(
                 {
                     "application": application,
@@ -94,10 +95,10 @@ def my_page(request):
                     "call_title": pick(
                         language, application.call.title_nb, application.call.title_en or application.call.title_nb
                     ),
-                    "status": told_status_name(application),
-                    "status_code": told.status_of(application),
+                    "status": status_name(status),
+                    "status_code": status,
                     "deadline": next_steps.moment(due, language),
-                    "next": next_step(application, now),
+                    "next": next_step(application, now, status=status),
                     "steps": [
                         {
                             "text": step.text(language),

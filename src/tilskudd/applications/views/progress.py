@@ -61,10 +61,12 @@ def signers(application: Application) -> list[dict[str, Any]]:
     return people
 
 
-def next_step(application: Application, now: dt.datetime, *, can_submit: bool | None = None) -> str:
-    """What is expected of the applicant next, in plain words."""
+def next_step(
+    application: Application, now: dt.datetime, *, can_submit: bool | None = None, status: Status | None = None
+) -> str:
+    """What is expected of the applicant next, in plain words (``status``: the told status, if already read)."""
     deadline = deadline_text(application.call.deadline)
-    status = told.status_of(application)
+    status = status or told.status_of(application)
     if status == Status.SUBMITTED:
         return pick(get_language(), "Sendt inn – venter på behandling", "Submitted – waiting to be processed")
     if status == Status.WITHDRAWN:
