@@ -1,4 +1,5 @@
-"""Reports through the API for a multi-year grant continued into its next year (issue #12, reports in the API).
+"""Reports through the API for a multi-year grant continued into its next year (issue #12, reports in the API;
+C4-R09: granted for four years, each year continued).
 
 A continuation makes a new grant on the same application, with its own duties. The API took the newest grant
 only, so after the continuation the first year's duties were a 404 and its report could not be saved or

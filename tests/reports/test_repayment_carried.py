@@ -1,7 +1,7 @@
 """Money carried into a continued year can be claimed back (issue #12, review of points 5 and 6): the continued
 year's terms pay the grant less what was carried in (that money was paid out the year before), and its accounts
 count the unused amount over the whole grant; so the claim is held to what the grantee has had for the year, the
-terms paid plus the money carried in, not to the terms alone."""
+terms paid plus the money carried in, not to the terms alone (C1-R12: unused funds carried into the next year)."""
 
 from __future__ import annotations
 
