@@ -166,6 +166,18 @@ def fail_the_first(page, pattern: str) -> list:
     return failed
 
 
+def note_each(page, pattern: str) -> list:
+    """Let every request to ``pattern`` through; the list gets each one's address."""
+    asked: list = []
+
+    def note(route):
+        asked.append(route.request.url)
+        route.continue_()
+
+    page.route(pattern, note)
+    return asked
+
+
 def wait_for(page, held: list, said: str) -> None:
     for _ in range(100):
         if held:
@@ -242,6 +254,29 @@ def test_a_redraw_that_failed_is_asked_for_again(page, client, municipality, dra
     page.locator("#form-body:not([data-old])").wait_for()
     assert len(failed) == 1
     expect(page.locator("input[name='answers.earlier_imdi_grant'][value='true']")).to_be_checked()
+
+
+def test_a_redraw_refused_is_not_asked_again(page, client, municipality, draft, live_server):
+    """A refusal (4xx) asked again would be refused again (issue #9). The page's CSRF token gone stale (a new one
+    set, as by logging in again in another tab): the redraw after a live choice is refused (403) — asked for once,
+    and the page says what the server said; the autosave, refused the same way, is not tried again either."""
+    log_in(page, client, municipality.lead, live_server)
+    redraws = note_each(page, "**/forhandsvis/")
+    saves = note_each(page, "**/autolagre/")
+    page.goto(f"/soknader/{draft.pk}/")
+    page.evaluate(STATUSES)
+    page.context.add_cookies([{"name": "csrftoken", "value": "a" * 32, "url": live_server.url}])
+    choice = page.locator("input[name='answers.earlier_imdi_grant'][value='true']")
+    choice.check()  # a live choice: the redraw at once, the autosave 1.5 s later
+    wait_for(page, saves, "no autosave was sent")
+    page.wait_for_timeout(4000)  # a redraw asked again would be by 1.5 s, a save tried again by 3 s
+
+    assert len(redraws) == 1
+    assert len(saves) == 1
+    said = page.evaluate("window.__statuses")
+    refused = [text for text in said if text.startswith("Skjemaet kunne ikke sendes fordi siden var for gammel")]
+    assert len(refused) == 2 and said[-1] == refused[-1], said  # the redraw's answer, then the save's
+    expect(choice).to_be_checked()
 
 
 def test_a_save_the_server_failed_is_tried_again_by_itself(page, client, municipality, draft, live_server):

@@ -11,8 +11,8 @@
 // 3. Touched fields: a field that was left is listed in hidden _touched inputs, so the checks show
 //    beside it from then on (a new form opens calm).
 // 4. Leaving the page with unsaved changes (or a chosen file not yet uploaded) warns.
-// 5. A redraw never draws back what was typed while it was under way, and a failed one is tried again;
-//    so is a save that failed for the server or the network (not a refusal).
+// 5. A redraw never draws back what was typed while it was under way. A save or a redraw that failed for
+//    the server or the network is tried again (one retry, below); a refusal (4xx) is not, and is said.
 (function () {
   "use strict";
   var DELAY = 1500, RETRY = 3000;
@@ -21,7 +21,7 @@
   var autosaveUrl = form.getAttribute("data-autosave");
   var statusBox = document.getElementById("autosave-status");
   var dirty = false, fileChosen = false, submitting = false, stale = false;
-  var timer = null, inFlight = false, again = false, edits = 0, waitingSubmit = null, failures = 0;
+  var timer = null, inFlight = false, again = false, edits = 0, waitingSubmit = null;
   var changed = {};
 
   function isField(el) {
@@ -111,14 +111,31 @@
     if (list && body.tasks) { list.outerHTML = body.tasks; }
   }
 
-  // A save the server or the network failed is tried again by itself, a little later each time (three times at
-  // most; then the next keystroke, leaving a field or «Lagre» does). Refusals (4xx) are not tried again.
-  function retryLater() {
-    if (failures >= 3) { return; }
-    failures += 1;
-    clearTimeout(timer);
-    timer = setTimeout(save, RETRY * failures);
+  // What the server said when it did not do it: the autosave's JSON «error», or the reason on the site's refusal
+  // page (core/refused.html, #not-allowed: a stale CSRF token, say); else the form's «Kunne ikke lagre automatisk».
+  function serverSaid(text) {
+    try { var said = JSON.parse(text).error; if (said) { return said; } } catch (notJson) { /* a page, not JSON */ }
+    var reason = new DOMParser().parseFromString(text || "", "text/html").getElementById("not-allowed");
+    return (reason && reason.textContent.trim()) || form.getAttribute("data-failed") || "";
   }
+
+  // One retry for the save and the redraw (issue #9): what the server (5xx) or the network (no status) failed is
+  // tried again by itself, a little later each time (step, 2 × step …), ``attempts`` times at most; a refusal (4xx)
+  // is not — asked again, it would be refused again. ``later(ms)`` schedules the next try; ``succeeded`` counts anew.
+  function retrying(attempts, step, later) {
+    var failures = 0;
+    return {
+      failed: function (status) {
+        if ((status >= 400 && status < 500) || failures >= attempts) { return; }
+        failures += 1;
+        later(step * failures);
+      },
+      succeeded: function () { failures = 0; }
+    };
+  }
+
+  // A save: after 3, 6 and 9 s (then the next keystroke, leaving a field or «Lagre» does).
+  var saveRetry = retrying(3, RETRY, function (wait) { clearTimeout(timer); timer = setTimeout(save, wait); });
 
   // ``left``: a field was left for the first time without a change — nothing to save, but the server
   // keeps it as touched and answers with its findings.
@@ -135,30 +152,31 @@
       method: "POST", body: data, credentials: "same-origin",
       headers: { "X-Requested-With": "fetch", "Accept": "application/json" }
     }).then(function (response) {
-      return response.json().then(function (body) { return { status: response.status, body: body }; });
+      return response.text().then(function (text) { return { status: response.status, text: text }; });
     }).then(function (answer) {
       if (answer.status === 200) {
-        form.querySelector("input[name='revision']").value = answer.body.revision;
-        showFindings(answer.body);
-        failures = 0;
+        var body = JSON.parse(answer.text);  // not JSON (a proxy's page): as no answer, below
+        form.querySelector("input[name='revision']").value = body.revision;
+        showFindings(body);
+        saveRetry.succeeded();
         if (edits === sent) {
           dirty = false; changed = {};
-          if (wasDirty) { say(answer.body.status || ""); }  // a field only left: nothing to say
+          if (wasDirty) { say(body.status || ""); }  // a field only left: nothing to say
         } else {
           // Typed while this save was under way: that is not saved yet, and the next save (the timer's,
           // or «again») sends it — never «Lagret» for what the server has not got.
           say(form.getAttribute("data-unsaved") || "");
         }
       } else if (answer.status === 409) {
-        showStale(answer.body);
+        showStale(JSON.parse(answer.text));
       } else {
-        say(answer.body.error || form.getAttribute("data-failed") || "");
-        if (answer.status >= 500) { retryLater(); }
+        say(serverSaid(answer.text));
+        saveRetry.failed(answer.status);
       }
     }).catch(function () {
-      // No answer, or not JSON (the network, a proxy's error page): what was typed is still here; tried again.
+      // No answer, or not the JSON it should be (the network, a proxy's page): what was typed is still here.
       say(form.getAttribute("data-failed") || "");
-      retryLater();
+      saveRetry.failed();
     }).then(function () {
       inFlight = false;
       if (waitingSubmit && !stale) {
@@ -209,24 +227,26 @@
   });
   // The redraw (htmx) is the form as it was when it was asked for. Typed into after that, a field would be
   // drawn back to what it held then: so that redraw is dropped and a new one asked for with what is there
-  // now. A redraw that failed (the server busy, the network gone) is asked for again, twice at most.
-  var redrawEdits = null, redrawFailures = 0;
+  // now. A redraw that failed (the server busy, the network gone) is asked for again, twice at most (after
+  // 0.5 and 1 s); one refused (4xx) is not, and the page says why, where the save says it.
+  var redrawEdits = null;
   function redraw(later) {
     setTimeout(function () { form.dispatchEvent(new CustomEvent("live-change", { bubbles: true })); }, later || 0);
   }
+  var redrawRetry = retrying(2, 500, redraw);
   form.addEventListener("htmx:beforeRequest", function () { redrawEdits = edits; });
   form.addEventListener("htmx:beforeSwap", function (event) {
     var detail = event.detail || {};
-    if (detail.xhr && detail.xhr.status >= 400) {
-      if (redrawFailures < 2) { redrawFailures += 1; redraw(500); }
+    var status = detail.xhr ? detail.xhr.status : 0;
+    if (status >= 400) {
+      if (status < 500) { say(serverSaid(detail.xhr.responseText)); }
+      redrawRetry.failed(status);
       return;
     }
     if (redrawEdits !== null && edits !== redrawEdits) { detail.shouldSwap = false; redraw(); return; }
-    redrawFailures = 0;
+    redrawRetry.succeeded();
   });
-  form.addEventListener("htmx:sendError", function () {
-    if (redrawFailures < 2) { redrawFailures += 1; redraw(500); }
-  });
+  form.addEventListener("htmx:sendError", function () { redrawRetry.failed(); });
   form.addEventListener("submit", function (event) {
     clearTimeout(timer);
     if (inFlight) { event.preventDefault(); waitingSubmit = event.submitter || true; return; }
