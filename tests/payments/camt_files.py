@@ -36,22 +36,28 @@ def entry(
     reference: str,
     family: str,
     end_to_end_id: str | None,
+    transaction_reference: str = "",
 ) -> ET.Element:
     """Adds an entry (``indicator`` DBIT or CRDT, bank transaction family ICDT or RCDT) to the notification and
-    gives back its transaction's details, with the end-to-end id, for the caller to add to."""
+    gives back its transaction's details, with the end-to-end id (and the bank's own reference of the transaction,
+    ``transaction_reference``, where given), for the caller to add to. ``reference`` "" leaves out the entry's."""
     added = ET.SubElement(notified, "Ntry")
     ET.SubElement(added, "Amt", {"Ccy": currency}).text = amount
     ET.SubElement(added, "CdtDbtInd").text = indicator
     ET.SubElement(ET.SubElement(added, "Sts"), "Cd").text = status
     ET.SubElement(ET.SubElement(added, "BookgDt"), "Dt").text = booked_on.isoformat()
-    ET.SubElement(added, "AcctSvcrRef").text = reference
+    if reference:
+        ET.SubElement(added, "AcctSvcrRef").text = reference
     domain = ET.SubElement(ET.SubElement(added, "BkTxCd"), "Domn")
     ET.SubElement(domain, "Cd").text = "PMNT"
     transaction_family = ET.SubElement(domain, "Fmly")
     ET.SubElement(transaction_family, "Cd").text = family
     ET.SubElement(transaction_family, "SubFmlyCd").text = "DMCT"
     details = ET.SubElement(ET.SubElement(added, "NtryDtls"), "TxDtls")
-    ET.SubElement(ET.SubElement(details, "Refs"), "EndToEndId").text = end_to_end_id
+    references = ET.SubElement(details, "Refs")
+    if transaction_reference:
+        ET.SubElement(references, "AcctSvcrRef").text = transaction_reference
+    ET.SubElement(references, "EndToEndId").text = end_to_end_id
     return details
 
 

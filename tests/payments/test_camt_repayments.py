@@ -1,31 +1,37 @@
 """Repayments read from the bank's camt.054 (issue #12, point 5; C1-R13, C2-R12): money booked *into* the grantor's
-account is matched to a sent repayment claim by the KID its letter gives; only the exact amount left pays the claim
-(and closes the grant), anything else is reported and changes nothing, and the same file read twice pays once.
+account is matched to a sent repayment claim by the KID its letter gives; a credit up to what is left is recorded on
+the claim, a part or the whole (which closes the grant), once, under the bank's reference of the credit, so the same
+file (or one overlapping it) read again pays nothing twice; anything else is reported and changes nothing.
 The files are built here and checked against the official camt.054.001.08 schema first."""
 
 from __future__ import annotations
 
 import datetime as dt
+import importlib
+import re
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pytest
+from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tests.accounts.helpers import login_verified
 from tests.builders import fresh, shared_world
+from tests.casework.helpers import applicant_of
 from tests.grants.grant_helpers import staff_of
 from tests.payments import camt_files, payment_helpers
 from tests.payments.conftest import CAMT054_08, assert_valid
 from tests.reports.helpers import OSLO, accepted_grant
 from tests.staff_world import C2, build_world
-from tests.web.conftest import visible_text
+from tests.web.conftest import element, visible_text
 from tilskudd.audit.models import AuditEvent
 from tilskudd.grants.states import GrantStatus, TermStatus
 from tilskudd.payments import services
 from tilskudd.payments.iso20022 import camt054
 from tilskudd.payments.iso20022.common import BankFileRefused, is_valid_kid, kid
 from tilskudd.reports import repayment
+from tilskudd.reports.models import RepaymentPayment
 from tilskudd.reports.states import ClaimStatus
 
 
@@ -39,11 +45,14 @@ class Credit:
     status: str = "BOOK"
     currency: str = "NOK"
     end_to_end_id: str = "NOTPROVIDED"  #: a debit of ours (a payment order) has its own
+    #: The bank's reference of the entry (Ntry/AcctSvcrRef): None for «INN-<its place in the file>», "" for none.
+    entry_reference: str | None = None
+    transaction_reference: str = ""  #: the bank's reference of the transaction (TxDtls/Refs/AcctSvcrRef)
 
 
-def camt(*credits: Credit, booked_on: dt.date = dt.date(2021, 4, 19)) -> bytes:
+def camt(*credits: Credit, booked_on: dt.date = dt.date(2021, 4, 19), message_id: str = "CAMT054-REPAY-1") -> bytes:
     """A camt.054.001.08 the grantor's bank could send: one entry per credit (or debit), with its remittance."""
-    document, notified = camt_files.notification("CAMT054-REPAY-1", "NTF-REPAY-1", "NO9386011117947", booked_on)
+    document, notified = camt_files.notification(message_id, "NTF-REPAY-1", "NO9386011117947", booked_on)
     for number, credit in enumerate(credits, start=1):
         details = camt_files.entry(
             notified,
@@ -52,9 +61,10 @@ def camt(*credits: Credit, booked_on: dt.date = dt.date(2021, 4, 19)) -> bytes:
             indicator=credit.indicator,
             status=credit.status,
             booked_on=booked_on,
-            reference=f"INN-{number}",
+            reference=f"INN-{number}" if credit.entry_reference is None else credit.entry_reference,
             family="RCDT",
             end_to_end_id=credit.end_to_end_id,
+            transaction_reference=credit.transaction_reference,
         )
         ET.SubElement(details, "Amt", {"Ccy": credit.currency}).text = credit.amount
         ET.SubElement(details, "CdtDbtInd").text = credit.indicator
@@ -218,26 +228,115 @@ def test_the_letter_gives_the_kid_and_the_claim_is_paid_from_the_bank_file_once(
     assert AuditEvent.objects.filter(subject_id=str(claim.pk), action="repayment.paid").count() == 1
 
 
-def test_a_part_or_too_much_is_reported_and_not_recorded_and_a_kid_in_the_message_is_matched(world, freeze_now):
+def payments_of(claim) -> list[tuple[int, dt.date, str, str]]:
+    return [(p.amount, p.paid_on, p.via, p.bank_reference) for p in claim.payments.all()]
+
+
+def test_part_payments_from_the_file_are_recorded_each_once_and_the_last_pays_the_claim(world, freeze_now):
+    claim, staff = sent_claim(world, freeze_now)
+    first = camt(Credit("5000.00", kid=claim.reference), Credit("25000.00", kid=claim.reference))
+
+    report = imported(staff, claim, first)
+
+    claim.refresh_from_db()
+    assert [line.outcome for line in report.lines] == ["paid", "mismatch"] and report.problems == [report.lines[1]]
+    assert report.lines[0].text_nb.replace("\xa0", " ") == (
+        f"Krav {claim.reference}: delbetaling 5 000 kr bokført 19.04.2021 (bankens referanse INN-1) er registrert; "
+        "det gjenstår 15 000 kr."
+    )
+    assert (claim.status, claim.paid_amount, claim.left) == (ClaimStatus.SENT, 5_000, 15_000)
+    assert payments_of(claim) == [(5_000, dt.date(2021, 4, 19), "camt054", "INN-1")]
+    paid = AuditEvent.objects.get(subject_type="repaymentclaim", subject_id=str(claim.pk), action="repayment.paid")
+    assert paid.audience == "applicant"
+    assert (paid.data["via"], paid.data["bank_reference"], paid.data["left"], paid.data["full"]) == (
+        "camt054",
+        "INN-1",
+        15_000,
+        False,
+    )
+
+    # The same file again: the part is known by the bank's reference; 25 000 is still more than what is left.
+    again = imported(staff, claim, first)
+    claim.refresh_from_db()
+    assert [line.outcome for line in again.lines] == ["already_paid", "mismatch"] and again.paid == 0
+    assert "innbetalingen på 5 000 kr med bankens referanse INN-1 er allerede registrert" in again.lines[
+        0
+    ].text_nb.replace("\xa0", " ")
+    assert claim.paid_amount == 5_000 and claim.payments.count() == 1
+
+    # A later file overlaps the first: the same credit (now its second entry) and the rest, the KID in the message.
+    later = camt(
+        Credit("15000.00", message=f"Tilbakebetaling KID {claim.reference}", entry_reference="INN-7"),
+        Credit("5000.00", kid=claim.reference, entry_reference="INN-1"),
+        message_id="CAMT054-REPAY-2",
+    )
+    report = imported(staff, claim, later)
+    claim.refresh_from_db()
+    claim.grant.refresh_from_db()
+    assert [line.outcome for line in report.lines] == ["paid", "already_paid"]
+    assert (claim.status, claim.paid_amount, claim.left, claim.grant.status) == (
+        ClaimStatus.PAID,
+        20_000,
+        0,
+        GrantStatus.CLOSED,
+    )
+    assert sorted(payment[3] for payment in payments_of(claim)) == ["INN-1", "INN-7"]
+
+    # Both files once more: every credit is reported as already recorded, and nothing is paid twice.
+    for data in (first, later):
+        assert [line.outcome for line in imported(staff, claim, data).lines] == ["already_paid", "already_paid"]
+    claim.refresh_from_db()
+    assert claim.paid_amount == 20_000 and claim.payments.count() == 2
+    assert AuditEvent.objects.filter(subject_id=str(claim.pk), action="repayment.paid").count() == 2
+
+
+def test_a_part_the_bank_gave_no_reference_or_with_ore_is_left_for_the_caseworker_and_the_whole_rest_still_pays(
+    world, freeze_now
+):
     claim, staff = sent_claim(world, freeze_now)
 
     report = imported(
-        staff, claim, camt(Credit("5000.00", kid=claim.reference), Credit("25000.00", kid=claim.reference))
+        staff,
+        claim,
+        camt(Credit("5000.00", kid=claim.reference, entry_reference=""), Credit("150.50", kid=claim.reference)),
     )
+
     claim.refresh_from_db()
-    assert [line.outcome for line in report.lines] == ["partial", "mismatch"] and len(report.problems) == 2
-    assert "registrer den for hånd" in report.lines[0].text_nb
-    assert (claim.status, claim.paid_amount) == (ClaimStatus.SENT, 0)
+    assert [line.outcome for line in report.lines] == ["partial", "partial"] and len(report.problems) == 2
+    assert "banken har ikke gitt innbetalingen en referanse" in report.lines[0].text_nb
+    assert "registrer den for hånd på kravet" in report.lines[0].text_nb
+    assert "beløpet har øre" in report.lines[1].text_nb
+    assert (claim.status, claim.paid_amount, payments_of(claim)) == (ClaimStatus.SENT, 0, [])
     assert not AuditEvent.objects.filter(subject_id=str(claim.pk), action="repayment.paid").exists()
 
-    # 5 000 recorded by hand as a part payment; the rest arrives with the KID typed in the free-text message.
-    repayment.mark_paid(staff["caseworker"], claim.pk, 5_000, dt.date(2021, 4, 19))
-    report = imported(staff, claim, camt(Credit("15000.00", message=f"Tilbakebetaling KID {claim.reference}")))
+    # Without the bank's reference the whole of what is left still pays, as before: the paid claim is the guard.
+    whole = camt(Credit("20000.00", kid=claim.reference, entry_reference=""))
+    assert [line.outcome for line in imported(staff, claim, whole).lines] == ["paid"]
+    assert [line.outcome for line in imported(staff, claim, whole).lines] == ["already_paid"]
     claim.refresh_from_db()
-    assert [line.outcome for line in report.lines] == ["paid"]
-    assert (claim.status, claim.paid_amount) == (ClaimStatus.PAID, 20_000)
-    claim.grant.refresh_from_db()
-    assert claim.grant.status == GrantStatus.CLOSED
+    assert (claim.status, payments_of(claim)) == (ClaimStatus.PAID, [(20_000, dt.date(2021, 4, 19), "camt054", "")])
+
+
+def test_a_part_recorded_by_hand_is_linked_to_its_credit_in_the_file_and_not_counted_again(world, freeze_now):
+    claim, staff = sent_claim(world, freeze_now)
+    repayment.mark_paid(staff["caseworker"], claim.pk, 5_000, dt.date(2021, 4, 19))
+    # The bank's reference of the transaction is the credit's, before that of its entry (INN-1).
+    data = camt(Credit("5000.00", kid=claim.reference, transaction_reference="ARK-20210419-991"))
+
+    report = imported(staff, claim, data)
+
+    claim.refresh_from_db()
+    assert [line.outcome for line in report.lines] == ["already_paid"]
+    assert "registrert for hånd; den er nå knyttet til bankens referanse ARK-20210419-991" in report.lines[0].text_nb
+    assert (claim.paid_amount, payments_of(claim)) == (
+        5_000,
+        [(5_000, dt.date(2021, 4, 19), "manual", "ARK-20210419-991")],
+    )
+    again = imported(staff, claim, data)
+    assert "med bankens referanse ARK-20210419-991 er allerede registrert" in again.lines[0].text_nb
+    claim.refresh_from_db()
+    assert claim.paid_amount == 5_000
+    assert AuditEvent.objects.filter(subject_id=str(claim.pk), action="repayment.paid").count() == 1
 
 
 def test_another_grantors_credit_never_pays_this_grantors_claim(world, freeze_now):
@@ -301,3 +400,75 @@ def test_the_payments_page_reads_the_file_and_says_which_claim_was_repaid_and_wh
     assert "Innbetaling 1 kr merket «Renter»: ingen krav om tilbakebetaling har denne referansen" in text
     claim.refresh_from_db()
     assert claim.status == ClaimStatus.PAID
+
+
+def test_a_part_paid_from_the_file_is_shown_on_the_import_report_the_caseworkers_claim_and_to_the_grantee(
+    world, freeze_now, client
+):
+    claim, staff = sent_claim(world, freeze_now)
+    login_verified(client, staff["caseworker"])
+
+    page = client.post(
+        f"/saksbehandling/utbetalinger/{world.imdi.pk}/bankfil/",
+        {"file": SimpleUploadedFile("camt054.xml", camt(Credit("5000.00", kid=claim.reference)))},
+        secure=True,
+    )
+
+    assert page.status_code == 200
+    assert (
+        f"Krav {claim.reference}: delbetaling 5 000 kr bokført 19.04.2021 (bankens referanse INN-1) er registrert; "
+        "det gjenstår 15 000 kr." in visible_text(page.content.decode()).replace("\xa0", " ")
+    )
+    repayment.mark_paid(staff["caseworker"], claim.pk, 2_000, dt.date(2021, 4, 20))
+    html = client.get(f"/saksbehandling/tilskudd/{claim.grant_id}/", secure=True).content.decode()
+    table = element(html, "table", id=f"claim-{claim.pk}-payments")
+    assert "Innbetalinger · gjenstår 13 000 kr" in visible_text(table).replace("\xa0", " ")
+    rows = [
+        [visible_text(cell).replace("\xa0", " ") for cell in re.findall(r"<td>(.*?)</td>", row, re.S)]
+        for row in re.findall(r"<tr>(.*?)</tr>", element(table, "tbody"), re.S)
+    ]
+    assert rows == [["19.04.2021", "5 000 kr", "INN-1"], ["20.04.2021", "2 000 kr", "registrert for hånd"]]
+
+    client.logout()
+    login_verified(client, applicant_of(claim.grant.application))
+    mine = client.get(f"/soknader/{claim.grant.application_id}/tilskudd/", secure=True)
+    assert mine.status_code == 200
+    said = visible_text(element(mine.content.decode(), "p", id=f"claim-{claim.pk}-left")).replace("\xa0", " ")
+    assert said == "Betalt så langt: 7 000 kr. Det gjenstår å betale: 13 000 kr."
+
+
+def test_a_credit_is_known_by_the_banks_reference_of_its_transaction_else_of_its_entry_and_place_in_it():
+    data = camt(
+        Credit("100.00", kid="0000000075", transaction_reference="ARK-1"),
+        Credit("200.00", kid="0000000075"),
+        Credit("300.00", kid="0000000075", entry_reference=""),
+    )
+
+    credits = camt054.read_credits(data)
+
+    assert [(c.transaction_reference, c.account_servicer_reference, c.bank_id) for c in credits] == [
+        ("ARK-1", "INN-1", "ARK-1"),
+        ("", "INN-2", "INN-2"),
+        ("", "", ""),
+    ]
+    # The second of an entry's three transactions, without a reference of its own.
+    assert replace(credits[1], position=2, of=3).bank_id == "INN-2/2"
+
+
+def test_payments_recorded_before_their_rows_are_written_from_their_audit_events(world, freeze_now):
+    claim, staff = sent_claim(world, freeze_now)
+    repayment.mark_paid(staff["caseworker"], claim.pk, 5_000, dt.date(2021, 4, 19))
+    imported(staff, claim, camt(Credit("15000.00", kid=claim.reference)))
+    recorded = payments_of(claim)
+    RepaymentPayment.objects.filter(claim=claim).delete()  # as before the migration
+
+    importlib.import_module("tilskudd.reports.migrations.0004_repayment_payment").payments_from_audit(apps, None)
+
+    assert (
+        payments_of(claim)
+        == recorded
+        == [
+            (5_000, dt.date(2021, 4, 19), "manual", ""),
+            (15_000, dt.date(2021, 4, 19), "camt054", "INN-1"),
+        ]
+    )

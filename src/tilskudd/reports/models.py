@@ -127,7 +127,7 @@ class RepaymentClaim(models.Model):
     rule = models.CharField(max_length=20, blank=True)
     legal_basis = models.TextField("hjemmel")
     due = models.DateField("betalingsfrist")
-    #: What the grantee writes as the payment's reference (the case number; the bank's statement is matched on it).
+    #: What the grantee pays with: the claim's KID (``reports.repayment.claim_kid``); older claims, the case number.
     reference = models.CharField(max_length=40)
     status = models.CharField(max_length=20, choices=ClaimStatus.choices, default=ClaimStatus.PREPARED)
     prepared_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -150,6 +150,52 @@ class RepaymentClaim(models.Model):
 
     def __str__(self) -> str:
         return f"Krav om tilbakebetaling {self.amount} ({self.grant})"
+
+    @property
+    def left(self) -> int:
+        """What is still to be paid of the claim, whole kroner."""
+        return self.amount - self.paid_amount
+
+
+class RepaymentPayment(models.Model):
+    """One payment recorded on a repayment claim (``reports.repayment``): by hand, or from a credit in the bank's
+    camt.054. The claim's ``paid_amount`` is the sum of its payments; these are the parts, each with its day.
+
+    A payment from the bank's file carries the credit's ``bank_reference`` (``BookedCredit.bank_id``: the bank's
+    own reference of the transaction, else of its entry and the place in it), unique for the grantor: the same
+    file, or one overlapping it, read again finds the credit already recorded and pays nothing twice."""
+
+    class Via(models.TextChoices):
+        MANUAL = "manual", "registrert for hånd"
+        CAMT054 = "camt054", "fra bankens fil (camt.054)"
+
+    claim = models.ForeignKey(RepaymentClaim, on_delete=models.PROTECT, related_name="payments")
+    amount = models.PositiveIntegerField("beløp")
+    paid_on = models.DateField("bokført")
+    via = models.CharField(max_length=10, choices=Via.choices)
+    #: The grantor whose account the money came into (the scope of ``bank_reference``).
+    grantor_org_number = models.CharField(max_length=9)
+    #: The bank's reference of the credit (""), for a payment recorded by hand unless a credit was linked to it.
+    bank_reference = models.CharField("bankens referanse", max_length=100, blank=True, default="")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["claim", "paid_on", "pk"]
+        verbose_name = "innbetaling på krav"
+        verbose_name_plural = "innbetalinger på krav"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["grantor_org_number", "bank_reference"],
+                condition=~models.Q(bank_reference=""),
+                name="one_repayment_per_bank_credit",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.amount} kr {self.paid_on} ({self.via})"
 
 
 class ReportDraft(models.Model):

@@ -11,14 +11,17 @@ on the grant's (``Audience.APPLICANT``: the grantee reads the history):
   the claim's KID as the payment's reference, the due date, whom to ask, the complaint right) is stored on the
   claim for the grantee, and the grant moves to REPAYMENT.
 * :func:`mark_paid` (a caseworker or approver): the amount and the day the grantor's bank booked; paid in full,
-  the claim is paid and the grant moves REPAYMENT → CLOSED. A part payment is recorded and the claim stays sent.
+  the claim is paid and the grant moves REPAYMENT → CLOSED. A part payment is recorded (a ``RepaymentPayment``
+  row each) and the claim stays sent.
 * :func:`cancel_claim` (a caseworker) before it is sent.
 * :func:`match_credits` — the money booked into the grantor's account in the bank's camt.054 (registered with
   ``payments.services.register_credit_matcher``, run inside ``payments.services.import_camt054``'s transaction):
-  a credit whose KID (or, in the free-text message, the claim's reference) names a sent claim and whose amount is
-  exactly what is left of it pays the claim, as :func:`mark_paid` does, audited with ``via: camt054``. Any other
-  amount, an unknown reference or a claim already paid is reported and changes nothing, so a file read twice
-  pays once.
+  a credit whose KID (or, in the free-text message, the claim's reference) names a sent claim and is no more than
+  what is left of it is recorded on the claim as :func:`mark_paid` records a payment (the same ``_record_payment``:
+  a ``RepaymentPayment`` row, audited for the grantee with ``via: camt054``), a part or the whole, under the
+  bank's reference of the credit — unique for the grantor, so the same credit in a file read again is reported
+  «already recorded» and paid once. More than is left, an unknown reference, a claim already paid, øre, or a part
+  the bank gave no reference is reported and changes nothing.
 
 The complaint right is the call's for the allocation of a grant (``complaints.allocation``): a claim takes back
 part of what was granted (see docs/decisions.md). The claim's reference is a KID (``claim_kid``: the claim's
@@ -55,7 +58,7 @@ from tilskudd.grants.states import GrantStatus, check_grant_transition
 from tilskudd.payments.iso20022.camt054 import BookedCredit
 from tilskudd.payments.iso20022.common import kid
 from tilskudd.payments.services import ImportLine, configured_debtor
-from tilskudd.reports.models import RepaymentClaim
+from tilskudd.reports.models import RepaymentClaim, RepaymentPayment
 from tilskudd.reports.review import unused_amount
 from tilskudd.reports.states import (
     CLAIM_ACTIVE,
@@ -295,12 +298,26 @@ def mark_paid(user, claim_id: int, amount: int, paid_on: dt.date | None) -> Repa
             raise ClaimInvalid(
                 "Skriv datoen betalingen ble bokført (ikke fram i tid).", "Write the booking date (not in the future)."
             )
-        _record_payment(user, claim, amount, paid_on, via="manual")
+        _record_payment(user, claim, amount, paid_on, RepaymentPayment.Via.MANUAL)
     return claim
 
 
-def _record_payment(user, claim: RepaymentClaim, amount: int, paid_on: dt.date, **how: Any) -> None:
-    """Add ``amount`` to the locked, sent ``claim``; paid in full, the claim moves to PAID and the grant closes."""
+def _record_payment(
+    user, claim: RepaymentClaim, amount: int, paid_on: dt.date, via: str, bank_reference: str = ""
+) -> RepaymentPayment:
+    """The one place a payment is recorded on the locked, sent ``claim`` (by hand or from the bank's file): its row
+    (with the bank's reference of the credit, unique for the grantor), ``amount`` added to what is paid, audited for
+    the grantee; paid in full, the claim moves to PAID and the grant closes. The caller checked ``amount`` ≤ left."""
+    payment = RepaymentPayment.objects.create(
+        claim=claim,
+        amount=amount,
+        paid_on=paid_on,
+        via=via,
+        grantor_org_number=_grantor(claim.grant),
+        bank_reference=bank_reference,
+        recorded_by=user,
+        recorded_at=timezone.now(),
+    )
     claim.paid_amount += amount
     claim.paid_on = paid_on
     full = claim.paid_amount == claim.amount
@@ -319,8 +336,11 @@ def _record_payment(user, claim: RepaymentClaim, amount: int, paid_on: dt.date, 
             "amount": amount,
             "paid_on": paid_on.isoformat(),
             "paid_total": claim.paid_amount,
+            "left": claim.left,
             "full": full,
-            **how,
+            "via": via,
+            "payment": payment.pk,
+            **({"bank_reference": bank_reference} if bank_reference else {}),
         },
         audience=Audience.APPLICANT,
     )
@@ -328,6 +348,7 @@ def _record_payment(user, claim: RepaymentClaim, amount: int, paid_on: dt.date, 
         grant = Grant.objects.select_for_update().get(pk=claim.grant_id)
         if grant.status == GrantStatus.REPAYMENT:
             move_grant(user, grant, GrantStatus.CLOSED, AuditAction.GRANT_CLOSED, claim=claim.pk)
+    return payment
 
 
 def cancel_claim(user, claim_id: int, reason: str) -> RepaymentClaim:
@@ -371,7 +392,7 @@ def _claim_for(grantor: str, credit: BookedCredit) -> RepaymentClaim | None:
         return None
     claims = (
         RepaymentClaim.objects.select_for_update(of=("self",))
-        .select_related("grant")
+        .select_related("grant__application__case")
         .filter(
             reference__in=candidates,
             status__in=[ClaimStatus.SENT, ClaimStatus.PAID],
@@ -385,9 +406,43 @@ def _claim_for(grantor: str, credit: BookedCredit) -> RepaymentClaim | None:
     return next((by_reference[ref] for ref in candidates if ref in by_reference), None)
 
 
-def _credit_line(credit: BookedCredit, claim: RepaymentClaim | None, user) -> ImportLine:
+def _already(ref: str, text_nb: str, text_en: str) -> ImportLine:
+    return ImportLine(ref, "already_paid", text_nb, text_en, kind="repayment")
+
+
+def _part_left(ref: str, amount_nb: str, amount_en: str, left: int, why_nb: str, why_en: str) -> ImportLine:
+    """A credit less than what is left that is not recorded from the file: for the caseworker to record by hand."""
+    return ImportLine(
+        ref,
+        "partial",
+        f"Krav {ref}: innbetalt {amount_nb}, men det gjenstår {format_nok(left)}; {why_nb}; ikke registrert. "
+        "Er det en delbetaling, registrer den for hånd på kravet.",
+        f"Claim {ref}: {amount_en} paid in, but {format_nok(left, 'en')} is left; {why_en}; not recorded. "
+        "If it is a part payment, record it by hand on the claim.",
+        kind="repayment",
+    )
+
+
+def _credit_line(user, grantor: str, credit: BookedCredit, claim: RepaymentClaim | None) -> ImportLine:
+    """What becomes of one credit; ``claim`` (the one it names) is already locked, so a second import of the same
+    file at once waits here and then finds the first one's payment row."""
     said = credit.reference or credit.message or "–"
     amount_nb, amount_en = _kroner_text(credit.amount_ore, "nb"), _kroner_text(credit.amount_ore, "en")
+    key = credit.bank_id
+    recorded = (
+        RepaymentPayment.objects.select_related("claim").filter(grantor_org_number=grantor, bank_reference=key).first()
+        if key
+        else None
+    )
+    if recorded is not None:
+        ref = recorded.claim.reference
+        return _already(
+            ref,
+            f"Krav {ref}: innbetalingen på {amount_nb} med bankens referanse {key} er allerede registrert "
+            f"({format_date(recorded.paid_on)}, {format_nok(recorded.amount)}); ikke registrert en gang til.",
+            f"Claim {ref}: the credit of {amount_en} with the bank's reference {key} is already recorded "
+            f"({recorded.paid_on}, {format_nok(recorded.amount, 'en')}); not recorded again.",
+        )
     if claim is None:
         return ImportLine(
             credit.reference,
@@ -399,42 +454,70 @@ def _credit_line(credit: BookedCredit, claim: RepaymentClaim | None, user) -> Im
         )
     ref = claim.reference
     if claim.status == ClaimStatus.PAID:
-        return ImportLine(
+        return _already(
             ref,
-            "already_paid",
             f"Krav {ref}: allerede betalt {format_date(claim.paid_on)}; innbetalingen på {amount_nb} er ikke "
             "registrert en gang til.",
             f"Claim {ref}: already paid on {claim.paid_on}; the credit of {amount_en} is not recorded again.",
+        )
+    left = claim.left
+    if credit.amount_ore > left * 100:
+        return ImportLine(
+            ref,
+            "mismatch",
+            f"Krav {ref}: innbetalt {amount_nb}, mer enn de {format_nok(left)} som gjenstår; ikke registrert.",
+            f"Claim {ref}: {amount_en} paid in, more than the {format_nok(left, 'en')} left; not recorded.",
             kind="repayment",
         )
-    left = claim.amount - claim.paid_amount
-    if credit.amount_ore == left * 100:
-        paid_on = credit.booking_date or timezone.localdate()
-        _record_payment(
-            user, claim, left, paid_on, via="camt054", bank_reference=credit.account_servicer_reference[:100]
+    kroner = credit.whole_kroner
+    if kroner is None:
+        return _part_left(ref, amount_nb, amount_en, left, "beløpet har øre", "the amount has øre")
+    paid_on = credit.booking_date or timezone.localdate()
+    if kroner < left and not key:
+        # Without the bank's reference a second reading of the file could not tell this part from a new one.
+        return _part_left(
+            ref,
+            amount_nb,
+            amount_en,
+            left,
+            "banken har ikke gitt innbetalingen en referanse, så den kan ikke registreres herfra uten fare for å "
+            "telle den to ganger",
+            "the bank gave the credit no reference, so it cannot be recorded from here without the risk of counting "
+            "it twice",
         )
+    if key:
+        # A part recorded by hand (as the import used to ask) for this very credit: linked, not counted again.
+        by_hand = (
+            claim.payments.filter(via=RepaymentPayment.Via.MANUAL, bank_reference="", amount=kroner, paid_on=paid_on)
+            .order_by("pk")
+            .first()
+        )
+        if by_hand is not None:
+            by_hand.bank_reference = key
+            by_hand.save(update_fields=["bank_reference"])
+            return _already(
+                ref,
+                f"Krav {ref}: innbetalingen på {amount_nb} bokført {format_date(paid_on)} er allerede registrert "
+                f"for hånd; den er nå knyttet til bankens referanse {key} og ikke registrert en gang til.",
+                f"Claim {ref}: the credit of {amount_en} booked on {paid_on} is already recorded by hand; it is now "
+                f"linked to the bank's reference {key} and not recorded again.",
+            )
+    _record_payment(user, claim, kroner, paid_on, RepaymentPayment.Via.CAMT054, key)
+    if claim.status == ClaimStatus.PAID:
         return ImportLine(
             ref,
             "paid",
-            f"Krav {ref}: tilbakebetalt {format_date(paid_on)} ({format_nok(left)}); kravet er betalt.",
-            f"Claim {ref}: repaid on {paid_on} ({format_nok(left, 'en')}); the claim is paid.",
-            kind="repayment",
-        )
-    if credit.amount_ore < left * 100:
-        return ImportLine(
-            ref,
-            "partial",
-            f"Krav {ref}: innbetalt {amount_nb}, men det gjenstår {format_nok(left)}; ikke registrert. "
-            "Er det en delbetaling, registrer den for hånd på kravet.",
-            f"Claim {ref}: {amount_en} paid in, but {format_nok(left, 'en')} is left; not recorded. "
-            "If it is a part payment, record it by hand on the claim.",
+            f"Krav {ref}: tilbakebetalt {format_date(paid_on)} ({format_nok(kroner)}); kravet er betalt.",
+            f"Claim {ref}: repaid on {paid_on} ({format_nok(kroner, 'en')}); the claim is paid.",
             kind="repayment",
         )
     return ImportLine(
         ref,
-        "mismatch",
-        f"Krav {ref}: innbetalt {amount_nb}, mer enn de {format_nok(left)} som gjenstår; ikke registrert.",
-        f"Claim {ref}: {amount_en} paid in, more than the {format_nok(left, 'en')} left; not recorded.",
+        "paid",
+        f"Krav {ref}: delbetaling {format_nok(kroner)} bokført {format_date(paid_on)} (bankens referanse {key}) er "
+        f"registrert; det gjenstår {format_nok(claim.left)}.",
+        f"Claim {ref}: part payment of {format_nok(kroner, 'en')} booked on {paid_on} (the bank's reference {key}) "
+        f"is recorded; {format_nok(claim.left, 'en')} is left.",
         kind="repayment",
     )
 
@@ -442,8 +525,10 @@ def _credit_line(credit: BookedCredit, claim: RepaymentClaim | None, user) -> Im
 def match_credits(user, grantor: str, credits: Sequence[BookedCredit]) -> list[ImportLine]:
     """What became of each credit of the grantor's camt.054 (run in the import's transaction; its role checked).
 
-    Paid only when the amount is exactly what is left of a sent claim; every other credit is reported."""
-    return [_credit_line(credit, _claim_for(grantor, credit), user) for credit in credits]
+    Each credit is recorded once, under the bank's reference (``BookedCredit.bank_id``): up to what is left of the
+    sent claim it names, as a part or the whole; a credit already recorded, more than is left, with øre, a part
+    without the bank's reference or an unknown KID is reported and changes nothing."""
+    return [_credit_line(user, grantor, credit, _claim_for(grantor, credit)) for credit in credits]
 
 
 # --- the letter -------------------------------------------------------------------------------------------

@@ -9,6 +9,8 @@ end-to-end id (or with «NOTPROVIDED») are left out: they are not payments this
 :func:`read_credits` gives one :class:`BookedCredit` per booked transaction *into* the account (CdtDbtInd
 CRDT, not a reversal) with the payer's structured reference (``RmtInf/Strd/CdtrRefInf/Ref``, where a Norwegian
 bank puts the KID) and free-text message (``RmtInf/Ustrd``): the grantees' repayments are matched on them.
+Each credit's ``bank_id`` (the bank's transaction reference, else its entry reference and place in the entry)
+is what a repayment recorded from it is stored under, so the same credit in a second file is known again.
 
 Amounts are kept exactly, in øre (``amount_ore``): 1500.00 is 150000. A payment order is in whole
 kroner, so a booking with øre will not match its order, and the matching says so; refusing the
@@ -248,13 +250,31 @@ class BookedCredit:
     reference: str = ""
     #: The free-text message (RmtInf/Ustrd, joined by a space), or "".
     message: str = ""
-    account_servicer_reference: str = ""
+    account_servicer_reference: str = ""  #: the bank's reference of the entry (Ntry/AcctSvcrRef), or ""
     debtor_name: str = ""
+    #: The bank's reference of the transaction itself (TxDtls/Refs/AcctSvcrRef), or "".
+    transaction_reference: str = ""
+    position: int = 1  #: the transaction's place in its entry, from 1
+    of: int = 1  #: how many transactions the entry has
 
     @property
     def whole_kroner(self) -> int | None:
         kroner, ore = divmod(self.amount_ore, 100)
         return kroner if ore == 0 else None
+
+    @property
+    def bank_id(self) -> str:
+        """What tells this credit from every other the bank booked, the same in every file that holds it, or "".
+
+        The bank's own reference of the transaction (TxDtls/Refs/AcctSvcrRef) where it gives one; else the entry's
+        (Ntry/AcctSvcrRef), followed by «/n» for the n-th of an entry's several transactions. Not the end-to-end id
+        (the payer's, often NOTPROVIDED, never unique across payers) nor NtryRef (unique only within one file)."""
+        if self.transaction_reference:
+            return self.transaction_reference[:100]
+        if not self.account_servicer_reference:
+            return ""
+        suffix = f"/{self.position}" if self.of > 1 else ""
+        return self.account_servicer_reference[: 100 - len(suffix)] + suffix
 
 
 def _debtor_name(transaction: ET.Element, q) -> str:
@@ -331,8 +351,9 @@ def read_credits_with_unreadable(data: bytes) -> tuple[list[BookedCredit], list[
         alone = len(transactions) == 1
         for position, transaction in enumerate(transactions, start=1):
             amount = _amount_of(transaction, entry, alone, q)
-            reference = message = debtor = ""
+            reference = message = debtor = transaction_reference = ""
             if transaction is not None:
+                transaction_reference = (transaction.findtext(q("Refs/AcctSvcrRef")) or "").strip()
                 reference = " ".join((transaction.findtext(q("RmtInf/Strd/CdtrRefInf/Ref")) or "").split())
                 message = " ".join(
                     " ".join((text.text or "").split()) for text in transaction.iterfind(q("RmtInf/Ustrd"))
@@ -352,6 +373,9 @@ def read_credits_with_unreadable(data: bytes) -> tuple[list[BookedCredit], list[
                     message=message,
                     account_servicer_reference=bank_reference,
                     debtor_name=debtor,
+                    transaction_reference=transaction_reference,
+                    position=position,
+                    of=len(transactions),
                 )
             )
     return credits, unreadable
