@@ -22,6 +22,8 @@ from django.db.models.functions import Coalesce
 
 from tilskudd.applications.states import Status
 from tilskudd.casework.models import Case, CaseArea, CaseTotal
+from tilskudd.core import running_totals
+from tilskudd.core.running_totals import RunningTotals
 
 #: Each group's total is kept in this many rows (a case counts in row ``case id % SHARDS``), so submissions at
 #: the same moment to the same call, county and area do not all wait for one row's lock until they commit —
@@ -30,35 +32,41 @@ SHARDS = 32
 
 GROUP = ("call_id", "grantor_org_number", "grantor_name", "status", "first_area", "county", "several", "shard")
 _COLUMNS = ", ".join(GROUP)
-_MATCH = " AND ".join(f"l.{column} = casework_casetotal.{column}" for column in GROUP)
 
 
-def refresh_statements(target: str) -> list[str]:
-    """The statements that move case ``target`` (an SQL expression for its id) to the group its rows say now."""
-    return [
-        # 1. Take the case's old tally out of its group.
-        "UPDATE casework_casetotal SET cases = casework_casetotal.cases - 1, "
-        "applied = casework_casetotal.applied - l.applied "
-        f"FROM casework_casetally l WHERE l.case_id = {target} AND {_MATCH}",
-        f"DELETE FROM casework_casetally WHERE case_id = {target}",
-        # 2. The tally as the rows say it now (none for a deleted case or a draft).
+def _tally_insert(target: str | None) -> str:
+    """The tally of case ``target`` as the rows say it now (none for a deleted case or a draft); every case's
+    when None."""
+    where = "" if target is None else f"c.id = {target} AND "
+    return (
         f"INSERT INTO casework_casetally (case_id, {_COLUMNS}, applied) "
         "SELECT c.id, a.call_id, c.grantor_org_number, c.grantor_name, a.status, "
         "COALESCE((SELECT r.area FROM casework_casearea r WHERE r.case_id = c.id AND r.position = 0 LIMIT 1), ''), "
         "c.county, EXISTS (SELECT 1 FROM casework_casearea r WHERE r.case_id = c.id AND r.position = 1), "
         f"c.id % {SHARDS}, COALESCE(c.amount_applied, 0) "
         "FROM casework_case c JOIN applications_application a ON a.id = c.application_id "
-        f"WHERE c.id = {target} AND a.status <> '{Status.DRAFT.value}'",
-        # 3. Put it into its group.
-        f"INSERT INTO casework_casetotal ({_COLUMNS}, cases, applied) "
-        f"SELECT {_COLUMNS}, 1, applied FROM casework_casetally WHERE case_id = {target} "
-        f"ON CONFLICT ({_COLUMNS}) DO UPDATE SET cases = casework_casetotal.cases + 1, "
-        "applied = casework_casetotal.applied + excluded.applied",
-    ]
+        f"WHERE {where}a.status <> '{Status.DRAFT.value}'"
+    )
+
+
+CASES = RunningTotals(
+    total="casework_casetotal",
+    tally="casework_casetally",
+    key="case_id",
+    group=GROUP,
+    count="cases",
+    sums=("applied",),
+    tally_insert=_tally_insert,
+)
+
+
+def refresh_statements(target: str) -> list[str]:
+    """The statements that move case ``target`` (an SQL expression for its id) to the group its rows say now."""
+    return CASES.refresh(target)
 
 
 def _body(target: str) -> str:
-    return "".join(f"  {statement};\n" for statement in refresh_statements(target))
+    return CASES.body(target)
 
 
 POSTGRES_CREATE = f"""
@@ -126,37 +134,16 @@ SQLITE_TRIGGERS = {
 }
 
 #: Every case's tally and the totals from the rows as they are (the migration's fill, and :func:`rebuild`).
-FILL = [
-    "DELETE FROM casework_casetotal",
-    "DELETE FROM casework_casetally",
-    refresh_statements("c.id")[2].replace("WHERE c.id = c.id AND ", "WHERE "),
-    f"INSERT INTO casework_casetotal ({_COLUMNS}, cases, applied) "
-    f"SELECT {_COLUMNS}, COUNT(*), SUM(applied) FROM casework_casetally GROUP BY {_COLUMNS}",
-]
+FILL = CASES.fill()
 
 
 def create_triggers(schema_editor) -> None:
     """The triggers for the database ``schema_editor`` works on, and the totals of the rows already there."""
-    vendor = schema_editor.connection.vendor
-    with schema_editor.connection.cursor() as cursor:
-        if vendor == "postgresql":
-            cursor.execute(POSTGRES_CREATE)
-        elif vendor == "sqlite":
-            for name, body in SQLITE_TRIGGERS.items():
-                cursor.execute(f"CREATE TRIGGER {name} {body}")
-        else:  # pragma: no cover - the project runs on these two
-            raise NotImplementedError(f"no running totals for {vendor}")
-        for statement in FILL:
-            cursor.execute(statement)
+    running_totals.create_triggers(schema_editor, POSTGRES_CREATE, SQLITE_TRIGGERS, FILL)
 
 
 def drop_triggers(schema_editor) -> None:
-    with schema_editor.connection.cursor() as cursor:
-        if schema_editor.connection.vendor == "postgresql":
-            cursor.execute(POSTGRES_DROP)
-        else:
-            for name in SQLITE_TRIGGERS:
-                cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
+    running_totals.drop_triggers(schema_editor, POSTGRES_DROP, SQLITE_TRIGGERS)
 
 
 def rebuild() -> None:

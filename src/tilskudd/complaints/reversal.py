@@ -32,7 +32,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Sum
 
 from tilskudd.applications import states as application_states
 from tilskudd.applications.models import Application
@@ -47,6 +46,7 @@ from tilskudd.complaints.services import ComplaintRefused
 from tilskudd.complaints.states import ComplaintStatus
 from tilskudd.core.formatting import format_nok
 from tilskudd.grants import states as decision_states
+from tilskudd.grants import totals
 from tilskudd.grants.allocation import frames
 from tilskudd.grants.awards.changes import CHANGEABLE
 from tilskudd.grants.decisions import services as decisions
@@ -82,14 +82,8 @@ def frame_room(application: Application) -> list[Room]:
     mine = [limit for limit in frames.limits(call, year) if limit.counts(grantor, area)]
     if not mine:
         return []
-    lines = (
-        AllocationLine.objects.filter(application__call=call, year=year, application__status__in=frames.COUNTING)
-        .annotate(first_area=frames.first_area("application_id"))
-        .values_list("application__case__grantor_org_number", "first_area")
-        .annotate(total=Sum("amount"))
-        .order_by()
-    )
-    used = [(g or "", a or "", total or 0) for g, a, total in lines]
+    # The counting lines per grantor and first area, from the running totals (grants.totals).
+    used = [(g, a, total) for (g, a), total in totals.proposed_in(call, year).items()]
     own = AllocationLine.objects.filter(application=application, year=year).values_list("amount", flat=True).first()
     held = (own or 0) if application.status in frames.COUNTING else 0
     found = []

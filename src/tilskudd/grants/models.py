@@ -146,6 +146,73 @@ class Decision(models.Model):
         return self.kind == DecisionKind.GRANT and self.amount < applied
 
 
+class AllocationTally(models.Model):
+    """What one application's allocation lines and published grant counts for in :class:`AllocationTotal`, per
+    year: a ledger row per application and year, written by database triggers alone (``grants.totals``).
+
+    ``year`` 0 holds the grant decision's own amount, which is for the call's year whatever that is; the readers
+    add it to the call's year. Only applications whose amounts count (``frames.COUNTING``) have rows.
+    """
+
+    kept_by_database = True
+
+    #: Indexed by the unique (application, year) alone.
+    application = models.ForeignKey(
+        "applications.Application",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
+    year = models.PositiveIntegerField()
+    call = models.ForeignKey(
+        "calls.Call", on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )
+    grantor_org_number = models.CharField(max_length=9)
+    first_area = models.CharField(max_length=50)
+    #: The row of its group's total this application counts in (application id % ``totals.SHARDS``).
+    shard = models.SmallIntegerField(default=0)
+    #: The allocation line's amount for the year.
+    proposed = models.BigIntegerField()
+    #: Published grants: the decision's amount (year 0) and its commitments for later years.
+    granted = models.BigIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["application", "year"], name="one_allocation_tally_per_year")]
+
+
+class AllocationTotal(models.Model):
+    """Running totals of a call's allocation (issue #14, point 4): per grantor, first area and year, the sum of
+    the counting applications' allocation lines (``proposed``) and published grants (``granted``; year 0 is the
+    decisions' own amounts, for the call's year). The allocation page and the frame checks read these few rows
+    instead of every line and decision of the call. Kept by database triggers (:mod:`tilskudd.grants.totals`).
+    """
+
+    kept_by_database = True
+
+    #: Indexed by the unique group, which starts with it.
+    call = models.ForeignKey(
+        "calls.Call", on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )
+    grantor_org_number = models.CharField(max_length=9)
+    first_area = models.CharField(max_length=50)
+    year = models.PositiveIntegerField()
+    #: One of ``totals.SHARDS`` rows per group, so concurrent writes do not queue on one row; readers sum.
+    shard = models.SmallIntegerField(default=0)
+    #: How many tallies (applications with a line or a grant for the year) the group holds.
+    entries = models.IntegerField()
+    proposed = models.BigIntegerField()
+    granted = models.BigIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["call", "year", "grantor_org_number", "first_area", "shard"],
+                name="one_allocation_total_per_group",
+            )
+        ]
+
+
 class Grant(models.Model):
     """A grant (*tilskudd*) from its published decision to its end (issue #11, point 1)."""
 

@@ -42,13 +42,14 @@ from tilskudd.casework.models import CaseArea, CaseTotal, Role
 from tilskudd.casework.scope import grantor_of
 from tilskudd.core.formatting import format_nok, format_number
 from tilskudd.core.refusals import Refusal
+from tilskudd.grants import totals
 from tilskudd.grants.allocation import assistant
 from tilskudd.grants.allocation.caps import Cap, cap_of
-from tilskudd.grants.models import AllocationLine, Decision, Frame
-from tilskudd.grants.states import DecisionKind, DecisionStatus
+from tilskudd.grants.models import AllocationLine, Frame
 
-#: Applications whose amounts count: applied for and not withdrawn, refused or rejected.
-COUNTING = (Status.SUBMITTED, Status.REOPENED, Status.IN_ASSESSMENT, Status.GRANTED)
+#: Applications whose amounts count: applied for and not withdrawn, refused or rejected (kept in grants.totals,
+#: whose triggers count the same).
+COUNTING = totals.COUNTING
 FRAME_ROLES = (Role.ADMINISTRATOR, Role.APPROVER)
 #: The rule behind an area's quality threshold (only C0 names thresholds).
 THRESHOLD_RULE = "C0-R15"
@@ -209,27 +210,17 @@ def _lock(frames: list[Frame]) -> list[Frame]:
     return list(Frame.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
 
 
-def _counted_lines(call, year: int):
-    """(application id, grantor, area, amount) of every counting line in ``call`` for ``year``."""
-    rows = (
-        AllocationLine.objects.filter(application__call=call, year=year, application__status__in=COUNTING)
-        .annotate(
-            first_area=Subquery(
-                CaseArea.objects.filter(case__application=OuterRef("application_id"), position=0).values("area")[:1]
-            )
-        )
-        .values_list("application_id", "application__case__grantor_org_number", "first_area", "amount")
-    )
-    found = []
-    for app_id, grantor, area, amount in rows:
-        found.append((app_id, grantor or "", area or "", amount))
-    return found
+def _counted_lines(call, year: int) -> dict[totals.Group, int]:
+    """(grantor, first area) → the sum of the counting lines in ``call`` for ``year``: the running totals
+    (:mod:`tilskudd.grants.totals`), a row per group and shard, not every line of the call."""
+    return totals.proposed_in(call, year)
 
 
-def _used(limit: Limit, lines, without: set[int] = frozenset()) -> int:
-    return sum(
-        amount for app_id, grantor, area, amount in lines if app_id not in without and limit.counts(grantor, area)
-    )
+def _used(limit: Limit, lines: dict[totals.Group, int], less: Iterable[tuple[totals.Group, int]] = ()) -> int:
+    """What the counting lines take of ``limit``, less the lines ``less`` (some applications' own, from
+    :func:`totals.proposed_of`)."""
+    used = sum(amount for (grantor, area), amount in lines.items() if limit.counts(grantor, area))
+    return used - sum(amount for (grantor, area), amount in less if limit.counts(grantor, area))
 
 
 # --- frames ----------------------------------------------------------------------------
@@ -426,8 +417,9 @@ def _lock_and_check_room(application, grantor: str, year: int, amount: int) -> N
     mine = [limit for limit in limits(call, year) if limit.counts(grantor, area)]
     _lock([limit.frame for limit in mine])
     lines = _counted_lines(call, year)
+    own = list(totals.proposed_of([application.pk], year).values())
     for limit in sorted(mine, key=lambda each: (each.frame.pk, each.key)):
-        left = limit.amount - _used(limit, lines, without={application.pk})
+        left = limit.amount - _used(limit, lines, own)
         if amount > left:
             raise FrameExceeded(limit.label_nb, limit.label_en, left, amount)
 
@@ -589,12 +581,13 @@ def apply_proposal(user, call, grantor_org_number: str) -> ProposalResult:
         ]
         _lock([limit.frame for limit in relevant])
         lines = _counted_lines(call, year)
+        theirs = list(totals.proposed_of(ours, year).values())
         existing = {
             line.application_id: line for line in AllocationLine.objects.filter(application__in=ours, year=year)
         }
         specs = [
             assistant.FrameSpec(
-                limit.key, max(limit.amount - _used(limit, lines, without=ours), 0), limit.label_nb, limit.label_en
+                limit.key, max(limit.amount - _used(limit, lines, theirs), 0), limit.label_nb, limit.label_en
             )
             for limit in relevant
         ]
@@ -719,35 +712,8 @@ def usage(call, grantor_org_number: str, applications: Iterable[int] = ()) -> Us
     ):
         key = (grantor or "", area or "")
         applied_by[key] = applied_by.get(key, 0) + (applied or 0)
-    lines_by_year: dict[int, dict[tuple[str, str], int]] = defaultdict(dict)
-    for line_year, grantor, area, amount in (
-        AllocationLine.objects.filter(application__call=call, application__status__in=COUNTING)
-        .values_list("year", "application__case__grantor_org_number", "application__case__tally__first_area")
-        .annotate(amount=Sum("amount"))
-        .order_by()
-    ):
-        key = (grantor or "", area or "")
-        lines_by_year[line_year][key] = lines_by_year[line_year].get(key, 0) + (amount or 0)
-    grants = Decision.objects.filter(
-        application__call=call,
-        application__status__in=COUNTING,
-        status=DecisionStatus.PUBLISHED,
-        kind=DecisionKind.GRANT,
-    )
-    granted: dict[int, dict[tuple[str, str], int]] = defaultdict(dict)
-    for grantor, area, amount in (
-        grants.values_list("application__case__grantor_org_number", "application__case__tally__first_area")
-        .annotate(amount=Sum("amount"))
-        .order_by()
-    ):
-        key = (grantor or "", area or "")
-        granted[year][key] = granted[year].get(key, 0) + (amount or 0)
-    for grantor, area, later in grants.exclude(later_years={}).values_list(
-        "application__case__grantor_org_number", "application__case__tally__first_area", "later_years"
-    ):
-        key = (grantor or "", area or "")
-        for later_year, value in (later or {}).items():
-            granted[int(later_year)][key] = granted[int(later_year)].get(key, 0) + int(value or 0)
+    # The running totals of the lines and grants (grants.totals): a row per group, not every line and decision.
+    lines_by_year, granted = totals.by_year(call, year)
     wanted = list(applications)
     later_lines = (
         AllocationLine.objects.filter(
