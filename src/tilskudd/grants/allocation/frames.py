@@ -683,35 +683,49 @@ def first_area(application_ref: str = "pk") -> Subquery:
     )
 
 
-def counting_cases(call, grantor_org_number: str, area: str = "") -> int:
+def case_sums(call) -> dict[totals.Group, tuple[int, int]]:
+    """(grantor, first area) → (how many, the amount applied for) of the call's applications that count.
+
+    From the cases' running totals (casework.totals): one read of the call's groups for both the allocation
+    page's «N applications» and its «applied» figures.
+    """
+    found: dict[totals.Group, tuple[int, int]] = {}
+    for grantor, area, cases, applied in (
+        CaseTotal.objects.filter(call=call, status__in=COUNTING, cases__gt=0)
+        .values_list("grantor_org_number", "first_area")
+        .annotate(cases=Sum("cases"), applied=Sum("applied"))
+        .order_by()
+    ):
+        key = (grantor or "", area or "")
+        before_cases, before_applied = found.get(key, (0, 0))
+        found[key] = (before_cases + (cases or 0), before_applied + (applied or 0))
+    return found
+
+
+def counting_cases(call, grantor_org_number: str, area: str = "", sums=None) -> int:
     """How many applications of ``call`` at the grantor count against the frames (under ``area`` first, when given).
 
-    From the running totals (casework.totals): the allocation page's «N applications» without counting the rows.
+    From the running totals (:func:`case_sums`, or ``sums`` already read): without counting the rows.
     """
-    found = CaseTotal.objects.filter(call=call, grantor_org_number=grantor_org_number, status__in=COUNTING)
-    if area:
-        found = found.filter(first_area=area)
-    return found.aggregate(n=Sum("cases"))["n"] or 0
+    sums = case_sums(call) if sums is None else sums
+    return sum(
+        cases
+        for (grantor, first), (cases, _) in sums.items()
+        if grantor == grantor_org_number and first == (area or first)
+    )
 
 
-def usage(call, grantor_org_number: str, applications: Iterable[int] = ()) -> Usage:
+def usage(call, grantor_org_number: str, applications: Iterable[int] = (), sums=None) -> Usage:
     """Per frame and per area for the call's year, and per later year: frame, applied, proposed, granted, left.
 
     Summed by the database per (grantor, first area) — a handful of groups however many applications the
     call has. ``commitments`` (later years' lines) are read for the ``applications`` given (a page) only.
+    ``sums``: :func:`case_sums` already read.
     """
     definition = call.definition
     year = definition.year
-    applied_by: dict[tuple[str, str], int] = {}
     # The running totals (casework.totals): a row per group, not every application of the call.
-    for grantor, area, applied in (
-        CaseTotal.objects.filter(call=call, status__in=COUNTING, cases__gt=0)
-        .values_list("grantor_org_number", "first_area")
-        .annotate(applied=Sum("applied"))
-        .order_by()
-    ):
-        key = (grantor or "", area or "")
-        applied_by[key] = applied_by.get(key, 0) + (applied or 0)
+    applied_by = {key: applied for key, (_, applied) in (case_sums(call) if sums is None else sums).items()}
     # The running totals of the lines and grants (grants.totals): a row per group, not every line and decision.
     lines_by_year, granted = totals.by_year(call, year)
     wanted = list(applications)

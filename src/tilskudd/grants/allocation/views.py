@@ -189,10 +189,11 @@ def _render(
     if definition.areas is None or definition.area(area) is None:
         area = ""
     paginator = Paginator(_applications(call, grantor, area), ROWS_PER_PAGE)
-    paginator.__dict__["count"] = frames.counting_cases(call, grantor, area)  # the running totals, not a COUNT(*)
+    sums = frames.case_sums(call)  # the running totals, not a COUNT(*): the count here, «applied» in usage
+    paginator.__dict__["count"] = frames.counting_cases(call, grantor, area, sums)
     page = paginator.get_page(request.GET.get(PAGE_PARAM))
     applications = list(page.object_list)
-    usage = frames.usage(call, grantor, [application.pk for application in applications])
+    usage = frames.usage(call, grantor, [application.pk for application in applications], sums)
     user = request.user
     can_allocate = scope.has_role(user, grantor, Role.CASEWORKER)
     own = definition.grantor.org_number
