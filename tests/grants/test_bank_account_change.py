@@ -13,9 +13,11 @@ import pytest
 from django.utils import timezone
 
 from tests.accounts.helpers import login_verified
+from tests.builders import fresh, shared_world
 from tests.casework.helpers import applicant_of
 from tests.docs.state_tables import moves, table_after
 from tests.payments.payment_helpers import accepted_grant, imdi_c2
+from tests.staff_world import build_world
 from tests.web.conftest import visible_text
 from tilskudd.audit.models import AuditEvent
 from tilskudd.core.refusals import NotAllowed
@@ -30,10 +32,34 @@ from tilskudd.rules.validators import format_bank_account
 VALID = ("86011117947", "15030522238", "96200510043", "12345678903")
 
 
+def _bank_world():
+    """The casework world and an accepted C2 grant of IMDi of NOK 150 000 in two terms, both due (days long past).
+
+    Built once for the module (issue #9 point 7): publishing the decision renders its letter.
+    """
+    world = build_world()
+    return world, accepted_grant(world, imdi_c2(world), 150_000, dt.date(2000, 1, 1), dt.date(2000, 9, 1))
+
+
+bank_world_built = shared_world(_bank_world, name="bank_world_built")
+
+
 @pytest.fixture
-def grant(casework_world):
+def bank_world(bank_world_built, db):
+    """The test's own copy of the world and its grant, read again from the database."""
+    return fresh(bank_world_built)
+
+
+@pytest.fixture
+def casework_world(bank_world):
+    """The casework world (tests/staff_world.py) the grant is in; this module's, not the conftest's."""
+    return bank_world[0]
+
+
+@pytest.fixture
+def grant(bank_world):
     """An accepted C2 grant of IMDi of NOK 150 000 in two terms, both due (days long past)."""
-    return accepted_grant(casework_world, imdi_c2(casework_world), 150_000, dt.date(2000, 1, 1), dt.date(2000, 9, 1))
+    return bank_world[1]
 
 
 def _new_for(grant) -> str:

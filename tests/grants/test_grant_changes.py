@@ -9,9 +9,10 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
+from tests.builders import fresh, shared_world
 from tests.grants.grant_helpers import publish_decision
 from tests.grants.test_decisions_helpers import ready_for_decision
-from tests.staff_world import C2
+from tests.staff_world import C2, build_world
 from tilskudd.audit.models import AuditEvent
 from tilskudd.audit.services import AuditAction
 from tilskudd.casework.access import RoleMissing
@@ -34,13 +35,23 @@ def left(world) -> int:
     return next(row for row in frames.usage(call, world.imdi.org_number).rows if row.key == "whole").left
 
 
-@pytest.fixture
-def granted(casework_world):
-    """IMDi's C2 frame of NOK 200 000 and a published grant of 150 000 in it (two terms of 75 000)."""
-    world = casework_world
+def _granted_world():
+    """The casework world, IMDi's C2 frame of NOK 200 000 and a published grant of 150 000 in it (two terms of
+    75 000); built once for the module (issue #9 point 7)."""
+    world = build_world()
     call = world.calls[C2]
     frames.set_frame(world.staff["administrator"], call, world.imdi.org_number, "", call.definition.year, FRAME)
-    grant = publish_decision(world, imdi_c2(world)[0], amount=150_000).grant
+    return world, publish_decision(world, imdi_c2(world)[0], amount=150_000).grant
+
+
+granted_world_built = shared_world(_granted_world, name="granted_world_built")
+
+
+@pytest.fixture
+def granted(granted_world_built, db):
+    """IMDi's C2 frame of NOK 200 000 and a published grant of 150 000 in it (two terms of 75 000): the test's own
+    copy of the world and the grant, read again from the database."""
+    world, grant = fresh(granted_world_built)
     assert left(world) == 50_000
     return world, grant
 

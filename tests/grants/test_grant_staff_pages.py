@@ -9,18 +9,19 @@ import pytest
 from django.utils import timezone
 
 from tests.accounts.helpers import login_verified
+from tests.builders import fresh, shared_world
 from tests.grants.grant_helpers import publish_decision
 from tests.grants.test_grant_changes import FRAME, imdi_c2, lapse, left
-from tests.staff_world import C2
+from tests.staff_world import C2, build_world
 from tilskudd.grants.allocation import frames
 from tilskudd.grants.awards import changes
 from tilskudd.grants.states import GrantStatus, TermStatus
 
 
-@pytest.fixture
-def two_grants(casework_world):
-    """IMDi's C2 frame of NOK 200 000; grants of 150 000 (lapsed) and 30 000 (offered)."""
-    world = casework_world
+def _two_grants_world():
+    """The casework world, IMDi's C2 frame of NOK 200 000; grants of 150 000 (lapsed) and 30 000 (offered); built
+    once for the module (issue #9 point 7)."""
+    world = build_world()
     call = world.calls[C2]
     frames.set_frame(world.staff["administrator"], call, world.imdi.org_number, "", call.definition.year, FRAME)
     first, second = imdi_c2(world)[:2]
@@ -28,6 +29,16 @@ def two_grants(casework_world):
     offered = publish_decision(world, second, amount=30_000).grant
     lapse(lapsed)
     return world, lapsed, offered
+
+
+two_grants_world_built = shared_world(_two_grants_world, name="two_grants_world_built")
+
+
+@pytest.fixture
+def two_grants(two_grants_world_built, db):
+    """IMDi's C2 frame of NOK 200 000; grants of 150 000 (lapsed) and 30 000 (offered): the test's own copy of the
+    world and the grants, read again from the database."""
+    return fresh(two_grants_world_built)
 
 
 def text(response) -> str:
