@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+from unittest import mock
 
 import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
 
+from tests.builders import fresh, shared_world
 from tests.casework.helpers import applicant_of
 from tests.grants.grant_helpers import publish_decision
-from tests.staff_world import C0
+from tests.staff_world import C0, build_world
 from tilskudd.audit.models import AuditEvent
 from tilskudd.core.refusals import NotAllowed
 from tilskudd.grants.allocation import frames
@@ -26,17 +28,40 @@ OSLO = dt.timezone(dt.timedelta(hours=1))
 NOON = dt.datetime(2019, 6, 3, 12, 0, tzinfo=OSLO)
 
 
+def _offered_world():
+    """The casework world and a C0 grant of NOK 200 000 offered on 3 June 2019, to be accepted by 24 June (the
+    caseworker's date); built once for the module (issue #9 point 7)."""
+    world = build_world()
+    with mock.patch("django.utils.timezone.now", lambda: NOON):
+        application = world.applications[C0][0]
+        frames.ensure_frames(application.call)
+        grant = publish_decision(world, application, amount=200_000).grant
+        grant.acceptance_due = dt.date(2019, 6, 24)
+        grant.save(update_fields=["acceptance_due"])
+    return world, grant
+
+
+offered_world_built = shared_world(_offered_world, name="offered_world_built")
+
+
 @pytest.fixture
-def offered(casework_world, freeze_now):
-    """A C0 grant of NOK 200 000 offered on 3 June 2019, to be accepted by 24 June (the caseworker's date)."""
+def offered_world(offered_world_built, db):
+    """The test's own copy of the world and its offered grant, read again from the database."""
+    return fresh(offered_world_built)
+
+
+@pytest.fixture
+def casework_world(offered_world):
+    """The casework world (tests/staff_world.py) the offered grant is in; this module's, not the conftest's."""
+    return offered_world[0]
+
+
+@pytest.fixture
+def offered(offered_world, freeze_now):
+    """A C0 grant of NOK 200 000 offered on 3 June 2019, to be accepted by 24 June (the caseworker's date); the
+    clock stands at its offer (noon, 3 June 2019)."""
     freeze_now(NOON)
-    application = casework_world.applications[C0][0]
-    frames.ensure_frames(application.call)
-    decision = publish_decision(casework_world, application, amount=200_000)
-    grant = decision.grant
-    grant.acceptance_due = dt.date(2019, 6, 24)
-    grant.save(update_fields=["acceptance_due"])
-    return grant
+    return offered_world[1]
 
 
 def _person(django_user_model, organisation, email, role="member"):

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from unittest import mock
 
 import pytest
 from django.utils import timezone
 
+from tests.builders import fresh, shared_world
 from tests.casework.helpers import applicant_of
 from tests.grants.grant_helpers import publish_decision
-from tests.staff_world import C2
+from tests.staff_world import C2, build_world
 from tests.web.conftest import visible_text
 from tilskudd.grants.awards import acceptance
 from tilskudd.grants.models import Acceptance, AllocationLine, Grant
@@ -18,19 +20,42 @@ from tilskudd.grants.states import GrantStatus, TermStatus
 from tilskudd.orgs.models import Membership
 
 OSLO = dt.timezone(dt.timedelta(hours=2))
+OFFERED_AT = dt.datetime(2020, 5, 4, 10, 0, tzinfo=OSLO)
+
+
+def _offered_world():
+    """The casework world and a C2 grant of NOK 150 000 from IMDi (two terms, spring and autumn), offered on 4 May
+    2020, due 25 May; built once for the module (issue #9 point 7)."""
+    world = build_world()
+    with mock.patch("django.utils.timezone.now", lambda: OFFERED_AT):
+        application = next(a for a in world.applications[C2] if a.case.grantor_org_number == world.imdi.org_number)
+        grant = publish_decision(world, application, amount=150_000).grant
+        grant.acceptance_due = dt.date(2020, 5, 25)
+        grant.save(update_fields=["acceptance_due"])
+    return world, grant
+
+
+offered_pages_world_built = shared_world(_offered_world, name="offered_pages_world_built")
 
 
 @pytest.fixture
-def offered(casework_world, freeze_now):
-    """A C2 grant of NOK 150 000 from IMDi (two terms, spring and autumn), offered on 4 May 2020, due 25 May."""
-    freeze_now(dt.datetime(2020, 5, 4, 10, 0, tzinfo=OSLO))
-    application = next(
-        a for a in casework_world.applications[C2] if a.case.grantor_org_number == casework_world.imdi.org_number
-    )
-    grant = publish_decision(casework_world, application, amount=150_000).grant
-    grant.acceptance_due = dt.date(2020, 5, 25)
-    grant.save(update_fields=["acceptance_due"])
-    return grant
+def offered_world(offered_pages_world_built, db):
+    """The test's own copy of the world and its offered grant, read again from the database."""
+    return fresh(offered_pages_world_built)
+
+
+@pytest.fixture
+def casework_world(offered_world):
+    """The casework world (tests/staff_world.py) the offered grant is in; this module's, not the conftest's."""
+    return offered_world[0]
+
+
+@pytest.fixture
+def offered(offered_world, freeze_now):
+    """A C2 grant of NOK 150 000 from IMDi (two terms, spring and autumn), offered on 4 May 2020, due 25 May; the
+    clock stands at its offer."""
+    freeze_now(OFFERED_AT)
+    return offered_world[1]
 
 
 def _url(grant, answer=False) -> str:

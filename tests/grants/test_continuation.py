@@ -9,6 +9,7 @@ whose conditions no longer hold is stopped with a letter, and its commitments ar
 from __future__ import annotations
 
 import datetime as dt
+from unittest import mock
 
 import pytest
 from django.utils import timezone
@@ -33,25 +34,44 @@ from tilskudd.orgs.models import Membership
 C4 = "nasjonale-ressurssentre-2026"
 OSLO = dt.timezone(dt.timedelta(hours=1))
 LATER = {"2027": 400_000, "2028": 400_000, "2029": 400_000}
+PUBLISHED_AT = dt.datetime(2026, 5, 20, 10, 0, tzinfo=OSLO)
+ACCEPTED_AT = dt.datetime(2026, 6, 2, 10, 0, tzinfo=OSLO)
 
-c4_world_built = shared_world(lambda: build_world((C4,)), name="c4_world_built")
+
+def _c4_world():
+    """The C4 world and a C4 grant of NOK 500 000 for 2026, commitments of 400 000 a year for 2027–2029, accepted
+    in June 2026; the grant built once for the module with the world (issue #9 point 7)."""
+    world = build_world((C4,))
+    application = world.applications[C4][0]
+    with mock.patch("django.utils.timezone.now", lambda: PUBLISHED_AT):
+        offered = publish_decision(
+            world, application, amount=500_000, later_years=LATER, period_end=dt.date(2029, 12, 31)
+        ).grant
+    with mock.patch("django.utils.timezone.now", lambda: ACCEPTED_AT):
+        acceptance.accept(applicant_of(application), offered.pk, acceptance.terms_hash(offered))
+    return world, Grant.objects.get(pk=offered.pk)
+
+
+c4_world_built = shared_world(_c4_world, name="c4_world_built")
 
 
 @pytest.fixture
-def world(c4_world_built, db):
+def c4_world(c4_world_built, db):
+    """The test's own copy of the world and its grant, read again from the database."""
     return fresh(c4_world_built)
 
 
 @pytest.fixture
-def grant(world, freeze_now):
-    """A C4 grant of NOK 500 000 for 2026, commitments of 400 000 a year for 2027–2029, accepted in June 2026."""
-    freeze_now(dt.datetime(2026, 5, 20, 10, 0, tzinfo=OSLO))
-    application = world.applications[C4][0]
-    decision = publish_decision(world, application, amount=500_000, later_years=LATER, period_end=dt.date(2029, 12, 31))
-    offered = decision.grant
-    freeze_now(dt.datetime(2026, 6, 2, 10, 0, tzinfo=OSLO))
-    acceptance.accept(applicant_of(application), offered.pk, acceptance.terms_hash(offered))
-    return Grant.objects.get(pk=offered.pk)
+def world(c4_world):
+    return c4_world[0]
+
+
+@pytest.fixture
+def grant(c4_world, freeze_now):
+    """A C4 grant of NOK 500 000 for 2026, commitments of 400 000 a year for 2027–2029, accepted in June 2026; the
+    clock stands at its acceptance."""
+    freeze_now(ACCEPTED_AT)
+    return c4_world[1]
 
 
 def _text(response) -> str:
