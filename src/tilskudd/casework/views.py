@@ -168,13 +168,12 @@ class CountedPaginator(Paginator):
 def queue(request, slug: str):
     """The call's cases of the person's grantors, with filters and a search box (GET, works without JS)."""
     call = call_or_404(request.user, slug)
-    if not any(
-        scope.has_role(request.user, number, *READING_ROLES) for number, _name in _grantor_choices(request.user, call)
-    ):
+    grantors = _grantor_choices(request.user, call)
+    reading = scope.grantor_numbers(request.user, *READING_ROLES)  # one query, not one per grantor
+    if not any(number in reading for number, _name in grantors):
         raise NotAssignedToYou()
     definition = call.definition
     show_flagged = duplicates.has_local_grantors(call)
-    grantors = _grantor_choices(request.user, call)
     form = QueueFilterForm(
         request.GET or None,
         areas=_area_choices(definition),
