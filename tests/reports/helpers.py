@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+from collections.abc import Callable, Iterator
+from unittest import mock
 
 from tests.casework.helpers import applicant_of
 from tests.complaints.helpers import C3, decide
@@ -15,6 +18,19 @@ DECIDED = {
     "frivillige-organisasjoner-2020": dt.datetime(2020, 4, 1, 12, 0, tzinfo=OSLO),
     C3: dt.datetime(2024, 5, 6, 12, 0, tzinfo=OSLO),
 }
+
+
+@contextlib.contextmanager
+def frozen_clock() -> Iterator[Callable[[dt.datetime], dt.datetime]]:
+    """``freeze_now`` for a shared world's builder, which runs outside any test (tests/builders.py): the clock
+    stays where it was last set until the block ends."""
+    with contextlib.ExitStack() as stack:
+
+        def freeze(instant: dt.datetime) -> dt.datetime:
+            stack.enter_context(mock.patch("django.utils.timezone.now", lambda: instant))
+            return instant
+
+        yield freeze
 
 
 def accepted_grant(world, freeze_now, slug: str, amount: int, index: int = 0, **decision):

@@ -16,7 +16,7 @@ from tests.builders import fresh, shared_world
 from tests.casework.helpers import applicant_of
 from tests.complaints.helpers import decide
 from tests.grants.grant_helpers import staff_of
-from tests.reports.helpers import DECIDED, OSLO, accepted_grant
+from tests.reports.helpers import DECIDED, OSLO, accepted_grant, frozen_clock
 from tests.staff_world import C0, C2, build_world
 from tilskudd.casework.models import Case
 from tilskudd.grants.models import Grant
@@ -29,20 +29,12 @@ from tilskudd.reports.services import Delivery
 #: Nine days after C0's status report was due (1 September 2019).
 TODAY = dt.datetime(2019, 9, 10, 12, 0, tzinfo=OSLO)
 
-dashboard_world_built = shared_world(lambda: build_world((C0, C2)), name="dashboard_world_built")
-
-
-@pytest.fixture
-def world(dashboard_world_built, db):
-    return fresh(dashboard_world_built)
-
 
 def _bergen_application(world):
     return next(a for a in world.applications[C2] if a.case.grantor_org_number == world.bergen.org_number)
 
 
-@pytest.fixture
-def grants(world, freeze_now):
+def _grants(world, freeze_now):
     """IMDi: a C0 grant accepted (its status report now overdue) and a C0 offer not answered; Bergen: a C2 offer."""
     accepted = accepted_grant(world, freeze_now, C0, 10_000)
     freeze_now(DECIDED[C0])
@@ -52,8 +44,34 @@ def grants(world, freeze_now):
     offered = decide(world, offered_application, kind="grant", amount=20_000).grant
     freeze_now(DECIDED[C2])
     bergen = decide(world, _bergen_application(world), kind="grant", amount=30_000).grant
-    freeze_now(TODAY)
     return {"accepted": accepted, "offered": offered, "bergen": bergen}
+
+
+def _world():
+    """C0 and C2 with the three grants of :func:`_grants`, decided once for the module (issue #9 point 7)."""
+    world = build_world((C0, C2))
+    with frozen_clock() as freeze:
+        return {"world": world, "grants": _grants(world, freeze)}
+
+
+dashboard_world_built = shared_world(_world, name="dashboard_world_built")
+
+
+@pytest.fixture
+def built(dashboard_world_built, db):
+    return fresh(dashboard_world_built)
+
+
+@pytest.fixture
+def world(built):
+    return built["world"]
+
+
+@pytest.fixture
+def grants(built, freeze_now):
+    """The three grants of :func:`_grants`; the clock stands at TODAY."""
+    freeze_now(TODAY)
+    return built["grants"]
 
 
 def _page(client, user, query=""):
@@ -202,10 +220,20 @@ def test_the_casework_navigation_links_the_list(world, client):
 C2_REPORT = {"work_done": "Kurs.", "goal_achievement": "Nådd.", "participants": 10}
 
 
-def test_reports_to_review_the_grant_pages_duties_and_an_outstanding_repayment_claim(world, freeze_now, client):
+@pytest.fixture
+def world_without_grants(db):
+    """C0 and C2 without the module's grants (its C2 grant is on the application of Bergen's offer), built for the
+    one test: it runs before the module's world is built (tests/conftest.py)."""
+    return build_world((C0, C2))
+
+
+def test_reports_to_review_the_grant_pages_duties_and_an_outstanding_repayment_claim(
+    world_without_grants, freeze_now, client
+):
     """A C2 grant of NOK 50 000, paid out (through the ORM, as tests/reports/test_repayment.py), its reports delivered
     with 20 000 unused: each waits for review on the list; the grant pages show each duty delivered and approved;
     once the claim for 20 000 is sent, it is on the list until its due day and overdue after it."""
+    world = world_without_grants
     grant = accepted_grant(world, freeze_now, C2, 50_000, report_due=dt.date(2021, 3, 1))
     staff = staff_of(world, grant.application)
     signatory = applicant_of(grant.application)

@@ -11,7 +11,7 @@ from django.utils import timezone
 from tests.accounts.helpers import login_verified
 from tests.builders import fresh, shared_world
 from tests.casework.helpers import applicant_of
-from tests.reports.helpers import accepted_grant
+from tests.reports.helpers import DECIDED, accepted_grant, frozen_clock
 from tests.staff_world import C0, C2, build_world
 from tilskudd.orgs.models import Membership
 from tilskudd.reports.models import Report, ReportingDuty
@@ -19,21 +19,32 @@ from tilskudd.reports.states import DutyStatus
 
 
 def _world():
-    return build_world((C0, C2))
+    """C0 and C2, and the C0 grant every test reads, decided and accepted once for the module (issue #9 point 7)."""
+    world = build_world((C0, C2))
+    with frozen_clock() as freeze:
+        grant = accepted_grant(world, freeze, C0, 200_000)
+    return {"world": world, "grant": grant}
 
 
 report_pages_world_built = shared_world(_world, name="report_pages_world_built")
 
 
 @pytest.fixture
-def world(report_pages_world_built, db):
+def built(report_pages_world_built, db):
     return fresh(report_pages_world_built)
 
 
 @pytest.fixture
-def grant(world, freeze_now):
-    """A C0 grant of NOK 200 000 accepted on 3 June 2019; the status report is due 1 September 2019."""
-    return accepted_grant(world, freeze_now, C0, 200_000)
+def world(built):
+    return built["world"]
+
+
+@pytest.fixture
+def grant(built, freeze_now):
+    """A C0 grant of NOK 200 000 accepted on 3 June 2019 (the clock stands there); the status report is due
+    1 September 2019."""
+    freeze_now(DECIDED[C0])
+    return built["grant"]
 
 
 def _url(grant, duty=None, tail=""):
