@@ -5,13 +5,15 @@ signatory only — signed by its content hash, with one report and one receipt h
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
 
 import pytest
+from django.test import override_settings
 from django.utils import timezone
 
 from tests.builders import fresh, shared_world
 from tests.casework.helpers import applicant_of
-from tests.reports.helpers import accepted_grant
+from tests.reports.helpers import DECIDED, accepted_grant, frozen_clock
 from tests.staff_world import C2, build_world
 from tilskudd.api.auth import issue_token
 from tilskudd.audit.models import AuditEvent
@@ -28,22 +30,34 @@ ANSWERS = {
 
 
 def _world():
-    return build_world((C2,))
+    """C2's world and the grant the tests read, decided and accepted once for the module (issue #9 point 7); the
+    letters are written under a folder of the world's own."""
+    world = build_world((C2,))
+    with override_settings(MEDIA_ROOT=tempfile.mkdtemp(prefix="reports-api-")), frozen_clock() as freeze:
+        grant = accepted_grant(world, freeze, C2, 150_000, report_due=dt.date(2021, 3, 1))
+    return {"world": world, "grant": grant}
 
 
 reports_api_world_built = shared_world(_world, name="reports_api_world_built")
 
 
 @pytest.fixture
-def world(reports_api_world_built, db, settings, tmp_path):
+def built(reports_api_world_built, db, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     return fresh(reports_api_world_built)
 
 
 @pytest.fixture
-def grant(world, freeze_now):
-    """A C2 grant of NOK 150 000, accepted; its annual report is due 1 March 2021."""
-    return accepted_grant(world, freeze_now, C2, 150_000, report_due=dt.date(2021, 3, 1))
+def world(built):
+    return built["world"]
+
+
+@pytest.fixture
+def grant(built, freeze_now):
+    """A C2 grant of NOK 150 000, accepted (the clock stands at its acceptance); its annual report is due
+    1 March 2021."""
+    freeze_now(DECIDED[C2])
+    return built["grant"]
 
 
 def _token(user, organisation) -> str:

@@ -11,13 +11,16 @@ organisation still gets 404 for every one of them.
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
 
 import pytest
+from django.test import override_settings
 
 from tests.api.test_reports_api import Api, _token
 from tests.builders import fresh, shared_world
 from tests.casework.helpers import applicant_of
 from tests.grants.grant_helpers import publish_decision
+from tests.reports.helpers import frozen_clock
 from tests.staff_world import build_world
 from tilskudd.grants.allocation import frames
 from tilskudd.grants.awards import acceptance, continuation
@@ -29,17 +32,8 @@ OSLO = dt.timezone(dt.timedelta(hours=1))
 FIRST_DUE = dt.date(2027, 1, 31)
 ANSWERS = {"activities_results": "Vi holdt 30 kurs og nådde målet for året.", "conditions_hold": True}
 
-reports_api_continued_world_built = shared_world(lambda: build_world((C4,)), name="reports_api_continued_world_built")
 
-
-@pytest.fixture
-def world(reports_api_continued_world_built, db, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return fresh(reports_api_continued_world_built)
-
-
-@pytest.fixture
-def years(world, freeze_now) -> tuple[Grant, Grant]:
+def _years(world, freeze_now) -> tuple[Grant, Grant]:
     """A C4 grant for 2026 (its report due 31.01.2027) with a commitment for 2027, continued into 2027; both
     accepted by the signatory, so both years have their duties (the 2027 grant is the newest)."""
     freeze_now(dt.datetime(2026, 5, 20, 10, 0, tzinfo=OSLO))
@@ -69,6 +63,35 @@ def years(world, freeze_now) -> tuple[Grant, Grant]:
     assert Grant.objects.filter(application=application).first() == second, "the newest grant is the second year's"
     assert ReportingDuty.objects.filter(grant=first).exists() and ReportingDuty.objects.filter(grant=second).exists()
     return first, Grant.objects.get(pk=second.pk)
+
+
+def _world():
+    """C4's world and the two years of :func:`_years`, decided, continued and accepted once for the module (issue #9
+    point 7); the letters are written under a folder of the world's own."""
+    world = build_world((C4,))
+    with override_settings(MEDIA_ROOT=tempfile.mkdtemp(prefix="reports-api-continued-")), frozen_clock() as freeze:
+        return {"world": world, "years": _years(world, freeze)}
+
+
+reports_api_continued_world_built = shared_world(_world, name="reports_api_continued_world_built")
+
+
+@pytest.fixture
+def built(reports_api_continued_world_built, db, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    return fresh(reports_api_continued_world_built)
+
+
+@pytest.fixture
+def world(built):
+    return built["world"]
+
+
+@pytest.fixture
+def years(built, freeze_now) -> tuple[Grant, Grant]:
+    """The two years of :func:`_years`; the clock stands where it was left, at the second year's acceptance."""
+    freeze_now(dt.datetime(2026, 12, 1, 9, 0, tzinfo=OSLO))
+    return built["years"]
 
 
 @pytest.fixture
