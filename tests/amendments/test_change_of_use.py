@@ -16,10 +16,12 @@ from django.utils import timezone
 
 from tests.accounts.helpers import login_verified
 from tests.amendments.helpers import grant_events, pdf_text, request_page, visible_text
+from tests.builders import fresh, shared_world
 from tests.casework.helpers import applicant_of
 from tests.docs.state_tables import moves, table_after
 from tests.grants.grant_helpers import staff_of
 from tests.payments.payment_helpers import accepted_grant, imdi_c2
+from tests.staff_world import build_world
 from tilskudd.amendments import services
 from tilskudd.amendments.models import AmendmentRequest
 from tilskudd.amendments.states import AMENDMENT_TRANSITIONS, AmendmentStatus
@@ -27,10 +29,22 @@ from tilskudd.grants.models import Grant
 from tilskudd.orgs.models import Membership
 
 
+def _world():
+    """The casework world and IMDi's accepted C2 grant of NOK 150 000, decided once for the module (issue #9
+    point 7)."""
+    world = build_world()
+    grant = accepted_grant(world, imdi_c2(world), 150_000, dt.date(2020, 3, 1), dt.date(2020, 9, 1))
+    return {"world": world, "grant": grant}
+
+
+change_of_use_world_built = shared_world(_world, name="change_of_use_world_built")
+
+
 @pytest.fixture
-def c2_grant(casework_world):
-    grant = accepted_grant(casework_world, imdi_c2(casework_world), 150_000, dt.date(2020, 3, 1), dt.date(2020, 9, 1))
-    grant.staff = staff_of(casework_world, grant.application)
+def c2_grant(change_of_use_world_built, db):
+    built = fresh(change_of_use_world_built)
+    grant = built["grant"]
+    grant.staff = staff_of(built["world"], grant.application)
     return grant
 
 
