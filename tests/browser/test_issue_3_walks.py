@@ -9,11 +9,16 @@ import io
 import re
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
+from tests.applications.conftest import example_content
 from tests.browser.conftest import assert_accessible, log_out
 from tests.browser.filling import choose, example, fill_form, save
+from tilskudd.applications import services
+from tilskudd.applications.attachments import add_attachment, kinds_for
 from tilskudd.applications.models import Application
 from tilskudd.calls.models import Call
+from tilskudd.orgs.models import Membership
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -143,9 +148,14 @@ def small_pdf(title: str) -> bytes:
     return out.getvalue()
 
 
+def file_name(label: str) -> str:
+    """The file uploaded for the attachment its label names."""
+    return re.sub(r"\W+", "-", label.lower()).strip("-")[:40] + ".pdf"
+
+
 def upload(page, label: str) -> None:
     """Choose a file for the attachment its label names, and upload it."""
-    name = re.sub(r"\W+", "-", label.lower()).strip("-")[:40] + ".pdf"
+    name = file_name(label)
     page.get_by_label(f"Velg fil – {label}", exact=True).set_input_files(
         {"name": name, "mimeType": "application/pdf", "buffer": small_pdf(label)}
     )
@@ -156,6 +166,31 @@ def upload(page, label: str) -> None:
     assert group.get_by_role("link", name=name).is_visible()
 
 
+def draft_made_with_services(email: str, slug: str, content: dict, documents: tuple[str, ...] = ()) -> int:
+    """A draft of the demo copy of the call by the person's organisation, with ``content`` and a small PDF for each
+    attachment its label names, made as the form and the upload would (issue #9 point 7: a walk that only
+    shows what happens to a filled-in form need not fill it in again)."""
+    membership = Membership.objects.select_related("user", "organisation").get(user__email=email)
+    user = membership.user
+    application = services.start_draft(user, membership.organisation, Call.objects.get(slug=f"{slug}-demo"))
+    application = services.save_draft(user, application.pk, content, application.revision)
+    kinds = {nb: kind for kind, (nb, _en) in kinds_for(application).items()}
+    for label in documents:
+        upload = SimpleUploadedFile(file_name(label), small_pdf(label), content_type="application/pdf")
+        add_attachment(user, application.pk, kinds[label], upload)
+    return application.pk
+
+
+def open_draft(page, pk: int) -> None:
+    """From Min side, open the draft (its row's link): the form."""
+    page.goto("/min-side/")
+    assert_accessible(page)
+    with page.expect_navigation():
+        page.locator(f"th a[href$='/soknader/{pk}/']").click()
+    assert page.url.endswith(f"/soknader/{pk}/"), page.url
+    assert_accessible(page)
+
+
 def go_to_review(page) -> None:
     with page.expect_navigation():
         page.get_by_role("button", name="Lagre og gå til gjennomgang og signering").click()
@@ -164,7 +199,9 @@ def go_to_review(page) -> None:
 
 
 C2 = "frivillige-organisasjoner-2020"
+C2_EXAMPLE = "delmal-a-bergen-moteplass-godkjent"
 C4 = "nasjonale-ressurssentre-2026"
+C4_EXAMPLE = "delmal-a-og-d-ressurssenter-godkjent"
 C4_DOCUMENTS = (
     "Vedtekter",
     "Formidling av kunnskap og erfaringer til myndigheter, andre aktører og offentligheten",
@@ -175,15 +212,9 @@ C4_DOCUMENTS = (
 )
 
 
-@pytest.mark.parametrize("grantor", ["IMDi (nasjonale prosjekter)", "Bergen kommune"])
-def test_c2_sub_goal_a_by_a_voluntary_organisation(demo, demo_login, page, grantor):
-    demo_login("styreleder@ressurssenter.example")
-    pk = start(page, C2)
-    choose(page, page.get_by_role("group", name=re.compile("^Delmål")).get_by_role("checkbox", name=re.compile("^A ")))
-    document = example(C2, "delmal-a-bergen-moteplass-godkjent")
-    del document["grantor"]  # chosen here
+def grantor_chosen_signed_and_submitted(page, pk: int, grantor: str) -> None:
+    """Choose whom to apply to (nothing in C2's form depends on it), save, review, sign and submit."""
     page.get_by_role("combobox", name=re.compile("^Søk hos")).select_option(label=grantor)
-    fill_form(page, Call.objects.get(slug=f"{C2}-demo").definition, document)
     save(page)
     assert summary_rules(page) == set(), page.locator("#error-summary").inner_text()
     assert page.get_by_role("combobox", name=re.compile("^Søk hos")).locator("option:checked").inner_text() == grantor
@@ -194,9 +225,31 @@ def test_c2_sub_goal_a_by_a_voluntary_organisation(demo, demo_login, page, grant
     assert application.content["areas"] == ["A"]
 
 
+def test_c2_sub_goal_a_by_a_voluntary_organisation(demo, demo_login, page):
+    """The whole form filled in the browser, applying to Bergen kommune."""
+    demo_login("styreleder@ressurssenter.example")
+    pk = start(page, C2)
+    choose(page, page.get_by_role("group", name=re.compile("^Delmål")).get_by_role("checkbox", name=re.compile("^A ")))
+    document = example(C2, C2_EXAMPLE)
+    del document["grantor"]  # chosen here
+    fill_form(page, Call.objects.get(slug=f"{C2}-demo").definition, document)
+    grantor_chosen_signed_and_submitted(page, pk, "Bergen kommune")
+
+
+def test_c2_sub_goal_a_to_imdi(demo, demo_login, page):
+    """The same application to IMDi: the filling is the walk above's, so the draft is made with the services
+    (the example's content, no grantor) and only the choice of IMDi is made in the browser."""
+    content = example_content(C2, C2_EXAMPLE)
+    del content["grantor"]
+    pk = draft_made_with_services("styreleder@ressurssenter.example", C2, content)
+    demo_login("styreleder@ressurssenter.example")
+    open_draft(page, pk)
+    grantor_chosen_signed_and_submitted(page, pk, "IMDi (nasjonale prosjekter)")
+
+
 def fill_c4(page) -> int:
     pk = start(page, C4)
-    document = example(C4, "delmal-a-og-d-ressurssenter-godkjent")
+    document = example(C4, C4_EXAMPLE)
     group = page.get_by_role("group", name=re.compile("^Delmål"))
     for area in document["areas"]:
         choose(page, group.get_by_role("checkbox", name=re.compile(f"^{area} ")))
@@ -218,10 +271,17 @@ def test_c4_by_a_national_resource_centre_with_its_documents(demo, demo_login, p
 
 
 def test_c4_a_young_local_organisation_cannot_submit(demo, demo_login, page):
+    """The walk above's application and documents, by an organisation one year old and active in one county:
+    the filling and the uploads are that walk's, so the draft is made with the services; the person opens it,
+    saves, and cannot sign."""
+    content = example_content(C4, C4_EXAMPLE)
+    pk = draft_made_with_services("leder@nabolagsvenner.example", C4, content, C4_DOCUMENTS)
     demo_login("leder@nabolagsvenner.example")
-    pk = fill_c4(page)
+    open_draft(page, pk)
     for label in C4_DOCUMENTS:
-        upload(page, label)
+        group = page.get_by_role("group", name=re.compile("^" + re.escape(label)))
+        assert group.get_by_role("link", name=file_name(label)).is_visible()
+    save(page)
     assert summary_rules(page) == {"C4-R03", "C4-R04"}, page.locator("#error-summary").inner_text()
     go_to_review(page)
     assert page.get_by_role("button", name="Signer søknaden").count() == 0
