@@ -29,24 +29,26 @@ C1 = "fag-og-yrkesopplaering-2025"
 
 
 def _c1_world():
-    return build_world((C0, C1))
+    """C0 and C1, and the C1 grant every test reads, decided and accepted once for the module (issue #9 point 7)."""
+    world = build_world((C0, C1))
+    application = world.applications[C1][0]
+    decision = publish_decision(world, application, amount=100_000, later_years={"2026": 80_000})
+    return {"world": world, "grant": accept(decision.grant, dt.date(2025, 3, 1))}
 
 
 c1_built = shared_world(_c1_world, name="c1_built")
 
 
 @pytest.fixture
-def c1_world(c1_built, db):
+def built(c1_built, db):
     return fresh(c1_built)
 
 
 @pytest.fixture
-def c1_grant(c1_world):
+def c1_grant(built):
     """An accepted C1 grant of NOK 100 000 for 2025, a multi-year project with a commitment of 80 000 for 2026."""
-    application = c1_world.applications[C1][0]
-    decision = publish_decision(c1_world, application, amount=100_000, later_years={"2026": 80_000})
-    grant = accept(decision.grant, dt.date(2025, 3, 1))
-    grant.staff = staff_of(c1_world, application)
+    grant = built["grant"]
+    grant.staff = staff_of(built["world"], grant.application)
     return grant
 
 

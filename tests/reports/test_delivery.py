@@ -16,7 +16,7 @@ from pypdf import PdfReader
 from tests.builders import fresh, shared_world
 from tests.casework.helpers import applicant_of
 from tests.complaints.helpers import C3
-from tests.reports.helpers import accepted_grant
+from tests.reports.helpers import DECIDED, accepted_grant, frozen_clock
 from tests.staff_world import C0, C2, build_world
 from tilskudd.applications.attachments import AttachmentRefused
 from tilskudd.applications.services.content import content_hash
@@ -37,21 +37,32 @@ REPORT = {
 
 
 def _world():
-    return build_world((C0, C2, C3))
+    """C0, C2 and C3, and the C2 grant most tests deliver for, decided and accepted once for the module (issue #9
+    point 7)."""
+    world = build_world((C0, C2, C3))
+    with frozen_clock() as freeze:
+        c2 = accepted_grant(world, freeze, C2, 150_000, report_due=dt.date(2021, 3, 1))
+    return {"world": world, "c2": c2}
 
 
 delivery_world_built = shared_world(_world, name="delivery_world_built")
 
 
 @pytest.fixture
-def world(delivery_world_built, db):
+def built(delivery_world_built, db):
     return fresh(delivery_world_built)
 
 
 @pytest.fixture
-def c2(world, freeze_now):
-    """A C2 grant of NOK 150 000, accepted, with the report due 1 March 2021."""
-    return accepted_grant(world, freeze_now, C2, 150_000, report_due=dt.date(2021, 3, 1))
+def world(built):
+    return built["world"]
+
+
+@pytest.fixture
+def c2(built, freeze_now):
+    """A C2 grant of NOK 150 000, accepted (the clock stands at its acceptance), with the report due 1 March 2021."""
+    freeze_now(DECIDED[C2])
+    return built["c2"]
 
 
 def _duty(grant, kind) -> ReportingDuty:

@@ -16,7 +16,7 @@ from tests.accounts.helpers import login_verified
 from tests.builders import fresh, shared_world
 from tests.casework.helpers import applicant_of
 from tests.conftest import CALLS_DIR
-from tests.reports.helpers import accepted_grant
+from tests.reports.helpers import DECIDED, accepted_grant, frozen_clock
 from tests.staff_world import C2, build_world
 from tilskudd.reports import services
 from tilskudd.reports.goals import stated_goals
@@ -27,20 +27,31 @@ from tilskudd.rules.schema import CallDefinition
 
 
 def _world():
-    return build_world((C2,))
+    """C2's world and the grant the tests read, decided and accepted once for the module (issue #9 point 7)."""
+    world = build_world((C2,))
+    with frozen_clock() as freeze:
+        grant = accepted_grant(world, freeze, C2, 150_000, report_due=dt.date(2021, 3, 1))
+    return {"world": world, "grant": grant}
 
 
 goals_world_built = shared_world(_world, name="goals_world_built")
 
 
 @pytest.fixture
-def world(goals_world_built, db):
+def built(goals_world_built, db):
     return fresh(goals_world_built)
 
 
 @pytest.fixture
-def grant(world, freeze_now):
-    return accepted_grant(world, freeze_now, C2, 150_000, report_due=dt.date(2021, 3, 1))
+def world(built):
+    return built["world"]
+
+
+@pytest.fixture
+def grant(built, freeze_now):
+    """A C2 grant of NOK 150 000, accepted (the clock stands at its acceptance); its report is due 1 March 2021."""
+    freeze_now(DECIDED[C2])
+    return built["grant"]
 
 
 def _annual(grant) -> ReportingDuty:

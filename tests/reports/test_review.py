@@ -11,7 +11,7 @@ import pytest
 from tests.builders import fresh, shared_world
 from tests.casework.helpers import applicant_of
 from tests.grants.grant_helpers import staff_of
-from tests.reports.helpers import OSLO, accepted_grant
+from tests.reports.helpers import DECIDED, OSLO, accepted_grant, frozen_clock
 from tests.staff_world import C2, build_world
 from tilskudd.audit.models import AuditEvent
 from tilskudd.casework.access import RoleMissing
@@ -23,18 +23,34 @@ from tilskudd.reports.states import DutyStatus
 
 REPORT = {"work_done": "Kurs.", "goal_achievement": "Nådd.", "participants": 10}
 
-review_world_built = shared_world(lambda: build_world((C2,)), name="review_world_built")
+
+def _world():
+    """C2's world and the grant the tests review, decided and accepted once for the module (issue #9 point 7)."""
+    world = build_world((C2,))
+    with frozen_clock() as freeze:
+        grant = accepted_grant(world, freeze, C2, 50_000, report_due=dt.date(2021, 3, 1))
+    return {"world": world, "grant": grant}
+
+
+review_world_built = shared_world(_world, name="review_world_built")
 
 
 @pytest.fixture
-def world(review_world_built, db):
+def built(review_world_built, db):
     return fresh(review_world_built)
 
 
 @pytest.fixture
-def grant(world, freeze_now):
-    """A C2 grant of NOK 50 000 (no auditor), accepted, reports due 1 March 2021."""
-    return accepted_grant(world, freeze_now, C2, 50_000, report_due=dt.date(2021, 3, 1))
+def world(built):
+    return built["world"]
+
+
+@pytest.fixture
+def grant(built, freeze_now):
+    """A C2 grant of NOK 50 000 (no auditor), accepted (the clock stands at its acceptance), reports due
+    1 March 2021."""
+    freeze_now(DECIDED[C2])
+    return built["grant"]
 
 
 def _deliver_all_fully_used(grant):
