@@ -33,3 +33,17 @@ def test_every_stylesheet_the_layout_links_is_found(client):
     assert len(links) == 4
     for path in links:
         assert finders.find(path), path
+
+
+@pytest.mark.parametrize("subset", ["latin", "latin-ext"])
+def test_the_pdf_fonts_are_the_web_fonts_unpacked(subset):
+    """The PDFs use TrueType copies of the web pages' WOFF2 fonts (templates/pdf/_fonts.html, issue #9): the same
+    characters and glyphs, only not compressed (WeasyPrint would unpack a WOFF2 font again for every document)."""
+    from fontTools.ttLib import TTFont
+
+    web = TTFont(finders.find(f"vendor/inter/inter-{subset}-wght-normal.woff2"))
+    pdf = TTFont(finders.find(f"vendor/inter/inter-{subset}-wght-normal.ttf"))
+    assert web.flavor == "woff2" and pdf.flavor is None
+    assert pdf.getBestCmap() == web.getBestCmap()
+    assert pdf.getGlyphOrder() == web.getGlyphOrder()
+    assert "fvar" in pdf  # still the variable font: every weight from 100 to 900
