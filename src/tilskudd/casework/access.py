@@ -18,6 +18,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 
+from tilskudd.calls.models import Call
 from tilskudd.casework import scope
 from tilskudd.casework.models import ROLE_EN, Case, Role
 from tilskudd.core.permissions import ALLOWED, denied
@@ -116,7 +117,7 @@ def readable_case_or_404(user, case_id: int) -> Case:
 
 def call_or_404(user, slug: str):
     """A call the person's grantors take part in (else 404)."""
-    call = scope.calls(user).select_related("current_version").filter(slug=slug).first()
-    if call is None:
+    call = Call.objects.select_related("current_version").filter(slug=slug).first()
+    if call is None or not scope.takes_part(user, call):
         raise Http404("no such call")
     return call

@@ -60,6 +60,17 @@ def calls(user):
     return Call.objects.filter(Q(grantor_org_number__in=numbers) | Q(pk__in=local) | by_case).distinct()
 
 
+def takes_part(user, call) -> bool:
+    """Whether ``call`` is among :func:`calls` of ``user``, asked of that one call: its own definition read, not
+    every other call's (each casework page asks it; issue #14, point 4)."""
+    numbers = grantor_numbers(user)
+    if not numbers:
+        return False
+    if call.grantor_org_number in numbers or call_grantors_of(call) & numbers:
+        return True
+    return Case.objects.filter(grantor_org_number__in=numbers, application__call=call).exists()
+
+
 def call_grantors_of(call) -> set[str]:
     """Every grantor that takes part in ``call``: its own and its local grantors (C2-R02)."""
     return call.definition.grantor_org_numbers() if call.current_version_id else {call.grantor_org_number}
