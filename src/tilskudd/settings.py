@@ -15,6 +15,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from whitenoise.compress import Compressor
 
 SRC_DIR = Path(__file__).resolve().parent
 BASE_DIR = Path(os.environ.get("TILSKUDD_HOME", Path.cwd())).resolve()
@@ -167,6 +168,9 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+# Source maps (the API documentation's bundles carry 5 MB of them) are read only by a developer's tools: not
+# compressed at collectstatic, which halves its time (brotli of the maps was ~18 of ~32 s of CPU).
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = (*Compressor.SKIP_COMPRESS_EXTENSIONS, "map")
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
 
 CALLS_DIR = Path(os.environ.get("CALLS_DIR", BASE_DIR / "calls"))
