@@ -194,11 +194,45 @@ def _rank(item) -> int:
     return len(LONG_FIRST)
 
 
+#: The fixtures through which a test reaches the database (pytest-django refuses any other access).
+DATABASE_FIXTURES = {
+    "db",
+    "transactional_db",
+    "django_db_reset_sequences",
+    "django_db_serialized_rollback",
+    "live_server",
+}
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--database-tests-only",
+        action="store_true",
+        help="leave out the tests that cannot reach the database (no django_db mark, no database fixture, not "
+        "marked postgres): scripts/test's second pass, after the first ran them all (issue #9)",
+    )
+
+
+def _reaches_the_database(item) -> bool:
+    names = set(getattr(item, "fixturenames", ()))
+    return bool(
+        item.get_closest_marker("django_db") or item.get_closest_marker("postgres") or names & DATABASE_FIXTURES
+    )
+
+
 def pytest_collection_modifyitems(config, items):
     """Mark the browser tests, so the fast lane for development can leave them out (-m "not browser"); skip the
     PostgreSQL-only tests (marker `postgres`) on SQLite before their fixtures run;
     in each module, run the tests that use no shared world before those that do (tests/builders.py);
     run the long modules first (LONG_FIRST), the others in their order."""
+    if config.getoption("--database-tests-only"):
+        # A test without the database gives the same answer whatever DATABASE_URL says: it ran in the first pass
+        # (the browser tests, which the first pass leaves out, all stay).
+        def stays(item) -> bool:
+            return "/tests/browser/" in str(item.path) or _reaches_the_database(item)
+
+        config.hook.pytest_deselected(items=[item for item in items if not stays(item)])
+        items[:] = [item for item in items if stays(item)]
     on_postgres = connection.vendor == "postgresql"
     needs_postgres = pytest.mark.skip(reason="needs PostgreSQL; run with DATABASE_URL=postgres://…")
     for item in items:
