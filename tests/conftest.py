@@ -213,6 +213,10 @@ def pytest_addoption(parser):
     )
 
 
+def _is_browser_test(item) -> bool:
+    return "/tests/browser/" in str(item.path)
+
+
 def _reaches_the_database(item) -> bool:
     names = set(getattr(item, "fixturenames", ()))
     return bool(
@@ -224,19 +228,20 @@ def pytest_collection_modifyitems(config, items):
     """Mark the browser tests, so the fast lane for development can leave them out (-m "not browser"); skip the
     PostgreSQL-only tests (marker `postgres`) on SQLite before their fixtures run;
     in each module, run the tests that use no shared world before those that do (tests/builders.py);
-    run the long modules first (LONG_FIRST), the others in their order."""
+    run the long modules first (LONG_FIRST), the others in their order; with --database-tests-only, leave out
+    the tests that cannot reach the database."""
     if config.getoption("--database-tests-only"):
         # A test without the database gives the same answer whatever DATABASE_URL says: it ran in the first pass
         # (the browser tests, which the first pass leaves out, all stay).
-        def stays(item) -> bool:
-            return "/tests/browser/" in str(item.path) or _reaches_the_database(item)
-
-        config.hook.pytest_deselected(items=[item for item in items if not stays(item)])
-        items[:] = [item for item in items if stays(item)]
+        kept, left_out = [], []
+        for item in items:
+            (kept if _is_browser_test(item) or _reaches_the_database(item) else left_out).append(item)
+        config.hook.pytest_deselected(items=left_out)
+        items[:] = kept
     on_postgres = connection.vendor == "postgresql"
     needs_postgres = pytest.mark.skip(reason="needs PostgreSQL; run with DATABASE_URL=postgres://…")
     for item in items:
-        if "/tests/browser/" in str(item.path):
+        if _is_browser_test(item):
             item.add_marker(pytest.mark.browser)
         if not on_postgres and item.get_closest_marker("postgres"):
             # Skipped before its fixtures: a world built only to skip cost up to a minute per test (issue #9).
@@ -301,12 +306,6 @@ def _superuser(connection_) -> bool:
     return known
 
 
-if connection.vendor == "postgresql":
-    from django.db.backends.postgresql.operations import DatabaseOperations
-
-    DatabaseOperations.sql_flush = _quick_flush(DatabaseOperations.sql_flush)
-
-
 def _no_wait_for_the_disk(sender, connection, **kwargs):
     """A commit in the tests does not wait for the write-ahead log to reach the disk (``synchronous_commit = off``,
     for this session only): ~3 ms a commit on this machine, and a test that commits (the browser walks' every
@@ -318,6 +317,10 @@ def _no_wait_for_the_disk(sender, connection, **kwargs):
 
 
 if connection.vendor == "postgresql":
+    from django.db.backends.postgresql.operations import DatabaseOperations
+
+    DatabaseOperations.sql_flush = _quick_flush(DatabaseOperations.sql_flush)
+
     from django.db.backends.signals import connection_created
 
     connection_created.connect(_no_wait_for_the_disk, dispatch_uid="tests.no_wait_for_the_disk")

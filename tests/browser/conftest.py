@@ -297,6 +297,7 @@ def demo(transactional_db):
     Loaded once per worker and day; every later walk gets that database back, row for row
     (tests/builders.py ``restore_snapshot``), and the flush after the walk empties it as before.
     """
+    from django.conf import settings
     from django.core.cache import cache
     from django.db import connection
     from django.test import override_settings
@@ -317,7 +318,8 @@ def demo(transactional_db):
     # The demo's submitted applications' receipts are queued as in a deployment (the database queue) and not
     # made here: no walk reads them, and making them took ~15 s of each worker's CPU (issue #9, the suite's
     # time). A walk's own submission gets its receipt at once, as in every other test (the immediate backend).
-    with override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}):
+    queued = {"default": {**settings.TASKS["default"], "BACKEND": "django_tasks_db.DatabaseBackend"}}
+    with override_settings(TASKS=queued):
         load_demo()
     _DEMO_SNAPSHOTS[key] = take_snapshot()
 
