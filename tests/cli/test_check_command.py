@@ -245,3 +245,57 @@ def test_a_call_file_for_another_call_or_a_broken_one_is_input_error(write_json,
     assert refused.returncode == 2 and refused.stdout == ""
     assert f"{broken}: the call file is not valid (1 problem(s)):" in refused.stderr
     assert "unknown_key" in refused.stderr and "Traceback" not in refused.stderr
+
+
+# --- against a loaded call: Django started for the calls app alone (issue #14, point 5) ----------------------
+
+#: What ``tilskudd check --call ID`` has no use for: the other apps, the admin, the API, PDF rendering.
+NOT_NEEDED_BY_CHECK = (
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "ninja",
+    "weasyprint",
+    *(
+        f"tilskudd.{app}"
+        for app in (
+            "accounts amendments api applications assessment audit casework complaints demo grants orgs"
+            " participants payments reminders reports"
+        ).split()
+    ),
+)
+
+
+def test_a_loaded_call_is_checked_with_the_calls_app_alone(write_json, tmp_path):
+    """The database path reads one call and runs the engine: it imports none of the other apps."""
+    environment = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
+    prepare = (
+        "import sys; from tilskudd.cli import main;"
+        " sys.exit(main(['migrate', 'calls', '--verbosity', '0']) or main(['calls', 'load', sys.argv[1]]))"
+    )
+    subprocess.run(
+        [sys.executable, "-c", prepare, str(FIXTURES / "minimal_call.yaml")],
+        check=True,
+        capture_output=True,
+        env=environment,
+        timeout=120,
+    )
+    script = (
+        "import sys; from tilskudd.cli import main; code = main(sys.argv[1:]);"
+        " sys.stderr.write('\\nMODULES ' + ' '.join(sorted(sys.modules)) + '\\n'); sys.exit(code)"
+    )
+    application = str(write_json(application_data(answers=FEW)))
+    checked = subprocess.run(
+        [sys.executable, "-c", script, "check", "--call", "test-minimal", application, "--at", BEFORE],
+        capture_output=True,
+        text=True,
+        env=environment,
+        timeout=60,
+    )
+    assert checked.returncode == 1, checked.stderr
+    assert "Utlysning: test-minimal (versjon 1) – Testutlysning" in checked.stdout
+    assert "C0-R20" in checked.stdout
+    modules = checked.stderr.rsplit("MODULES ", 1)[1].split()
+    assert "tilskudd.calls.models" in modules
+    assert [
+        name for name in modules if any(name == top or name.startswith(f"{top}.") for top in NOT_NEEDED_BY_CHECK)
+    ] == []
