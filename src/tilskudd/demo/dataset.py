@@ -22,22 +22,24 @@ import datetime as dt
 import hashlib
 import json
 import random
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from tilskudd.applications.models import Application
 from tilskudd.applications.states import Status
 from tilskudd.assessment.models import AssessmentLock
 from tilskudd.calls.models import Call
-from tilskudd.casework.models import Case, CaseArea, Role, ScreeningOutcome, StaffRole
+from tilskudd.casework.models import Case, CaseArea, CaseTally, CaseTotal, Role, ScreeningOutcome, StaffRole
 from tilskudd.demo.casework import passing_examples
 from tilskudd.demo.data import DEMO_SUFFIX
-from tilskudd.grants.models import AllocationLine, Decision
+from tilskudd.grants.models import AllocationLine, AllocationTally, AllocationTotal, Decision
 from tilskudd.grants.states import DecisionKind, DecisionStatus
 from tilskudd.orgs.models import Membership, Organisation
 from tilskudd.rules.reference import counties
@@ -53,6 +55,24 @@ STATUS_SHARES = (
     (Status.WITHDRAWN, 0.02),
 )
 BATCH = 2000
+#: The tables the generator fills besides the users', directly or through the running totals' triggers
+#: (``casework.totals``, ``grants.totals``). On PostgreSQL they are analysed after the first batch, each time they have grown by
+#: :data:`GROWTH` since, and at the end (:func:`_analyse`).
+FILLED = (
+    Organisation,
+    Membership,
+    Application,
+    Case,
+    CaseArea,
+    AssessmentLock,
+    AllocationLine,
+    Decision,
+    CaseTally,
+    CaseTotal,
+    AllocationTally,
+    AllocationTotal,
+)
+GROWTH = 2
 #: Organisation names are made of these (fictional).
 PLACES = ("Nord", "Sør", "Øst", "Vest", "Fjord", "Dal", "Berg", "Strand", "Haug", "Lund", "Vik", "Ås")
 KINDS = ("Nabolagsforening", "Frivilligsentral", "Kvinnenettverk", "Idrettslag", "Kulturforening", "Ressurssenter")
@@ -141,8 +161,16 @@ def default_calls():
     return list(Call.objects.filter(slug__endswith=DEMO_SUFFIX, current_version__isnull=False).order_by("slug"))
 
 
-def generate(n: int, seed: int = 1, calls=None, per_organisation: float = 2.5) -> Generated:
-    """Add ``n`` submitted applications to ``calls`` (the demo calls by default); see the module's docstring."""
+def generate(
+    n: int,
+    seed: int = 1,
+    calls=None,
+    per_organisation: float = 2.5,
+    progress: Callable[[int, float], None] | None = None,
+) -> Generated:
+    """Add ``n`` submitted applications to ``calls`` (the demo calls by default); see the module's docstring.
+    ``progress(done, seconds)`` is called after each batch with the applications made so far and the batch's
+    time."""
     rng = random.Random(seed)
     plans = _plans(calls if calls is not None else default_calls())
     if not plans:
@@ -157,8 +185,10 @@ def generate(n: int, seed: int = 1, calls=None, per_organisation: float = 2.5) -
     now = timezone.now()
     result = Generated()
     done = 0
+    analysed = 0  # applications made when the tables were last analysed
     while done < n:
         size = min(BATCH, n - done)
+        began = time.monotonic()
         with transaction.atomic():
             made = _batch(rng, plans, size, start + done, year, now, county_codes, taken, per_organisation)
             _cases(rng, made, caseworkers, assessors, anyone, now)
@@ -166,8 +196,37 @@ def generate(n: int, seed: int = 1, calls=None, per_organisation: float = 2.5) -
         for application, _plan in made:
             result.by_call[application.call.slug] = result.by_call.get(application.call.slug, 0) + 1
         done += size
+        if done >= analysed * GROWTH or done == n:
+            _analyse()
+            analysed = done
+        if progress is not None:
+            progress(done, time.monotonic() - began)
     result.applications = done
     return result
+
+
+def _analyse() -> None:
+    """ANALYZE the tables the generator fills (PostgreSQL; nothing on SQLite), so that the triggers' statements
+    are planned again for the rows there are now.
+
+    The running totals' trigger functions are plpgsql: a session caches each statement's generic plan after a few
+    calls, made for the tables' size at that moment, and keeps it until something invalidates it (an ANALYZE or a
+    change of a table it reads). Made while the tallies were nearly empty, a lookup by the tally's key is a
+    sequential scan, and the generator's one long session kept those plans while the tables grew: 24 000
+    applications took 17 minutes, the rate falling (126 268 sequential scans of ``casework_casetally``, no index
+    scan; ``bench/results/2026-12-03-generate-dataset.md``). Analysing after the first batch and each time the
+    data has doubled, a plan is never used on more than twice the rows it was made for; ANALYZE samples (at most
+    30 000 rows a table), so that costs seconds for 100 000 applications, and the last one leaves the data set's
+    statistics right for the pages measured next. Not ``plan_cache_mode = force_custom_plan`` on the trigger
+    functions: it would plan every statement on every call (0.09 → 0.56 ms a case's refresh, 0.06 → 0.78 ms an
+    application's allocation refresh, measured), and the site's connections live at most ``DB_CONN_MAX_AGE``
+    while its tables grow slowly.
+    """
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        tables = [model._meta.db_table for model in (get_user_model(), *FILLED)]
+        cursor.execute("ANALYZE " + ", ".join(connection.ops.quote_name(table) for table in tables))
 
 
 def _batch(rng, plans, size, first, year, now, county_codes, taken, per_organisation):
