@@ -59,10 +59,12 @@ def resolve(document: dict, path: str):
     return value
 
 
-def save(page, button: str = "Lagre") -> None:
+def save(page, button: str = "Lagre", check: bool = True) -> None:
+    """Press the button and wait for the page it leads to; checks that page with axe-core unless told not to."""
     with page.expect_navigation():
         page.get_by_role("button", name=button, exact=True).click()
-    assert_accessible(page)
+    if check:
+        assert_accessible(page)
 
 
 def changing(page, target, action) -> None:
@@ -106,7 +108,11 @@ def fill_field(page, definition: CallDefinition, field, value) -> None:
 
 
 def fill_rows(page, key: str, rows: list[dict]) -> None:
-    """Fill each row in the «Ny …» part of the list and add it with the list's «Legg til …» button."""
+    """Fill each row in the «Ny …» part of the list and add it with the list's «Legg til …» button.
+
+    axe-core checks the form after the first row is added; the rows added after it are the same markup with other
+    values (the C4 walk adds 19 budget lines, ~0.6 s of axe each on the growing form: issue #9, the suite's time),
+    and the caller's save after the last row checks the form with every row in it."""
     title, add, labels = ROWS[key]
     for number, row in enumerate(rows):
         # The new row by its id: a live choice in it redraws the form, and the row gets a new title.
@@ -121,7 +127,7 @@ def fill_rows(page, key: str, rows: list[dict]) -> None:
             else:
                 control.fill(str(value))
         if number < len(rows) - 1:
-            save(page, add)
+            save(page, add, check=number == 0)
 
 
 def fill_form(page, definition: CallDefinition, document: dict, skip: tuple[str, ...] = ()) -> None:
