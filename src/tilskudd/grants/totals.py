@@ -52,6 +52,8 @@ def _tally_insert(vendor: str):
         count); every application's when None."""
         line = "" if target is None else f" WHERE l.application_id = {target}"
         decision = "" if target is None else f"d.application_id = {target} AND "
+        # The one application by its key (issue #14): without it the planner may hash-join a scan of them all.
+        application = "" if target is None else f"a.id = {target} AND "
         return (
             "INSERT INTO grants_allocationtally (application_id, call_id, year, grantor_org_number, first_area, "
             "shard, proposed, granted) "
@@ -66,7 +68,7 @@ def _tally_insert(vendor: str):
             f"FROM grants_decision d, {_LATER[vendor]} j WHERE {decision}{_GRANT}"
             ") m JOIN applications_application a ON a.id = m.application_id "
             "LEFT JOIN casework_case c ON c.application_id = a.id "
-            f"WHERE a.status IN ({_COUNTING_SQL}) "
+            f"WHERE {application}a.status IN ({_COUNTING_SQL}) "
             "GROUP BY a.id, a.call_id, m.year, c.id, c.grantor_org_number"
         )
 
@@ -90,11 +92,14 @@ def totals_for(vendor: str) -> RunningTotals:
 _PG = totals_for("postgresql")
 _SQLITE = totals_for("sqlite")
 
-POSTGRES_CREATE = f"""
+#: An application's refresh (grants/migrations/0009 replaces 0008's with it: the application read by its key).
+POSTGRES_REFRESH = f"""
 CREATE OR REPLACE FUNCTION grants_allocation_refresh(target bigint) RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
 {_PG.body("target")}END $$;
+"""
 
+POSTGRES_CREATE = f"""{POSTGRES_REFRESH}
 CREATE OR REPLACE FUNCTION grants_allocation_row_tally() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF TG_OP = 'DELETE' OR (TG_OP = 'UPDATE' AND OLD.application_id IS DISTINCT FROM NEW.application_id) THEN
