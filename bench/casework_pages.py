@@ -42,7 +42,7 @@ BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 sys.path.insert(0, str(BENCH))
 
-from bench_machine import cpu_model  # noqa: E402
+from bench_machine import REFERENCE_LOOP, cpu_model, pace  # noqa: E402
 
 RESULTS = BENCH / "results"
 TARGET_MS = 100
@@ -266,7 +266,7 @@ def measure(repeats: int, only: tuple[str, ...] = ()) -> list[dict]:
     return results
 
 
-def _machine() -> list[str]:
+def _machine(paces: tuple[float, float] | None = None) -> list[str]:
     from django.db import connection  # noqa: PLC0415 - Django is set up first, for the scratch database
 
     cpu = cpu_model()
@@ -283,6 +283,14 @@ def _machine() -> list[str]:
         f"- Commit: {commit.stdout.strip()}; load average when recorded: "
         + " / ".join(f"{load:.1f}" for load in os.getloadavg())
         + " (1 / 5 / 15 min; other work shared the machine)",
+        *(
+            [
+                f"- Pace: the reference loop (`{REFERENCE_LOOP}`) took {paces[0]:.2f} s before the runs and "
+                f"{paces[1]:.2f} s after (0.83 s on the quietest morning seen; every time below moves with it)"
+            ]
+            if paces
+            else []
+        ),
     ]
 
 
@@ -300,7 +308,14 @@ def _counts() -> list[str]:
     return [f"  - {slug}: {n:,}".replace(",", " ") for slug, n in rows]
 
 
-def record(results: list[dict], applications: int, generated_seconds: float, repeats: int, name: str = "") -> Path:
+def record(
+    results: list[dict],
+    applications: int,
+    generated_seconds: float,
+    repeats: int,
+    name: str = "",
+    paces: tuple[float, float] | None = None,
+) -> Path:
     today = dt.date.today().isoformat()
     path = RESULTS / (name or f"{today}-casework-pages.md")
     lines = [
@@ -310,7 +325,7 @@ def record(results: list[dict], applications: int, generated_seconds: float, rep
         "",
         "## Machine",
         "",
-        *_machine(),
+        *_machine(paces),
         "",
         "## Data",
         "",
@@ -365,9 +380,12 @@ def main(argv: list[str] | None = None) -> int:
     have, seconds = prepare(args.database, args.applications, args.seed, args.reuse)
     _setup_django(args.database)
     print(f"{have} generated applications in {args.database}")
+    before = pace()
     results = measure(args.repeats, tuple(name for name in args.only.split(",") if name))
+    paces = (before, pace())
+    print(f"pace (reference loop): {paces[0]:.2f} s before, {paces[1]:.2f} s after")
     if not args.no_record:
-        print(f"recorded in {record(results, have, seconds, args.repeats, args.output)}")
+        print(f"recorded in {record(results, have, seconds, args.repeats, args.output, paces)}")
     return 0
 
 
