@@ -577,20 +577,27 @@ def _few_cases(call, numbers) -> list[int] | None:
     return ids if len(ids) <= FEW_CASES else None
 
 
+def _id_array(ids: list[int]) -> str:
+    """``ids`` as one PostgreSQL array literal, for ``= ANY(%s::bigint[])``: the driver sends one text value
+    instead of adapting a list element by element (1 000 ids: ~1.9 → 0.2 ms of CPU a query, issue #14)."""
+    return "{" + ",".join(str(int(i)) for i in ids) + "}"
+
+
 def _by_ids(ids: list[int], alias: str) -> QuerySet[Case]:
     """The cases ``ids``; on PostgreSQL their applications by id too, each list one array parameter (a thousand
     ``IN`` parameters cost Django and the driver ~20 ms a query to build and quote)."""
     if connections[alias].vendor != "postgresql":
         return Case.objects.using(alias).filter(pk__in=ids)
+    cases = _id_array(ids)
     with connections[alias].cursor() as cursor:
-        cursor.execute("SELECT application_id FROM casework_case WHERE id = ANY(%s)", [ids])
-        applications = [row[0] for row in cursor.fetchall()]
+        cursor.execute("SELECT application_id FROM casework_case WHERE id = ANY(%s::bigint[])", [cases])
+        applications = _id_array([row[0] for row in cursor.fetchall()])
     # The applications by their ids too (Django would test the case's column): so PostgreSQL, which cannot know
     # that a grantor's cases sit in a few calls, reads those rows by primary key instead of scanning them all.
     # (the caller's filter on the application's status joins "applications_application")
     return Case.objects.using(alias).filter(
-        RawSQL('"casework_case"."id" = ANY(%s)', [ids], output_field=BooleanField()),
-        RawSQL('"applications_application"."id" = ANY(%s)', [applications], output_field=BooleanField()),
+        RawSQL('"casework_case"."id" = ANY(%s::bigint[])', [cases], output_field=BooleanField()),
+        RawSQL('"applications_application"."id" = ANY(%s::bigint[])', [applications], output_field=BooleanField()),
     )
 
 
