@@ -17,7 +17,7 @@ from tests.staff_world import C0, C2
 from tilskudd.applications.models import Application
 from tilskudd.applications.states import Status
 from tilskudd.casework import totals
-from tilskudd.casework.models import Case, CaseArea
+from tilskudd.casework.models import Case, CaseArea, CaseTally
 from tilskudd.demo.dataset import generate
 
 pytestmark = pytest.mark.django_db
@@ -33,6 +33,10 @@ def _assert_exact(calls) -> None:
     grantors = _grantors()
     for call in calls:
         assert totals.stored(call, grantors) == totals.recount(call, grantors), call.slug
+    # The ledger names each counted case's application (the overview's sums join it on that).
+    ledger = dict(CaseTally.objects.values_list("case_id", "application_id"))
+    cases = dict(Case.objects.exclude(application__status=Status.DRAFT).values_list("pk", "application_id"))
+    assert ledger == cases
 
 
 def _move(rng: random.Random, cases: list[Case]) -> None:

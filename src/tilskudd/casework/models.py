@@ -191,6 +191,17 @@ class CaseTally(models.Model):
         Case, on_delete=models.DO_NOTHING, primary_key=True, db_constraint=False, related_name="tally"
     )
     call = models.ForeignKey("calls.Call", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    #: The case's application (migration 0012): sums over an application's rows (the allocation lines, the
+    #: grants) join the ledger on it directly, not each row through its case (issue #14: the overview). Null only
+    #: in the moment between the column's creation and its fill in that migration.
+    application = models.ForeignKey(
+        "applications.Application",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        null=True,
+        related_name="case_tally",
+    )
     grantor_org_number = models.CharField(max_length=9)
     grantor_name = models.CharField(max_length=200)
     status = models.CharField(max_length=20)

@@ -34,13 +34,14 @@ GROUP = ("call_id", "grantor_org_number", "grantor_name", "status", "first_area"
 _COLUMNS = ", ".join(GROUP)
 
 
-def _tally_insert(target: str | None) -> str:
+def _tally_insert(target: str | None, application: bool = True) -> str:
     """The tally of case ``target`` as the rows say it now (none for a deleted case or a draft); every case's
-    when None."""
+    when None. ``application``: with the application's id (casework/migrations/0012; 0009's triggers had none)."""
     where = "" if target is None else f"c.id = {target} AND "
+    column, value = (", application_id", ", c.application_id") if application else ("", "")
     return (
-        f"INSERT INTO casework_casetally (case_id, {_COLUMNS}, applied) "
-        "SELECT c.id, a.call_id, c.grantor_org_number, c.grantor_name, a.status, "
+        f"INSERT INTO casework_casetally (case_id{column}, {_COLUMNS}, applied) "
+        f"SELECT c.id{value}, a.call_id, c.grantor_org_number, c.grantor_name, a.status, "
         "COALESCE((SELECT r.area FROM casework_casearea r WHERE r.case_id = c.id AND r.position = 0 LIMIT 1), ''), "
         "c.county, EXISTS (SELECT 1 FROM casework_casearea r WHERE r.case_id = c.id AND r.position = 1), "
         f"c.id % {SHARDS}, COALESCE(c.amount_applied, 0) "
@@ -49,15 +50,19 @@ def _tally_insert(target: str | None) -> str:
     )
 
 
-CASES = RunningTotals(
-    total="casework_casetotal",
-    tally="casework_casetally",
-    key="case_id",
-    group=GROUP,
-    count="cases",
-    sums=("applied",),
-    tally_insert=_tally_insert,
-)
+def _cases(application: bool = True) -> RunningTotals:
+    return RunningTotals(
+        total="casework_casetotal",
+        tally="casework_casetally",
+        key="case_id",
+        group=GROUP,
+        count="cases",
+        sums=("applied",),
+        tally_insert=lambda target: _tally_insert(target, application),
+    )
+
+
+CASES = _cases()
 
 
 def refresh_statements(target: str) -> list[str]:
@@ -65,14 +70,11 @@ def refresh_statements(target: str) -> list[str]:
     return CASES.refresh(target)
 
 
-def _body(target: str) -> str:
-    return CASES.body(target)
-
-
-POSTGRES_CREATE = f"""
+def _postgres_create(cases: RunningTotals) -> str:
+    return f"""
 CREATE OR REPLACE FUNCTION casework_tally_refresh(target bigint) RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
-{_body("target")}END $$;
+{cases.body("target")}END $$;
 
 CREATE OR REPLACE FUNCTION casework_case_tally() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -102,6 +104,9 @@ CREATE TRIGGER casework_application_tally AFTER UPDATE OF status, call_id ON app
   EXECUTE FUNCTION casework_application_tally();
 """
 
+
+POSTGRES_CREATE = _postgres_create(CASES)
+
 POSTGRES_DROP = """
 DROP TRIGGER IF EXISTS casework_application_tally ON applications_application;
 DROP TRIGGER IF EXISTS casework_casearea_tally ON casework_casearea;
@@ -114,32 +119,41 @@ DROP FUNCTION IF EXISTS casework_tally_refresh(bigint);
 
 _APPLICATION_CASE = "(SELECT id FROM casework_case WHERE application_id = NEW.id)"
 
-SQLITE_TRIGGERS = {
-    "casework_case_tally_insert": f"AFTER INSERT ON casework_case BEGIN\n{_body('NEW.id')}END",
-    "casework_case_tally_update": (
-        "AFTER UPDATE OF application_id, grantor_org_number, grantor_name, county, amount_applied "
-        f"ON casework_case BEGIN\n{_body('NEW.id')}END"
-    ),
-    "casework_case_tally_delete": f"AFTER DELETE ON casework_case BEGIN\n{_body('OLD.id')}END",
-    "casework_casearea_tally_insert": f"AFTER INSERT ON casework_casearea BEGIN\n{_body('NEW.case_id')}END",
-    "casework_casearea_tally_delete": f"AFTER DELETE ON casework_casearea BEGIN\n{_body('OLD.case_id')}END",
-    "casework_casearea_tally_update": (
-        f"AFTER UPDATE ON casework_casearea BEGIN\n{_body('OLD.case_id')}{_body('NEW.case_id')}END"
-    ),
-    "casework_application_tally": (
-        "AFTER UPDATE OF status, call_id ON applications_application "
-        "WHEN OLD.status IS NOT NEW.status OR OLD.call_id IS NOT NEW.call_id "
-        f"BEGIN\n{_body(_APPLICATION_CASE)}END"
-    ),
-}
+
+def _sqlite_triggers(cases: RunningTotals) -> dict[str, str]:
+    return {
+        "casework_case_tally_insert": f"AFTER INSERT ON casework_case BEGIN\n{cases.body('NEW.id')}END",
+        "casework_case_tally_update": (
+            "AFTER UPDATE OF application_id, grantor_org_number, grantor_name, county, amount_applied "
+            f"ON casework_case BEGIN\n{cases.body('NEW.id')}END"
+        ),
+        "casework_case_tally_delete": f"AFTER DELETE ON casework_case BEGIN\n{cases.body('OLD.id')}END",
+        "casework_casearea_tally_insert": f"AFTER INSERT ON casework_casearea BEGIN\n{cases.body('NEW.case_id')}END",
+        "casework_casearea_tally_delete": f"AFTER DELETE ON casework_casearea BEGIN\n{cases.body('OLD.case_id')}END",
+        "casework_casearea_tally_update": (
+            f"AFTER UPDATE ON casework_casearea BEGIN\n{cases.body('OLD.case_id')}{cases.body('NEW.case_id')}END"
+        ),
+        "casework_application_tally": (
+            "AFTER UPDATE OF status, call_id ON applications_application "
+            "WHEN OLD.status IS NOT NEW.status OR OLD.call_id IS NOT NEW.call_id "
+            f"BEGIN\n{cases.body(_APPLICATION_CASE)}END"
+        ),
+    }
+
+
+SQLITE_TRIGGERS = _sqlite_triggers(CASES)
 
 #: Every case's tally and the totals from the rows as they are (the migration's fill, and :func:`rebuild`).
 FILL = CASES.fill()
 
 
-def create_triggers(schema_editor) -> None:
-    """The triggers for the database ``schema_editor`` works on, and the totals of the rows already there."""
-    running_totals.create_triggers(schema_editor, POSTGRES_CREATE, SQLITE_TRIGGERS, FILL)
+def create_triggers(schema_editor, application: bool = True) -> None:
+    """The triggers for the database ``schema_editor`` works on, and the totals of the rows already there.
+
+    ``application=False``: the ledger as casework/migrations/0009 made it, before the application's id was on it
+    (0012); a migration builds what its own schema has."""
+    cases = _cases(application)
+    running_totals.create_triggers(schema_editor, _postgres_create(cases), _sqlite_triggers(cases), cases.fill())
 
 
 def drop_triggers(schema_editor) -> None:

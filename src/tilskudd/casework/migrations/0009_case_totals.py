@@ -11,7 +11,7 @@ from tilskudd.casework import totals
 
 
 def create_triggers(apps, schema_editor):
-    totals.create_triggers(schema_editor)
+    totals.create_triggers(schema_editor, application=False)  # the ledger's columns here (0012 adds one)
 
 
 def drop_triggers(apps, schema_editor):

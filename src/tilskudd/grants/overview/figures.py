@@ -157,22 +157,26 @@ def applications(call, grantors):
     return Application.objects.filter(call=call, case__grantor_org_number__in=grantors).exclude(status=Status.DRAFT)
 
 
-#: The groups of the running totals (casework.totals), reached from an application's row through its case's tally.
+#: The groups of the running totals (casework.totals), reached from an application's row through the cases'
+#: ledger, which names the application (casework/migrations/0012) and holds its status, grantor and facts.
 _GROUP = (
-    "application__status",
-    "application__case__grantor_org_number",
-    "application__case__grantor_name",
-    "application__case__tally__first_area",
-    "application__case__tally__county",
-    "application__case__tally__several",
+    "application__case_tally__status",
+    "application__case_tally__grantor_org_number",
+    "application__case_tally__grantor_name",
+    "application__case_tally__first_area",
+    "application__case_tally__county",
+    "application__case_tally__several",
 )
 
 
 def _sums(rows, call, grantors) -> dict[tuple, int]:
-    """``rows`` (allocation lines or decisions) of the call's applications at ``grantors``: amount per group."""
+    """``rows`` (allocation lines or decisions) of the call's applications at ``grantors``: amount per group.
+
+    Joined to the ledger on the application's id (drafts have no tally): at 100 000 applications a hash join of
+    the ledger's rows for the call and grantors, not a look-up of each row's case and tally (issue #14: C0's
+    proposed sum 72–75 → 31 ms, 31 776 → 2 813 buffers)."""
     found = (
-        rows.filter(application__call=call, application__case__grantor_org_number__in=grantors)
-        .exclude(application__status=Status.DRAFT)
+        rows.filter(application__case_tally__call=call, application__case_tally__grantor_org_number__in=grantors)
         .values_list(*_GROUP)
         .annotate(total=Sum("amount"))
         .order_by()
