@@ -105,8 +105,6 @@ CREATE TRIGGER casework_application_tally AFTER UPDATE OF status, call_id ON app
 """
 
 
-POSTGRES_CREATE = _postgres_create(CASES)
-
 POSTGRES_DROP = """
 DROP TRIGGER IF EXISTS casework_application_tally ON applications_application;
 DROP TRIGGER IF EXISTS casework_casearea_tally ON casework_casearea;
@@ -152,7 +150,7 @@ def create_triggers(schema_editor, application: bool = True) -> None:
 
     ``application=False``: the ledger as casework/migrations/0009 made it, before the application's id was on it
     (0012); a migration builds what its own schema has."""
-    cases = _cases(application)
+    cases = CASES if application else _cases(application=False)
     running_totals.create_triggers(schema_editor, _postgres_create(cases), _sqlite_triggers(cases), cases.fill())
 
 

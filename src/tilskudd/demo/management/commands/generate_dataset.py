@@ -29,13 +29,14 @@ class Command(BaseCommand):
             calls = [call for call in calls if call.slug == options["call"]]
             if not calls:
                 raise CommandError(f"Ingen demoutlysning {options['call']} / no demo call {options['call']}")
-        before = [0]
+        before = 0  # applications made at the previous batch's end
 
         def progress(done: int, seconds: float) -> None:  # -v 2: each batch's rate, to see that it stays flat
+            nonlocal before
             if options["verbosity"] >= 2:
-                per_thousand = seconds / (done - before[0]) * 1000
+                per_thousand = seconds / (done - before) * 1000
                 self.stderr.write(f"  {done} søknader / applications: {per_thousand:.2f} s per 1000")
-            before[0] = done
+            before = done
 
         made = generate(options["applications"], options["seed"], calls=calls, progress=progress)
         seconds = time.monotonic() - started
