@@ -90,6 +90,7 @@ MIDDLEWARE = [
     "tilskudd.middleware.PublicPageCacheMiddleware",  # front and call pages kept for anonymous visitors
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    "tilskudd.core.remembered.RememberPerRequestMiddleware",  # roles and memberships read once a request
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",  # after authentication: request.user.is_verified()
     "tilskudd.accounts.middleware.SessionLifetimeMiddleware",  # a working day idle, 12 hours at most

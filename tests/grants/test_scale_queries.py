@@ -25,8 +25,10 @@ from tilskudd.grants.allocation import frames
 pytestmark = pytest.mark.django_db
 
 MOST = 40
-#: The allocation page's queries (issue #14, point 4), whatever the number of applications.
-ALLOCATION_PAGE_QUERIES = 21
+#: The allocation page's queries (issue #14, point 4), whatever the number of applications: 21 before the
+#: person's roles were read once a request (core.remembered) instead of at each check. C0 reads its frames once
+#: more than C2 (in the block that writes them from the call file when the page is first shown).
+ALLOCATION_PAGE_QUERIES = {"allocation C0": 16, "allocation C0 area 2": 16, "allocation C2": 15}
 
 
 def _get(client, url: str):
@@ -66,11 +68,7 @@ def test_the_grants_pages_take_as_many_queries_with_60_applications_as_with_5(ca
     # year (grants.totals; three summing queries over the rows before), one for the cases' count and amounts
     # applied for (casework.totals; two before); the call looked up by itself (scope.takes_part). Pinned, so a new
     # query shows.
-    assert {name: n for name, n in large.items() if name.startswith("allocation")} == {
-        "allocation C0": ALLOCATION_PAGE_QUERIES,
-        "allocation C0 area 2": ALLOCATION_PAGE_QUERIES,
-        "allocation C2": ALLOCATION_PAGE_QUERIES,
-    }
+    assert {name: n for name, n in large.items() if name.startswith("allocation")} == ALLOCATION_PAGE_QUERIES
 
 
 def _counting(world):

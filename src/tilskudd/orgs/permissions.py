@@ -26,6 +26,7 @@ __all__ = [
     "Permission",
     "membership",
     "memberships_remembered",
+    "forget_memberships",
     "register_grantor_staff",
     "can_view_organisation",
     "can_edit_organisation",
@@ -51,13 +52,25 @@ def memberships_remembered() -> Iterator[None]:
 
     For one operation that asks several permission functions in turn (submitting asks whether the
     person may see, edit and submit, and whether the signatory may still sign): nothing in it changes
-    a membership, so the answers read at its start hold to its end (issue #14, point 2).
+    a membership, so the answers read at its start hold to its end (issue #14, point 2). Every request is such a
+    block too (:mod:`tilskudd.core.remembered`); one inside another shares its memory, and a membership written
+    in either is forgotten (:func:`forget_memberships`).
     """
+    if _REMEMBERED.get() is not None:
+        yield
+        return
     token = _REMEMBERED.set({})
     try:
         yield
     finally:
         _REMEMBERED.reset(token)
+
+
+def forget_memberships(**_signal) -> None:
+    """A membership was written or deleted: what the block remembered may be wrong now (a signal receiver)."""
+    remembered = _REMEMBERED.get()
+    if remembered is not None:
+        remembered.clear()
 
 
 def membership(user, organisation) -> Membership | None:
