@@ -662,6 +662,19 @@ def queue_cases(user, call, filters: dict | None = None) -> QuerySet[Case]:
     if filters.get("grantor"):
         numbers &= {filters["grantor"]}
     few = _few_cases(call, numbers)
+    flagged = bool(filters.get("flagged")) and duplicates.has_local_grantors(call)
+    if few is not None and flagged:
+        # The flag (C2-R07) asks, for each case, after the organisation's other cases: asked once here of the few
+        # cases, not again by the page's count and by the page itself (issue #14: C2's flagged queue at 100 000,
+        # 18 + 20 ms of the database for the two).
+        few = list(
+            _by_ids(few, Case.objects.db)
+            .filter(grantor_org_number__in=numbers)
+            .exclude(application__status=Status.DRAFT)
+            .filter(duplicates.flagged_filter())
+            .order_by()
+            .values_list("pk", flat=True)
+        )
     # the ledger keeps every non-draft case's call and grantor in the same transaction (casework.totals)
     base = _by_ids(few, Case.objects.db) if few is not None else Case.objects.filter(application__call=call)
     found = (
@@ -685,7 +698,7 @@ def queue_cases(user, call, filters: dict | None = None) -> QuerySet[Case]:
         found = found.filter(caseworker_id=user.pk)
     if filters.get("findings"):
         found = found.exclude(application__submitted_findings=[])
-    if filters.get("flagged") and duplicates.has_local_grantors(call):
+    if flagged and few is None:
         found = found.filter(duplicates.flagged_filter())
     found = search.matching(found, filters.get("q") or "", call_id=call.pk)
     return (
