@@ -8,15 +8,12 @@ Every casework view and service asks here; nothing else decides scope.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
-
 from django.db.models import Q, QuerySet
 
 from tilskudd.applications.models import Application
 from tilskudd.calls.models import Call
 from tilskudd.casework.models import Case, Role, StaffRole
+from tilskudd.core.remembered import Remembered
 
 
 def roles(user) -> QuerySet[StaffRole]:
@@ -25,45 +22,24 @@ def roles(user) -> QuerySet[StaffRole]:
     return StaffRole.objects.filter(user=user, removed_at__isnull=True).select_related("grantor")
 
 
-#: Inside :func:`roles_remembered`: person's id → their current (role, grantor's organisation number) pairs.
-_HELD: ContextVar[dict[object, frozenset[tuple[str, str]]] | None] = ContextVar("staff_roles_remembered", default=None)
-
-
-@contextmanager
-def roles_remembered() -> Iterator[None]:
-    """Inside the block, each person's roles are read once (every request is such a block: core.remembered).
-
-    A role written or removed inside it is forgotten at once (:func:`forget_roles`, a signal receiver), so a
-    check after the change reads the change."""
-    if _HELD.get() is not None:
-        yield
-        return
-    token = _HELD.set({})
-    try:
-        yield
-    finally:
-        _HELD.reset(token)
-
-
-def forget_roles(**_signal) -> None:
-    held = _HELD.get()
-    if held is not None:
-        held.clear()
+#: Each person's current (role, grantor's organisation number) pairs, read once inside a block (every request is one:
+#: core.remembered); a role written or removed is forgotten at once (the receivers in apps.py), so a check after
+#: the change reads the change.
+_HELD: Remembered[frozenset[tuple[str, str]]] = Remembered("staff_roles_remembered")
+roles_remembered = _HELD.block
+forget_roles = _HELD.forget
 
 
 def _held(user) -> frozenset[tuple[str, str]]:
     """(role, grantor's organisation number) of every role ``user`` holds now; none for an inactive account."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return frozenset()
-    remembered = _HELD.get()
-    if remembered is not None and user.pk in remembered:
-        return remembered[user.pk]
-    found = frozenset(
-        StaffRole.objects.filter(user=user, removed_at__isnull=True).values_list("role", "grantor__org_number")
+    return _HELD.get(
+        user.pk,
+        lambda: frozenset(
+            StaffRole.objects.filter(user=user, removed_at__isnull=True).values_list("role", "grantor__org_number")
+        ),
     )
-    if remembered is not None:
-        remembered[user.pk] = found
-    return found
 
 
 def grantor_numbers(user, *wanted: str) -> set[str]:

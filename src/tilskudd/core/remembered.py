@@ -11,10 +11,51 @@ tests) nothing is kept and every check reads the database, as before.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from contextlib import AbstractContextManager, ExitStack
+from collections.abc import Callable, Hashable, Iterator
+from contextlib import AbstractContextManager, ExitStack, contextmanager
+from contextvars import ContextVar
+from typing import Generic, TypeVar
+
+V = TypeVar("V")
 
 _FACTORIES: list[Callable[[], AbstractContextManager]] = []
+
+
+class Remembered(Generic[V]):
+    """Values read once inside a block (:meth:`block`; every request is one) and read afresh outside it.
+
+    A block inside another shares its memory; :meth:`forget` (a signal receiver of the rows the values come from)
+    empties it, so that what is read after a write sees the write.
+    """
+
+    def __init__(self, name: str):
+        self._memory: ContextVar[dict[Hashable, V] | None] = ContextVar(name, default=None)
+
+    @contextmanager
+    def block(self) -> Iterator[None]:
+        if self._memory.get() is not None:
+            yield
+            return
+        token = self._memory.set({})
+        try:
+            yield
+        finally:
+            self._memory.reset(token)
+
+    def forget(self, **_signal) -> None:
+        memory = self._memory.get()
+        if memory is not None:
+            memory.clear()
+
+    def get(self, key: Hashable, read: Callable[[], V]) -> V:
+        """The value kept for ``key`` in this block, else ``read()`` (kept when inside a block)."""
+        memory = self._memory.get()
+        if memory is not None and key in memory:
+            return memory[key]
+        value = read()
+        if memory is not None:
+            memory[key] = value
+        return value
 
 
 def remember_per_request(factory: Callable[[], AbstractContextManager]) -> None:

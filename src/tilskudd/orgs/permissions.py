@@ -12,13 +12,12 @@ the grantors' roles and cases); casework tells this module in its ``ready()`` th
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from tilskudd.core.permissions import ALLOWED, Permission, denied
+from tilskudd.core.remembered import Remembered
 from tilskudd.orgs.models import Delegation, Membership, Organisation
 
 __all__ = [
@@ -40,55 +39,29 @@ __all__ = [
 ]
 
 
-#: Memberships already read inside :func:`memberships_remembered` (None outside it).
-_REMEMBERED: ContextVar[dict[tuple[object, object], Membership | None] | None] = ContextVar(
-    "memberships_remembered", default=None
-)
+#: Each person's membership of each organisation, read once inside a block (core.remembered).
+_MEMBERSHIPS: Remembered[Membership | None] = Remembered("memberships_remembered")
 
-
-@contextmanager
-def memberships_remembered() -> Iterator[None]:
-    """Inside the block, each person's membership of an organisation is read once.
-
-    For one operation that asks several permission functions in turn (submitting asks whether the
-    person may see, edit and submit, and whether the signatory may still sign): nothing in it changes
-    a membership, so the answers read at its start hold to its end (issue #14, point 2). Every request is such a
-    block too (:mod:`tilskudd.core.remembered`); one inside another shares its memory, and a membership written
-    in either is forgotten (:func:`forget_memberships`).
-    """
-    if _REMEMBERED.get() is not None:
-        yield
-        return
-    token = _REMEMBERED.set({})
-    try:
-        yield
-    finally:
-        _REMEMBERED.reset(token)
-
-
-def forget_memberships(**_signal) -> None:
-    """A membership was written or deleted: what the block remembered may be wrong now (a signal receiver)."""
-    remembered = _REMEMBERED.get()
-    if remembered is not None:
-        remembered.clear()
+#: Inside the block, each person's membership of an organisation is read once. For one operation that asks several
+#: permission functions in turn (submitting asks whether the person may see, edit and submit, and whether the
+#: signatory may still sign: issue #14, point 2), and for every request; a membership written or deleted is
+#: forgotten at once (:data:`forget_memberships`, a signal receiver connected in apps.py).
+memberships_remembered = _MEMBERSHIPS.block
+forget_memberships = _MEMBERSHIPS.forget
 
 
 def membership(user, organisation) -> Membership | None:
     """The person's current membership of the organisation, or ``None``."""
     if not getattr(user, "is_authenticated", False):
         return None
-    remembered = _REMEMBERED.get()
-    key = (user.pk, getattr(organisation, "pk", organisation))
-    if remembered is not None and key in remembered:
-        return remembered[key]
-    found = (
-        Membership.objects.filter(user=user, organisation=organisation, removed_at__isnull=True)
-        .select_related("organisation")
-        .first()
+    return _MEMBERSHIPS.get(
+        (user.pk, getattr(organisation, "pk", organisation)),
+        lambda: (
+            Membership.objects.filter(user=user, organisation=organisation, removed_at__isnull=True)
+            .select_related("organisation")
+            .first()
+        ),
     )
-    if remembered is not None:
-        remembered[key] = found
-    return found
 
 
 @dataclass
