@@ -2,7 +2,7 @@
 
 A page asks several permission functions in turn (the two-factor middleware whether the person holds a role at a
 grantor, the view's decorator which grantors, the template which buttons show), and each read the same rows
-again: five reads of the person's staff roles on a casework page (issue #14: the queries of a page; issue #9: the
+again: six reads of the person's staff roles on an allocation page (issue #14: the queries of a page; issue #9: the
 suite's time). An app registers a context manager here (:func:`remember_per_request`) that keeps what it read for
 the length of the block, and forgets it when the rows change (its own signal receivers); the middleware below
 enters every registered one around each request. Outside a request (services called from tasks, commands or
