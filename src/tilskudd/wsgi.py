@@ -2,5 +2,8 @@ import os
 
 from django.core.wsgi import get_wsgi_application
 
+from tilskudd.core.warm import SettleWhenWarm
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tilskudd.settings")
-application = get_wsgi_application()
+# A warm worker's long-lived objects out of the garbage collector's full passes (tilskudd.core.warm, issue #14).
+application = SettleWhenWarm(get_wsgi_application())
