@@ -96,3 +96,28 @@ def test_imdi_sees_the_flag_on_its_case(casework_world, client):
     rows = queue_rows(client.get(f"/saksbehandling/utlysninger/{casework_world.calls[C2].slug}/?flagged=on").content.decode())
     assert [r.split()[0] for r in rows] == [second.case_number]
 
+
+
+def test_the_flag_reads_the_answers_as_submitted_else_as_drafted_and_only_a_true_yes(casework_world):
+    """What the flag shows of a case is read by the database from the answer documents: the submitted one, or the
+    draft where nothing was submitted; a declaration counts only when the answer is JSON ``true``."""
+    second = _second_application(casework_world, declared=True)
+    bergen_case = _landas_at_bergen(casework_world)
+    application = second
+    submitted = copy.deepcopy(application.submitted_content)
+    del submitted["answers"]["title"]
+    submitted["answers"]["project_title"] = "Prosjekttittelen"
+    submitted["answers"]["same_activity_other_grantor"] = 1  # a number, not a yes
+    type(application).objects.filter(pk=application.pk).update(submitted_content=submitted)
+    assert duplicates.flag_for(second.case).declared is False
+    other = duplicates.flag_for(bergen_case).other_cases[0]
+    assert other.title == "Prosjekttittelen"
+
+    drafted = copy.deepcopy(application.content)
+    drafted["answers"]["title"] = "Tittel i utkastet"
+    drafted["answers"]["same_activity_other_grantor"] = True
+    drafted["answers"]["same_activity_other_grantor_details"] = "Fra utkastet"
+    type(application).objects.filter(pk=application.pk).update(submitted_content=None, content=drafted)
+    flag = duplicates.flag_for(second.case)
+    assert flag.declared and flag.declared_details == "Fra utkastet"
+    assert duplicates.flag_for(bergen_case).other_cases[0].title == "Tittel i utkastet"
