@@ -34,12 +34,7 @@ def _held(user) -> frozenset[tuple[str, str]]:
     """(role, grantor's organisation number) of every role ``user`` holds now; none for an inactive account."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return frozenset()
-    return _HELD.get(
-        user.pk,
-        lambda: frozenset(
-            StaffRole.objects.filter(user=user, removed_at__isnull=True).values_list("role", "grantor__org_number")
-        ),
-    )
+    return _HELD.get(user.pk, lambda: frozenset(roles(user).values_list("role", "grantor__org_number")))
 
 
 def grantor_numbers(user, *wanted: str) -> set[str]:
