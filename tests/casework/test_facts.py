@@ -9,13 +9,13 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
+from tests.casework.helpers import applicant_of
+from tests.staff_world import C0, C2, build_world
 from tilskudd.applications import services as application_services
 from tilskudd.applications.models import Application
 from tilskudd.casework import facts, services
 from tilskudd.casework.models import Case, CaseArea
 from tilskudd.rules import Application as Submitted
-from tests.casework.helpers import applicant_of
-from tests.staff_world import C0, C2, build_world
 
 
 def _from_json(application: Application) -> dict:
@@ -147,8 +147,9 @@ def test_the_migration_writes_the_facts_of_the_cases_already_open(every_migratio
     executor.loader.build_graph()
     executor.migrate(AFTER)
 
-    assert expected and {case.pk: _facts(case) for case in _all_cases()} == expected
-    assert all(case.applicant_type for case in _all_cases())
+    at_0005 = _all_cases().defer("declared_other_funding")  # a later migration's column (0013) is not there yet
+    assert expected and {case.pk: _facts(case) for case in at_0005} == expected
+    assert all(case.applicant_type for case in at_0005)
 
 
 def test_without_a_case_the_readers_take_the_submission_never_the_draft(casework_world):

@@ -5,7 +5,8 @@ In a call with local grantors (C2), a case is flagged when
 * the same organisation has another case in the same call addressed to a
   different grantor (any status but draft and withdrawn), or
 * the applicant answered yes to ``answers.same_activity_other_grantor``
-  (with ``same_activity_other_grantor_details``).
+  (with ``same_activity_other_grantor_details``): the case's column
+  ``declared_other_funding``, written at submission (``casework.facts``).
 
 Both grantors see the flag. About the other grantor's case each sees only
 the minimum (:class:`OtherCase`): the other grantor's name, the case number,
@@ -56,14 +57,15 @@ def has_local_grantors(call) -> bool:
     return bool(call.definition.local_grantors)
 
 
-#: The answers a flag shows or tests (C2-R07), read by the database from the answer documents: a page's flags do
-#: not decode the whole documents (issue #14: ~250 documents a page of C2's queue).
-_ANSWERS = ("title", "project_title", "same_activity_other_grantor", "same_activity_other_grantor_details")
+#: The answers a flag shows (C2-R07), read by the database from the answer documents: a page's flags do not decode
+#: the whole documents (issue #14: ~250 documents a page of C2's queue). Whether the applicant declared other
+#: funding is the case's fact (``Case.declared_other_funding``), not read from the documents here.
+_ANSWERS = ("title", "project_title", "same_activity_other_grantor_details")
 
 
 @dataclass(frozen=True)
 class _Row:
-    """What a flag reads of one counted case: its grantor, amount and the few answers it shows."""
+    """What a flag reads of one counted case: its grantor, amount, declaration and the few answers it shows."""
 
     pk: int
     grantor_name: str
@@ -72,15 +74,13 @@ class _Row:
     organisation_id: int
     case_number: str | None
     stored_title: str
+    #: The applicant declared other funding (the case's fact, written at submission).
+    declared: bool
     answers: dict[str, object]
 
     @property
     def title(self) -> str:
         return str(self.answers["title"] or self.answers["project_title"] or self.stored_title or "")
-
-    @property
-    def declared(self) -> bool:
-        return self.answers["same_activity_other_grantor"] is True
 
 
 def _counted(call):
@@ -88,8 +88,8 @@ def _counted(call):
 
 
 def _rows(counted) -> list[_Row]:
-    """The rows of ``counted`` with each answer from the document as submitted, or as drafted where nothing (or
-    an empty document) was submitted: ``submitted_content or content``, as the flag always read it."""
+    """The rows of ``counted`` with each answer shown from the document as submitted, or as drafted where nothing
+    (or an empty document) was submitted: ``submitted_content or content``, as the flag always read it."""
     documents = {"submitted": "application__submitted_content", "drafted": "application__content"}
     extracted = {
         f"{document}__{key}": KeyTransform(key, KeyTransform("answers", column))
@@ -109,6 +109,7 @@ def _rows(counted) -> list[_Row]:
             "application__organisation_id",
             "application__case_number",
             "application__title",
+            "declared_other_funding",
             "has_submitted",
             *extracted,
         )
@@ -123,6 +124,7 @@ def _rows(counted) -> list[_Row]:
                 values["application__organisation_id"],
                 values["application__case_number"],
                 values["application__title"],
+                values["declared_other_funding"],
                 {key: values[f"{document}__{key}"] for key in _ANSWERS},
             )
         )
@@ -164,8 +166,8 @@ def flags_for_call(call, cases: Iterable[Case] | None = None) -> dict[int, Dupli
 def flagged_filter() -> Q:
     """The condition on a Case query that keeps the flagged cases (the queue's filter, in the database).
 
-    Flagged: counted (not a draft or withdrawn) and either declared by the applicant, or with another
-    counted case of the same organisation in the same call at a different grantor.
+    Flagged: counted (not a draft or withdrawn) and either declared by the applicant (the case's column, no answer
+    document read), or with another counted case of the same organisation in the same call at a different grantor.
     """
     other = (
         Case.objects.filter(
@@ -175,10 +177,7 @@ def flagged_filter() -> Q:
         .exclude(grantor_org_number=OuterRef("grantor_org_number"))
         .exclude(application__status__in=NOT_COUNTED)
     )
-    declared = Q(application__submitted_content__answers__same_activity_other_grantor=True) | Q(
-        application__submitted_content__isnull=True, application__content__answers__same_activity_other_grantor=True
-    )
-    return ~Q(application__status__in=NOT_COUNTED) & (Exists(other) | declared)
+    return ~Q(application__status__in=NOT_COUNTED) & (Exists(other) | Q(declared_other_funding=True))
 
 
 def flag_for(case: Case) -> DuplicateFlag | None:

@@ -41,6 +41,12 @@ def applicant_type(submitted: Submitted) -> str:
     return submitted.applicant.applicant_type.value
 
 
+def declared_other_funding(submitted: Submitted) -> bool:
+    """The applicant declared the same activity funded or applied for at another grantor (C2-R07): only a JSON
+    ``true`` to ``answers.same_activity_other_grantor`` is a yes (not ``1``, not ``"ja"``)."""
+    return submitted.answers.get("same_activity_other_grantor") is True
+
+
 def write(case: Case, application: Application) -> None:
     """Store the facts of ``application``'s submission on ``case`` (saved when it has a pk) and its area rows.
 
@@ -49,19 +55,21 @@ def write(case: Case, application: Application) -> None:
     submitted = application.submitted()
     if submitted is None:
         case.amount_applied, case.county, case.org_form, case.applicant_type = None, "", "", ""
+        case.declared_other_funding = False
         codes: list[str] = []
     else:
         case.amount_applied = amount_applied(submitted)
         case.county = county(submitted)
         case.org_form = org_form(submitted)
         case.applicant_type = applicant_type(submitted)
+        case.declared_other_funding = declared_other_funding(submitted)
         codes = areas(submitted)
     if not case.county:
         case.county = application.organisation.county or ""
     if case.pk is None:
         case.save()  # a new case has no area rows to replace (one query and one trigger run less per submission)
     else:
-        case.save(update_fields=["amount_applied", "county", "org_form", "applicant_type"])
+        case.save(update_fields=["amount_applied", "county", "org_form", "applicant_type", "declared_other_funding"])
         case.areas.all().delete()
     CaseArea.objects.bulk_create(
         [CaseArea(case=case, area=code, position=position) for position, code in enumerate(codes)]

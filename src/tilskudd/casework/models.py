@@ -142,6 +142,9 @@ class Case(models.Model):
     county = models.CharField("fylke", max_length=10, blank=True, default="", db_index=True)
     org_form = models.CharField("organisasjonsform", max_length=20, blank=True, default="")
     applicant_type = models.CharField("søkertype", max_length=30, blank=True, default="")
+    #: The applicant declared that the same activity has a grant from, or is applied for at, another grantor
+    #: (``answers.same_activity_other_grantor`` is a yes): C2-R07's own flag, read with the case rows by the queue.
+    declared_other_funding = models.BooleanField("søkt/fått støtte fra annen forvalter", default=False)
 
     class Meta:
         ordering = ["application__case_number"]

@@ -363,6 +363,7 @@ def _cases(rng, made, caseworkers, assessors, anyone, now) -> None:
                 county=county,
                 org_form=content["applicant"].get("org_form") or "",
                 applicant_type=content["applicant"].get("applicant_type") or "",
+                declared_other_funding=(content.get("answers") or {}).get("same_activity_other_grantor") is True,
             )
         )
     Case.objects.bulk_create(cases, batch_size=BATCH)
