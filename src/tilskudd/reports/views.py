@@ -13,7 +13,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -28,9 +28,9 @@ from tilskudd.core.refusals import Refusal
 from tilskudd.core.text import pick
 from tilskudd.grants.awards import carried
 from tilskudd.grants.models import Grant
-from tilskudd.reports import services
+from tilskudd.reports import repayment, review, services
 from tilskudd.reports.goals import stated_goals
-from tilskudd.reports.models import Report, ReportAttachment, ReportDraft, ReportingDuty
+from tilskudd.reports.models import RepaymentClaim, Report, ReportAttachment, ReportDraft, ReportingDuty
 from tilskudd.reports.services import Delivery, ReportInvalid
 from tilskudd.reports.states import DUTY_STATUS_EN, DutyStatus, is_overdue
 from tilskudd.rules.schema import FieldType
@@ -395,8 +395,6 @@ def _latest_report_id(duty_id: int) -> int | None:
 @staff_view
 @require_POST
 def approve_report(request, duty_id: int):
-    from tilskudd.reports import review  # noqa: PLC0415
-
     return _review_done(
         request,
         lambda: review.approve_report(request.user, duty_id),
@@ -409,8 +407,6 @@ def approve_report(request, duty_id: int):
 @staff_view
 @require_POST
 def request_changes(request, duty_id: int):
-    from tilskudd.reports import review  # noqa: PLC0415
-
     return _review_done(
         request,
         lambda: review.request_changes(
@@ -425,8 +421,6 @@ def request_changes(request, duty_id: int):
 @staff_view
 @require_POST
 def hold_term(request, duty_id: int):
-    from tilskudd.reports import review  # noqa: PLC0415
-
     duty = ReportingDuty.objects.filter(pk=duty_id).first()
     return _review_done(
         request,
@@ -440,13 +434,9 @@ def hold_term(request, duty_id: int):
 @staff_view
 @require_POST
 def prepare_claim(request, grant_id: int):
-    from tilskudd.reports import repayment  # noqa: PLC0415
-
     raw = (request.POST.get("amount") or "").strip()
     amount = read_nok(raw) if raw else None
     if raw and amount is None:
-        from django.http import HttpResponse  # noqa: PLC0415
-
         return HttpResponse(
             pick(get_language(), "Skriv beløpet i hele kroner.", "Write the amount in whole kroner."),
             status=400,
@@ -469,8 +459,6 @@ def prepare_claim(request, grant_id: int):
 
 
 def _claim_grant(claim_id: int) -> int:
-    from tilskudd.reports.models import RepaymentClaim  # noqa: PLC0415
-
     claim = RepaymentClaim.objects.filter(pk=claim_id).first()
     return claim.grant_id if claim else 0
 
@@ -478,8 +466,6 @@ def _claim_grant(claim_id: int) -> int:
 @staff_view
 @require_POST
 def approve_claim(request, claim_id: int):
-    from tilskudd.reports import repayment  # noqa: PLC0415
-
     return _review_done(
         request,
         lambda: repayment.approve_claim(request.user, claim_id),
@@ -492,8 +478,6 @@ def approve_claim(request, claim_id: int):
 @staff_view
 @require_POST
 def claim_paid(request, claim_id: int):
-    from tilskudd.reports import repayment  # noqa: PLC0415
-
     amount = read_nok((request.POST.get("amount") or "").strip())
     return _review_done(
         request,
@@ -507,8 +491,6 @@ def claim_paid(request, claim_id: int):
 @staff_view
 @require_POST
 def cancel_claim(request, claim_id: int):
-    from tilskudd.reports import repayment  # noqa: PLC0415
-
     return _review_done(
         request,
         lambda: repayment.cancel_claim(request.user, claim_id, request.POST.get("reason", "")),
@@ -522,7 +504,6 @@ def cancel_claim(request, claim_id: int):
 def claim_letter(request, pk: int, claim_id: int):
     """The repayment claim's letter (PDF), for the grantee's people and the grantor's staff who read the case (the
     caseworker's grant page links here); 404 for anyone else."""
-    from tilskudd.reports.models import RepaymentClaim  # noqa: PLC0415
 
     claim = (
         RepaymentClaim.objects.select_related("grant__application__case")
