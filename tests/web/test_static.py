@@ -103,3 +103,26 @@ def test_every_weight_a_pdf_asks_for_is_one_of_its_fonts():
         asked |= set(re.findall(r'font-weight="([^"]+)"', text))
     named = {"normal": "400", "bold": "700"}
     assert asked and {named.get(value, value) for value in asked} <= {str(weight) for weight in PDF_WEIGHTS}, asked
+
+
+def test_the_pdf_fonts_partial_renders_nothing_but_its_font_faces():
+    """What the partial puts into a PDF's style sheet: the @font-face rules and nothing of its comments (a
+    comment written into the CSS made WeasyPrint warn «Invalid or unsupported selector» on every PDF)."""
+    from django.template.loader import render_to_string
+
+    css = render_to_string("pdf/_fonts.html")
+    rules = re.findall(r"@font-face\s*\{[^}]*\}", css)
+    assert len(rules) == 6  # three weights, latin and latin-ext
+    assert re.sub(r"@font-face\s*\{[^}]*\}", "", css).strip() == ""
+
+
+def test_no_template_has_a_one_line_comment_over_several_lines():
+    """Django's {# … #} ends at the end of its line: one left open is written into the page (or the PDF's CSS)
+    as text. A longer comment is a {% comment %} block."""
+    open_comments = [
+        f"{path.relative_to(TEMPLATES)}:{number}"
+        for path in TEMPLATES.rglob("templates/**/*.html")
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if "{#" in line and "#}" not in line.split("{#", 1)[1]
+    ]
+    assert open_comments == []
