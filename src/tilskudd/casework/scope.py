@@ -23,11 +23,14 @@ def roles(user) -> QuerySet[StaffRole]:
 
 
 #: Each person's current (role, grantor's organisation number) pairs, read once inside a block (every request is one:
-#: core.remembered); a role written or removed is forgotten at once (the receivers in apps.py), so a check after
-#: the change reads the change.
+#: core.remembered); a role written or removed is forgotten at once (:func:`remember_roles_per_request`), so a check
+#: after the change reads the change.
 _HELD: Remembered[frozenset[tuple[str, str]]] = Remembered("staff_roles_remembered")
-roles_remembered = _HELD.block
-forget_roles = _HELD.forget
+
+
+def remember_roles_per_request() -> None:
+    """A person's roles read once a request, and again after a role is written (called from apps.py)."""
+    _HELD.per_request(StaffRole)
 
 
 def _held(user) -> frozenset[tuple[str, str]]:

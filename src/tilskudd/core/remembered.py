@@ -3,9 +3,9 @@
 A page asks several permission functions in turn (the two-factor middleware whether the person holds a role at a
 grantor, the view's decorator which grantors, the template which buttons show), and each read the same rows
 again: six reads of the person's staff roles on an allocation page (issue #14: the queries of a page; issue #9: the
-suite's time). An app registers a context manager here (:func:`remember_per_request`) that keeps what it read for
-the length of the block, and forgets it when the rows change (its own signal receivers); the middleware below
-enters every registered one around each request. Outside a request (services called from tasks, commands or
+suite's time). An app keeps such values in a :class:`Remembered` and registers it (:meth:`Remembered.per_request`):
+what is read is kept for the length of the block, and forgotten when a row of the models it is read from is saved
+or deleted; the middleware below enters every registered block around each request. Outside a request (services called from tasks, commands or
 tests) nothing is kept and every check reads the database, as before.
 """
 
@@ -15,6 +15,8 @@ from collections.abc import Callable, Hashable, Iterator
 from contextlib import AbstractContextManager, ExitStack, contextmanager
 from contextvars import ContextVar
 from typing import Generic, TypeVar
+
+from django.db.models.signals import post_delete, post_save
 
 V = TypeVar("V")
 
@@ -29,7 +31,17 @@ class Remembered(Generic[V]):
     """
 
     def __init__(self, name: str):
+        self.name = name
         self._memory: ContextVar[dict[Hashable, V] | None] = ContextVar(name, default=None)
+
+    def per_request(self, *read_from: type) -> None:
+        """Keep what is read for the length of every request, and forget it when a row of one of the models
+        ``read_from`` is saved or deleted (called from the app's ``ready()``)."""
+        remember_per_request(self.block)
+        for signal, written in ((post_save, "saved"), (post_delete, "deleted")):
+            for model in read_from:
+                uid = f"tilskudd.remembered.{self.name}.{model._meta.label_lower}.{written}"
+                signal.connect(self.forget, sender=model, dispatch_uid=uid)
 
     @contextmanager
     def block(self) -> Iterator[None]:

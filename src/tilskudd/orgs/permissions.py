@@ -25,7 +25,6 @@ __all__ = [
     "Permission",
     "membership",
     "memberships_remembered",
-    "forget_memberships",
     "register_grantor_staff",
     "can_view_organisation",
     "can_edit_organisation",
@@ -45,9 +44,13 @@ _MEMBERSHIPS: Remembered[Membership | None] = Remembered("memberships_remembered
 #: Inside the block, each person's membership of an organisation is read once. For one operation that asks several
 #: permission functions in turn (submitting asks whether the person may see, edit and submit, and whether the
 #: signatory may still sign: issue #14, point 2), and for every request; a membership written or deleted is
-#: forgotten at once (:data:`forget_memberships`, a signal receiver connected in apps.py).
+#: forgotten at once (:func:`remember_memberships_per_request`).
 memberships_remembered = _MEMBERSHIPS.block
-forget_memberships = _MEMBERSHIPS.forget
+
+
+def remember_memberships_per_request() -> None:
+    """A person's memberships read once a request, and again after one is written (called from apps.py)."""
+    _MEMBERSHIPS.per_request(Membership)
 
 
 def membership(user, organisation) -> Membership | None:
