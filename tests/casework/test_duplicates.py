@@ -170,7 +170,7 @@ def test_a_case_opened_without_a_submission_shows_what_the_draft_declares(casewo
     drafted["answers"]["same_activity_other_grantor_details"] = "Fra utkastet"
     Application.objects.filter(pk=second.pk).update(submitted_content=None, content=drafted)
     assert Case.objects.get(pk=second.case.pk).declared_other_funding is False
-    MIGRATION.fill(connection, Case)
+    MIGRATION.fill(connection)
     case = Case.objects.get(pk=second.case.pk)
     assert case.declared_other_funding is True
     flag = duplicates.flag_for(case)

@@ -3,7 +3,7 @@
 The column, then every existing case's declaration as the duplicate flag (C2-R07) read it from the answer
 documents until now: the submitted document, or the drafted one where ``submitted_content`` is null or ``{}``;
 a yes only when ``answers.same_activity_other_grantor`` is JSON ``true`` (not ``1``, not ``"ja"``). One UPDATE
-in the database on PostgreSQL and SQLite; elsewhere the cases in batches. Only the new column is written, which
+in the database, on each of the two the project runs on (PostgreSQL, SQLite). Only the new column is written, which
 no trigger of the running totals (``casework.totals``, ``grants.totals``) watches.
 
 SQLite adds (and drops) a NOT NULL column by copying the table under a new name and dropping the old one, which
@@ -34,34 +34,15 @@ DECLARED = {
 }
 
 
-def _declared(document) -> bool:
-    answers = document.get("answers") if isinstance(document, dict) else None
-    return isinstance(answers, dict) and answers.get("same_activity_other_grantor") is True
-
-
-def fill(connection, Case) -> None:
+def fill(connection) -> None:
     """Set ``declared_other_funding`` on the cases whose documents declare other funding (the column is False
-    before: AddField's default). ``Case``: the migration's historical model, or the model itself in a test."""
-    statement = DECLARED.get(connection.vendor)
-    if statement is not None:
-        with connection.cursor() as cursor:
-            cursor.execute(statement)
-        return
-    declared = []
-    for case in (
-        Case.objects.select_related("application")
-        .only("pk", "application__content", "application__submitted_content")
-        .iterator(chunk_size=500)
-    ):
-        application = case.application
-        if _declared(application.submitted_content or application.content):
-            declared.append(case.pk)
-    for start in range(0, len(declared), 500):
-        Case.objects.filter(pk__in=declared[start : start + 500]).update(declared_other_funding=True)
+    before: AddField's default), in one statement."""
+    with connection.cursor() as cursor:
+        cursor.execute(DECLARED[connection.vendor])
 
 
 def write_declarations(apps, schema_editor):
-    fill(schema_editor.connection, apps.get_model("casework", "Case"))
+    fill(schema_editor.connection)
 
 
 @contextmanager
