@@ -16,6 +16,7 @@ from contextlib import AbstractContextManager, ExitStack, contextmanager
 from contextvars import ContextVar
 from typing import Generic, TypeVar
 
+from django.db.models import Model
 from django.db.models.signals import post_delete, post_save
 
 V = TypeVar("V")
@@ -34,7 +35,7 @@ class Remembered(Generic[V]):
         self.name = name
         self._memory: ContextVar[dict[Hashable, V] | None] = ContextVar(name, default=None)
 
-    def per_request(self, *read_from: type) -> None:
+    def per_request(self, *read_from: type[Model]) -> None:
         """Keep what is read for the length of every request, and forget it when a row of one of the models
         ``read_from`` is saved or deleted (called from the app's ``ready()``)."""
         remember_per_request(self.block)
